@@ -1,0 +1,77 @@
+// Command wixmigrate moves a site's media into a Wix site's Media Manager.
+//
+// Each subcommand lives in its own file and registers itself with register;
+// main only dispatches. Exit codes are a public contract (see README).
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"syscall"
+)
+
+// Exit codes shared by every subcommand.
+const (
+	exitOK          = 0
+	exitFatal       = 1
+	exitUsage       = 2
+	exitIncomplete  = 3 // finished, but some rows (or problems) remain
+	exitInterrupted = 130
+)
+
+// command is one subcommand of the binary.
+type command struct {
+	name    string
+	summary string
+	// run receives the arguments after the command name and returns an exit
+	// code. ctx is cancelled on the first SIGINT/SIGTERM.
+	run func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+}
+
+var commands = map[string]command{}
+
+func register(c command) { commands[c.name] = c }
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: wixmigrate <command> [flags]")
+	fmt.Fprintln(w, "\ncommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun 'wixmigrate <command> -h' for a command's flags.")
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "wixmigrate: unknown command %q\n\n", args[0])
+		usage(stderr)
+		return exitUsage
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	// After the first signal, restore default handling so a second Ctrl-C
+	// kills the process at once; the journal keeps the next run correct.
+	go func() { <-ctx.Done(); stop() }()
+	return cmd.run(ctx, args[1:], stdout, stderr)
+}

@@ -1,0 +1,3 @@
+module github.com/wixmigrate/wixmigrate
+
+go 1.26.8
