@@ -1,0 +1,296 @@
+// Package wix is a typed client for the Wix Media Manager REST API: importing
+// files by URL (one at a time or in bulk), listing and reading file
+// descriptors, searching, and uploading bytes (one-shot or resumable tus).
+//
+// Every call takes a context.Context. Non-2xx answers come back as *Error;
+// helpers classify them (IsThrottled, IsTransient, IsAuth, IsPermanent). The
+// client never retries: retry policy, rate limiting and reconciliation belong
+// to the caller, which knows whether a call may safely be sent twice. An
+// import whose answer was lost returns an error matching ErrUnknownOutcome.
+package wix
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DefaultBaseURL is Wix's API host.
+const DefaultBaseURL = "https://www.wixapis.com"
+
+// Batch limits set by the API.
+const (
+	MaxBulkImport  = 100 // items per Bulk Import File call
+	MaxGetFiles    = 100 // IDs per Get File Descriptors call
+	MaxPageLimit   = 100 // paging.limit of List Files and Search Files
+	maxErrorBodyKB = 64
+)
+
+// Client calls the Media Manager of one site. Its zero value is not usable;
+// create it with NewClient. A Client is safe for concurrent use.
+type Client struct {
+	// BaseURL is the API root, DefaultBaseURL unless pointed at a simulator.
+	BaseURL string
+	// SiteID picks the site (API keys are account-level).
+	SiteID string
+	// HTTPClient sends the requests; http.DefaultClient when nil.
+	HTTPClient *http.Client
+	// UserAgent is sent with every request.
+	UserAgent string
+
+	apiKey string
+}
+
+// NewClient returns a client for siteID authenticating with apiKey (an API
+// key or an OAuth access token). The key is kept private: it never appears in
+// errors, logs or String().
+func NewClient(apiKey, siteID string) *Client {
+	return &Client{BaseURL: DefaultBaseURL, SiteID: siteID, apiKey: apiKey, UserAgent: "wixmigrate"}
+}
+
+// String describes the client without its credentials.
+func (c *Client) String() string {
+	return fmt.Sprintf("wix.Client{BaseURL: %s, SiteID: %s, APIKey: [redacted]}", c.BaseURL, c.SiteID)
+}
+
+// GoString keeps %#v from printing the key too.
+func (c *Client) GoString() string { return c.String() }
+
+// ImportFile imports one file from a public URL. The file starts PENDING.
+func (c *Client) ImportFile(ctx context.Context, req *ImportFileRequest) (*File, error) {
+	var resp ImportFileResponse
+	if err := c.do(ctx, "ImportFile", http.MethodPost, "/site-media/v1/files/import", nil, req, &resp, true); err != nil {
+		return nil, err
+	}
+	if resp.File == nil {
+		return nil, &Error{Op: "ImportFile", StatusCode: http.StatusOK, Message: "answer holds no file"}
+	}
+	return resp.File, nil
+}
+
+// BulkImportFiles imports 1..100 files in one call. Items fail one by one:
+// check each result's ItemMetadata.Success. Results are returned ordered by
+// OriginalIndex, so Results[i] answers reqs[i] whatever order Wix used.
+func (c *Client) BulkImportFiles(ctx context.Context, reqs []ImportFileRequest) (*BulkImportFileResponse, error) {
+	if len(reqs) == 0 || len(reqs) > MaxBulkImport {
+		return nil, fmt.Errorf("wix: BulkImportFiles: %d items, want 1..%d", len(reqs), MaxBulkImport)
+	}
+	returnEntity := true
+	body := &BulkImportFileRequest{ImportFileRequests: reqs, ReturnEntity: &returnEntity}
+	var resp BulkImportFileResponse
+	if err := c.do(ctx, "BulkImportFile", http.MethodPost, "/site-media/v1/bulk/files/import-v2", nil, body, &resp, true); err != nil {
+		return nil, err
+	}
+	ordered := make([]BulkImportResult, len(reqs))
+	seen := make([]bool, len(reqs))
+	for _, r := range resp.Results {
+		i := r.ItemMetadata.OriginalIndex
+		if i < 0 || i >= len(reqs) || seen[i] {
+			return nil, &Error{Op: "BulkImportFile", StatusCode: http.StatusOK,
+				Message: fmt.Sprintf("answer has a bad or repeated originalIndex %d", i)}
+		}
+		ordered[i], seen[i] = r, true
+	}
+	for i, ok := range seen {
+		if !ok {
+			ordered[i] = BulkImportResult{ItemMetadata: ItemMetadata{OriginalIndex: i,
+				Error: &ApplicationError{Code: "MISSING_RESULT", Description: "no result for this item in the answer"}}}
+		}
+	}
+	resp.Results = ordered
+	return &resp, nil
+}
+
+// ListFiles lists one page of a folder's files. The query is encoded exactly
+// as the official SDK does it.
+func (c *Client) ListFiles(ctx context.Context, req *ListFilesRequest) (*ListFilesResponse, error) {
+	q := url.Values{}
+	if req.ParentFolderID != "" {
+		q.Set("parentFolderId", req.ParentFolderID)
+	}
+	for _, t := range req.MediaTypes {
+		q.Add("mediaTypes", string(t))
+	}
+	if req.Private != nil {
+		q.Set("private", strconv.FormatBool(*req.Private))
+	}
+	if req.Sort != nil {
+		if req.Sort.FieldName != "" {
+			q.Set("sort.fieldName", req.Sort.FieldName)
+		}
+		if req.Sort.Order != "" {
+			q.Set("sort.order", string(req.Sort.Order))
+		}
+	}
+	if req.Paging.Limit > 0 {
+		q.Set("paging.limit", strconv.Itoa(req.Paging.Limit))
+	}
+	if req.Paging.Cursor != "" {
+		q.Set("paging.cursor", req.Paging.Cursor)
+	}
+	var resp ListFilesResponse
+	if err := c.do(ctx, "ListFiles", http.MethodGet, "/site-media/v1/files", q, nil, &resp, false); err != nil {
+		return nil, err
+	}
+	return &resp, nil
+}
+
+// GetFile returns one file descriptor. An unknown ID is a 404 *Error
+// (see IsNotFound).
+func (c *Client) GetFile(ctx context.Context, fileID string) (*File, error) {
+	var resp GetFileResponse
+	q := url.Values{"fileId": {fileID}}
+	if err := c.do(ctx, "GetFileDescriptor", http.MethodGet, "/site-media/v1/files/get-file-by-id", q, nil, &resp, false); err != nil {
+		return nil, err
+	}
+	if resp.File == nil {
+		return nil, &Error{Op: "GetFileDescriptor", StatusCode: http.StatusOK, Message: "answer holds no file"}
+	}
+	return resp.File, nil
+}
+
+// GetFiles returns the descriptors of 1..100 files.
+func (c *Client) GetFiles(ctx context.Context, fileIDs []string) ([]File, error) {
+	if len(fileIDs) == 0 || len(fileIDs) > MaxGetFiles {
+		return nil, fmt.Errorf("wix: GetFileDescriptors: %d IDs, want 1..%d", len(fileIDs), MaxGetFiles)
+	}
+	var resp GetFilesResponse
+	if err := c.do(ctx, "GetFileDescriptors", http.MethodPost, "/site-media/v1/files/get-files", nil, &GetFilesRequest{FileIDs: fileIDs}, &resp, false); err != nil {
+		return nil, err
+	}
+	return resp.Files, nil
+}
+
+// SearchFiles searches the whole Media Manager (or another root folder).
+func (c *Client) SearchFiles(ctx context.Context, req *SearchFilesRequest) (*SearchFilesResponse, error) {
+	var resp SearchFilesResponse
+	if err := c.do(ctx, "SearchFiles", http.MethodPost, "/site-media/v1/files/search", nil, req, &resp, false); err != nil {
+		return nil, err
+	}
+	return &resp, nil
+}
+
+// GenerateUploadURL returns a URL to PUT one file's bytes to (see Upload).
+func (c *Client) GenerateUploadURL(ctx context.Context, req *GenerateUploadURLRequest) (*GenerateUploadURLResponse, error) {
+	var resp GenerateUploadURLResponse
+	if err := c.do(ctx, "GenerateFileUploadUrl", http.MethodPost, "/site-media/v1/files/generate-upload-url", nil, req, &resp, false); err != nil {
+		return nil, err
+	}
+	return &resp, nil
+}
+
+// GenerateResumableUploadURL returns a tus endpoint and token (see UploadResumable).
+func (c *Client) GenerateResumableUploadURL(ctx context.Context, req *GenerateResumableUploadURLRequest) (*GenerateResumableUploadURLResponse, error) {
+	r := *req
+	if r.UploadProtocol == "" {
+		r.UploadProtocol = UploadProtocolTUS
+	}
+	var resp GenerateResumableUploadURLResponse
+	if err := c.do(ctx, "GenerateFileResumableUploadUrl", http.MethodPost, "/site-media/v1/files/generate-resumable-upload-url", nil, &r, &resp, false); err != nil {
+		return nil, err
+	}
+	return &resp, nil
+}
+
+// do sends one API call and decodes a 2xx answer into out. import marks a
+// call that creates files: its lost answers are reported as unknown outcomes.
+func (c *Client) do(ctx context.Context, op, method, path string, query url.Values, in, out any, isImport bool) error {
+	u := strings.TrimRight(c.BaseURL, "/") + path
+	if len(query) > 0 {
+		u += "?" + query.Encode()
+	}
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return fmt.Errorf("wix: %s: encoding request: %w", op, err)
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, body)
+	if err != nil {
+		return fmt.Errorf("wix: %s: %w", op, err)
+	}
+	req.Header.Set("Authorization", c.apiKey)
+	req.Header.Set("wix-site-id", c.SiteID)
+	req.Header.Set("Accept", "application/json")
+	if c.UserAgent != "" {
+		req.Header.Set("User-Agent", c.UserAgent)
+	}
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	return c.send(req, op, out, isImport)
+}
+
+// send performs req and decodes the answer. Shared by API calls and uploads.
+func (c *Client) send(req *http.Request, op string, out any, isImport bool) error {
+	hc := c.HTTPClient
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return newTransportError(op, err, isImport) // sent or not, we cannot know
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		e := decodeError(op, resp)
+		e.unknownOutcome = isImport && resp.StatusCode >= 500
+		return e
+	}
+	if out == nil {
+		_, _ = io.Copy(io.Discard, resp.Body)
+		return nil
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		// The server accepted the call; only its answer is unreadable.
+		return newTransportError(op, fmt.Errorf("decoding answer: %w", err), isImport)
+	}
+	return nil
+}
+
+func newTransportError(op string, err error, unknown bool) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err // drop the URL: it may carry tokens
+	}
+	return &transportError{op: op, cause: err, unknown: unknown}
+}
+
+// decodeError reads a non-2xx answer into an *Error.
+func decodeError(op string, resp *http.Response) *Error {
+	e := &Error{Op: op, StatusCode: resp.StatusCode, RequestID: resp.Header.Get("x-wix-request-id")}
+	if ra := resp.Header.Get("Retry-After"); ra != "" {
+		if secs, err := strconv.Atoi(strings.TrimSpace(ra)); err == nil && secs >= 0 {
+			e.RetryAfter = time.Duration(secs) * time.Second
+		} else if t, err := http.ParseTime(ra); err == nil {
+			e.RetryAfter = max(0, time.Until(t))
+		}
+	}
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBodyKB<<10))
+	var body ErrorBody
+	if json.Unmarshal(raw, &body) == nil {
+		e.Message = body.Message
+		if ae := body.Details.ApplicationError; ae != nil {
+			e.Code, e.Description = ae.Code, ae.Description
+		}
+		if ve := body.Details.ValidationError; ve != nil {
+			e.Violations = ve.FieldViolations
+		}
+	} else {
+		e.Message = strings.TrimSpace(string(raw))
+		if len(e.Message) > 200 {
+			e.Message = e.Message[:200]
+		}
+	}
+	return e
+}
