@@ -56,13 +56,14 @@ func NewClient(apiKey, siteID string) *Client {
 	return &Client{BaseURL: DefaultBaseURL, SiteID: siteID, apiKey: apiKey, UserAgent: "wixmigrate"}
 }
 
-// String describes the client without its credentials.
-func (c *Client) String() string {
+// String describes the client without its credentials. It has a value
+// receiver so that printing a copied Client (fmt.Sprint(*c)) is covered too.
+func (c Client) String() string {
 	return fmt.Sprintf("wix.Client{BaseURL: %s, SiteID: %s, APIKey: [redacted]}", c.BaseURL, c.SiteID)
 }
 
 // GoString keeps %#v from printing the key too.
-func (c *Client) GoString() string { return c.String() }
+func (c Client) GoString() string { return c.String() }
 
 // ImportFile imports one file from a public URL. The file starts PENDING.
 func (c *Client) ImportFile(ctx context.Context, req *ImportFileRequest) (*File, error) {
@@ -231,22 +232,14 @@ func (c *Client) do(ctx context.Context, op, method, path string, query url.Valu
 	return c.send(req, op, out, isImport)
 }
 
-// send performs req and decodes the answer. Shared by API calls and uploads.
+// send performs req and decodes a 2xx JSON answer into out (nil discards it).
+// Shared by API calls and uploads.
 func (c *Client) send(req *http.Request, op string, out any, isImport bool) error {
-	hc := c.HTTPClient
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	resp, err := hc.Do(req)
+	resp, err := c.roundTrip(req, op, isImport)
 	if err != nil {
-		return newTransportError(op, err, isImport) // sent or not, we cannot know
+		return err
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		e := decodeError(op, resp)
-		e.unknownOutcome = isImport && resp.StatusCode >= 500
-		return e
-	}
 	if out == nil {
 		_, _ = io.Copy(io.Discard, resp.Body)
 		return nil
@@ -256,6 +249,29 @@ func (c *Client) send(req *http.Request, op string, out any, isImport bool) erro
 		return newTransportError(op, fmt.Errorf("decoding answer: %w", err), isImport)
 	}
 	return nil
+}
+
+// roundTrip performs req and returns its answer when the status is 2xx; the
+// caller closes the body. Anything else becomes an *Error or a transport
+// error, marked as an unknown outcome when isImport says the call creates
+// files. The tus steps of a resumable upload use it directly because their
+// answers live in headers, not JSON.
+func (c *Client) roundTrip(req *http.Request, op string, isImport bool) (*http.Response, error) {
+	hc := c.HTTPClient
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, newTransportError(op, err, isImport) // sent or not, we cannot know
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		defer resp.Body.Close()
+		e := decodeError(op, resp)
+		e.unknownOutcome = isImport && resp.StatusCode >= 500
+		return nil, e
+	}
+	return resp, nil
 }
 
 func newTransportError(op string, err error, unknown bool) error {
