@@ -1,0 +1,171 @@
+package manifest
+
+import (
+	"bufio"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Options tune a Reader.
+type Options struct {
+	// BaseDir resolves relative local paths in source_url; "" means the
+	// working directory. Open sets it to the manifest's folder.
+	BaseDir string
+	// ReportColumns says the input is a report: its header ends with
+	// ReportColumns, which are split off into Row.Report.
+	ReportColumns bool
+}
+
+// Reader streams a manifest's rows.
+type Reader struct {
+	csv     *csv.Reader
+	layout  *layout
+	baseDir string // absolute
+	index   int
+}
+
+// Open opens the manifest at path. Unless opts.BaseDir is set, relative
+// local sources are resolved against the manifest's folder. The caller
+// closes the returned Closer when done reading.
+func Open(path string, opts Options) (*Reader, io.Closer, error) {
+	if opts.BaseDir == "" {
+		opts.BaseDir = filepath.Dir(path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := NewReader(f, opts)
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return r, f, nil
+}
+
+// NewReader reads and checks the header line; header problems come back as
+// a *HeaderError.
+func NewReader(in io.Reader, opts Options) (*Reader, error) {
+	base, err := filepath.Abs(opts.BaseDir)
+	if err != nil {
+		return nil, fmt.Errorf("manifest base folder: %w", err)
+	}
+	buffered := bufio.NewReaderSize(in, 64<<10)
+	if err := skipBOM(buffered); err != nil {
+		return nil, err
+	}
+	c := csv.NewReader(buffered)
+	c.FieldsPerRecord = -1 // a wrong field count fails its row, not the file
+	names, err := c.Read()
+	if err != nil {
+		var parseErr *csv.ParseError
+		switch {
+		case err == io.EOF:
+			return nil, &HeaderError{Msg: "the file is empty; the first line must name the columns"}
+		case errors.As(err, &parseErr):
+			return nil, &HeaderError{Msg: fmt.Sprintf("line %d: %v", parseErr.Line, parseErr.Err)}
+		default:
+			return nil, err
+		}
+	}
+	l, err := parseHeader(names, opts.ReportColumns)
+	if err != nil {
+		return nil, err
+	}
+	return &Reader{csv: c, layout: l, baseDir: base}, nil
+}
+
+// skipBOM drops a UTF-8 byte order mark, which spreadsheet programs write
+// and which would otherwise stick to the first column's name.
+func skipBOM(in *bufio.Reader) error {
+	head, err := in.Peek(3)
+	if err != nil && err != io.EOF {
+		return err
+	}
+	if string(head) == "\uFEFF" {
+		in.Discard(3)
+	}
+	return nil
+}
+
+// Header returns the manifest's column names as written, report columns
+// not included.
+func (r *Reader) Header() []string {
+	return append([]string(nil), r.layout.header...)
+}
+
+// Next returns the next row, or io.EOF after the last. A row that cannot be
+// imported is a Row with Err set, not an error; the error is for I/O.
+func (r *Reader) Next() (*Row, error) {
+	for {
+		record, err := r.csv.Read()
+		if err != nil {
+			var parseErr *csv.ParseError
+			if !errors.As(err, &parseErr) {
+				return nil, err
+			}
+			// encoding/csv resumes at the line after a syntax error,
+			// so the rest of the manifest can still be read.
+			return r.newRow(parseErr.StartLine, nil, syntaxError(parseErr)), nil
+		}
+		if blank(record) {
+			continue
+		}
+		line, _ := r.csv.FieldPos(0)
+		return r.parseRow(line, record), nil
+	}
+}
+
+func syntaxError(e *csv.ParseError) string {
+	msg := e.Err.Error()
+	if e.Err == csv.ErrBareQuote {
+		msg = `a " inside a field that does not start with one; quote the whole field and double the quote ("")`
+	}
+	if e.Line != e.StartLine {
+		return fmt.Sprintf("%s (line %d, byte %d)", msg, e.Line, e.Column)
+	}
+	return fmt.Sprintf("%s (byte %d)", msg, e.Column)
+}
+
+func (r *Reader) newRow(line int, record []string, problem string) *Row {
+	row := &Row{Line: line, Index: r.index, Record: record, width: len(r.layout.header)}
+	r.index++
+	if problem != "" {
+		row.Err = &RowError{Line: line, Msg: problem}
+	}
+	return row
+}
+
+// blank reports whether a record carries nothing: an all-white line, or a
+// spreadsheet's trailing row of empty cells.
+func blank(record []string) bool {
+	for _, f := range record {
+		if strings.TrimSpace(f) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *Reader) parseRow(line int, record []string) *Row {
+	if len(record) != r.layout.total {
+		return r.newRow(line, record, fmt.Sprintf("%d fields, header has %d", len(record), r.layout.total))
+	}
+	width := len(r.layout.header)
+	row := r.newRow(line, record[:width:width], "")
+	if width < len(record) {
+		row.Report = record[width:]
+	}
+	if f, msg := r.parseImport(record, &row.Import); msg != "" {
+		row.Import = Import{}
+		row.Err = &RowError{Line: line, Column: r.layout.header[r.layout.columns[f]], Msg: msg}
+		return row
+	}
+	row.Key = row.Import.Key()
+	return row
+}
