@@ -1,0 +1,283 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/wixmigrate/wixmigrate/manifest"
+	"github.com/wixmigrate/wixmigrate/pipeline"
+	"github.com/wixmigrate/wixmigrate/report"
+	"github.com/wixmigrate/wixmigrate/wix"
+)
+
+func init() {
+	register(command{name: "migrate", summary: "import a CSV manifest's media into a Wix site and write a report", run: runMigrate})
+}
+
+// migration is everything one migrate run needs; demo fills it in too.
+type migration struct {
+	manifestPath string
+	reportPath   string
+	baseDir      string // for relative local sources; the manifest's folder when ""
+	siteID       string
+	apiKey       string
+	apiBase      string
+	dryRun       bool
+	logFormat    string
+	quiet        bool
+	cfg          pipeline.Config
+}
+
+func (m *migration) flags(fs *flag.FlagSet) {
+	fs.StringVar(&m.manifestPath, "manifest", "", "the CSV manifest of media to import (required)")
+	fs.StringVar(&m.reportPath, "report", "", "the report CSV to write and resume from (default: <manifest name>.report.csv beside the manifest)")
+	fs.StringVar(&m.siteID, "site-id", os.Getenv("WIX_SITE_ID"), "the Wix site to import into (default $WIX_SITE_ID)")
+	fs.StringVar(&m.apiBase, "api-base", wix.DefaultBaseURL, "the API's base URL (a simulator's address in tests)")
+	fs.IntVar(&m.cfg.BatchSize, "batch-size", 100, "rows per Bulk Import File call, 1..100; 1 uses the single Import File call")
+	fs.IntVar(&m.cfg.Concurrency, "concurrency", 4, "import calls in flight at once")
+	fs.Float64Var(&m.cfg.Rate, "rate", 200, "API calls per minute for the whole run (Wix allows 200 per site); 0 = no limit")
+	fs.StringVar(&m.cfg.Poll, "poll", pipeline.PollList, "how to check processing: list (List Files per folder) or get-files (Get File Descriptors by ID)")
+	fs.DurationVar(&m.cfg.PollInterval, "poll-interval", 2*time.Second, "shortest pause between status checks; rounds back off while nothing changes")
+	fs.DurationVar(&m.cfg.PendingTimeout, "pending-timeout", 10*time.Minute, "report a file PENDING if Wix is still processing it after this long")
+	fs.IntVar(&m.cfg.MaxAttempts, "max-attempts", 3, "import attempts per row across re-runs before a FAILED row is left alone")
+	fs.StringVar(&m.cfg.FolderID, "folder-id", wix.RootFolderMedia, "parent folder ID for rows that name none")
+	fs.BoolVar(&m.dryRun, "dry-run", false, "read the manifest and report, print what a run would do and how long it takes; no API calls")
+	fs.StringVar(&m.logFormat, "log-format", "text", "log format on stderr: text or json")
+	fs.BoolVar(&m.quiet, "quiet", false, "no progress display; log warnings and errors only")
+}
+
+func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	var m migration
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	m.flags(fs)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: wixmigrate migrate --manifest PATH [flags]\n\nImports every row of the manifest into the site's Media Manager and writes a\nreport CSV. Re-running with the same report resumes. The API key comes from\nWIX_API_KEY.\n\nflags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "migrate: unexpected argument %q (flags start with --)\n", fs.Arg(0))
+		return exitUsage
+	}
+	m.apiKey = os.Getenv("WIX_API_KEY")
+	return m.run(ctx, stdout, stderr)
+}
+
+// check validates the flags, naming the one at fault.
+func (m *migration) check() error {
+	switch {
+	case m.manifestPath == "":
+		return errors.New("--manifest is required")
+	case m.cfg.BatchSize < 1 || m.cfg.BatchSize > wix.MaxBulkImport:
+		return fmt.Errorf("--batch-size %d: want 1..%d", m.cfg.BatchSize, wix.MaxBulkImport)
+	case m.cfg.Concurrency < 1:
+		return fmt.Errorf("--concurrency %d: want at least 1", m.cfg.Concurrency)
+	case m.cfg.Rate < 0:
+		return fmt.Errorf("--rate %g: want 0 (no limit) or more", m.cfg.Rate)
+	case m.cfg.Poll != pipeline.PollList && m.cfg.Poll != pipeline.PollGetFiles:
+		return fmt.Errorf("--poll %q: want list or get-files", m.cfg.Poll)
+	case m.cfg.PollInterval <= 0:
+		return fmt.Errorf("--poll-interval %s: want more than 0", m.cfg.PollInterval)
+	case m.cfg.PendingTimeout <= 0:
+		return fmt.Errorf("--pending-timeout %s: want more than 0", m.cfg.PendingTimeout)
+	case m.cfg.MaxAttempts < 1 || m.cfg.MaxAttempts > 255:
+		return fmt.Errorf("--max-attempts %d: want 1..255", m.cfg.MaxAttempts)
+	case m.logFormat != "text" && m.logFormat != "json":
+		return fmt.Errorf("--log-format %q: want text or json", m.logFormat)
+	case m.cfg.FolderID == "" || len(m.cfg.FolderID) > 100:
+		return fmt.Errorf("--folder-id %q: want 1..100 characters", m.cfg.FolderID)
+	}
+	if !strings.HasPrefix(m.apiBase, "http://") && !strings.HasPrefix(m.apiBase, "https://") {
+		return fmt.Errorf("--api-base %q: want an http(s) URL", m.apiBase)
+	}
+	if m.dryRun {
+		return nil
+	}
+	var missing []string
+	if m.apiKey == "" {
+		missing = append(missing, "WIX_API_KEY (the API key)")
+	}
+	if m.siteID == "" {
+		missing = append(missing, "WIX_SITE_ID or --site-id (the site to import into)")
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("missing credentials: set %s", strings.Join(missing, " and "))
+	}
+	return nil
+}
+
+func (m *migration) logger(stderr io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
+	if m.quiet {
+		opts.Level = slog.LevelWarn
+	}
+	if m.logFormat == "json" {
+		return slog.New(slog.NewJSONHandler(stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(stderr, opts))
+}
+
+func (m *migration) openManifest() (*manifest.Reader, io.Closer, error) {
+	return manifest.Open(m.manifestPath, manifest.Options{BaseDir: m.baseDir})
+}
+
+// run carries out a migration and returns the exit code.
+func (m *migration) run(ctx context.Context, stdout, stderr io.Writer) int {
+	if err := m.check(); err != nil {
+		fmt.Fprintf(stderr, "migrate: %v\n", err)
+		return exitUsage
+	}
+	log := m.logger(stderr)
+	if m.reportPath == "" {
+		m.reportPath = defaultReportPath(m.manifestPath)
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "migrate: %v\n", err)
+		return exitFatal
+	}
+
+	rows, closer, err := m.openManifest()
+	if err != nil {
+		return fail(err)
+	}
+	header := rows.Header()
+	closer.Close()
+
+	state := report.NewState()
+	loaded, err := report.Load(m.reportPath, manifest.Options{BaseDir: m.manifestDir()}, header, state)
+	if err != nil {
+		return fail(err)
+	}
+	if loaded.Found {
+		log.Info("resuming from the report", "report", m.reportPath, "rows", loaded.Rows, "imports_known", loaded.Kept, "damaged_rows", loaded.Damaged)
+	}
+	if m.dryRun {
+		return m.printPlan(stdout, state, loaded)
+	}
+	if err := checkWritable(m.reportPath); err != nil {
+		return fail(fmt.Errorf("--report %s is not writable: %w", m.reportPath, err))
+	}
+
+	client := wix.NewClient(m.apiKey, m.siteID)
+	client.BaseURL = m.apiBase
+	client.HTTPClient = newHTTPClient()
+	cfg := m.cfg
+	cfg.Client = client
+	cfg.Logger = log
+
+	rows, closer, err = m.openManifest()
+	if err != nil {
+		return fail(err)
+	}
+	defer closer.Close()
+
+	stats := &pipeline.Stats{}
+	start := time.Now()
+	progress := startProgress(stderr, stats, &m.cfg, log, m.quiet)
+	checkpoints := m.startCheckpoints(state, log)
+
+	res, runErr := pipeline.Run(ctx, cfg, rows, state, stats)
+
+	checkpoints.stop()
+	progress.stop()
+	sum, err := m.writeReport(state)
+	if err != nil {
+		return fail(err)
+	}
+	printSummary(stdout, sum, stats, time.Since(start), m.reportPath)
+	switch {
+	case runErr != nil:
+		return fail(runErr)
+	case res.Fatal != nil:
+		return fail(res.Fatal)
+	case res.Interrupted:
+		fmt.Fprintln(stderr, "migrate: interrupted; the report holds what was done. Re-run the same command to finish.")
+		return exitInterrupted
+	case sum.ByStatus["READY"] != sum.Rows:
+		return exitIncomplete
+	}
+	return exitOK
+}
+
+func (m *migration) manifestDir() string {
+	if m.baseDir != "" {
+		return m.baseDir
+	}
+	return filepath.Dir(m.manifestPath)
+}
+
+// writeReport streams the manifest again and joins each row to its outcome.
+func (m *migration) writeReport(state *report.State) (*report.Summary, error) {
+	rows, closer, err := m.openManifest()
+	if err != nil {
+		return nil, err
+	}
+	defer closer.Close()
+	return report.Write(m.reportPath, rows, state)
+}
+
+// defaultReportPath is <manifest name>.report.csv beside the manifest.
+func defaultReportPath(manifestPath string) string {
+	ext := filepath.Ext(manifestPath)
+	return strings.TrimSuffix(manifestPath, ext) + ".report.csv"
+}
+
+// checkWritable proves a file can be created beside path, before any import.
+func checkWritable(path string) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".check-*")
+	if err != nil {
+		return err
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}
+
+// checkpointer rewrites the report during a run so a crash loses little.
+type checkpointer struct {
+	done    chan struct{}
+	stopped chan struct{}
+}
+
+// startCheckpoints writes the report every few seconds; a write that took
+// long (a huge manifest) stretches the interval so checkpoints never take
+// more than a tenth of the run.
+func (m *migration) startCheckpoints(state *report.State, log *slog.Logger) *checkpointer {
+	c := &checkpointer{done: make(chan struct{}), stopped: make(chan struct{})}
+	go func() {
+		defer close(c.stopped)
+		interval := 5 * time.Second
+		for {
+			select {
+			case <-time.After(interval):
+			case <-c.done:
+				return
+			}
+			began := time.Now()
+			if _, err := m.writeReport(state); err != nil {
+				log.Warn("checkpoint of the report failed", "err", err)
+			}
+			interval = max(5*time.Second, 10*time.Since(began))
+		}
+	}()
+	return c
+}
+
+func (c *checkpointer) stop() {
+	close(c.done)
+	<-c.stopped
+}

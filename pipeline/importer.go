@@ -1,0 +1,159 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/wixmigrate/wixmigrate/report"
+	"github.com/wixmigrate/wixmigrate/wix"
+)
+
+// Reasons written to the report for failures the pipeline itself decides.
+const (
+	reasonUnknownOutcome = "import outcome unknown: Wix's answer was lost (%v); re-run to check and retry"
+	reasonWixFailed      = "Wix could not process the file (operationStatus FAILED; Wix gives no reason)"
+)
+
+// importBatch sends one batch and records each row's answer.
+func (r *run) importBatch(ctx context.Context, batch []job) {
+	if ctx.Err() != nil {
+		return // interrupted: the rows stay "not imported yet"
+	}
+	for i := range batch {
+		r.state.Update(batch[i].key, func(o *report.Outcome) { o.Attempts++ })
+	}
+	if r.cfg.BatchSize == 1 {
+		for _, j := range batch {
+			r.importOne(ctx, j)
+		}
+		return
+	}
+	reqs := make([]wix.ImportFileRequest, len(batch))
+	for i, j := range batch {
+		reqs[i] = j.req
+	}
+	var resp *wix.BulkImportFileResponse
+	err := r.call(ctx, "BulkImportFile", func(ctx context.Context) (err error) {
+		resp, err = r.cfg.Client.BulkImportFiles(ctx, reqs)
+		return err
+	})
+	if err != nil {
+		if wix.IsPermanent(err) && len(batch) > 1 {
+			// One bad item can make Wix refuse the whole call: split the
+			// batch to pin the failure on the rows that cause it.
+			half := len(batch) / 2
+			r.log.Debug("bulk import refused, splitting the batch", "rows", len(batch), "err", err)
+			r.importBatchNoCount(ctx, batch[:half])
+			r.importBatchNoCount(ctx, batch[half:])
+			return
+		}
+		r.failJobs(batch, err)
+		return
+	}
+	for i, res := range resp.Results {
+		if !res.ItemMetadata.Success || res.Item == nil {
+			reason := "Wix refused the import"
+			if e := res.ItemMetadata.Error; e != nil && e.Description != "" {
+				reason = e.Description
+			}
+			r.fail(batch[i], reason)
+			continue
+		}
+		r.accepted(batch[i], res.Item)
+	}
+}
+
+// importBatchNoCount re-sends part of a batch whose attempt was counted already.
+func (r *run) importBatchNoCount(ctx context.Context, batch []job) {
+	for i := range batch {
+		r.state.Update(batch[i].key, func(o *report.Outcome) { o.Attempts-- })
+	}
+	r.importBatch(ctx, batch)
+}
+
+// importOne uses the single Import File endpoint (--batch-size 1).
+func (r *run) importOne(ctx context.Context, j job) {
+	var f *wix.File
+	err := r.call(ctx, "ImportFile", func(ctx context.Context) (err error) {
+		f, err = r.cfg.Client.ImportFile(ctx, &j.req)
+		return err
+	})
+	if err != nil {
+		r.failJobs([]job{j}, err)
+		return
+	}
+	r.accepted(j, f)
+}
+
+// accepted records a created file and hands it to the poller.
+func (r *run) accepted(j job, f *wix.File) {
+	r.stats.Imported.Add(1)
+	var o report.Outcome
+	r.state.Update(j.key, func(out *report.Outcome) {
+		out.Method = report.MethodImport
+		out.Folder = j.req.ParentFolderID
+		out.SetFile(f)
+		if out.Updated == 0 {
+			out.Updated = time.Now().UnixNano()
+		}
+		o = *out
+	})
+	r.settled(j, o)
+}
+
+// settled routes an outcome: final ones are counted, pending ones polled.
+func (r *run) settled(j job, o report.Outcome) {
+	switch o.Status {
+	case report.Ready:
+		r.stats.Ready.Add(1)
+	case report.Failed:
+		r.state.Update(j.key, func(out *report.Outcome) { out.SetReason(reasonWixFailed) })
+		r.stats.Failed.Add(1)
+	default:
+		r.stats.Pending.Add(1)
+		r.poller.track(o.FileID, o.Folder, j.key, o.Updated)
+	}
+}
+
+// failJobs records a whole call's failure on its rows, or stops the run.
+func (r *run) failJobs(batch []job, err error) {
+	switch {
+	case errors.Is(err, ErrAuth):
+		r.fatal(err)
+		r.unplan(batch)
+		return
+	case errors.Is(err, context.Canceled):
+		r.unplan(batch) // interrupted while waiting for the limiter: never sent
+		return
+	}
+	reason := err.Error()
+	var we *wix.Error
+	if errors.As(err, &we) {
+		reason = we.Reason()
+	}
+	if errors.Is(err, wix.ErrUnknownOutcome) {
+		reason = fmt.Sprintf(reasonUnknownOutcome, err)
+	}
+	for _, j := range batch {
+		r.fail(j, reason)
+	}
+}
+
+// unplan undoes the attempt count of rows that were never sent.
+func (r *run) unplan(batch []job) {
+	for _, j := range batch {
+		r.state.Update(j.key, func(o *report.Outcome) { o.Attempts-- })
+	}
+}
+
+// fail records a row's failure with reason.
+func (r *run) fail(j job, reason string) {
+	r.stats.Failed.Add(1)
+	r.state.Update(j.key, func(o *report.Outcome) {
+		o.Status = report.Failed
+		o.SetReason(reason)
+		o.Updated = time.Now().UnixNano()
+	})
+}

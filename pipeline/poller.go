@@ -1,0 +1,391 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/wixmigrate/wixmigrate/manifest"
+	"github.com/wixmigrate/wixmigrate/report"
+	"github.com/wixmigrate/wixmigrate/wix"
+)
+
+// Poll tuning.
+const (
+	// clockMargin allows for files whose updatedDate is a little older than
+	// the moment they became visible in a listing.
+	clockMargin = time.Second
+	// maxPollPause caps the back-off between rounds.
+	maxPollPause = 30 * time.Second
+)
+
+// pendingFile is a file the run waits on.
+type pendingFile struct {
+	key manifest.Key
+	// checked is a server time at which the file was known to be unchanged:
+	// any later status change carries a newer updatedDate.
+	checked int64
+	since   time.Time // when this run started waiting, for --pending-timeout
+}
+
+// folder is the set of pending files with one parent folder.
+type folder struct {
+	id    string
+	files map[string]*pendingFile // by file ID
+}
+
+// poller checks pending files until they are final. Imports add files with
+// track while a round may be running.
+type poller struct {
+	r *run
+
+	mu      sync.Mutex
+	folders map[string]*folder
+	count   int
+	wake    chan struct{} // signalled when files are added
+}
+
+func newPoller(r *run) *poller {
+	return &poller{r: r, folders: map[string]*folder{}, wake: make(chan struct{}, 1)}
+}
+
+// track starts waiting for a file. updated is its last known updatedDate.
+func (p *poller) track(fileID, folderID string, key manifest.Key, updated int64) {
+	if folderID == "" {
+		folderID = p.r.cfg.FolderID
+	}
+	p.mu.Lock()
+	f := p.folders[folderID]
+	if f == nil {
+		f = &folder{id: folderID, files: map[string]*pendingFile{}}
+		p.folders[folderID] = f
+	}
+	if _, dup := f.files[fileID]; !dup {
+		f.files[fileID] = &pendingFile{key: key, checked: updated, since: time.Now()}
+		p.count++
+	}
+	p.mu.Unlock()
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (p *poller) pending() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.count
+}
+
+// loop runs poll rounds until nothing is pending after importsDone closes,
+// or ctx ends. The pause between rounds adapts: it grows while rounds find
+// nothing new or mostly find files still processing (each such sighting is a
+// wasted slot of a page), and shrinks back to Config.PollInterval when
+// rounds find mostly finished files.
+func (p *poller) loop(ctx context.Context, importsDone <-chan struct{}) {
+	base := p.r.cfg.PollInterval
+	pause := base
+	importing := true
+	for {
+		if p.pending() == 0 {
+			if !importing {
+				return
+			}
+			select {
+			case <-p.wake:
+			case <-importsDone:
+				importing = false
+			case <-ctx.Done():
+				return
+			}
+			continue
+		}
+		timer := time.NewTimer(pause)
+		select {
+		case <-timer.C:
+		case <-importsDone:
+			importing = false
+			// The last imports are in: poll soon, the tail is what the user waits for.
+			timer.Stop()
+			pause = base
+			continue
+		case <-ctx.Done():
+			timer.Stop()
+			return
+		}
+		final, stillPending, err := p.round(ctx)
+		if err != nil {
+			if ctx.Err() == nil && errors.Is(err, ErrAuth) {
+				p.r.fatal(err)
+			}
+			if ctx.Err() != nil {
+				return
+			}
+			p.r.log.Warn("status check failed; will try again", "err", err)
+		}
+		switch {
+		case final == 0:
+			pause = min(pause*2, maxPollPause)
+		case stillPending*10 > final && importing:
+			pause = min(pause*3/2, maxPollPause)
+		default:
+			pause = max(base, pause*4/5)
+		}
+		p.expire()
+	}
+}
+
+// round checks every pending file once and returns how many it found final
+// and how many still processing.
+func (p *poller) round(ctx context.Context) (final, stillPending int, err error) {
+	p.mu.Lock()
+	ids := make([]string, 0, len(p.folders))
+	for id := range p.folders {
+		ids = append(ids, id)
+	}
+	p.mu.Unlock()
+	slices.Sort(ids)
+	for _, id := range ids {
+		var f, s int
+		var err error
+		if p.r.cfg.Poll == PollGetFiles {
+			f, s, err = p.roundGetFiles(ctx, id)
+		} else {
+			f, s, err = p.roundList(ctx, id)
+		}
+		final += f
+		stillPending += s
+		if err != nil {
+			return final, stillPending, err
+		}
+	}
+	return final, stillPending, nil
+}
+
+// roundList pages the folder newest-updated first and stops as soon as every
+// pending file of it has been seen, or the listing reaches files older than
+// the last moment each unseen file was known unchanged (nothing below can
+// have changed since).
+func (p *poller) roundList(ctx context.Context, folderID string) (final, stillPending int, err error) {
+	p.mu.Lock()
+	fold := p.folders[folderID]
+	want := len(fold.files)
+	stopAt := int64(1<<63 - 1)
+	for _, pf := range fold.files {
+		stopAt = min(stopAt, pf.checked)
+	}
+	p.mu.Unlock()
+	stopAt -= int64(clockMargin)
+
+	seen := 0
+	var top int64 // newest updatedDate seen: a server time this round covers
+	req := &wix.ListFilesRequest{
+		ParentFolderID: folderID,
+		Sort:           &wix.Sorting{FieldName: "updatedDate", Order: wix.SortDesc},
+		Paging:         wix.CursorPaging{Limit: wix.MaxPageLimit},
+	}
+	for {
+		var page *wix.ListFilesResponse
+		err := p.r.call(ctx, "ListFiles", func(ctx context.Context) (err error) {
+			page, err = p.r.cfg.Client.ListFiles(ctx, req)
+			return err
+		})
+		if err != nil {
+			return final, stillPending, err
+		}
+		oldest := int64(1<<63 - 1)
+		for i := range page.Files {
+			file := &page.Files[i]
+			var updated int64
+			if file.UpdatedDate != nil {
+				updated = file.UpdatedDate.UnixNano()
+			}
+			top = max(top, updated)
+			oldest = min(oldest, updated)
+			switch p.observe(folderID, file) {
+			case observedFinal:
+				seen++
+				final++
+			case observedPending:
+				seen++
+				stillPending++
+			}
+		}
+		req.Paging.Cursor = page.Next()
+		if seen >= want || req.Paging.Cursor == "" || len(page.Files) == 0 || oldest < stopAt {
+			break
+		}
+	}
+	// Files not seen did not change before this round's first page.
+	if top > 0 {
+		p.mu.Lock()
+		if fold := p.folders[folderID]; fold != nil {
+			for _, pf := range fold.files {
+				pf.checked = max(pf.checked, top)
+			}
+		}
+		p.mu.Unlock()
+	}
+	return final, stillPending, nil
+}
+
+// roundGetFiles asks for the folder's pending files by ID, 100 a call,
+// longest-waiting first.
+func (p *poller) roundGetFiles(ctx context.Context, folderID string) (final, stillPending int, err error) {
+	p.mu.Lock()
+	fold := p.folders[folderID]
+	ids := make([]string, 0, len(fold.files))
+	for id := range fold.files {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, func(a, b string) int { return fold.files[a].since.Compare(fold.files[b].since) })
+	p.mu.Unlock()
+	for chunk := range slices.Chunk(ids, wix.MaxGetFiles) {
+		var files []wix.File
+		err := p.r.call(ctx, "GetFileDescriptors", func(ctx context.Context) (err error) {
+			files, err = p.r.cfg.Client.GetFiles(ctx, chunk)
+			return err
+		})
+		if wix.IsNotFound(err) {
+			files, err = p.getEach(ctx, chunk)
+		}
+		if err != nil {
+			return final, stillPending, err
+		}
+		for i := range files {
+			switch p.observe(folderID, &files[i]) {
+			case observedFinal:
+				final++
+			case observedPending:
+				stillPending++
+			}
+		}
+	}
+	return final, stillPending, nil
+}
+
+// getEach reads files one by one after a batch read hit a missing file,
+// failing the rows whose file no longer exists.
+func (p *poller) getEach(ctx context.Context, ids []string) ([]wix.File, error) {
+	var files []wix.File
+	for _, id := range ids {
+		var f *wix.File
+		err := p.r.call(ctx, "GetFileDescriptor", func(ctx context.Context) (err error) {
+			f, err = p.r.cfg.Client.GetFile(ctx, id)
+			return err
+		})
+		switch {
+		case wix.IsNotFound(err):
+			p.drop(id, func(o *report.Outcome) {
+				o.Status = report.Failed
+				o.SetReason("the file is no longer in the Media Manager (deleted?); re-run to import it again")
+			})
+		case err != nil:
+			return files, err
+		default:
+			files = append(files, *f)
+		}
+	}
+	return files, nil
+}
+
+type observation int
+
+const (
+	observedOther observation = iota // not a file this run waits for
+	observedPending
+	observedFinal
+)
+
+// observe applies a descriptor to the file's outcome if the run waits for it.
+func (p *poller) observe(folderID string, f *wix.File) observation {
+	p.mu.Lock()
+	fold := p.folders[folderID]
+	var pf *pendingFile
+	if fold != nil {
+		pf = fold.files[f.ID]
+	}
+	if pf == nil {
+		p.mu.Unlock()
+		return observedOther
+	}
+	if f.OperationStatus != wix.StatusReady && f.OperationStatus != wix.StatusFailed {
+		if f.UpdatedDate != nil {
+			pf.checked = max(pf.checked, f.UpdatedDate.UnixNano())
+		}
+		p.mu.Unlock()
+		return observedPending
+	}
+	delete(fold.files, f.ID)
+	if len(fold.files) == 0 {
+		delete(p.folders, folderID)
+	}
+	p.count--
+	p.mu.Unlock()
+
+	p.r.stats.Pending.Add(-1)
+	p.r.state.Update(pf.key, func(o *report.Outcome) {
+		o.SetFile(f)
+		if o.Status == report.Failed {
+			o.SetReason(reasonWixFailed)
+		}
+	})
+	if f.OperationStatus == wix.StatusReady {
+		p.r.stats.Ready.Add(1)
+	} else {
+		p.r.stats.Failed.Add(1)
+	}
+	return observedFinal
+}
+
+// drop stops waiting for a file and records change on its outcome.
+func (p *poller) drop(fileID string, change func(*report.Outcome)) {
+	p.mu.Lock()
+	var key manifest.Key
+	found := false
+	for fid, fold := range p.folders {
+		if pf, ok := fold.files[fileID]; ok {
+			key, found = pf.key, true
+			delete(fold.files, fileID)
+			if len(fold.files) == 0 {
+				delete(p.folders, fid)
+			}
+			p.count--
+			break
+		}
+	}
+	p.mu.Unlock()
+	if found {
+		p.r.stats.Pending.Add(-1)
+		p.r.state.Update(key, change)
+	}
+}
+
+// expire gives up on files pending longer than Config.PendingTimeout: they
+// stay PENDING in the report, with the reason, and a re-run polls them again.
+func (p *poller) expire() {
+	limit := p.r.cfg.PendingTimeout
+	reason := fmt.Sprintf("still processing after %s (--pending-timeout); re-run to check again", limit)
+	p.mu.Lock()
+	var expired []manifest.Key
+	for fid, fold := range p.folders {
+		for id, pf := range fold.files {
+			if time.Since(pf.since) >= limit {
+				expired = append(expired, pf.key)
+				delete(fold.files, id)
+				p.count--
+			}
+		}
+		if len(fold.files) == 0 {
+			delete(p.folders, fid)
+		}
+	}
+	p.mu.Unlock()
+	for _, key := range expired {
+		p.r.stats.Pending.Add(-1)
+		p.r.state.Update(key, func(o *report.Outcome) { o.SetReason(reason) })
+	}
+}

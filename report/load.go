@@ -1,0 +1,77 @@
+package report
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"slices"
+
+	"github.com/wixmigrate/wixmigrate/manifest"
+)
+
+// ErrOtherManifest means a report's manifest columns differ from the
+// manifest's: it was written for another manifest.
+var ErrOtherManifest = errors.New("the report belongs to a different manifest")
+
+// Loaded says what a previous report held.
+type Loaded struct {
+	Found   bool // a report existed
+	Rows    int  // rows read
+	Damaged int  // rows that could not be read (a truncated or edited report)
+	Kept    int  // distinct imports taken into the state
+}
+
+// Load reads a previous report at path into state, so a re-run resumes
+// instead of importing again. A missing report is not an error. header is the
+// current manifest's header: a report written for other columns is refused
+// with ErrOtherManifest. Rows that cannot be read are counted, not fatal:
+// their imports are simply unknown to the state.
+func Load(path string, opts manifest.Options, header []string, state *State) (Loaded, error) {
+	var res Loaded
+	opts.ReportColumns = true
+	rows, closer, err := manifest.Open(path, opts)
+	if errors.Is(err, fs.ErrNotExist) {
+		return res, nil
+	}
+	res.Found = true
+	if err != nil {
+		var he *manifest.HeaderError
+		if errors.As(err, &he) {
+			return res, fmt.Errorf("report %s cannot be resumed (%v): move it away or pass another --report", path, err)
+		}
+		return res, fmt.Errorf("reading report %s: %w", path, err)
+	}
+	defer closer.Close()
+	if !slices.Equal(rows.Header(), header) {
+		return res, fmt.Errorf("report %s: %w (its columns are %q, the manifest's are %q); pass another --report",
+			path, ErrOtherManifest, rows.Header(), header)
+	}
+	for {
+		row, err := rows.Next()
+		if err == io.EOF {
+			return res, nil
+		}
+		if err != nil {
+			return res, fmt.Errorf("reading report %s: %w", path, err)
+		}
+		res.Rows++
+		if row.Err != nil {
+			if len(row.Report) != len(manifest.ReportColumns) {
+				res.Damaged++ // a torn or hand-edited line
+			}
+			continue // an invalid manifest row: it is failed again from the manifest
+		}
+		o, err := ParseFields(row.Report)
+		if err != nil {
+			res.Damaged++
+			continue
+		}
+		if o.Status == Pending && o.FileID == "" && o.Attempts == 0 {
+			continue // never imported: nothing to keep
+		}
+		if state.Add(row.Key, o) {
+			res.Kept++
+		}
+	}
+}
