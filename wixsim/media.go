@@ -1,0 +1,275 @@
+package wixsim
+
+import (
+	"bytes"
+	"encoding/xml"
+	"image"
+	_ "image/gif"  // registers GIF for image.DecodeConfig
+	_ "image/jpeg" // registers JPEG
+	_ "image/png"  // registers PNG
+	"io"
+	"math"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/gabriel-vasile/mimetype"
+	_ "golang.org/x/image/bmp"  // registers BMP
+	_ "golang.org/x/image/tiff" // registers TIFF
+	_ "golang.org/x/image/webp" // registers WebP
+
+	"github.com/wixmigrate/wixmigrate/wix"
+)
+
+// mediaKind is wix.MediaType in one byte, for compact file records.
+type mediaKind uint8
+
+const (
+	kindUnknown mediaKind = iota
+	kindImage
+	kindVideo
+	kindAudio
+	kindDocument
+	kindVector
+	kindArchive
+	kindModel3D
+	kindOther
+)
+
+var kindWire = [...]wix.MediaType{wix.MediaUnknown, wix.MediaImage, wix.MediaVideo,
+	wix.MediaAudio, wix.MediaDocument, wix.MediaVector, wix.MediaArchive,
+	wix.MediaModel3D, wix.MediaOther}
+
+func (k mediaKind) wire() wix.MediaType { return kindWire[k] }
+
+// kindOf parses a wire media type; ok is false for unknown names.
+func kindOf(t wix.MediaType) (mediaKind, bool) {
+	for i, w := range kindWire {
+		if w == t {
+			return mediaKind(i), true
+		}
+	}
+	return 0, false
+}
+
+// kindOfMIME maps a MIME type to the media type Wix files it under, and
+// reports false for content the Media Manager does not take (HTML, plain
+// text, executables...). SVG is VECTOR, as in the Media Manager.
+func kindOfMIME(m string) (mediaKind, bool) {
+	m = strings.ToLower(strings.TrimSpace(m))
+	if i := strings.IndexByte(m, ';'); i >= 0 {
+		m = strings.TrimSpace(m[:i])
+	}
+	switch {
+	case m == "image/svg+xml":
+		return kindVector, true
+	case strings.HasPrefix(m, "image/"):
+		return kindImage, true
+	case strings.HasPrefix(m, "video/"):
+		return kindVideo, true
+	case strings.HasPrefix(m, "audio/"):
+		return kindAudio, true
+	case strings.HasPrefix(m, "model/"):
+		return kindModel3D, true
+	case m == "application/pdf", m == "application/msword", m == "application/rtf",
+		m == "text/rtf", m == "application/vnd.ms-excel", m == "application/vnd.ms-powerpoint",
+		strings.HasPrefix(m, "application/vnd.openxmlformats-officedocument."),
+		strings.HasPrefix(m, "application/vnd.oasis.opendocument."):
+		return kindDocument, true
+	case m == "application/zip", m == "application/x-rar-compressed", m == "application/vnd.rar",
+		m == "application/x-7z-compressed", m == "application/gzip", m == "application/x-tar",
+		m == "application/x-bzip2", m == "application/x-xz":
+		return kindArchive, true
+	}
+	return kindUnknown, false
+}
+
+// extKinds maps file extensions to MIME types, to guess a file's type and
+// ID extension before its bytes arrive.
+var extMIME = map[string]string{
+	"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif",
+	"webp": "image/webp", "bmp": "image/bmp", "tif": "image/tiff", "tiff": "image/tiff",
+	"heic": "image/heic", "avif": "image/avif", "ico": "image/x-icon", "svg": "image/svg+xml",
+	"mp4": "video/mp4", "mov": "video/quicktime", "webm": "video/webm", "avi": "video/x-msvideo",
+	"mkv": "video/x-matroska", "m4v": "video/x-m4v",
+	"mp3": "audio/mpeg", "wav": "audio/wav", "ogg": "audio/ogg", "m4a": "audio/mp4",
+	"flac": "audio/flac", "aac": "audio/aac",
+	"pdf": "application/pdf", "doc": "application/msword",
+	"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	"xls":  "application/vnd.ms-excel",
+	"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	"ppt":  "application/vnd.ms-powerpoint",
+	"pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+	"odt":  "application/vnd.oasis.opendocument.text", "rtf": "application/rtf",
+	"zip": "application/zip", "rar": "application/vnd.rar", "7z": "application/x-7z-compressed",
+	"gz": "application/gzip", "tar": "application/x-tar",
+	"glb": "model/gltf-binary", "gltf": "model/gltf+json", "obj": "model/obj", "stl": "model/stl",
+}
+
+// mimeExt is the ID extension for a MIME type.
+var mimeExt = func() map[string]string {
+	m := map[string]string{"image/jpeg": "jpg", "image/tiff": "tiff"}
+	for ext, mt := range extMIME {
+		if _, ok := m[mt]; !ok {
+			m[mt] = ext
+		}
+	}
+	return m
+}()
+
+// extOf returns the lower-case extension of a name or URL path, if it is
+// one the simulator knows.
+func extOf(name string) string {
+	e := strings.ToLower(strings.TrimPrefix(path.Ext(name), "."))
+	if _, ok := extMIME[e]; ok {
+		return e
+	}
+	return ""
+}
+
+// guess works out, before the bytes arrive, the media type and ID extension
+// of a new file from what the client said: Wix learns the type from
+// mimeType or an extension in displayName or url.
+func guess(declared mediaKind, mimeType string, names ...string) (mediaKind, string) {
+	ext := ""
+	if mimeType != "" {
+		m := strings.ToLower(strings.TrimSpace(strings.SplitN(mimeType, ";", 2)[0]))
+		ext = mimeExt[m]
+	}
+	for _, n := range names {
+		if ext == "" {
+			ext = extOf(n)
+		}
+	}
+	kind := declared
+	if kind == kindUnknown {
+		if mimeType != "" {
+			kind, _ = kindOfMIME(mimeType)
+		}
+		if kind == kindUnknown && ext != "" {
+			kind, _ = kindOfMIME(extMIME[ext])
+		}
+	}
+	if ext == "" {
+		switch kind {
+		case kindImage:
+			ext = "jpg"
+		case kindVector:
+			ext = "svg"
+		}
+	}
+	return kind, ext
+}
+
+// sniffed is what processing learns from a file's bytes.
+type sniffed struct {
+	kind          mediaKind
+	mime          string
+	width, height int32
+}
+
+// sniff identifies content from its first bytes (head) and, for images,
+// reads its dimensions from the whole content (open). ok is false for
+// content that is not media or is a broken image.
+func sniff(head []byte, open func() (io.ReadCloser, error)) (sniffed, bool) {
+	mt := mimetype.Detect(head)
+	m := mt.String()
+	if i := strings.IndexByte(m, ';'); i >= 0 {
+		m = m[:i]
+	}
+	kind, ok := kindOfMIME(m)
+	if !ok {
+		return sniffed{}, false
+	}
+	out := sniffed{kind: kind, mime: m}
+	switch kind {
+	case kindVector:
+		w, h, ok := svgSize(bytes.NewReader(head))
+		if !ok {
+			return sniffed{}, false
+		}
+		out.width, out.height = w, h
+	case kindImage:
+		rc, err := open()
+		if err != nil {
+			return sniffed{}, false
+		}
+		cfg, format, err := image.DecodeConfig(rc)
+		rc.Close()
+		if err == nil {
+			out.width, out.height = int32(cfg.Width), int32(cfg.Height)
+		} else if format != "" || decodable(m) {
+			return sniffed{}, false // a broken image of a format we read
+		}
+	}
+	return out, true
+}
+
+// decodable reports whether image.DecodeConfig knows the format, so a
+// failure to decode means the image is broken rather than unsupported.
+func decodable(m string) bool {
+	switch m {
+	case "image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "image/tiff":
+		return true
+	}
+	return false
+}
+
+// svgSize reads width and height of an SVG root element, falling back to its
+// viewBox; ok is false when r holds no svg element.
+func svgSize(r io.Reader) (w, h int32, ok bool) {
+	dec := xml.NewDecoder(r)
+	dec.Strict = false
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return 0, 0, false
+		}
+		se, isStart := tok.(xml.StartElement)
+		if !isStart {
+			continue
+		}
+		if se.Name.Local != "svg" {
+			return 0, 0, false
+		}
+		var width, height, viewBox string
+		for _, a := range se.Attr {
+			switch a.Name.Local {
+			case "width":
+				width = a.Value
+			case "height":
+				height = a.Value
+			case "viewBox":
+				viewBox = a.Value
+			}
+		}
+		var vb []float64
+		for _, f := range strings.FieldsFunc(viewBox, func(r rune) bool { return r == ' ' || r == ',' }) {
+			v, err := strconv.ParseFloat(f, 64)
+			if err != nil {
+				vb = nil
+				break
+			}
+			vb = append(vb, v)
+		}
+		fw, okw := svgLength(width)
+		fh, okh := svgLength(height)
+		if len(vb) == 4 {
+			if !okw {
+				fw = vb[2]
+			}
+			if !okh {
+				fh = vb[3]
+			}
+		}
+		return int32(math.Round(fw)), int32(math.Round(fh)), true
+	}
+}
+
+// svgLength parses an absolute SVG length like "120", "120px" or "12.5";
+// percentages and other units are not absolute and report false.
+func svgLength(s string) (float64, bool) {
+	s = strings.TrimSuffix(strings.TrimSpace(s), "px")
+	v, err := strconv.ParseFloat(s, 64)
+	return v, err == nil && v > 0
+}

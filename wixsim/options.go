@@ -1,0 +1,108 @@
+package wixsim
+
+import (
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// Options configure a Simulator. The zero value is a fast, fault-free
+// simulator that accepts any API key and has no rate limit.
+type Options struct {
+	// APIKey, when set, is the only Authorization value accepted; any other
+	// gets 401. When empty, any non-empty Authorization is accepted.
+	APIKey string
+	// RateLimit is the number of API requests per minute per site (Wix
+	// documents 200); 0 turns rate limiting off.
+	RateLimit int
+	// ProcessingDelay is how long a file takes to turn READY or FAILED after
+	// its bytes arrived.
+	ProcessingDelay Range
+	// Latency is added to every API answer.
+	Latency Range
+	// ErrorRate is the share of API requests answered with a 500 or 503
+	// without any effect.
+	ErrorRate float64
+	// CommitErrorRate is the share of Import File and Bulk Import File calls
+	// that take effect but whose answer is a 5xx or a dropped connection.
+	CommitErrorRate float64
+	// StuckRate is the share of new files that stay PENDING forever.
+	StuckRate float64
+	// Seed seeds the one random generator behind every fault and delay.
+	Seed int64
+	// FetchTimeout bounds one download of an import source (default 30s).
+	FetchTimeout time.Duration
+	// MaxFetchBytes bounds an import source and an upload (default 100 MB).
+	MaxFetchBytes int64
+	// FetchConcurrency is the number of downloads in flight (default 64).
+	FetchConcurrency int
+	// Logger receives the simulator's logs; nil discards them.
+	Logger *slog.Logger
+	// Now stamps createdDate and updatedDate; nil means time.Now.
+	Now func() time.Time
+}
+
+// Defaults applied by New for zero fields.
+const (
+	DefaultFetchTimeout     = 30 * time.Second
+	DefaultMaxFetchBytes    = 100 << 20
+	DefaultFetchConcurrency = 64
+)
+
+func (o Options) withDefaults() Options {
+	if o.FetchTimeout <= 0 {
+		o.FetchTimeout = DefaultFetchTimeout
+	}
+	if o.MaxFetchBytes <= 0 {
+		o.MaxFetchBytes = DefaultMaxFetchBytes
+	}
+	if o.FetchConcurrency <= 0 {
+		o.FetchConcurrency = DefaultFetchConcurrency
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+// Range is a closed interval of durations; a value is drawn uniformly from
+// it. The zero Range always yields 0.
+type Range struct {
+	Min, Max time.Duration
+}
+
+// String formats r the way ParseRange reads it.
+func (r Range) String() string {
+	if r.Min == r.Max {
+		return r.Min.String()
+	}
+	return r.Min.String() + "-" + r.Max.String()
+}
+
+// ParseRange reads "200ms-2s" (a range) or "500ms" (a fixed duration).
+// The empty string is the zero Range.
+func ParseRange(s string) (Range, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return Range{}, nil
+	}
+	lo, hi, isRange := strings.Cut(s, "-")
+	min, err := time.ParseDuration(strings.TrimSpace(lo))
+	if err != nil {
+		return Range{}, fmt.Errorf("bad duration %q (want like 500ms or 200ms-2s)", lo)
+	}
+	max := min
+	if isRange {
+		if max, err = time.ParseDuration(strings.TrimSpace(hi)); err != nil {
+			return Range{}, fmt.Errorf("bad duration %q (want like 500ms or 200ms-2s)", hi)
+		}
+	}
+	if min < 0 || max < min {
+		return Range{}, fmt.Errorf("bad range %q: need 0 <= min <= max", s)
+	}
+	return Range{Min: min, Max: max}, nil
+}

@@ -1,0 +1,495 @@
+package wixsim
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/wixmigrate/wixmigrate/wix"
+)
+
+// Simulator is the fake Wix Media Manager. It is an http.Handler whose root
+// stands for https://www.wixapis.com. Close stops its background work.
+type Simulator struct {
+	opts  Options
+	log   *slog.Logger
+	dice  *dice
+	ids   *ids
+	dir   string // temp dir for blobs and tus uploads, removed on Close
+	blobs *blobs
+
+	sitesMu sync.Mutex
+	sites   map[string]*site
+
+	filesMu sync.RWMutex
+	files   map[string]*fileRec // every file of every site, by ID
+
+	uploadsMu sync.Mutex
+	uploads   map[string]*uploadSession // by upload token
+
+	tus     http.Handler
+	tusCore tusCore
+
+	fetcher *fetcher
+	timers  *timerHeap
+	cancel  context.CancelFunc
+
+	stats     stats
+	pending   atomic.Int64
+	ready     atomic.Int64
+	failed    atomic.Int64
+	reqSeq    atomic.Uint64
+	startUnix int64
+	closeOnce sync.Once
+}
+
+// New returns a Simulator; it panics only if it cannot create its temp
+// directory, which it needs for stored bytes.
+func New(opts Options) *Simulator {
+	opts = opts.withDefaults()
+	dir, err := os.MkdirTemp("", "wixsim-*")
+	if err != nil {
+		panic("wixsim: " + err.Error())
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Simulator{
+		opts:      opts,
+		log:       opts.Logger,
+		dice:      newDice(opts.Seed),
+		ids:       newIDs(opts.Seed),
+		dir:       dir,
+		blobs:     &blobs{dir: dir + "/blobs"},
+		sites:     map[string]*site{},
+		files:     map[string]*fileRec{},
+		uploads:   map[string]*uploadSession{},
+		cancel:    cancel,
+		startUnix: time.Now().Unix(),
+	}
+	s.stats.init()
+	if err := os.MkdirAll(s.blobs.dir, 0o755); err != nil {
+		panic("wixsim: " + err.Error())
+	}
+	if err := s.initTus(dir + "/tus"); err != nil {
+		panic("wixsim: " + err.Error())
+	}
+	s.fetcher = newFetcher(s, ctx)
+	s.timers = newTimerHeap(s.finish)
+	return s
+}
+
+// Close stops downloads and processing and removes stored bytes. Files
+// still PENDING stay so.
+func (s *Simulator) Close() {
+	s.closeOnce.Do(func() {
+		s.cancel()
+		s.fetcher.close()
+		s.timers.close()
+		os.RemoveAll(s.dir)
+	})
+}
+
+// Endpoint names used in Stats.Requests.
+const (
+	epImport          = "import"
+	epBulkImport      = "bulkImport"
+	epListFiles       = "listFiles"
+	epGetFile         = "getFile"
+	epGetFiles        = "getFiles"
+	epSearch          = "search"
+	epUploadURL       = "generateUploadUrl"
+	epResumableURL    = "generateResumableUploadUrl"
+	epUpload          = "upload"
+	epTus             = "tus"
+	epMedia           = "media"
+	epUnknown         = "unknown"
+	uploadPathPrefix  = "/_upload/"
+	tusPathPrefix     = "/_tus/"
+	tusFilePathPrefix = "/_tusfiles/"
+	mediaPathPrefix   = "/media/"
+)
+
+// endpoint is one API method.
+type endpoint struct {
+	name string
+	// commit marks imports, the calls CommitErrorRate applies to.
+	commit bool
+	fn     func(c *call) (any, *apiError)
+}
+
+// call is one authenticated API request.
+type call struct {
+	s    *Simulator
+	r    *http.Request
+	site *site
+	base string // scheme://host the client reached us at
+}
+
+var routes map[string]endpoint
+
+func init() {
+	routes = map[string]endpoint{
+		"POST /site-media/v1/files/import":                        {epImport, true, (*call).importFile},
+		"POST /site-media/v1/bulk/files/import-v2":                {epBulkImport, true, (*call).bulkImport},
+		"GET /site-media/v1/files":                                {epListFiles, false, (*call).listFiles},
+		"GET /site-media/v1/files/get-file-by-id":                 {epGetFile, false, (*call).getFile},
+		"POST /site-media/v1/files/get-files":                     {epGetFiles, false, (*call).getFiles},
+		"POST /site-media/v1/files/search":                        {epSearch, false, (*call).searchFiles},
+		"POST /site-media/v1/files/generate-upload-url":           {epUploadURL, false, (*call).generateUploadURL},
+		"POST /site-media/v1/files/generate-resumable-upload-url": {epResumableURL, false, (*call).generateResumableUploadURL},
+	}
+}
+
+// ServeHTTP routes API calls, upload PUTs, tus requests, /media and
+// /_sim/stats.
+func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("x-wix-request-id", strconv.FormatInt(s.startUnix, 10)+"."+strconv.FormatUint(s.reqSeq.Add(1), 10))
+	p := r.URL.Path
+	switch {
+	case p == "/_sim/stats":
+		writeJSON(w, http.StatusOK, s.Stats())
+	case strings.HasPrefix(p, mediaPathPrefix):
+		s.counted(epMedia, w, r, s.serveMedia)
+	case strings.HasPrefix(p, uploadPathPrefix):
+		s.counted(epUpload, w, r, s.serveUpload)
+	case strings.HasPrefix(p, tusPathPrefix), strings.HasPrefix(p, tusFilePathPrefix):
+		s.counted(epTus, w, r, s.serveTus)
+	default:
+		ep, ok := routes[r.Method+" "+p]
+		if !ok {
+			s.counted(epUnknown, w, r, func(w http.ResponseWriter, r *http.Request) {
+				writeError(w, appError(http.StatusNotFound, "NOT_FOUND", "no such method: "+r.Method+" "+p, nil))
+			})
+			return
+		}
+		s.counted(ep.name, w, r, func(w http.ResponseWriter, r *http.Request) { s.serveAPI(ep, w, r) })
+	}
+}
+
+// counted runs h and counts its answer under name in the stats.
+func (s *Simulator) counted(name string, w http.ResponseWriter, r *http.Request, h http.HandlerFunc) {
+	sw := &statusWriter{ResponseWriter: w}
+	defer func() { s.stats.count(name, sw.label()) }()
+	h(sw, r)
+}
+
+// serveAPI applies, in order: auth, the site header, the rate limit, the
+// injected latency and errors, the method itself and commit errors.
+func (s *Simulator) serveAPI(ep endpoint, w http.ResponseWriter, r *http.Request) {
+	auth := r.Header.Get("Authorization")
+	if auth == "" {
+		writeError(w, appError(http.StatusUnauthorized, "UNAUTHENTICATED", "missing Authorization header", nil))
+		return
+	}
+	if s.opts.APIKey != "" && auth != s.opts.APIKey {
+		writeError(w, appError(http.StatusUnauthorized, "UNAUTHENTICATED", "invalid API key", nil))
+		return
+	}
+	siteID := strings.TrimSpace(r.Header.Get("wix-site-id"))
+	if siteID == "" {
+		writeError(w, appError(http.StatusBadRequest, "MISSING_SITE_ID", "missing wix-site-id header: an API key needs a site to act on", nil))
+		return
+	}
+	st := s.site(siteID)
+	if s.opts.RateLimit > 0 {
+		if ok, retry := st.limiter.take(s.opts.RateLimit, time.Now()); !ok {
+			w.Header().Set("Retry-After", strconv.Itoa(retry))
+			writeError(w, appError(http.StatusTooManyRequests, "TOO_MANY_REQUESTS",
+				"rate limit of "+strconv.Itoa(s.opts.RateLimit)+" requests per minute exceeded for this site",
+				map[string]any{"retryAfterSeconds": retry}))
+			return
+		}
+	}
+	latency := s.dice.in(s.opts.Latency)
+	fail := s.dice.hit(s.opts.ErrorRate)
+	failUnavailable := fail && s.dice.coin()
+	commitFail := ep.commit && s.dice.hit(s.opts.CommitErrorRate)
+	commitDrop := commitFail && s.dice.coin()
+	if latency > 0 {
+		t := time.NewTimer(latency)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
+	if fail {
+		writeError(w, serverError(failUnavailable))
+		return
+	}
+	c := &call{s: s, r: r, site: st, base: baseURL(r)}
+	body, aerr := ep.fn(c)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	if commitFail {
+		s.log.Info("commit error injected", "endpoint", ep.name, "drop", commitDrop)
+		if commitDrop {
+			drop(w)
+			return
+		}
+		writeError(w, serverError(s.dice.coin()))
+		return
+	}
+	writeJSON(w, http.StatusOK, body)
+}
+
+func serverError(unavailable bool) *apiError {
+	if unavailable {
+		return appError(http.StatusServiceUnavailable, "UNAVAILABLE", "service temporarily unavailable", nil)
+	}
+	return appError(http.StatusInternalServerError, "INTERNAL_ERROR", "internal server error", nil)
+}
+
+// drop closes the client connection without an answer.
+func drop(w http.ResponseWriter) {
+	if sw, ok := w.(*statusWriter); ok {
+		sw.dropped = true
+	}
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler) // net/http closes the connection
+	}
+	conn.Close()
+}
+
+// baseURL is the simulator's own address as the client reached it, for
+// upload URLs and /media links.
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// site returns the site with id, creating it on first use.
+func (s *Simulator) site(id string) *site {
+	s.sitesMu.Lock()
+	defer s.sitesMu.Unlock()
+	st := s.sites[id]
+	if st == nil {
+		st = &site{id: id, prefix: sitePrefix(id), all: newIndexSet(), folders: map[string]*indexSet{}}
+		s.sites[id] = st
+	}
+	return st
+}
+
+// lookup finds a file of st by ID; files of other sites are not found.
+func (s *Simulator) lookup(st *site, id string) *fileRec {
+	s.filesMu.RLock()
+	f := s.files[id]
+	s.filesMu.RUnlock()
+	if f == nil || f.site != st {
+		return nil
+	}
+	return f
+}
+
+// now is the wall clock for dates, in Unix nanoseconds.
+func (s *Simulator) now() int64 { return s.opts.Now().UnixNano() }
+
+// create registers a new PENDING file and indexes it.
+func (s *Simulator) create(f *fileRec) {
+	f.created = s.now()
+	f.updated = f.created
+	s.filesMu.Lock()
+	s.files[f.id] = f
+	s.filesMu.Unlock()
+	f.site.mu.Lock()
+	f.site.add(f)
+	f.site.mu.Unlock()
+	s.pending.Add(1)
+}
+
+// judge decides a stored blob's outcome: media of the declared type (if
+// any) is READY, anything else FAILED.
+func (s *Simulator) judge(b blob, declared mediaKind, log *slog.Logger) outcome {
+	sn, ok := sniff(b.head, func() (io.ReadCloser, error) { return s.blobs.open(b.hash) })
+	if !ok {
+		log.Info("processing failed", "reason", "content is not media")
+		return outcome{}
+	}
+	if declared != kindUnknown && declared != sn.kind {
+		log.Info("processing failed", "reason", "content is "+string(sn.kind.wire())+", declared "+string(declared.wire()))
+		return outcome{}
+	}
+	return outcome{ready: true, sn: sn, hash: b.hash, size: b.size}
+}
+
+// finish ends processing of f with out. updatedDate moves forward on every
+// status change, even if the clock did not.
+func (s *Simulator) finish(f *fileRec, out outcome) {
+	st := f.site
+	st.mu.Lock()
+	st.update(f, func(f *fileRec) {
+		f.updated = max(s.now(), f.updated+1)
+		if out.ready {
+			f.status = statusReady
+			f.media, f.mime = out.sn.kind, out.sn.mime
+			f.width, f.height = out.sn.width, out.sn.height
+			f.size, f.hash, f.hasHash, f.hasBytes = out.size, out.hash, true, true
+		} else {
+			f.status = statusFailed
+		}
+	})
+	st.mu.Unlock()
+	s.pending.Add(-1)
+	if out.ready {
+		s.ready.Add(1)
+	} else {
+		s.failed.Add(1)
+	}
+}
+
+// serveMedia answers GET /media/<id> with the stored bytes, as
+// static.wixstatic.com does for the real service.
+func (s *Simulator) serveMedia(w http.ResponseWriter, r *http.Request) {
+	id := strings.TrimPrefix(r.URL.Path, mediaPathPrefix)
+	s.filesMu.RLock()
+	f := s.files[id]
+	s.filesMu.RUnlock()
+	var hash [16]byte
+	var mime string
+	ok := false
+	var mod int64
+	if f != nil {
+		f.site.mu.RLock()
+		hash, mime, ok, mod = f.hash, f.mime, f.hasBytes, f.updated
+		f.site.mu.RUnlock()
+	}
+	if !ok || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+		writeError(w, appError(http.StatusNotFound, "NOT_FOUND", "no media "+id, nil))
+		return
+	}
+	file, err := s.blobs.open(hash)
+	if err != nil {
+		writeError(w, appError(http.StatusNotFound, "NOT_FOUND", "no media "+id, nil))
+		return
+	}
+	defer file.Close()
+	if mime != "" {
+		w.Header().Set("Content-Type", mime)
+	}
+	http.ServeContent(w, r, "", time.Unix(0, mod), file)
+}
+
+// render turns f into its wire form. The caller holds f.site.mu.
+func (s *Simulator) render(f *fileRec, base string, withMedia bool) wix.File {
+	created, updated := time.Unix(0, f.created).UTC(), time.Unix(0, f.updated).UTC()
+	out := wix.File{
+		ID:              f.id,
+		DisplayName:     f.name,
+		URL:             wix.MediaURLPrefix + f.id,
+		ParentFolderID:  f.parent,
+		Private:         f.private,
+		MediaType:       f.media.wire(),
+		OperationStatus: f.status.wire(),
+		SourceURL:       f.source,
+		Labels:          f.labels,
+		CreatedDate:     &created,
+		UpdatedDate:     &updated,
+		SiteID:          f.site.id,
+		State:           "OK",
+	}
+	if f.hasHash {
+		out.Hash = hexHash(f.hash)
+	}
+	if f.size >= 0 {
+		out.SizeInBytes = strconv.FormatInt(f.size, 10)
+	}
+	if f.status != statusReady {
+		return out
+	}
+	if f.media == kindImage || f.media == kindVector {
+		out.ThumbnailURL = base + mediaPathPrefix + f.id
+	}
+	if f.media == kindImage {
+		out.Labels = append(append([]string(nil), f.labels...), aiLabels(f.hash)...)
+	}
+	if withMedia {
+		out.Media = s.media(f)
+	}
+	return out
+}
+
+// media builds the type-specific part of a READY descriptor.
+func (s *Simulator) media(f *fileRec) *wix.FileMedia {
+	u := wix.MediaURLPrefix + f.id
+	size := strconv.FormatInt(f.size, 10)
+	switch f.media {
+	case kindImage, kindVector:
+		im := &wix.ImageMedia{Image: &wix.Image{ID: f.id, URL: u, Width: int(f.width), Height: int(f.height), Filename: f.name, SizeInBytes: size}}
+		if f.media == kindVector {
+			return &wix.FileMedia{Vector: im}
+		}
+		return &wix.FileMedia{Image: im}
+	case kindVideo:
+		return &wix.FileMedia{Video: &wix.VideoMedia{ID: f.id, URL: u, Filename: f.name, SizeInBytes: size}}
+	case kindAudio:
+		return &wix.FileMedia{Audio: &wix.AudioMedia{ID: f.id, Assets: []wix.AudioAsset{{ID: f.id, URL: u, Filename: f.name, SizeInBytes: size}}}}
+	case kindDocument:
+		return &wix.FileMedia{Document: &wix.DocumentMedia{ID: f.id, URL: u, Filename: f.name, SizeInBytes: size}}
+	case kindArchive:
+		return &wix.FileMedia{Archive: &wix.GenericMedia{ID: f.id, URL: u, Filename: f.name, SizeInBytes: size}}
+	case kindModel3D:
+		return &wix.FileMedia{Model3D: &wix.GenericMedia{ID: f.id, URL: u, Filename: f.name, SizeInBytes: size}}
+	}
+	return nil
+}
+
+var aiWords = [...]string{"Photograph", "Sky", "Landscape", "Nature", "Product", "Art",
+	"Design", "Pattern", "Color", "Light", "Texture", "Illustration", "Font", "Graphics", "Still life", "Macro"}
+
+// aiLabels are the fake "AI" labels Wix adds to images, derived from the
+// content so they are stable.
+func aiLabels(h [16]byte) []string {
+	a, b := int(h[0])%len(aiWords), int(h[1])%len(aiWords)
+	if a == b {
+		b = (b + 1) % len(aiWords)
+	}
+	return []string{aiWords[a], aiWords[b]}
+}
+
+// statusWriter records the status of an answer for the stats.
+type statusWriter struct {
+	http.ResponseWriter
+	status  int
+	dropped bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection (tusd sets
+// deadlines, commit errors hijack).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (w *statusWriter) label() string {
+	switch {
+	case w.dropped:
+		return "dropped"
+	case w.status == 0:
+		return "200"
+	}
+	return strconv.Itoa(w.status)
+}

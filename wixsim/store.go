@@ -1,0 +1,166 @@
+package wixsim
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/google/btree"
+
+	"github.com/wixmigrate/wixmigrate/wix"
+)
+
+// fileRec is one file as the simulator keeps it. It is kept compact because
+// benchmark runs hold a million of them: media type and status are bytes,
+// dates are Unix nanoseconds, AI labels are derived from the hash on output.
+// Every field that an index sorts by is changed only while the record is out
+// of its site's indexes, under site.mu.
+type fileRec struct {
+	site     *site
+	id       string
+	name     string // displayName, at most 255 characters
+	parent   string // parent folder ID
+	source   string // sourceUrl of an import
+	mime     string // sniffed MIME type, served by /media
+	labels   []string
+	created  int64 // Unix nanoseconds
+	updated  int64
+	size     int64 // -1 until known
+	width    int32
+	height   int32
+	hash     [16]byte
+	hasHash  bool
+	media    mediaKind
+	status   statusKind
+	private  bool
+	hasBytes bool // a blob with hash is stored
+}
+
+type statusKind uint8
+
+const (
+	statusPending statusKind = iota
+	statusReady
+	statusFailed
+)
+
+func (s statusKind) wire() wix.OperationStatus {
+	switch s {
+	case statusReady:
+		return wix.StatusReady
+	case statusFailed:
+		return wix.StatusFailed
+	}
+	return wix.StatusPending
+}
+
+// indexSet keeps files ordered by each sortable field, ties broken by ID, so
+// List Files and Search Files page with keyset cursors without scanning.
+type indexSet struct {
+	byUpdated *btree.BTreeG[*fileRec]
+	byName    *btree.BTreeG[*fileRec]
+	bySize    *btree.BTreeG[*fileRec]
+}
+
+const btreeDegree = 32
+
+func lessUpdated(a, b *fileRec) bool {
+	if a.updated != b.updated {
+		return a.updated < b.updated
+	}
+	return a.id < b.id
+}
+
+func lessName(a, b *fileRec) bool {
+	if a.name != b.name {
+		return a.name < b.name
+	}
+	return a.id < b.id
+}
+
+func lessSize(a, b *fileRec) bool {
+	if a.size != b.size {
+		return a.size < b.size
+	}
+	return a.id < b.id
+}
+
+func newIndexSet() *indexSet {
+	return &indexSet{
+		byUpdated: btree.NewG(btreeDegree, lessUpdated),
+		byName:    btree.NewG(btreeDegree, lessName),
+		bySize:    btree.NewG(btreeDegree, lessSize),
+	}
+}
+
+func (x *indexSet) insert(f *fileRec) {
+	x.byUpdated.ReplaceOrInsert(f)
+	x.byName.ReplaceOrInsert(f)
+	x.bySize.ReplaceOrInsert(f)
+}
+
+func (x *indexSet) remove(f *fileRec) {
+	x.byUpdated.Delete(f)
+	x.byName.Delete(f)
+	x.bySize.Delete(f)
+}
+
+// tree returns the index for a sort field name (already validated).
+func (x *indexSet) tree(field string) (*btree.BTreeG[*fileRec], func(a, b *fileRec) bool) {
+	switch field {
+	case sortName:
+		return x.byName, lessName
+	case sortSize:
+		return x.bySize, lessSize
+	}
+	return x.byUpdated, lessUpdated
+}
+
+// site is one Wix site: its files, folders and rate-limit bucket. Files of
+// one site are invisible to every other.
+type site struct {
+	id     string
+	prefix string // the 6-hex owner prefix of file IDs
+
+	mu      sync.RWMutex
+	all     *indexSet            // every file, for Search Files
+	folders map[string]*indexSet // parent folder ID -> its files
+
+	limiter bucket
+}
+
+// add indexes a new file.
+func (s *site) add(f *fileRec) {
+	s.all.insert(f)
+	x := s.folders[f.parent]
+	if x == nil {
+		x = newIndexSet()
+		s.folders[f.parent] = x
+	}
+	x.insert(f)
+}
+
+// update applies change to f with f out of the indexes, so sort keys may
+// change. The caller holds s.mu.
+func (s *site) update(f *fileRec, change func(f *fileRec)) {
+	s.all.remove(f)
+	x := s.folders[f.parent]
+	x.remove(f)
+	change(f)
+	s.all.insert(f)
+	x.insert(f)
+}
+
+// containsFold reports whether sub occurs in s, ignoring case, without
+// allocating for ASCII text.
+func containsFold(s, sub string) bool {
+	if sub == "" {
+		return true
+	}
+	n := len(sub)
+	for i := 0; i+n <= len(s); i++ {
+		if strings.EqualFold(s[i:i+n], sub) {
+			return true
+		}
+	}
+	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
+}
