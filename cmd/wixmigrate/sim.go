@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/wixmigrate/wixmigrate/wixsim"
+)
+
+func init() {
+	register(command{
+		name:    "sim",
+		summary: "run the Wix Media Manager simulator (a fake www.wixapis.com)",
+		run:     runSim,
+	})
+}
+
+// rangeFlag lets flag parse a wixsim.Range, so a bad value is reported with
+// the flag's name.
+type rangeFlag struct{ r *wixsim.Range }
+
+func (f rangeFlag) String() string {
+	if f.r == nil || *f.r == (wixsim.Range{}) {
+		return ""
+	}
+	return f.r.String()
+}
+
+func (f rangeFlag) Set(s string) error {
+	r, err := wixsim.ParseRange(s)
+	if err != nil {
+		return err
+	}
+	*f.r = r
+	return nil
+}
+
+// runSim serves the simulator until ctx is cancelled (SIGINT/SIGTERM).
+// The first line on stdout is "listening on http://ADDR", for scripts.
+func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("wixmigrate sim", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var opts wixsim.Options
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (port 0 picks a free one)")
+	fs.StringVar(&opts.APIKey, "api-key", "", "the only Authorization value accepted (empty: any)")
+	fs.IntVar(&opts.RateLimit, "rate-limit", 200, "requests per minute per site (0: off)")
+	fs.Var(rangeFlag{&opts.ProcessingDelay}, "processing-delay", "time from bytes to READY/FAILED, like 200ms-2s or 500ms")
+	fs.Var(rangeFlag{&opts.Latency}, "latency", "latency added to each API answer, like 20ms-100ms")
+	fs.Float64Var(&opts.ErrorRate, "error-rate", 0, "share of API calls answered 5xx without effect (0..1)")
+	fs.Float64Var(&opts.CommitErrorRate, "commit-error-rate", 0, "share of imports that take effect but answer 5xx or drop the connection (0..1)")
+	fs.Float64Var(&opts.StuckRate, "stuck-rate", 0, "share of files that stay PENDING forever (0..1)")
+	fs.Int64Var(&opts.Seed, "seed", 0, "seed of the fault and delay generator")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "wixmigrate sim: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	for name, v := range map[string]float64{"error-rate": opts.ErrorRate, "commit-error-rate": opts.CommitErrorRate, "stuck-rate": opts.StuckRate} {
+		if v < 0 || v > 1 {
+			fmt.Fprintf(stderr, "wixmigrate sim: --%s must be between 0 and 1, got %v\n", name, v)
+			return exitUsage
+		}
+	}
+	if opts.RateLimit < 0 {
+		fmt.Fprintf(stderr, "wixmigrate sim: --rate-limit must not be negative, got %d\n", opts.RateLimit)
+		return exitUsage
+	}
+
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	opts.Logger = log
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "wixmigrate sim: --addr %s: %v\n", *addr, err)
+		return exitFatal
+	}
+	sim := wixsim.New(opts)
+	defer sim.Close()
+	srv := &http.Server{Handler: sim, ReadHeaderTimeout: 30 * time.Second}
+	real := ln.Addr().String()
+	fmt.Fprintf(stdout, "listening on http://%s\n", real)
+	log.Info("simulator listening", "addr", real, "rate_limit", opts.RateLimit,
+		"processing_delay", opts.ProcessingDelay.String(), "latency", opts.Latency.String(),
+		"error_rate", opts.ErrorRate, "commit_error_rate", opts.CommitErrorRate,
+		"stuck_rate", opts.StuckRate, "seed", opts.Seed)
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		log.Error("server stopped", "err", err)
+		return exitFatal
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		srv.Close()
+	}
+	return exitOK
+}
