@@ -21,7 +21,7 @@ type Options struct {
 	ReportColumns bool
 }
 
-// Reader streams a manifest's rows.
+// Reader streams a manifest's rows. It is not safe for concurrent use.
 type Reader struct {
 	csv     *csv.Reader
 	layout  *layout

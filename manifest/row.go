@@ -128,7 +128,7 @@ func (k Key) String() string { return hex.EncodeToString(k[:]) }
 // Key computes the import's key. Label order and repeated labels do not
 // change it; a local source is identified by its resolved path, so two
 // spellings of one file are one import.
-func (im *Import) Key() Key {
+func (im Import) Key() Key {
 	var buf [512]byte
 	b := buf[:0]
 	if im.Local {
