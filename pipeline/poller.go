@@ -117,6 +117,7 @@ func (p *poller) loop(ctx context.Context, importsDone <-chan struct{}) {
 			return
 		}
 		final, stillPending, err := p.round(ctx)
+		p.r.log.Debug("poll round", "final", final, "still_pending", stillPending, "pending", p.pending(), "pause", pause, "err", err)
 		if err != nil {
 			if ctx.Err() == nil && errors.Is(err, ErrAuth) {
 				p.r.fatal(err)

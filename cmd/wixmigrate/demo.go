@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/wixmigrate/wixmigrate/pipeline"
+	"github.com/wixmigrate/wixmigrate/wix"
+	"github.com/wixmigrate/wixmigrate/wixsim"
+)
+
+func init() {
+	register(command{name: "demo", summary: "migrate the sample manifest into the embedded simulator, offline", run: runDemo})
+}
+
+// The demo's stand-in credentials: the simulator checks them like Wix would.
+const (
+	demoAPIKey = "demo-api-key"
+	demoSiteID = "demo-site"
+)
+
+func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	samples := fs.String("samples", "samples", "the folder holding manifest.csv and the sample media")
+	out := fs.String("out", "wixmigrate-demo", "where to write the demo's manifest and report")
+	quiet := fs.Bool("quiet", false, "no progress display")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: wixmigrate demo [flags]\n\nStarts the Media Manager simulator and a local origin serving the samples\n(one path refuses foreign fetchers, as hotlink protection does), migrates\nthe sample manifest, and prints the summary and where the report is.\n\nflags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "demo: %v\n", err)
+		return exitFatal
+	}
+	samplesDir, err := filepath.Abs(*samples)
+	if err != nil {
+		return fail(err)
+	}
+	template, err := os.ReadFile(filepath.Join(samplesDir, "manifest.csv"))
+	if err != nil {
+		return fail(fmt.Errorf("%v (run the demo from the repository's root, or pass --samples)", err))
+	}
+
+	origin, err := startOrigin(samplesDir)
+	if err != nil {
+		return fail(err)
+	}
+	defer origin.Close()
+	sim := wixsim.NewServer(wixsim.Options{
+		APIKey:          demoAPIKey,
+		RateLimit:       200,
+		ProcessingDelay: wixsim.Range{Min: 100 * time.Millisecond, Max: 800 * time.Millisecond},
+		Logger:          slog.New(slog.DiscardHandler),
+	})
+	defer sim.Close()
+
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return fail(err)
+	}
+	manifestPath := filepath.Join(*out, "manifest.csv")
+	text := strings.ReplaceAll(string(template), "{{origin}}", origin.URL)
+	if err := os.WriteFile(manifestPath, []byte(text), 0o644); err != nil {
+		return fail(err)
+	}
+	reportPath := filepath.Join(*out, "manifest.report.csv")
+	// Each demo starts a fresh simulator, so an old report's file IDs mean
+	// nothing to it: start the report afresh too.
+	for _, p := range []string{reportPath, reportPath + ".journal"} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fail(err)
+		}
+	}
+	fmt.Fprintf(stdout, "simulator: %s\norigin:    %s (serving %s; /protected/ refuses the simulator's fetcher)\nmanifest:  %s\n",
+		sim.URL, origin.URL, samplesDir, manifestPath)
+
+	m := migration{
+		manifestPath: manifestPath,
+		reportPath:   reportPath,
+		baseDir:      samplesDir, // local sources are relative to the samples
+		siteID:       demoSiteID,
+		apiKey:       demoAPIKey,
+		apiBase:      sim.URL,
+		logFormat:    "text",
+		quiet:        *quiet,
+		cfg: pipeline.Config{
+			BatchSize: 100, Concurrency: 4, Rate: 200, Poll: pipeline.PollList,
+			PollInterval: 250 * time.Millisecond, PendingTimeout: time.Minute, MaxAttempts: 3,
+			FolderID: wix.RootFolderMedia,
+		},
+	}
+	code := m.run(ctx, stdout, stderr)
+	if code == exitIncomplete {
+		// The samples fail some rows on purpose; that is the demo working.
+		fmt.Fprintln(stdout, "\nSome rows failed on purpose: the samples include a protected, a missing, a non-media and an invalid source.")
+		code = exitOK
+	}
+	return code
+}
+
+// origin is a local web server standing in for the old site.
+type origin struct {
+	URL string
+	srv *http.Server
+}
+
+// startOrigin serves dir on a loopback port. Paths under /protected/ answer
+// 403 to the simulator's fetcher, as a hotlink-protected origin does to Wix.
+func startOrigin(dir string) (*origin, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	files := http.FileServer(http.Dir(dir))
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/protected/") && strings.Contains(r.UserAgent(), "wix-media-sim") {
+			http.Error(w, "hotlinking is not allowed", http.StatusForbidden)
+			return
+		}
+		files.ServeHTTP(w, r)
+	})
+	o := &origin{URL: "http://" + ln.Addr().String(), srv: &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}}
+	go o.srv.Serve(ln)
+	return o, nil
+}
+
+func (o *origin) Close() { o.srv.Close() }

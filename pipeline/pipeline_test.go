@@ -1,0 +1,250 @@
+package pipeline_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"image"
+	"log/slog"
+	"image/color"
+	"image/png"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wixmigrate/wixmigrate/manifest"
+	"github.com/wixmigrate/wixmigrate/pipeline"
+	"github.com/wixmigrate/wixmigrate/report"
+	"github.com/wixmigrate/wixmigrate/wix"
+	"github.com/wixmigrate/wixmigrate/wixsim"
+)
+
+// pngOf makes a distinct small PNG for n, w×h pixels.
+func pngOf(n, w, h int) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	img.Set(0, 0, color.RGBA{uint8(n), uint8(n >> 8), uint8(n >> 16), 255})
+	var b bytes.Buffer
+	png.Encode(&b, img)
+	return b.Bytes()
+}
+
+// newOrigin serves /img/N.png (an N-dependent PNG, 10+N%7 × 20 pixels),
+// /page.html (HTML), and 404 for everything else.
+func newOrigin(t testing.TB) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasPrefix(r.URL.Path, "/img/"):
+			n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/img/"), ".png"))
+			if err != nil {
+				http.NotFound(w, r)
+				return
+			}
+			w.Header().Set("Content-Type", "image/png")
+			w.Write(pngOf(n, 10+n%7, 20))
+		case r.URL.Path == "/page.html":
+			w.Header().Set("Content-Type", "text/html")
+			fmt.Fprint(w, "<!doctype html><html><body>Not here</body></html>")
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+type env struct {
+	t       testing.TB
+	sim     *wixsim.Server
+	origin  *httptest.Server
+	client  *wix.Client
+	dir     string
+	mpath   string
+	rpath   string
+	cfg     pipeline.Config
+	lastRes pipeline.Result
+	stats   *pipeline.Stats
+}
+
+func newEnv(t testing.TB, opts wixsim.Options) *env {
+	opts.APIKey = "key"
+	sim := wixsim.NewServer(opts)
+	t.Cleanup(sim.Close)
+	c := wix.NewClient("key", "site-1")
+	c.BaseURL = sim.URL
+	dir := t.TempDir()
+	e := &env{t: t, sim: sim, origin: newOrigin(t), client: c, dir: dir,
+		mpath: filepath.Join(dir, "m.csv"), rpath: filepath.Join(dir, "m.report.csv")}
+	e.cfg = pipeline.Config{Client: c, Rate: 0, Logger: testLogger(t), PollInterval: 5 * time.Millisecond,
+		RetryBase: time.Millisecond, RetryMax: 5 * time.Millisecond}
+	return e
+}
+
+func (e *env) writeManifest(text string) {
+	text = strings.ReplaceAll(text, "{{origin}}", e.origin.URL)
+	if err := os.WriteFile(e.mpath, []byte(text), 0o644); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// migrate runs the pipeline like the migrate command does: load the report,
+// run, write the report. It returns the report's rows as maps.
+func (e *env) migrate(ctx context.Context) []map[string]string {
+	e.t.Helper()
+	rows, closer, err := manifest.Open(e.mpath, manifest.Options{})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	header := rows.Header()
+	closer.Close()
+	state := report.NewState()
+	if _, err := report.Load(e.rpath, manifest.Options{BaseDir: e.dir}, header, state); err != nil {
+		e.t.Fatal(err)
+	}
+	rows, closer, err = manifest.Open(e.mpath, manifest.Options{})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.stats = &pipeline.Stats{}
+	res, err := pipeline.Run(ctx, e.cfg, rows, state, e.stats)
+	closer.Close()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.lastRes = res
+	rows, closer, err = manifest.Open(e.mpath, manifest.Options{})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer closer.Close()
+	if _, err := report.Write(e.rpath, rows, state); err != nil {
+		e.t.Fatal(err)
+	}
+	return e.readReport()
+}
+
+func (e *env) readReport() []map[string]string {
+	e.t.Helper()
+	f, err := os.Open(e.rpath)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	var out []map[string]string
+	for _, rec := range recs[1:] {
+		m := map[string]string{}
+		for i, name := range recs[0] {
+			if _, dup := m[name]; !dup || i >= len(recs[0])-len(manifest.ReportColumns) {
+				m[name] = rec[i]
+			}
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// simFiles lists every file of the test site through the public API.
+func (e *env) simFiles(folder string) map[string]wix.File {
+	e.t.Helper()
+	files := map[string]wix.File{}
+	req := &wix.ListFilesRequest{ParentFolderID: folder, Paging: wix.CursorPaging{Limit: 100}}
+	for {
+		page, err := e.client.ListFiles(context.Background(), req)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		for _, f := range page.Files {
+			files[f.ID] = f
+		}
+		if req.Paging.Cursor = page.Next(); req.Paging.Cursor == "" {
+			return files
+		}
+	}
+}
+
+func TestMigrateEndToEnd(t *testing.T) {
+	e := newEnv(t, wixsim.Options{ProcessingDelay: wixsim.Range{Min: time.Millisecond, Max: 20 * time.Millisecond}, Seed: 1})
+	var b strings.Builder
+	b.WriteString("source_url,display_name,sku,Notes\n")
+	for i := 0; i < 250; i++ {
+		fmt.Fprintf(&b, "{{origin}}/img/%d.png,photo %d.png,SKU-%d,\"note, with \"\"quotes\"\" %d\"\n", i, i, i, i)
+	}
+	b.WriteString("{{origin}}/img/3.png,photo 3.png,SKU-dup,duplicate of row 4\n") // same import as row 4
+	b.WriteString("{{origin}}/missing.png,gone.png,SKU-404,\n")
+	b.WriteString("{{origin}}/page.html,page.png,SKU-html,\n")
+	b.WriteString("ftp://old/x.png,x.png,SKU-ftp,\n")
+	e.writeManifest(b.String())
+
+	rows := e.migrate(context.Background())
+	if len(rows) != 254 {
+		t.Fatalf("report has %d rows, want 254", len(rows))
+	}
+	files := e.simFiles(wix.RootFolderMedia)
+	if len(files) != 252 {
+		t.Errorf("simulator holds %d files, want 252 (250 + 2 bad sources, the duplicate imported once)", len(files))
+	}
+	for i, row := range rows[:250] {
+		if row["sku"] != fmt.Sprintf("SKU-%d", i) || row["Notes"] != fmt.Sprintf("note, with \"quotes\" %d", i) {
+			t.Fatalf("row %d: passthrough columns changed: %q %q", i, row["sku"], row["Notes"])
+		}
+		f, ok := files[row["file_id"]]
+		if row["status"] != "READY" || !ok {
+			t.Fatalf("row %d: status %s file %q (known to Wix: %v) reason %q", i, row["status"], row["file_id"], ok, row["failure_reason"])
+		}
+		if row["wix_url"] != f.URL || f.SourceURL != e.origin.URL+fmt.Sprintf("/img/%d.png", i) {
+			t.Fatalf("row %d: wix_url %s, simulator says %s from %s", i, row["wix_url"], f.URL, f.SourceURL)
+		}
+		if row["width"] != strconv.Itoa(10+i%7) || row["height"] != "20" || row["media_type"] != "IMAGE" || row["size_bytes"] != f.SizeInBytes {
+			t.Fatalf("row %d: %v", i, row)
+		}
+		if row["attempts"] != "1" || row["method"] != "import" {
+			t.Fatalf("row %d: attempts %s method %s", i, row["attempts"], row["method"])
+		}
+	}
+	if rows[250]["file_id"] != rows[3]["file_id"] || rows[250]["status"] != "READY" {
+		t.Errorf("duplicate row: %v, want the result of row 4 (%s)", rows[250], rows[3]["file_id"])
+	}
+	for _, i := range []int{251, 252} {
+		if rows[i]["status"] != "FAILED" || rows[i]["failure_reason"] == "" {
+			t.Errorf("row %d (%s): status %s reason %q, want FAILED with a reason", i, rows[i]["sku"], rows[i]["status"], rows[i]["failure_reason"])
+		}
+	}
+	if r := rows[253]; r["status"] != "FAILED" || !strings.Contains(r["failure_reason"], "line 255") || !strings.Contains(r["failure_reason"], "source_url") {
+		t.Errorf("invalid row: %v, want FAILED naming line 255 and column source_url", r)
+	}
+
+	// A re-run imports nothing that is READY and retries what failed.
+	before := e.sim.Sim.Stats().Requests["bulkImport"]["200"]
+	rows = e.migrate(context.Background())
+	after := e.sim.Sim.Stats().Requests["bulkImport"]["200"]
+	if after-before != 1 {
+		t.Errorf("re-run made %d bulk imports, want 1 (the 2 failed rows)", after-before)
+	}
+	if got := e.stats.Planned.Load(); got != 2 {
+		t.Errorf("re-run planned %d imports, want 2", got)
+	}
+	for _, i := range []int{251, 252} {
+		if rows[i]["attempts"] != "2" {
+			t.Errorf("row %d after re-run: attempts %s, want 2", i, rows[i]["attempts"])
+		}
+	}
+	if rows[0]["status"] != "READY" || rows[0]["attempts"] != "1" {
+		t.Errorf("READY row after re-run: %v", rows[0])
+	}
+}
+
+func testLogger(t testing.TB) *slog.Logger {
+	if os.Getenv("PIPELINE_DEBUG") == "" {
+		return nil
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
