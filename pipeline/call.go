@@ -52,4 +52,3 @@ func (r *run) call(ctx context.Context, endpoint string, fn func(ctx context.Con
 		}
 	}
 }
-
