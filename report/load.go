@@ -62,7 +62,12 @@ func Load(path string, opts manifest.Options, header []string, state *State) (Lo
 			}
 			continue // an invalid manifest row: it is failed again from the manifest
 		}
-		o, err := ParseFields(row.Report)
+		fields, err := row.ReportFields()
+		if err != nil {
+			res.Damaged++
+			continue
+		}
+		o, err := FromFields(fields)
 		if err != nil {
 			res.Damaged++
 			continue

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/wixmigrate/wixmigrate/manifest"
 	"github.com/wixmigrate/wixmigrate/wix"
 )
 
@@ -174,79 +175,43 @@ func (o *Outcome) UpdatedAt() time.Time {
 	return time.Unix(0, o.Updated).UTC()
 }
 
-// AppendFields appends the report columns' values, in manifest.ReportColumns order.
-func (o *Outcome) AppendFields(dst []string) []string {
-	num := func(n int64) string {
-		if n == 0 {
-			return ""
-		}
-		return strconv.FormatInt(n, 10)
+// Fields returns the outcome as the report's typed columns.
+func (o *Outcome) Fields() manifest.ReportFields {
+	f := manifest.ReportFields{
+		Status: o.Status.String(), FileID: o.FileID, WixURL: o.URL(), MediaType: o.MediaType(),
+		SizeBytes: o.Size, Width: int(o.Width), Height: int(o.Height),
+		FailureReason: o.Reason(), Attempts: int(o.Attempts), Method: o.Method.String(),
 	}
-	updated := ""
 	if o.Updated != 0 {
-		updated = o.UpdatedAt().Format(time.RFC3339)
+		t := o.UpdatedAt()
+		f.UpdatedAt = &t
 	}
-	attempts := ""
-	if o.Attempts > 0 || o.Status != Unknown {
-		attempts = strconv.Itoa(int(o.Attempts))
-	}
-	return append(dst,
-		o.Status.String(), o.FileID, o.URL(), string(o.MediaType()),
-		num(o.Size), num(int64(o.Width)), num(int64(o.Height)),
-		o.Reason(), attempts, updated, o.Method.String())
+	return f
 }
 
-// ParseFields reads report columns written by AppendFields.
-func ParseFields(f []string) (Outcome, error) {
+// FromFields reads an outcome back from a report's typed columns.
+func FromFields(f manifest.ReportFields) (Outcome, error) {
 	var o Outcome
-	if len(f) < 10 {
-		return o, fmt.Errorf("%d report fields, want at least 10", len(f))
-	}
 	var err error
-	if o.Status, err = ParseStatus(f[0]); err != nil {
+	if o.Status, err = ParseStatus(f.Status); err != nil {
 		return o, fmt.Errorf("column \"status\": %w", err)
 	}
-	o.FileID = f[1]
-	o.SetURL(f[2])
-	if f[3] != "" {
-		if !wix.MediaType(f[3]).Valid() {
-			return o, fmt.Errorf("column \"media_type\": unknown media type %q", f[3])
-		}
-		o.Media = mediaTypeOf(wix.MediaType(f[3]))
+	if f.MediaType != "" && !f.MediaType.Valid() {
+		return o, fmt.Errorf("column \"media_type\": unknown media type %q", f.MediaType)
 	}
-	ints := []struct {
-		name string
-		s    string
-		bits int
-		set  func(int64)
-	}{
-		{"size_bytes", f[4], 64, func(n int64) { o.Size = n }},
-		{"width", f[5], 32, func(n int64) { o.Width = int32(n) }},
-		{"height", f[6], 32, func(n int64) { o.Height = int32(n) }},
-		{"attempts", f[8], 8, func(n int64) { o.Attempts = uint8(n) }},
+	if f.SizeBytes < 0 || f.Width < 0 || f.Height < 0 || f.Attempts < 0 || f.Attempts > 255 {
+		return o, fmt.Errorf("a negative or impossible count in size_bytes, width, height or attempts")
 	}
-	for _, c := range ints {
-		if c.s == "" {
-			continue
-		}
-		n, err := strconv.ParseInt(c.s, 10, c.bits)
-		if err != nil || n < 0 {
-			return o, fmt.Errorf("column %q: %q is not a count", c.name, c.s)
-		}
-		c.set(n)
+	if o.Method, err = ParseMethod(f.Method); err != nil {
+		return o, fmt.Errorf("column \"method\": %w", err)
 	}
-	o.SetReason(f[7])
-	if f[9] != "" {
-		t, err := time.Parse(time.RFC3339, f[9])
-		if err != nil {
-			return o, fmt.Errorf("column \"updated_at\": %q is not an RFC 3339 time", f[9])
-		}
-		o.Updated = t.UnixNano()
-	}
-	if len(f) > 10 {
-		if o.Method, err = ParseMethod(f[10]); err != nil {
-			return o, fmt.Errorf("column \"method\": %w", err)
-		}
+	o.FileID = f.FileID
+	o.SetURL(f.WixURL)
+	o.Media = mediaTypeOf(f.MediaType)
+	o.Size, o.Width, o.Height, o.Attempts = f.SizeBytes, int32(f.Width), int32(f.Height), uint8(f.Attempts)
+	o.SetReason(f.FailureReason)
+	if f.UpdatedAt != nil {
+		o.Updated = f.UpdatedAt.UnixNano()
 	}
 	return o, nil
 }

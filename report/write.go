@@ -86,7 +86,7 @@ func Write(path string, rows *manifest.Reader, state *State) (*Summary, error) {
 				return err
 			}
 			o := RowOutcome(row, state)
-			fields = o.AppendFields(append(fields[:0], row.Fields()...))
+			fields = append(append(fields[:0], row.Fields()...), o.Fields().Record()...)
 			if err := cw.Write(fields); err != nil {
 				return err
 			}
