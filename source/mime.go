@@ -1,0 +1,175 @@
+package source
+
+import (
+	"fmt"
+	"mime"
+	"path"
+	"strings"
+
+	"github.com/gabriel-vasile/mimetype"
+
+	"github.com/wixmigrate/wixmigrate/wix"
+)
+
+// octetStream is the type of bytes nobody can name.
+const octetStream = "application/octet-stream"
+
+// MimeTypeFor names the type of a file called name (a file name, a path or a
+// URL path) whose first bytes are head (nil or empty when unread). Content
+// beats the name, because an HTML error page served at /photo.jpg is HTML;
+// but the name refines what the content can only narrow down (a .docx sniffs
+// as a zip, a .csv as text), and names the type when the content matches no
+// known format. The result has no parameters; application/octet-stream means
+// unknown.
+func MimeTypeFor(name string, head []byte) string {
+	byName := typeByExtension(name)
+	if len(head) > 0 {
+		sniffed := baseType(mimetype.Detect(head).String())
+		if sniffed != octetStream {
+			if byName != "" && refines(byName, sniffed) {
+				return byName
+			}
+			return sniffed
+		}
+	}
+	if byName != "" {
+		return byName
+	}
+	return octetStream
+}
+
+// typeOf is MimeTypeFor with the server's declared Content-Type: a specific
+// declared type beats the name, but not content that contradicts it.
+func typeOf(declared, name string, head []byte) string {
+	declared = baseType(declared)
+	if declared == octetStream || declared == "binary/octet-stream" || !strings.Contains(declared, "/") {
+		declared = ""
+	}
+	if len(head) > 0 {
+		if t := MimeTypeFor(name, head); t != octetStream {
+			if declared != "" && refines(declared, t) {
+				return declared
+			}
+			return t
+		}
+	}
+	if declared != "" {
+		return declared
+	}
+	return MimeTypeFor(name, nil)
+}
+
+// typeByExtension is mime.TypeByExtension on the name's extension, without
+// parameters; "" when the extension is unknown or absent.
+func typeByExtension(name string) string {
+	ext := path.Ext(strings.ReplaceAll(name, `\`, "/"))
+	if ext == "" {
+		return ""
+	}
+	if t := mime.TypeByExtension(strings.ToLower(ext)); t != "" {
+		return baseType(t)
+	}
+	return extensionTypes[strings.ToLower(ext)]
+}
+
+// extensionTypes covers media extensions that the system's MIME table often
+// lacks (it varies by machine), so a bare name still says what it is.
+var extensionTypes = map[string]string{
+	".heic": "image/heic", ".heif": "image/heif", ".avif": "image/avif",
+	".webp": "image/webp", ".svg": "image/svg+xml", ".tif": "image/tiff",
+	".tiff": "image/tiff", ".ico": "image/x-icon", ".bmp": "image/bmp",
+	".mp4": "video/mp4", ".m4v": "video/x-m4v", ".mov": "video/quicktime",
+	".webm": "video/webm", ".avi": "video/x-msvideo", ".mkv": "video/x-matroska",
+	".mp3": "audio/mpeg", ".m4a": "audio/x-m4a", ".wav": "audio/wav",
+	".ogg": "audio/ogg", ".flac": "audio/flac", ".aac": "audio/aac",
+	".pdf": "application/pdf", ".glb": "model/gltf-binary", ".gltf": "model/gltf+json",
+	".doc": "application/msword", ".xls": "application/vnd.ms-excel",
+	".ppt": "application/vnd.ms-powerpoint", ".zip": "application/zip",
+	".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+
+// refines reports whether child is parent or one of its special cases in
+// mimetype's format tree (docx under zip, csv under text/plain).
+func refines(child, parent string) bool {
+	for m := mimetype.Lookup(child); m != nil; m = m.Parent() {
+		if m.Is(parent) {
+			return true
+		}
+	}
+	return false
+}
+
+// baseType drops parameters and case: "Text/HTML; charset=utf-8" → "text/html".
+func baseType(t string) string {
+	if i := strings.IndexByte(t, ';'); i >= 0 {
+		t = t[:i]
+	}
+	return strings.ToLower(strings.TrimSpace(t))
+}
+
+// MediaTypeOf says which Wix media type a MIME type imports as, or "" when
+// Wix does not import it as media (HTML, plain text, JSON, unknown bytes).
+func MediaTypeOf(mimeType string) wix.MediaType {
+	t := baseType(mimeType)
+	major, minor, _ := strings.Cut(t, "/")
+	switch {
+	case t == "image/svg+xml" || t == "application/postscript" || t == "image/x-eps" || t == "application/illustrator":
+		return wix.MediaVector
+	case major == "image":
+		return wix.MediaImage
+	case major == "video":
+		return wix.MediaVideo
+	case major == "audio":
+		return wix.MediaAudio
+	case major == "model" || t == "application/sla" || t == "application/vnd.ms-pki.stl":
+		return wix.MediaModel3D
+	case t == "application/pdf" || t == "application/msword" || t == "application/rtf" ||
+		t == "text/rtf" || t == "text/csv" ||
+		strings.HasPrefix(minor, "vnd.openxmlformats-officedocument.") ||
+		strings.HasPrefix(minor, "vnd.oasis.opendocument.") ||
+		strings.HasPrefix(minor, "vnd.ms-excel") || strings.HasPrefix(minor, "vnd.ms-powerpoint") ||
+		strings.HasPrefix(minor, "vnd.ms-word"):
+		return wix.MediaDocument
+	case t == "application/zip" || t == "application/x-zip-compressed" || t == "application/gzip" ||
+		t == "application/x-gzip" || t == "application/x-tar" || t == "application/x-7z-compressed" ||
+		t == "application/x-rar-compressed" || t == "application/vnd.rar" || t == "application/x-bzip2":
+		return wix.MediaArchive
+	}
+	return ""
+}
+
+// compatible reports whether a file of type got satisfies a manifest that
+// expects want. Wix files SVGs as vectors, but a manifest that says IMAGE
+// for a logo.svg is not worth a warning.
+func compatible(want, got wix.MediaType) bool {
+	switch want {
+	case "", wix.MediaUnknown, wix.MediaOther:
+		return true
+	case got:
+		return true
+	case wix.MediaImage:
+		return got == wix.MediaVector
+	case wix.MediaVector:
+		return got == wix.MediaImage
+	}
+	return false
+}
+
+// notMediaReason explains a type that Wix will not import as media.
+func notMediaReason(t string) string {
+	switch t {
+	case "text/html", "application/xhtml+xml":
+		return fmt.Sprintf("the source is an HTML page (%s), not media: often an error or login page", t)
+	case "text/plain":
+		return "the source is plain text (text/plain), not media"
+	case "application/json", "text/json":
+		return fmt.Sprintf("the source is JSON data (%s), not media: often an API's error answer", t)
+	case "text/xml", "application/xml":
+		return fmt.Sprintf("the source is XML (%s), not media: often a storage service's error answer", t)
+	case octetStream, "":
+		return "the source's type cannot be told: no specific Content-Type, content that matches no known media format and no known file extension"
+	}
+	return fmt.Sprintf("the source is %s, not a type Wix imports as media", t)
+}
