@@ -186,8 +186,10 @@ func TestProbeIgnoredRangeReadsLittle(t *testing.T) {
 
 func TestProbeRedirects(t *testing.T) {
 	ts := origin(t, map[string]http.HandlerFunc{
-		"/a":     func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/b", http.StatusFound) },
-		"/b":     func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/c.png", http.StatusMovedPermanently) },
+		"/a": func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/b", http.StatusFound) },
+		"/b": func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/c.png", http.StatusMovedPermanently)
+		},
 		"/c.png": serve(200, "image/png", pngBytes),
 		"/loop1": func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/loop2", http.StatusFound) },
 		"/loop2": func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/loop1", http.StatusFound) },
@@ -321,7 +323,9 @@ func TestDownload(t *testing.T) {
 			serve(200, "image/png", pngBytes)(w, r)
 		},
 		"/blob/12345": serve(200, "application/octet-stream", pngBytes),
-		"/redirect":   func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/files/photo.png", http.StatusFound) },
+		"/redirect": func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/files/photo.png", http.StatusFound)
+		},
 	})
 	var p Prober
 	cases := []struct{ path, name, ct string }{
