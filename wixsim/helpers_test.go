@@ -154,7 +154,13 @@ func pngBytes(t *testing.T, w, h int) []byte {
 func jpegBytes(t *testing.T, w, h int) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	if err := jpeg.Encode(&b, image.NewGray(image.Rect(0, 0, w, h)), nil); err != nil {
+	img := image.NewGray(image.Rect(0, 0, w, h))
+	x := uint32(1)
+	for i := range img.Pix { // noise, so the JPEG is not tiny
+		x = x*1664525 + 1013904223
+		img.Pix[i] = uint8(x >> 24)
+	}
+	if err := jpeg.Encode(&b, img, nil); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
@@ -206,4 +212,11 @@ func origin(t *testing.T, files map[string][]byte) *httptest.Server {
 	}))
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+func mustJSON(t *testing.T, b []byte, v any) {
+	t.Helper()
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("decode %s: %v", b, err)
+	}
 }
