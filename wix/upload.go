@@ -70,10 +70,10 @@ type ResumableOptions struct {
 	// larger ones cost fewer round trips.
 	ChunkSize int64
 	// MaxResumes is how many failed PATCH or HEAD requests (dropped
-	// connections, timeouts, 5xx, offset conflicts) one upload survives by
-	// asking the server for its offset and carrying on from there;
-	// DefaultMaxResumes when 0, none when negative. Resumes are immediate:
-	// longer outages are for the caller's retry policy.
+	// connections, timeouts, 5xx, offset conflicts, lock contention) one
+	// upload survives by asking the server for its offset and carrying on
+	// from there; DefaultMaxResumes when 0, none when negative. Resumes are
+	// immediate: longer outages are for the caller's retry policy.
 	MaxResumes int
 	// OnProgress, when set, is called with the number of bytes the server
 	// holds each time that number changes.
@@ -93,8 +93,9 @@ type ResumableOptions struct {
 // and a finalizing PUT to {UploadURL}/{UploadToken}?filename=NAME, which
 // answers the file.
 //
-// A PATCH that fails with a dropped connection, a timeout, a 5xx or a 409
-// does not restart the upload: the client asks the server (HEAD) how many
+// A PATCH that fails with a dropped connection, a timeout, a 5xx or lock
+// contention (409, 423, tusd's ERR_UPLOAD_INTERRUPTED) does not restart the
+// upload: the client asks the server (HEAD) how many
 // bytes it kept and continues from that offset, up to MaxResumes times. body
 // is an io.ReaderAt because a resume re-reads from an arbitrary offset.
 //
@@ -204,9 +205,7 @@ func (c *Client) tusSend(ctx context.Context, op string, location *url.URL, body
 	// resumable reports whether a failed step may be followed by a HEAD
 	// and another try, and counts the try.
 	resumable := func(err error) bool {
-		var e *Error
-		ok := ctx.Err() == nil && resumes < o.MaxResumes &&
-			(IsTransient(err) || errors.As(err, &e) && e.StatusCode == http.StatusConflict)
+		ok := ctx.Err() == nil && resumes < o.MaxResumes && (IsTransient(err) || tusContention(err))
 		if ok {
 			resumes++
 		}
@@ -238,6 +237,27 @@ func (c *Client) tusSend(ctx context.Context, op string, location *url.URL, body
 		progress(next)
 	}
 	return nil
+}
+
+// tusContention reports whether a PATCH failed because the server's view of
+// the upload moved under it, which a HEAD and a resume from the server's
+// offset fix: 409 (our Upload-Offset is stale, e.g. a PATCH we gave up on
+// was still being stored), 423 (another request holds the upload's lock) and
+// tusd's 400 ERR_UPLOAD_INTERRUPTED (the reference server's answer to a
+// PATCH that a later request for the same upload pre-empted). tusd sends the
+// code as the start of a plain-text body, which decodeError keeps as Message.
+func tusContention(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	switch e.StatusCode {
+	case http.StatusConflict, http.StatusLocked:
+		return true
+	case http.StatusBadRequest:
+		return strings.HasPrefix(e.Message, "ERR_UPLOAD_INTERRUPTED")
+	}
+	return false
 }
 
 // tusPatch sends one chunk starting at offset and returns the server's new

@@ -112,12 +112,13 @@ type tusServer struct {
 	mu         sync.Mutex
 	length     int64
 	data       []byte
-	patches    int   // PATCH requests seen
-	received   int64 // PATCH body bytes read in all
+	late       []byte // bytes of a cut PATCH the server stores only after the next HEAD
+	patches    int    // PATCH requests seen
+	received   int64  // PATCH body bytes read in all
 	heads      int
 	finalized  int
 	meta       map[string]string
-	breakPatch func(n int) (keep int64, how string) // for PATCH number n (from 1): keep bytes, then "drop" or "503"
+	breakPatch func(n int) (keep int64, how string) // for PATCH number n (from 1): keep bytes, then "drop", "late" (drop, store after the next HEAD), "503", "423", "interrupted" or "400"
 	finalize   func(w http.ResponseWriter, r *http.Request)
 }
 
@@ -162,6 +163,9 @@ func (s *tusServer) serve(w http.ResponseWriter, r *http.Request) {
 		s.heads++
 		w.Header().Set("Upload-Offset", strconv.Itoa(len(s.data)))
 		w.Header().Set("Upload-Length", strconv.FormatInt(s.length, 10))
+		// A "late" PATCH lands only after the HEAD that follows it.
+		s.data = append(s.data, s.late...)
+		s.late = nil
 	case r.Method == http.MethodPatch && r.URL.Path == "/tus/files/up1":
 		s.patches++
 		if ct := r.Header.Get("Content-Type"); ct != "application/offset+octet-stream" {
@@ -185,9 +189,23 @@ func (s *tusServer) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		b, _ := io.ReadAll(io.LimitReader(r.Body, keep))
 		s.received += int64(len(b))
-		s.data = append(s.data, b...)
-		if how == "503" {
+		if how == "late" {
+			s.late = b
+		} else {
+			s.data = append(s.data, b...)
+		}
+		switch how {
+		case "503":
 			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		case "423":
+			w.WriteHeader(http.StatusLocked)
+			return
+		case "interrupted": // tusd's answer to a pre-empted PATCH
+			http.Error(w, "ERR_UPLOAD_INTERRUPTED: upload has been interrupted by another request for this upload resource", http.StatusBadRequest)
+			return
+		case "400":
+			http.Error(w, "ERR_INVALID_CONTENT_TYPE: missing or invalid Content-Type header", http.StatusBadRequest)
 			return
 		}
 		conn, _, err := http.NewResponseController(w).Hijack()
@@ -257,7 +275,7 @@ func TestUploadResumableWire(t *testing.T) {
 }
 
 func TestUploadResumableResumesFromServerOffset(t *testing.T) {
-	for _, how := range []string{"drop", "503"} {
+	for _, how := range []string{"drop", "503", "423", "interrupted"} {
 		t.Run(how, func(t *testing.T) {
 			s := newTusServer(t)
 			// The third PATCH breaks after 7000 of its 30000 bytes.
@@ -293,6 +311,38 @@ func TestUploadResumableResumesFromServerOffset(t *testing.T) {
 	}
 }
 
+// TestUploadResumableStaleOffset covers the client's HEAD overtaking the
+// server's handling of the cut PATCH, as happens with tusd: the HEAD
+// reports the chunk's start, the cut bytes land just after, and the next
+// PATCH gets 409. The client asks again and goes on from the true offset.
+func TestUploadResumableStaleOffset(t *testing.T) {
+	s := newTusServer(t)
+	s.breakPatch = func(n int) (int64, string) {
+		if n == 2 {
+			return 7000, "late"
+		}
+		return 0, ""
+	}
+	c := NewClient(testKey, testSite)
+	c.HTTPClient = s.Client()
+	data := testData(100_000)
+	var progress []int64
+	_, err := c.UploadResumable(context.Background(), s.gen(), "big.jpg", "image/jpeg", bytes.NewReader(data), int64(len(data)),
+		&ResumableOptions{ChunkSize: 30_000, OnProgress: func(n int64) { progress = append(progress, n) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !bytes.Equal(s.data, data) {
+		t.Fatalf("server holds %d bytes, not the file", len(s.data))
+	}
+	// PATCH 1 ok; 2 cut; HEAD says 30000; 3 gets 409; HEAD says 37000; 4..6 ok.
+	if fmt.Sprint(progress) != "[30000 37000 67000 97000 100000]" || s.heads != 2 || s.patches != 6 {
+		t.Errorf("progress %v, %d heads, %d patches", progress, s.heads, s.patches)
+	}
+}
+
 func TestUploadResumableGivesUp(t *testing.T) {
 	s := newTusServer(t)
 	s.breakPatch = func(int) (int64, string) { return 1000, "drop" }
@@ -309,6 +359,20 @@ func TestUploadResumableGivesUp(t *testing.T) {
 		t.Errorf("%d patches, %d heads, %d finalized; want 4, 3, 0", s.patches, s.heads, s.finalized)
 	}
 	s.mu.Unlock()
+
+	// A 400 other than tusd's ERR_UPLOAD_INTERRUPTED is our fault: no resume.
+	s3 := newTusServer(t)
+	s3.breakPatch = func(int) (int64, string) { return 0, "400" }
+	c.HTTPClient = s3.Client()
+	_, err = c.UploadResumable(context.Background(), s3.gen(), "big.jpg", "image/jpeg", bytes.NewReader(data), int64(len(data)), nil)
+	if !IsPermanent(err) {
+		t.Fatalf("400: %v", err)
+	}
+	s3.mu.Lock()
+	if s3.patches != 1 || s3.heads != 0 {
+		t.Errorf("after a 400: %d patches, %d heads; want 1, 0", s3.patches, s3.heads)
+	}
+	s3.mu.Unlock()
 
 	// Negative MaxResumes: the first failure ends the upload.
 	s2 := newTusServer(t)
