@@ -6,12 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"reflect"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -443,6 +446,20 @@ func hijackClose(w http.ResponseWriter, r *http.Request) {
 	conn.Close()
 }
 
+// hijackReset aborts the connection with a TCP RST (SO_LINGER 0), which
+// the client sees as "connection reset by peer".
+func hijackReset(w http.ResponseWriter, r *http.Request) {
+	_, _ = io.Copy(io.Discard, r.Body)
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(err)
+	}
+	if tc, ok := conn.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
+	conn.Close()
+}
+
 // hang answers nothing until the client gives up. It reads the body first:
 // the server only notices a client hanging up once the body is consumed.
 func hang(w http.ResponseWriter, r *http.Request) {
@@ -472,6 +489,7 @@ func TestClassification(t *testing.T) {
 		{"500", status(500), false, true, false, false, false},
 		{"503", status(503), false, true, false, false, false},
 		{"dropped connection", hijackClose, false, true, false, false, false},
+		{"connection reset", hijackReset, false, true, false, false, false},
 		{"timeout", hang, false, true, false, false, false},
 	}
 	for _, tc := range cases {
@@ -513,6 +531,35 @@ func TestClassification(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestIsTransientOnRawErrors(t *testing.T) {
+	timeout := &net.OpError{Op: "read", Net: "tcp", Err: os.ErrDeadlineExceeded}
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{nil, false},
+		{errors.New("something else"), false},
+		{fmt.Errorf("read: %w", syscall.ECONNRESET), true},
+		{fmt.Errorf("write: %w", syscall.EPIPE), true},
+		{fmt.Errorf("dial: %w", syscall.ECONNREFUSED), true},
+		{timeout, true},
+		{context.DeadlineExceeded, true},
+		{context.Canceled, false},
+		{&Error{StatusCode: 502}, true},
+		{&Error{StatusCode: 429}, false},
+		{&Error{StatusCode: 400}, false},
+	} {
+		if got := IsTransient(tc.err); got != tc.want {
+			t.Errorf("IsTransient(%v) = %v", tc.err, got)
+		}
+	}
+	// A connection reset seen through the HTTP client's wrapping.
+	_, err := http.Get("http://127.0.0.1:1/")
+	if err == nil || !IsTransient(newTransportError("op", err, false)) {
+		t.Errorf("refused GET: %v", err)
 	}
 }
 
