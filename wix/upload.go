@@ -95,9 +95,9 @@ type ResumableOptions struct {
 //
 // A PATCH that fails with a dropped connection, a timeout, a 5xx or lock
 // contention (409, 423, tusd's ERR_UPLOAD_INTERRUPTED) does not restart the
-// upload: the client asks the server (HEAD) how many
-// bytes it kept and continues from that offset, up to MaxResumes times. body
-// is an io.ReaderAt because a resume re-reads from an arbitrary offset.
+// upload: the client asks the server (HEAD) how many bytes it kept and
+// continues from that offset, up to MaxResumes times. body is an io.ReaderAt
+// because a resume re-reads from an arbitrary offset.
 //
 // Only the finalizing PUT creates the file, so only its lost answer is
 // reported as ErrUnknownOutcome; a failure before it leaves nothing behind
