@@ -174,8 +174,8 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // counted runs h and counts its answer under name in the stats.
 func (s *Simulator) counted(name string, w http.ResponseWriter, r *http.Request, h http.HandlerFunc) {
-	sw := &statusWriter{ResponseWriter: w}
-	defer func() { s.stats.count(name, sw.label()) }()
+	sw := &statusWriter{ResponseWriter: w, record: func(label string) { s.stats.count(name, label) }}
+	defer sw.done()
 	h(sw, r)
 }
 
@@ -249,10 +249,12 @@ func serverError(unavailable bool) *apiError {
 	return appError(http.StatusInternalServerError, "INTERNAL_ERROR", "internal server error", nil)
 }
 
-// drop closes the client connection without an answer.
+// drop closes the client connection without an answer. It is counted
+// first, so the stats already show it when the client notices.
 func drop(w http.ResponseWriter) {
 	if sw, ok := w.(*statusWriter); ok {
 		sw.dropped = true
+		sw.done()
 	}
 	conn, _, err := http.NewResponseController(w).Hijack()
 	if err != nil {
@@ -464,6 +466,16 @@ type statusWriter struct {
 	http.ResponseWriter
 	status  int
 	dropped bool
+	record  func(label string)
+	counted bool
+}
+
+// done counts the answer once.
+func (w *statusWriter) done() {
+	if !w.counted {
+		w.counted = true
+		w.record(w.label())
+	}
 }
 
 func (w *statusWriter) WriteHeader(code int) {

@@ -1,6 +1,7 @@
 package wixsim
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -74,7 +75,12 @@ func (s *Simulator) serveTus(w http.ResponseWriter, r *http.Request) {
 		s.finalizeTus(w, r)
 		return
 	}
-	s.tus.ServeHTTP(w, r)
+	// tusd reads its body field from a goroutine woken by request
+	// cancellation, racing with PATCH handling when a client hangs up early.
+	// A cut connection still ends the body read with an error, which is how
+	// tusd saves the bytes that arrived, so the request's cancellation is not
+	// needed.
+	s.tus.ServeHTTP(w, r.WithContext(context.WithoutCancel(r.Context())))
 }
 
 // tusRoute dispatches tus requests behind tusd's middleware.
