@@ -141,7 +141,7 @@ func (c *call) startImport(req *wix.ImportFileRequest, p placement, declared med
 	stuck := s.dice.hit(s.opts.StuckRate)
 	delay := s.dice.in(s.opts.ProcessingDelay)
 	if stuck {
-		s.log.Info("file will stay PENDING (stuck)", "file", f.id)
+		s.log.Debug("file will stay PENDING (stuck)", "file", f.id)
 		return f
 	}
 	s.fetcher.push(job{rec: f, url: req.URL, declared: declared, params: req.URLParams, headers: req.URLHeaders, delay: delay})

@@ -131,7 +131,7 @@ func (f *fetcher) fetch(j job) outcome {
 	log := f.sim.log.With("file", j.rec.id, "url", j.url)
 	req, err := http.NewRequestWithContext(f.ctx, http.MethodGet, j.url, nil)
 	if err != nil {
-		log.Info("import failed", "reason", err)
+		log.Debug("import failed", "reason", err)
 		return outcome{}
 	}
 	if len(j.params) > 0 {
@@ -147,23 +147,23 @@ func (f *fetcher) fetch(j job) outcome {
 	req.Header.Set("User-Agent", userAgent)
 	resp, err := f.client.Do(req)
 	if err != nil {
-		log.Info("import failed", "reason", err)
+		log.Debug("import failed", "reason", err)
 		return outcome{}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-		log.Info("import failed", "reason", "source answered "+resp.Status)
+		log.Debug("import failed", "reason", "source answered "+resp.Status)
 		return outcome{}
 	}
 	limit := f.sim.opts.MaxFetchBytes
 	if resp.ContentLength > limit {
-		log.Info("import failed", "reason", "source too large", "bytes", resp.ContentLength)
+		log.Debug("import failed", "reason", "source too large", "bytes", resp.ContentLength)
 		return outcome{}
 	}
 	b, err := f.sim.blobs.put(resp.Body, limit)
 	if err != nil {
-		log.Info("import failed", "reason", err)
+		log.Debug("import failed", "reason", err)
 		return outcome{}
 	}
 	return f.sim.judge(b, j.declared, log)

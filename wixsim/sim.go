@@ -231,7 +231,7 @@ func (s *Simulator) serveAPI(ep endpoint, w http.ResponseWriter, r *http.Request
 		return
 	}
 	if commitFail {
-		s.log.Info("commit error injected", "endpoint", ep.name, "drop", commitDrop)
+		s.log.Debug("commit error injected", "endpoint", ep.name, "drop", commitDrop)
 		if commitDrop {
 			drop(w)
 			return
@@ -317,11 +317,11 @@ func (s *Simulator) create(f *fileRec) {
 func (s *Simulator) judge(b blob, declared mediaKind, log *slog.Logger) outcome {
 	sn, ok := sniff(b.head, func() (io.ReadCloser, error) { return s.blobs.open(b.hash) })
 	if !ok {
-		log.Info("processing failed", "reason", "content is not media")
+		log.Debug("processing failed", "reason", "content is not media")
 		return outcome{}
 	}
 	if declared != kindUnknown && declared != sn.kind {
-		log.Info("processing failed", "reason", "content is "+string(sn.kind.wire())+", declared "+string(declared.wire()))
+		log.Debug("processing failed", "reason", "content is "+string(sn.kind.wire())+", declared "+string(declared.wire()))
 		return outcome{}
 	}
 	return outcome{ready: true, sn: sn, hash: b.hash, size: b.size}
