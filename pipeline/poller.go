@@ -97,7 +97,7 @@ func (p *poller) loop(ctx context.Context, importsDone <-chan struct{}) {
 			select {
 			case <-p.wake:
 			case <-importsDone:
-				importing = false
+				importing, importsDone = false, nil
 			case <-ctx.Done():
 				return
 			}
@@ -107,7 +107,7 @@ func (p *poller) loop(ctx context.Context, importsDone <-chan struct{}) {
 		select {
 		case <-timer.C:
 		case <-importsDone:
-			importing = false
+			importing, importsDone = false, nil
 			// The last imports are in: poll soon, the tail is what the user waits for.
 			timer.Stop()
 			pause = base
