@@ -14,7 +14,17 @@ import (
 const (
 	reasonUnknownOutcome = "import outcome unknown: Wix's answer was lost (%v); re-run to check and retry"
 	reasonWixFailed      = "Wix could not process the file (operationStatus FAILED; Wix gives no reason)"
+	reasonUploadFailed   = "Wix could not process the uploaded file (operationStatus FAILED): it is probably not media Wix accepts"
 )
+
+// wixFailedReason is the reason for a file Wix marked FAILED. Failed URL
+// imports get a better one later, from the fallback or a diagnosis.
+func wixFailedReason(m report.Method) string {
+	if m == report.MethodImport {
+		return reasonWixFailed
+	}
+	return reasonUploadFailed
+}
 
 // importBatch sends one batch and records each row's answer.
 func (r *run) importBatch(ctx context.Context, batch []job) {
@@ -87,12 +97,15 @@ func (r *run) importOne(ctx context.Context, j job) {
 	r.accepted(j, f)
 }
 
-// accepted records a created file and hands it to the poller.
-func (r *run) accepted(j job, f *wix.File) {
+// accepted records a file created by an import and hands it to the poller.
+func (r *run) accepted(j job, f *wix.File) { r.acceptedBy(j, f, report.MethodImport) }
+
+// acceptedBy records a file created by method and hands it to the poller.
+func (r *run) acceptedBy(j job, f *wix.File, method report.Method) {
 	r.stats.Imported.Add(1)
 	var o report.Outcome
 	r.state.Update(j.key, func(out *report.Outcome) {
-		out.Method = report.MethodImport
+		out.Method = method
 		out.Folder = j.req.ParentFolderID
 		out.SetFile(f)
 		if out.Updated == 0 {
@@ -109,7 +122,7 @@ func (r *run) settled(j job, o report.Outcome) {
 	case report.Ready:
 		r.stats.Ready.Add(1)
 	case report.Failed:
-		r.state.Update(j.key, func(out *report.Outcome) { out.SetReason(reasonWixFailed) })
+		r.state.Update(j.key, func(out *report.Outcome) { out.SetReason(wixFailedReason(out.Method)) })
 		r.stats.Failed.Add(1)
 	default:
 		r.stats.Pending.Add(1)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/wixmigrate/wixmigrate/manifest"
 	"github.com/wixmigrate/wixmigrate/report"
+	"github.com/wixmigrate/wixmigrate/source"
 	"github.com/wixmigrate/wixmigrate/wix"
 )
 
@@ -43,6 +44,11 @@ type Config struct {
 	RetryBase      time.Duration // first retry's backoff (200ms)
 	RetryMax       time.Duration // longest backoff (10s)
 	Logger         *slog.Logger
+
+	UploadConcurrency int            // uploads in flight: local files and fallbacks (2)
+	ChunkSize         int64          // resumable upload chunk (wix.DefaultChunkSize)
+	FallbackUpload    bool           // download and upload sources Wix could not fetch
+	Prober            *source.Prober // fetches and diagnoses sources (a default Prober)
 }
 
 func (c *Config) setDefaults() error {
@@ -88,6 +94,15 @@ func (c *Config) setDefaults() error {
 	if c.RetryMax <= 0 {
 		c.RetryMax = 10 * time.Second
 	}
+	if c.UploadConcurrency == 0 {
+		c.UploadConcurrency = 2
+	}
+	if c.UploadConcurrency < 1 {
+		return fmt.Errorf("upload concurrency %d: want at least 1", c.UploadConcurrency)
+	}
+	if c.Prober == nil {
+		c.Prober = &source.Prober{}
+	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -102,8 +117,9 @@ type Result struct {
 
 // job is one import to send.
 type job struct {
-	key manifest.Key
-	req wix.ImportFileRequest
+	key   manifest.Key
+	req   wix.ImportFileRequest
+	local string // a local file to upload instead of importing req.URL
 }
 
 // run is the state of one Run.
@@ -118,11 +134,16 @@ type run struct {
 	cancel context.CancelCauseFunc // stops everything on a fatal error
 }
 
-// Run imports what the plan of rows asks for and polls until every file is
-// final, ctx ends (then in-flight calls finish and their answers are
-// recorded), or a fatal error stops it. state holds outcomes from a previous
+// Opener opens the manifest for one pass over its rows. Run reads the
+// manifest more than once instead of holding its rows in memory.
+type Opener func() (*manifest.Reader, io.Closer, error)
+
+// Run imports what the plan of the manifest asks for and polls until every
+// file is final, ctx ends (then in-flight calls finish and their answers are
+// recorded), or a fatal error stops it. Then rows whose import Wix failed get
+// a fallback upload (or a diagnosis). state holds outcomes from a previous
 // report and receives this run's. stats may be read while Run goes on.
-func Run(ctx context.Context, cfg Config, rows *manifest.Reader, state *report.State, stats *Stats) (Result, error) {
+func Run(ctx context.Context, cfg Config, open Opener, state *report.State, stats *Stats) (Result, error) {
 	if err := cfg.setDefaults(); err != nil {
 		return Result{}, err
 	}
@@ -132,22 +153,24 @@ func Run(ctx context.Context, cfg Config, rows *manifest.Reader, state *report.S
 	r.cancel = cancel
 	r.poller = newPoller(r)
 
-	jobs := make(chan job, cfg.BatchSize*cfg.Concurrency)
-	importsDone := make(chan struct{})
-	var planErr error
-	go func() {
-		defer close(jobs)
-		planErr = r.plan(ctx, rows, jobs)
-	}()
-	pollDone := make(chan struct{})
-	go func() {
-		defer close(pollDone)
-		r.poller.loop(ctx, importsDone)
-	}()
-	importErr := r.importAll(ctx, jobs)
-	close(importsDone)
-	<-pollDone
-
+	err := r.phase(ctx, func(up *uploads) error {
+		rows, closer, err := open()
+		if err != nil {
+			return err
+		}
+		defer closer.Close()
+		return r.importPhase(ctx, rows, up)
+	})
+	if err == nil && ctx.Err() == nil {
+		err = r.phase(ctx, func(up *uploads) error {
+			rows, closer, err := open()
+			if err != nil {
+				return err
+			}
+			defer closer.Close()
+			return r.fallbackPass(ctx, rows, up)
+		})
+	}
 	res := Result{}
 	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
 		res.Fatal = cause
@@ -155,13 +178,42 @@ func Run(ctx context.Context, cfg Config, rows *manifest.Reader, state *report.S
 	if res.Fatal == nil && ctx.Err() != nil {
 		res.Interrupted = true
 	}
-	if planErr != nil && res.Fatal == nil && !res.Interrupted {
-		return res, planErr
+	if res.Fatal != nil || res.Interrupted {
+		return res, nil
 	}
-	if importErr != nil && res.Fatal == nil && !res.Interrupted {
-		return res, importErr
+	return res, err
+}
+
+// phase runs produce, which starts imports and uploads, alongside the
+// poller, and returns once both are done: nothing produced is still pending.
+func (r *run) phase(ctx context.Context, produce func(*uploads) error) error {
+	produced := make(chan struct{})
+	pollDone := make(chan struct{})
+	go func() {
+		defer close(pollDone)
+		r.poller.loop(ctx, produced)
+	}()
+	up := r.newUploads()
+	err := produce(up)
+	up.g.Wait()
+	close(produced)
+	<-pollDone
+	return err
+}
+
+// importPhase plans the manifest's rows and sends the imports and uploads.
+func (r *run) importPhase(ctx context.Context, rows *manifest.Reader, up *uploads) error {
+	jobs := make(chan job, r.cfg.BatchSize*r.cfg.Concurrency)
+	var planErr error
+	go func() {
+		defer close(jobs)
+		planErr = r.plan(ctx, rows, jobs, up)
+	}()
+	importErr := r.importAll(ctx, jobs)
+	if planErr != nil {
+		return planErr
 	}
-	return res, nil
+	return importErr
 }
 
 // fatal stops the whole run with err.
@@ -174,7 +226,7 @@ func (r *run) fatal(err error) {
 // (or failed too often) are kept, files still PENDING are handed to the
 // poller, everything else is queued for import. Rows asking for an import
 // seen before share its outcome.
-func (r *run) plan(ctx context.Context, rows *manifest.Reader, jobs chan<- job) error {
+func (r *run) plan(ctx context.Context, rows *manifest.Reader, jobs chan<- job, up *uploads) error {
 	for {
 		row, err := rows.Next()
 		if err == io.EOF {
@@ -202,8 +254,17 @@ func (r *run) plan(ctx context.Context, rows *manifest.Reader, jobs chan<- job) 
 			r.state.Update(row.Key, func(o *report.Outcome) { *o = planned })
 		}
 		r.stats.Planned.Add(1)
+		j := job{key: row.Key, req: row.Import.Request(r.cfg.FolderID)}
+		if row.Import.Local {
+			j.local = row.Import.LocalPath
+			up.g.Go(func() error {
+				r.uploadLocal(ctx, j, j.local)
+				return nil
+			})
+			continue
+		}
 		select {
-		case jobs <- job{key: row.Key, req: row.Import.Request(r.cfg.FolderID)}:
+		case jobs <- j:
 		case <-ctx.Done():
 			return nil
 		}

@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -106,13 +107,9 @@ func (e *env) migrate(ctx context.Context) []map[string]string {
 	if _, err := report.Load(e.rpath, manifest.Options{BaseDir: e.dir}, header, state); err != nil {
 		e.t.Fatal(err)
 	}
-	rows, closer, err = manifest.Open(e.mpath, manifest.Options{})
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	open := func() (*manifest.Reader, io.Closer, error) { return manifest.Open(e.mpath, manifest.Options{}) }
 	e.stats = &pipeline.Stats{}
-	res, err := pipeline.Run(ctx, e.cfg, rows, state, e.stats)
-	closer.Close()
+	res, err := pipeline.Run(ctx, e.cfg, open, state, e.stats)
 	if err != nil {
 		e.t.Fatal(err)
 	}

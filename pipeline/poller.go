@@ -52,11 +52,9 @@ func newPoller(r *run) *poller {
 	return &poller{r: r, folders: map[string]*folder{}, wake: make(chan struct{}, 1)}
 }
 
-// track starts waiting for a file. updated is its last known updatedDate.
+// track starts waiting for a file. updated is its last known updatedDate;
+// folderID may be "" when unknown.
 func (p *poller) track(fileID, folderID string, key manifest.Key, updated int64) {
-	if folderID == "" {
-		folderID = p.r.cfg.FolderID
-	}
 	p.mu.Lock()
 	f := p.folders[folderID]
 	if f == nil {
@@ -152,7 +150,8 @@ func (p *poller) round(ctx context.Context) (final, stillPending int, err error)
 	for _, id := range ids {
 		var f, s int
 		var err error
-		if p.r.cfg.Poll == PollGetFiles {
+		// Files whose folder is unknown (resumed from a report) are read by ID.
+		if p.r.cfg.Poll == PollGetFiles || id == "" {
 			f, s, err = p.roundGetFiles(ctx, id)
 		} else {
 			f, s, err = p.roundList(ctx, id)
@@ -331,7 +330,7 @@ func (p *poller) observe(folderID string, f *wix.File) observation {
 	p.r.state.Update(pf.key, func(o *report.Outcome) {
 		o.SetFile(f)
 		if o.Status == report.Failed {
-			o.SetReason(reasonWixFailed)
+			o.SetReason(wixFailedReason(o.Method))
 		}
 	})
 	if f.OperationStatus == wix.StatusReady {

@@ -177,8 +177,12 @@ func (o *Outcome) UpdatedAt() time.Time {
 
 // Fields returns the outcome as the report's typed columns.
 func (o *Outcome) Fields() manifest.ReportFields {
+	url := o.URL()
+	if o.Status == Failed {
+		url = "" // a failed file's address serves nothing; scripts must not use it
+	}
 	f := manifest.ReportFields{
-		Status: o.Status.String(), FileID: o.FileID, WixURL: o.URL(), MediaType: o.MediaType(),
+		Status: o.Status.String(), FileID: o.FileID, WixURL: url, MediaType: o.MediaType(),
 		SizeBytes: o.Size, Width: int(o.Width), Height: int(o.Height),
 		FailureReason: o.Reason(), Attempts: int(o.Attempts), Method: o.Method.String(),
 	}

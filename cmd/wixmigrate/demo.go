@@ -102,13 +102,13 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		cfg: pipeline.Config{
 			BatchSize: 100, Concurrency: 4, Rate: 200, Poll: pipeline.PollList,
 			PollInterval: 250 * time.Millisecond, PendingTimeout: time.Minute, MaxAttempts: 3,
-			FolderID: wix.RootFolderMedia,
+			FolderID: wix.RootFolderMedia, UploadConcurrency: 2, FallbackUpload: true,
 		},
 	}
 	code := m.run(ctx, stdout, stderr)
 	if code == exitIncomplete {
 		// The samples fail some rows on purpose; that is the demo working.
-		fmt.Fprintln(stdout, "\nSome rows failed on purpose: the samples include a protected, a missing, a non-media and an invalid source.")
+		fmt.Fprintln(stdout, "\nSome rows failed on purpose: the samples include a missing source, an HTML page posing as an image and two invalid rows.\nThe hotlink-protected source was refused to Wix's fetcher and arrived by fallback upload (method column).")
 		code = exitOK
 	}
 	return code

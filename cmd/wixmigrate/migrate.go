@@ -49,6 +49,8 @@ func (m *migration) flags(fs *flag.FlagSet) {
 	fs.DurationVar(&m.cfg.PendingTimeout, "pending-timeout", 10*time.Minute, "report a file PENDING if Wix is still processing it after this long")
 	fs.IntVar(&m.cfg.MaxAttempts, "max-attempts", 3, "import attempts per row across re-runs before a FAILED row is left alone")
 	fs.StringVar(&m.cfg.FolderID, "folder-id", wix.RootFolderMedia, "parent folder ID for rows that name none")
+	fs.IntVar(&m.cfg.UploadConcurrency, "upload-concurrency", 2, "uploads in flight at once (local files and fallback uploads)")
+	fs.BoolVar(&m.cfg.FallbackUpload, "fallback-upload", true, "when Wix cannot fetch a source, download it and upload it (--fallback-upload=false to only diagnose)")
 	fs.BoolVar(&m.dryRun, "dry-run", false, "read the manifest and report, print what a run would do and how long it takes; no API calls")
 	fs.StringVar(&m.logFormat, "log-format", "text", "log format on stderr: text or json")
 	fs.BoolVar(&m.quiet, "quiet", false, "no progress display; log warnings and errors only")
@@ -94,6 +96,8 @@ func (m *migration) check() error {
 		return fmt.Errorf("--poll-interval %s: want more than 0", m.cfg.PollInterval)
 	case m.cfg.PendingTimeout <= 0:
 		return fmt.Errorf("--pending-timeout %s: want more than 0", m.cfg.PendingTimeout)
+	case m.cfg.UploadConcurrency < 1:
+		return fmt.Errorf("--upload-concurrency %d: want at least 1", m.cfg.UploadConcurrency)
 	case m.cfg.MaxAttempts < 1 || m.cfg.MaxAttempts > 255:
 		return fmt.Errorf("--max-attempts %d: want 1..255", m.cfg.MaxAttempts)
 	case m.logFormat != "text" && m.logFormat != "json":
@@ -179,18 +183,12 @@ func (m *migration) run(ctx context.Context, stdout, stderr io.Writer) int {
 	cfg.Client = client
 	cfg.Logger = log
 
-	rows, closer, err = m.openManifest()
-	if err != nil {
-		return fail(err)
-	}
-	defer closer.Close()
-
 	stats := &pipeline.Stats{}
 	start := time.Now()
 	progress := startProgress(stderr, stats, &m.cfg, log, m.quiet)
 	checkpoints := m.startCheckpoints(state, log)
 
-	res, runErr := pipeline.Run(ctx, cfg, rows, state, stats)
+	res, runErr := pipeline.Run(ctx, cfg, m.openManifest, state, stats)
 
 	checkpoints.stop()
 	progress.stop()

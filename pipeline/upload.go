@@ -1,0 +1,178 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/wixmigrate/wixmigrate/manifest"
+	"github.com/wixmigrate/wixmigrate/report"
+	"github.com/wixmigrate/wixmigrate/source"
+	"github.com/wixmigrate/wixmigrate/wix"
+)
+
+// maxSimpleUpload is the largest file sent in one PUT; Wix advises the
+// resumable (tus) upload above 10 MB.
+const maxSimpleUpload = 10 << 20
+
+// uploads runs uploads (local files, fallbacks) with their own concurrency
+// limit: they move bytes, not API calls, and must not starve imports.
+type uploads struct {
+	g errgroup.Group
+}
+
+func (r *run) newUploads() *uploads {
+	u := &uploads{}
+	u.g.SetLimit(r.cfg.UploadConcurrency)
+	return u
+}
+
+// uploadLocal uploads a manifest row's local file.
+func (r *run) uploadLocal(ctx context.Context, j job, path string) {
+	if ctx.Err() != nil {
+		return // interrupted: the row stays "not imported yet"
+	}
+	r.state.Update(j.key, func(o *report.Outcome) { o.Attempts++ })
+	f, err := source.OpenLocal(path)
+	if err != nil {
+		r.fail(j, err.Error())
+		return
+	}
+	defer f.Close()
+	file, err := r.upload(ctx, j.req, f.FileName, f.MimeType, f, f.Size)
+	if err != nil {
+		r.failJobs([]job{j}, fmt.Errorf("uploading %s: %w", path, err))
+		return
+	}
+	r.acceptedBy(j, file, report.MethodUpload)
+}
+
+// upload sends bytes as a new file with the placement and labels of req:
+// one PUT up to 10 MB, a resumable tus upload above.
+func (r *run) upload(ctx context.Context, req wix.ImportFileRequest, fileName, mimeType string, body io.ReaderAt, size int64) (*wix.File, error) {
+	if req.DisplayName != "" {
+		fileName = req.DisplayName
+	}
+	sizeText := strconv.FormatInt(size, 10)
+	callCtx := context.WithoutCancel(ctx) // an upload under way finishes, like an import in flight
+	if size <= maxSimpleUpload {
+		var u *wix.GenerateUploadURLResponse
+		err := r.call(ctx, "GenerateFileUploadUrl", func(ctx context.Context) (err error) {
+			u, err = r.cfg.Client.GenerateUploadURL(ctx, &wix.GenerateUploadURLRequest{
+				MimeType: mimeType, FileName: fileName, SizeInBytes: sizeText,
+				ParentFolderID: req.ParentFolderID, Private: req.Private, Labels: req.Labels, FilePath: req.FilePath,
+			})
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		r.stats.countCall("Upload")
+		f, err := r.cfg.Client.Upload(callCtx, u.UploadURL, fileName, mimeType, io.NewSectionReader(body, 0, size), size)
+		if err == nil {
+			r.stats.Uploaded.Add(size)
+		}
+		return f, err
+	}
+	var u *wix.GenerateResumableUploadURLResponse
+	err := r.call(ctx, "GenerateFileResumableUploadUrl", func(ctx context.Context) (err error) {
+		u, err = r.cfg.Client.GenerateResumableUploadURL(ctx, &wix.GenerateResumableUploadURLRequest{
+			MimeType: mimeType, FileName: fileName, SizeInBytes: sizeText,
+			ParentFolderID: req.ParentFolderID, Private: req.Private, Labels: req.Labels, FilePath: req.FilePath,
+		})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	r.stats.countCall("UploadResumable")
+	var sent int64
+	return r.cfg.Client.UploadResumable(callCtx, u, fileName, mimeType, body, size, &wix.ResumableOptions{
+		ChunkSize: r.cfg.ChunkSize,
+		OnProgress: func(uploaded int64) {
+			r.stats.Uploaded.Add(uploaded - sent)
+			sent = uploaded
+		},
+	})
+}
+
+// fallbackPass runs after the imports settle: every row whose URL import
+// Wix marked FAILED is downloaded by the tool itself (its own User-Agent,
+// which hotlink protection lets through) and uploaded. Sources the tool
+// cannot fetch either get the reason it found. The manifest is streamed
+// again, so no request is kept in memory meanwhile.
+func (r *run) fallbackPass(ctx context.Context, rows *manifest.Reader, up *uploads) error {
+	done := map[manifest.Key]bool{}
+	for {
+		row, err := rows.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("reading manifest: %w", err)
+		}
+		if row.Err != nil || row.Import.Local || done[row.Key] || ctx.Err() != nil {
+			continue
+		}
+		o, ok := r.state.Get(row.Key)
+		if !ok || o.Status != report.Failed || o.Method != report.MethodImport || o.Reason() != reasonWixFailed {
+			continue
+		}
+		done[row.Key] = true
+		j := job{key: row.Key, req: row.Import.Request(r.cfg.FolderID)}
+		want := row.Import.MediaType
+		up.g.Go(func() error {
+			if r.cfg.FallbackUpload {
+				r.fallback(ctx, j)
+			} else {
+				r.diagnose(ctx, j, want)
+			}
+			return nil
+		})
+	}
+}
+
+// fallback downloads a source Wix could not fetch and uploads it.
+func (r *run) fallback(ctx context.Context, j job) {
+	tmp, err := os.CreateTemp("", "wixmigrate-fallback-*")
+	if err != nil {
+		r.refail(j, fmt.Sprintf("%s; the fallback download could not start: %v", reasonWixFailed, err))
+		return
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	d, err := r.cfg.Prober.Download(ctx, j.req.URL, tmp)
+	if err != nil {
+		var se *source.Error
+		if errors.As(err, &se) {
+			r.refail(j, se.Reason)
+		} else {
+			r.refail(j, fmt.Sprintf("%s; the fallback download failed: %v", reasonWixFailed, err))
+		}
+		return
+	}
+	r.stats.Failed.Add(-1) // no longer failed: a second chance is under way
+	file, err := r.upload(ctx, j.req, d.FileName, d.ContentType, tmp, d.Size)
+	if err != nil {
+		r.stats.Failed.Add(1)
+		r.refail(j, fmt.Sprintf("Wix could not fetch the source, and the fallback upload failed: %v", err))
+		return
+	}
+	r.acceptedBy(j, file, report.MethodFallbackUpload)
+}
+
+// diagnose probes a source Wix could not fetch and records the probable cause.
+func (r *run) diagnose(ctx context.Context, j job, want wix.MediaType) {
+	d := r.cfg.Prober.Probe(ctx, j.req.URL, want)
+	r.refail(j, d.WixFailedReason())
+}
+
+// refail replaces the reason of a row that is already FAILED.
+func (r *run) refail(j job, reason string) {
+	r.state.Update(j.key, func(o *report.Outcome) { o.SetReason(reason) })
+}
