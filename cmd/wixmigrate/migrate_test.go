@@ -1,0 +1,201 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"image"
+	"image/png"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wixmigrate/wixmigrate/wixsim"
+)
+
+// testSetup is a simulator, an origin serving /img/N.png and a manifest.
+type testSetup struct {
+	sim      *wixsim.Server
+	origin   *httptest.Server
+	dir      string
+	manifest string
+}
+
+func newSetup(t *testing.T, opts wixsim.Options, rows int, extra string) *testSetup {
+	t.Helper()
+	opts.APIKey = "test-key"
+	sim := wixsim.NewServer(opts)
+	t.Cleanup(sim.Close)
+	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var n int
+		if _, err := fmt.Sscanf(r.URL.Path, "/img/%d.png", &n); err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		img := image.NewGray(image.Rect(0, 0, 4+n%5, 3))
+		img.Pix[0] = uint8(n)
+		img.Pix[1] = uint8(n >> 8)
+		png.Encode(w, img)
+	}))
+	t.Cleanup(origin.Close)
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("source_url,sku\n")
+	for i := 0; i < rows; i++ {
+		fmt.Fprintf(&b, "%s/img/%d.png,SKU-%d\n", origin.URL, i, i)
+	}
+	b.WriteString(strings.ReplaceAll(extra, "{{origin}}", origin.URL))
+	path := filepath.Join(dir, "media.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return &testSetup{sim: sim, origin: origin, dir: dir, manifest: path}
+}
+
+// migrate runs the migrate command in-process and returns its exit code and output.
+func (s *testSetup) migrate(t *testing.T, ctx context.Context, extraArgs ...string) (int, string, string) {
+	t.Helper()
+	t.Setenv("WIX_API_KEY", "test-key")
+	t.Setenv("WIX_SITE_ID", "site-a")
+	args := append([]string{"--manifest", s.manifest, "--api-base", s.sim.URL, "--rate", "0",
+		"--poll-interval", "5ms", "--quiet"}, extraArgs...)
+	var stdout, stderr bytes.Buffer
+	code := runMigrate(ctx, args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+func TestMigrateExitCodes(t *testing.T) {
+	fast := wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}}
+	t.Run("all READY is 0, report beside the manifest", func(t *testing.T) {
+		s := newSetup(t, fast, 30, "")
+		code, out, errOut := s.migrate(t, context.Background())
+		if code != exitOK {
+			t.Fatalf("exit %d, want 0\n%s\n%s", code, out, errOut)
+		}
+		recs := readCSV(t, filepath.Join(s.dir, "media.report.csv"))
+		if len(recs) != 31 || strings.Join(recs[0][:3], ",") != "source_url,sku,status" {
+			t.Fatalf("report: %d records, header %v", len(recs), recs[0])
+		}
+		if !strings.Contains(out, "30 rows: 30 READY, 0 FAILED, 0 PENDING") {
+			t.Errorf("summary missing counts:\n%s", out)
+		}
+	})
+	t.Run("failed rows make 3", func(t *testing.T) {
+		s := newSetup(t, fast, 3, "{{origin}}/nothing-here.png,SKU-404\n")
+		code, out, _ := s.migrate(t, context.Background())
+		if code != exitIncomplete {
+			t.Fatalf("exit %d, want 3\n%s", code, out)
+		}
+		if !strings.Contains(out, "404") {
+			t.Errorf("summary does not explain the 404:\n%s", out)
+		}
+	})
+	t.Run("missing credentials are a usage error naming the variables", func(t *testing.T) {
+		s := newSetup(t, fast, 1, "")
+		t.Setenv("WIX_API_KEY", "")
+		var stdout, stderr bytes.Buffer
+		code := runMigrate(context.Background(), []string{"--manifest", s.manifest, "--api-base", s.sim.URL, "--site-id", "x"}, &stdout, &stderr)
+		if code != exitUsage || !strings.Contains(stderr.String(), "WIX_API_KEY") {
+			t.Fatalf("exit %d, stderr %q; want 2 naming WIX_API_KEY", code, stderr.String())
+		}
+	})
+	t.Run("wrong key is fatal, with a consistent report", func(t *testing.T) {
+		s := newSetup(t, fast, 5, "")
+		t.Setenv("WIX_API_KEY", "wrong-key")
+		t.Setenv("WIX_SITE_ID", "site-a")
+		var stdout, stderr bytes.Buffer
+		code := runMigrate(context.Background(), []string{"--manifest", s.manifest, "--api-base", s.sim.URL, "--quiet"}, &stdout, &stderr)
+		if code != exitFatal || !strings.Contains(stderr.String(), "credentials") {
+			t.Fatalf("exit %d, stderr %q; want 1 about credentials", code, stderr.String())
+		}
+		if strings.Contains(stderr.String()+stdout.String(), "wrong-key") {
+			t.Errorf("the API key appears in the output")
+		}
+		recs := readCSV(t, filepath.Join(s.dir, "media.report.csv"))
+		if len(recs) != 6 || recs[1][2] != "PENDING" {
+			t.Errorf("report after auth failure: %v", recs)
+		}
+	})
+	t.Run("bad flags are 2 and name the flag", func(t *testing.T) {
+		s := newSetup(t, fast, 1, "")
+		for _, args := range [][]string{{"--batch-size", "101"}, {"--poll", "sometimes"}, {"--log-format", "xml"}, {"--concurrency", "0"}} {
+			code, _, errOut := s.migrate(t, context.Background(), args...)
+			if code != exitUsage || !strings.Contains(errOut, args[0]) {
+				t.Errorf("%v: exit %d, stderr %q", args, code, errOut)
+			}
+		}
+	})
+	t.Run("a bad header stops before any API call", func(t *testing.T) {
+		s := newSetup(t, fast, 0, "")
+		os.WriteFile(s.manifest, []byte("link,sku\nhttp://x/a.png,1\n"), 0o644)
+		code, _, errOut := s.migrate(t, context.Background())
+		if code != exitFatal || !strings.Contains(errOut, "source_url") {
+			t.Fatalf("exit %d, stderr %q", code, errOut)
+		}
+		if n := len(s.sim.Sim.Stats().Requests); n != 0 {
+			t.Errorf("%d endpoints called, want none", n)
+		}
+	})
+}
+
+func TestMigrateDryRun(t *testing.T) {
+	s := newSetup(t, wixsim.Options{}, 250, "{{origin}}/img/1.png,dup\nftp://x/y.png,bad\n")
+	code, out, errOut := s.migrate(t, context.Background(), "--dry-run", "--rate", "200")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"import       250", "same           1", "reject         1", "API calls needed, at least: 6", "about 2s"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dry run output lacks %q:\n%s", want, out)
+		}
+	}
+	if n := len(s.sim.Sim.Stats().Requests); n != 0 {
+		t.Errorf("dry run called %d endpoints", n)
+	}
+}
+
+func TestMigrateInterruptThenResume(t *testing.T) {
+	s := newSetup(t, wixsim.Options{ProcessingDelay: wixsim.Range{Min: time.Millisecond, Max: 10 * time.Millisecond}}, 400, "")
+	ctx, cancel := context.WithCancel(context.Background())
+	// Interrupt as soon as the first import call has been answered.
+	go func() {
+		for s.sim.Sim.Stats().Requests["bulkImport"]["200"] == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+	code, _, errOut := s.migrate(t, ctx, "--batch-size", "50", "--concurrency", "1", "--rate", "600")
+	if code != exitInterrupted {
+		t.Fatalf("exit %d, want 130: %s", code, errOut)
+	}
+	recs := readCSV(t, filepath.Join(s.dir, "media.report.csv"))
+	if len(recs) != 401 {
+		t.Fatalf("interrupted report has %d rows, want 401", len(recs)-1)
+	}
+	code, out, errOut := s.migrate(t, context.Background())
+	if code != exitOK {
+		t.Fatalf("resume: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if files := s.sim.Sim.Stats().Files; files.Ready != 400 {
+		t.Errorf("simulator holds %d READY files, want exactly 400 (none imported twice)", files.Ready)
+	}
+}
