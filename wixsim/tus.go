@@ -2,11 +2,13 @@ package wixsim
 
 import (
 	"context"
+	"crypto/subtle"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/tus/tusd/v2/pkg/filestore"
 	tusd "github.com/tus/tusd/v2/pkg/handler"
@@ -19,9 +21,14 @@ import (
 // tusCore is the tusd (reference tus server) handler behind resumable
 // uploads, with a file store in the simulator's temp dir.
 type tusCore struct {
-	store filestore.FileStore
-	h     *tusd.UnroutedHandler
+	store  filestore.FileStore
+	locker tusd.Locker
+	h      *tusd.UnroutedHandler
 }
+
+// tusLockTimeout bounds how long a finalizing PUT waits for a tus request
+// on the same upload to return.
+const tusLockTimeout = 20 * time.Second
 
 // initTus sets up tusd. Uploads are created at the uploadUrl
 // (/_tus/<token>) and live at /_tusfiles/<id>, where clients PATCH and HEAD
@@ -33,22 +40,58 @@ func (s *Simulator) initTus(dir string) error {
 	store := filestore.New(dir)
 	composer := tusd.NewStoreComposer()
 	store.UseIn(composer)
-	memorylocker.New().UseIn(composer)
+	locker := patientLocker{memorylocker.New()}
+	composer.UseLocker(locker)
 	h, err := tusd.NewUnroutedHandler(tusd.Config{
-		BasePath:                tusFilePathPrefix,
-		StoreComposer:           composer,
-		MaxSize:                 s.opts.MaxFetchBytes,
-		DisableDownload:         true,
-		Logger:                  expslog.New(expslog.NewTextHandler(io.Discard, nil)),
-		PreUploadCreateCallback: s.tusCreate,
+		BasePath:        tusFilePathPrefix,
+		StoreComposer:   composer,
+		MaxSize:         s.opts.MaxFetchBytes,
+		DisableDownload: true,
+		Logger:          expslog.New(expslog.NewTextHandler(io.Discard, nil)),
+		// tusd's context for a request ends only after tusd has returned
+		// (see serveTus), so stores need no grace period; a short one lets
+		// tusd's per-request goroutine end soon.
+		GracefulRequestCompletionTimeout: 100 * time.Millisecond,
+		PreUploadCreateCallback:          s.tusCreate,
 	})
 	if err != nil {
 		return err
 	}
-	s.tusCore = tusCore{store: store, h: h}
+	s.tusCore = tusCore{store: store, locker: locker, h: h}
 	s.tus = h.Middleware(http.HandlerFunc(s.tusRoute))
 	return nil
 }
+
+// patientLocker is tusd's in-memory locker without lock pre-emption: a
+// request for an upload that another request holds waits until that request
+// has returned (or AcquireLockTimeout passes) instead of asking it to stop.
+//
+// Pre-emption is what made tusd v2.9.1 race under -race: a HEAD or PATCH
+// that arrives while a cut PATCH is still being handled asks the PATCH to
+// release its lock, which cancels the PATCH's context, and tusd's watcher
+// of that context reads the PATCH's body reader while the PATCH is still
+// setting it up (context.go:65 vs unrouted_handler.go:911). Without
+// pre-emption that context is never cancelled while the request is handled,
+// and a resuming client also gets what it wants: the offset after the cut
+// PATCH has stored what reached the server, not an ERR_UPLOAD_INTERRUPTED.
+type patientLocker struct{ inner tusd.Locker }
+
+func (l patientLocker) NewLock(id string) (tusd.Lock, error) {
+	lk, err := l.inner.NewLock(id)
+	if err != nil {
+		return nil, err
+	}
+	return patientLock{lk}, nil
+}
+
+type patientLock struct{ inner tusd.Lock }
+
+// Lock waits for the lock and never asks its holder to let go.
+func (l patientLock) Lock(ctx context.Context, _ func()) error {
+	return l.inner.Lock(ctx, func() {})
+}
+
+func (l patientLock) Unlock() error { return l.inner.Unlock() }
 
 // tusCreate ties a new tus upload to the token in its creation URL; an
 // unknown token gets 404.
@@ -75,12 +118,44 @@ func (s *Simulator) serveTus(w http.ResponseWriter, r *http.Request) {
 		s.finalizeTus(w, r)
 		return
 	}
-	// tusd reads its body field from a goroutine woken by request
-	// cancellation, racing with PATCH handling when a client hangs up early.
-	// A cut connection still ends the body read with an error, which is how
-	// tusd saves the bytes that arrived, so the request's cancellation is not
-	// needed.
-	s.tus.ServeHTTP(w, r.WithContext(context.WithoutCancel(r.Context())))
+	if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, tusPathPrefix) {
+		if aerr := s.checkTusToken(r); aerr != nil {
+			writeError(w, aerr)
+			return
+		}
+	}
+	// tusd reads its body field from a goroutine woken by cancellation of
+	// the request's context, racing with PATCH handling when a client hangs
+	// up early. A cut connection still ends the body read with an error,
+	// which is how tusd saves the bytes that arrived, so tusd gets a context
+	// that is cancelled only once it has returned: that wakes its
+	// per-request goroutines so they end, and happens after every write
+	// they could race with.
+	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
+	defer cancel()
+	s.tus.ServeHTTP(w, r.WithContext(ctx))
+}
+
+// checkTusToken authorizes a tus creation request: its Upload-Metadata must
+// carry the uploadToken that Generate File Resumable Upload URL returned
+// with this upload URL, as Wix documents (`token`, next to `filename` and
+// `contentType`); the token is the only authorization these requests have.
+// A missing token is 401, a wrong, spent or foreign one 403.
+func (s *Simulator) checkTusToken(r *http.Request) *apiError {
+	tok := tusd.ParseMetadataHeader(r.Header.Get("Upload-Metadata"))["token"]
+	if tok == "" {
+		return appError(http.StatusUnauthorized, "UNAUTHENTICATED",
+			"missing upload token: put the uploadToken in Upload-Metadata as token", nil)
+	}
+	urlTok := strings.Trim(strings.TrimPrefix(r.URL.Path, tusPathPrefix), "/")
+	s.uploadsMu.Lock()
+	sess := s.uploads[tok]
+	s.uploadsMu.Unlock()
+	if sess == nil || !sess.tus || subtle.ConstantTimeCompare([]byte(tok), []byte(urlTok)) != 1 {
+		return appError(http.StatusForbidden, "PERMISSION_DENIED",
+			"the upload token is not valid for this upload URL (unknown, spent or issued for another upload)", nil)
+	}
+	return nil
 }
 
 // tusRoute dispatches tus requests behind tusd's middleware.
@@ -115,11 +190,34 @@ func (s *Simulator) finalizeTus(w http.ResponseWriter, r *http.Request) {
 	tok, tok2, _ := strings.Cut(rest, "/")
 	name := r.URL.Query().Get("filename")
 	ctx := r.Context()
+	// Hold the tus upload's lock, as tusd's own requests do, so that the
+	// bytes are not read while a PATCH still writes them.
+	s.uploadsMu.Lock()
+	var tusID string
+	if sess := s.uploads[tok]; sess != nil {
+		tusID = sess.tusID
+	}
+	s.uploadsMu.Unlock()
+	if tusID != "" {
+		lk, err := s.tusCore.locker.NewLock(tusID)
+		if err == nil {
+			lctx, cancel := context.WithTimeout(ctx, tusLockTimeout)
+			err = lk.Lock(lctx, func() {})
+			cancel()
+		}
+		if err != nil {
+			writeError(w, appError(http.StatusLocked, "UPLOAD_LOCKED", "the tus upload is busy with another request", nil))
+			return
+		}
+		defer lk.Unlock()
+	}
 	var upload tusd.Upload
 	sess, aerr := s.takeSession(tok, func(sess *uploadSession) *apiError {
 		switch {
 		case tok2 != tok || !sess.tus:
 			return appError(http.StatusNotFound, "UPLOAD_NOT_FOUND", "finalize with PUT {uploadUrl}/{uploadToken}", nil)
+		case sess.tusID != tusID:
+			return appError(http.StatusConflict, "UPLOAD_CHANGED", "a new tus upload was created at this upload URL while finalizing", nil)
 		case sess.tusID == "":
 			return appError(http.StatusBadRequest, "UPLOAD_INCOMPLETE", "no tus upload was created at this upload URL", nil)
 		case sess.fileName == "" && name == "":

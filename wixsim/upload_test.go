@@ -98,10 +98,11 @@ func TestTusUploadWithResume(t *testing.T) {
 		t.Fatalf("test image too small: %d bytes", len(data))
 	}
 	// An unknown token cannot create uploads.
-	if r := tusReq(t, "POST", srv.URL+tusPathPrefix+"nope", map[string]string{"Upload-Length": "10"}, nil); r.StatusCode != 404 {
+	if r := tusReq(t, "POST", srv.URL+tusPathPrefix+"nope", map[string]string{"Upload-Length": "10", "Upload-Metadata": tusMeta("token", "nope")}, nil); r.StatusCode != 403 {
 		t.Fatalf("create with unknown token: %d", r.StatusCode)
 	}
-	created := tusReq(t, "POST", gen.UploadURL, map[string]string{"Upload-Length": strconv.Itoa(len(data))}, nil)
+	created := tusReq(t, "POST", gen.UploadURL, map[string]string{"Upload-Length": strconv.Itoa(len(data)),
+		"Upload-Metadata": tusMeta("filename", "big.jpg", "contentType", "image/jpeg", "token", gen.UploadToken)}, nil)
 	loc := created.Header.Get("Location")
 	if created.StatusCode != 201 || loc == "" {
 		t.Fatalf("create: %d", created.StatusCode)
