@@ -12,7 +12,7 @@ import (
 
 // Reasons written to the report for failures the pipeline itself decides.
 const (
-	reasonUnknownOutcome = "import outcome unknown: Wix's answer was lost (%v); re-run to check and retry"
+	reasonUnknownOutcome = "import outcome unknown: Wix's answer was lost (%v); the next run looks for the file before importing again"
 	reasonWixFailed      = "Wix could not process the file (operationStatus FAILED; Wix gives no reason)"
 	reasonUploadFailed   = "Wix could not process the uploaded file (operationStatus FAILED): it is probably not media Wix accepts"
 )
@@ -36,9 +36,75 @@ func (r *run) importBatch(ctx context.Context, batch []job) {
 	}
 	if r.cfg.BatchSize == 1 {
 		for _, j := range batch {
-			r.importOne(ctx, j)
+			r.send(ctx, []job{j})
 		}
 		return
+	}
+	r.send(ctx, batch)
+}
+
+// importBatchNoCount re-sends part of a batch whose attempt was counted already.
+func (r *run) importBatchNoCount(ctx context.Context, batch []job) {
+	for i := range batch {
+		r.state.Update(batch[i].key, func(o *report.Outcome) { o.Attempts-- })
+	}
+	r.importBatch(ctx, batch)
+}
+
+// send makes one import call for batch: Bulk Import File, or Import File
+// at --batch-size 1. The intent is on disk before the call goes out, and
+// closed once every row's outcome is recorded.
+func (r *run) send(ctx context.Context, batch []job) {
+	sent := time.Now()
+	id, ok := r.intent(batch, sent)
+	if !ok {
+		r.unplan(batch)
+		return
+	}
+	results, err := r.callImport(ctx, batch)
+	settled := true
+	switch {
+	case err == nil:
+		for i, res := range results {
+			if !res.ItemMetadata.Success || res.Item == nil {
+				reason := "Wix refused the import"
+				if e := res.ItemMetadata.Error; e != nil && e.Description != "" {
+					reason = e.Description
+				}
+				r.fail(batch[i], reason)
+				continue
+			}
+			r.accepted(batch[i], res.Item)
+		}
+	case wix.IsPermanent(err) && len(batch) > 1:
+		// One bad item can make Wix refuse the whole call: split the batch
+		// to pin the failure on the rows that cause it.
+		r.log.Debug("bulk import refused, splitting the batch", "rows", len(batch), "err", err)
+		half := len(batch) / 2
+		r.importBatchNoCount(ctx, batch[:half])
+		r.importBatchNoCount(ctx, batch[half:])
+	case errors.Is(err, wix.ErrUnknownOutcome):
+		settled = r.reimport(ctx, batch, sent, err)
+	default:
+		r.failJobs(batch, err)
+	}
+	if settled {
+		r.answered(id)
+	}
+}
+
+// callImport sends the import call and returns one result per job, in order.
+func (r *run) callImport(ctx context.Context, batch []job) ([]wix.BulkImportResult, error) {
+	if r.cfg.BatchSize == 1 {
+		var f *wix.File
+		err := r.call(ctx, "ImportFile", func(ctx context.Context) (err error) {
+			f, err = r.cfg.Client.ImportFile(ctx, &batch[0].req)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		return []wix.BulkImportResult{{ItemMetadata: wix.ItemMetadata{Success: true}, Item: f}}, nil
 	}
 	reqs := make([]wix.ImportFileRequest, len(batch))
 	for i, j := range batch {
@@ -50,51 +116,9 @@ func (r *run) importBatch(ctx context.Context, batch []job) {
 		return err
 	})
 	if err != nil {
-		if wix.IsPermanent(err) && len(batch) > 1 {
-			// One bad item can make Wix refuse the whole call: split the
-			// batch to pin the failure on the rows that cause it.
-			half := len(batch) / 2
-			r.log.Debug("bulk import refused, splitting the batch", "rows", len(batch), "err", err)
-			r.importBatchNoCount(ctx, batch[:half])
-			r.importBatchNoCount(ctx, batch[half:])
-			return
-		}
-		r.failJobs(batch, err)
-		return
+		return nil, err
 	}
-	for i, res := range resp.Results {
-		if !res.ItemMetadata.Success || res.Item == nil {
-			reason := "Wix refused the import"
-			if e := res.ItemMetadata.Error; e != nil && e.Description != "" {
-				reason = e.Description
-			}
-			r.fail(batch[i], reason)
-			continue
-		}
-		r.accepted(batch[i], res.Item)
-	}
-}
-
-// importBatchNoCount re-sends part of a batch whose attempt was counted already.
-func (r *run) importBatchNoCount(ctx context.Context, batch []job) {
-	for i := range batch {
-		r.state.Update(batch[i].key, func(o *report.Outcome) { o.Attempts-- })
-	}
-	r.importBatch(ctx, batch)
-}
-
-// importOne uses the single Import File endpoint (--batch-size 1).
-func (r *run) importOne(ctx context.Context, j job) {
-	var f *wix.File
-	err := r.call(ctx, "ImportFile", func(ctx context.Context) (err error) {
-		f, err = r.cfg.Client.ImportFile(ctx, &j.req)
-		return err
-	})
-	if err != nil {
-		r.failJobs([]job{j}, err)
-		return
-	}
-	r.accepted(j, f)
+	return resp.Results, nil
 }
 
 // accepted records a file created by an import and hands it to the poller.
@@ -103,8 +127,9 @@ func (r *run) accepted(j job, f *wix.File) { r.acceptedBy(j, f, report.MethodImp
 // acceptedBy records a file created by method and hands it to the poller.
 func (r *run) acceptedBy(j job, f *wix.File, method report.Method) {
 	r.stats.Imported.Add(1)
+	r.folders.learn(&j.req, f)
 	var o report.Outcome
-	r.state.Update(j.key, func(out *report.Outcome) {
+	r.update(j.key, func(out *report.Outcome) {
 		out.Method = method
 		out.Folder = j.req.ParentFolderID
 		out.SetFile(f)
@@ -122,7 +147,7 @@ func (r *run) settled(j job, o report.Outcome) {
 	case report.Ready:
 		r.stats.Ready.Add(1)
 	case report.Failed:
-		r.state.Update(j.key, func(out *report.Outcome) { out.SetReason(wixFailedReason(out.Method)) })
+		r.update(j.key, func(out *report.Outcome) { out.SetReason(wixFailedReason(out.Method)) })
 		r.stats.Failed.Add(1)
 	default:
 		r.stats.Pending.Add(1)
@@ -164,7 +189,7 @@ func (r *run) unplan(batch []job) {
 // fail records a row's failure with reason.
 func (r *run) fail(j job, reason string) {
 	r.stats.Failed.Add(1)
-	r.state.Update(j.key, func(o *report.Outcome) {
+	r.update(j.key, func(o *report.Outcome) {
 		o.Status = report.Failed
 		o.SetReason(reason)
 		o.Updated = time.Now().UnixNano()

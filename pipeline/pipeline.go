@@ -49,6 +49,8 @@ type Config struct {
 	ChunkSize         int64          // resumable upload chunk (wix.DefaultChunkSize)
 	FallbackUpload    bool           // download and upload sources Wix could not fetch
 	Prober            *source.Prober // fetches and diagnoses sources (a default Prober)
+	ReconcileDelay    time.Duration  // wait before looking for files of a lost answer (2s); < 0 means none
+	Journal           Journal        // records intents and outcomes as they happen; nil for none
 }
 
 func (c *Config) setDefaults() error {
@@ -100,6 +102,9 @@ func (c *Config) setDefaults() error {
 	if c.UploadConcurrency < 1 {
 		return fmt.Errorf("upload concurrency %d: want at least 1", c.UploadConcurrency)
 	}
+	if c.ReconcileDelay == 0 {
+		c.ReconcileDelay = 2 * time.Second
+	}
 	if c.Prober == nil {
 		c.Prober = &source.Prober{}
 	}
@@ -120,6 +125,11 @@ type job struct {
 	key   manifest.Key
 	req   wix.ImportFileRequest
 	local string // a local file to upload instead of importing req.URL
+	// reconciles counts lost answers this run; bounded by maxReconciles.
+	reconciles int
+	// since, when set, marks an import in doubt: sent at that time by an
+	// earlier run whose answer was never recorded.
+	since time.Time
 }
 
 // run is the state of one Run.
@@ -130,6 +140,7 @@ type run struct {
 	limiter *limiter
 	log     *slog.Logger
 	poller  *poller
+	folders folderCache
 
 	cancel context.CancelCauseFunc // stops everything on a fatal error
 }
@@ -249,12 +260,15 @@ func (r *run) plan(ctx context.Context, rows *manifest.Reader, jobs chan<- job, 
 		}
 		// Status Unknown marks the import as planned: later rows asking for
 		// it are duplicates. Attempts carry over from earlier runs.
-		planned := report.Outcome{Attempts: prev.Attempts}
+		planned := report.Outcome{Attempts: prev.Attempts, Updated: prev.Updated}
 		if !r.state.Add(row.Key, planned) {
 			r.state.Update(row.Key, func(o *report.Outcome) { *o = planned })
 		}
 		r.stats.Planned.Add(1)
 		j := job{key: row.Key, req: row.Import.Request(r.cfg.FolderID)}
+		if what == ActionReconcile {
+			j.since = prev.UpdatedAt()
+		}
 		if row.Import.Local {
 			j.local = row.Import.LocalPath
 			up.g.Go(func() error {
@@ -282,6 +296,7 @@ const (
 	ActionRepoll                  // PENDING with a file: check it again
 	ActionDuplicate               // the same import as an earlier row
 	ActionReject                  // the row itself is invalid
+	ActionReconcile               // sent before, answer never recorded: look for its file first
 )
 
 // Decide says what to do with row given the outcomes known so far, and
@@ -300,6 +315,8 @@ func Decide(row *manifest.Row, state *report.State, maxAttempts int) (Action, re
 		return ActionKeep, o
 	case o.Status == report.Pending && o.FileID != "":
 		return ActionRepoll, o
+	case o.Status == report.Pending && o.Attempts > 0 && o.Reason() != report.NotImportedReason:
+		return ActionReconcile, o
 	case o.Status == report.Failed && int(o.Attempts) >= maxAttempts:
 		return ActionKeep, o
 	case o.Status == report.Failed:
@@ -312,23 +329,35 @@ func Decide(row *manifest.Row, state *report.State, maxAttempts int) (Action, re
 func (r *run) importAll(ctx context.Context, jobs <-chan job) error {
 	var g errgroup.Group
 	g.SetLimit(r.cfg.Concurrency)
-	batch := make([]job, 0, r.cfg.BatchSize)
-	flush := func() {
-		b := batch
-		batch = make([]job, 0, r.cfg.BatchSize)
+	// Imports in doubt from an earlier run are batched apart: they are
+	// reconciled before any of them is sent again.
+	var fresh, doubt []job
+	flush := func(b *[]job) {
+		batch := *b
+		*b = nil
 		g.Go(func() error {
-			r.importBatch(ctx, b)
+			if !batch[0].since.IsZero() {
+				r.reconcileThenImport(ctx, batch)
+			} else {
+				r.importBatch(ctx, batch)
+			}
 			return nil
 		})
 	}
 	for j := range jobs {
-		batch = append(batch, j)
-		if len(batch) == r.cfg.BatchSize {
-			flush()
+		b := &fresh
+		if !j.since.IsZero() {
+			b = &doubt
+		}
+		*b = append(*b, j)
+		if len(*b) == r.cfg.BatchSize {
+			flush(b)
 		}
 	}
-	if len(batch) > 0 {
-		flush()
+	for _, b := range []*[]job{&doubt, &fresh} {
+		if len(*b) > 0 {
+			flush(b)
+		}
 	}
 	return g.Wait()
 }

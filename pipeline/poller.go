@@ -13,8 +13,8 @@ import (
 	"github.com/wixmigrate/wixmigrate/wix"
 )
 
-// Poll tuning.
-const (
+// Poll tuning. Variables only so benchmarks can scale time.
+var (
 	// clockMargin allows for files whose updatedDate is a little older than
 	// the moment they became visible in a listing.
 	clockMargin = time.Second
@@ -327,7 +327,7 @@ func (p *poller) observe(folderID string, f *wix.File) observation {
 	p.mu.Unlock()
 
 	p.r.stats.Pending.Add(-1)
-	p.r.state.Update(pf.key, func(o *report.Outcome) {
+	p.r.update(pf.key, func(o *report.Outcome) {
 		o.SetFile(f)
 		if o.Status == report.Failed {
 			o.SetReason(wixFailedReason(o.Method))
@@ -360,7 +360,7 @@ func (p *poller) drop(fileID string, change func(*report.Outcome)) {
 	p.mu.Unlock()
 	if found {
 		p.r.stats.Pending.Add(-1)
-		p.r.state.Update(key, change)
+		p.r.update(key, change)
 	}
 }
 
@@ -386,6 +386,6 @@ func (p *poller) expire() {
 	p.mu.Unlock()
 	for _, key := range expired {
 		p.r.stats.Pending.Add(-1)
-		p.r.state.Update(key, func(o *report.Outcome) { o.SetReason(reason) })
+		p.r.update(key, func(o *report.Outcome) { o.SetReason(reason) })
 	}
 }

@@ -17,6 +17,7 @@ type Stats struct {
 	Throttles atomic.Int64 // 429 answers
 	Retries   atomic.Int64 // transient errors retried
 	Uploaded  atomic.Int64 // bytes uploaded
+	Adopted   atomic.Int64 // files of lost import answers found and adopted
 
 	mu    sync.Mutex
 	calls map[string]int64

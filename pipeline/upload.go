@@ -174,5 +174,5 @@ func (r *run) diagnose(ctx context.Context, j job, want wix.MediaType) {
 
 // refail replaces the reason of a row that is already FAILED.
 func (r *run) refail(j job, reason string) {
-	r.state.Update(j.key, func(o *report.Outcome) { o.SetReason(reason) })
+	r.update(j.key, func(o *report.Outcome) { o.SetReason(reason) })
 }

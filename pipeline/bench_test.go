@@ -1,0 +1,410 @@
+package pipeline
+
+// Benchmarks of a whole run against the in-process simulator: how many API
+// calls a row costs (the floor is 2 calls per 100 rows: one Bulk Import File
+// and one status page), and how close a rate-limited run comes to the time
+// that floor needs.
+//
+//	go test -run '^$' -bench . -benchtime=1x ./pipeline/
+//
+// runs CI-sized versions (seconds). Full size:
+//
+//	WIXMIGRATE_BENCH_ROWS=10000 go test -run '^$' -bench Calls -benchtime=1x ./pipeline/
+//	WIXMIGRATE_BENCH_REAL_RATE=1 go test -run '^$' -bench RateBound -benchtime=1x -timeout 30m ./pipeline/
+//
+// BenchmarkRateBound runs at 200 calls/minute on both sides (tool and
+// simulator) times a speed-up k (WIXMIGRATE_BENCH_SPEEDUP, 20 unless
+// WIXMIGRATE_BENCH_REAL_RATE=1 sets it to 1), with the processing delay and
+// the poll pauses divided by k, so its dynamics match the real run's in 1/k
+// of the time.
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"hash/adler32"
+	"hash/crc32"
+	"io"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/wixmigrate/wixmigrate/manifest"
+	"github.com/wixmigrate/wixmigrate/report"
+	"github.com/wixmigrate/wixmigrate/wix"
+	"github.com/wixmigrate/wixmigrate/wixsim"
+)
+
+// Wix's documented limit, calls per minute per site.
+const wixRate = 200
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
+
+// benchRows is the manifest size: WIXMIGRATE_BENCH_ROWS, else def.
+func benchRows(def int) int { return envInt("WIXMIGRATE_BENCH_ROWS", def) }
+
+// realRate says whether WIXMIGRATE_BENCH_REAL_RATE asks for real time.
+func realRate() bool { return os.Getenv("WIXMIGRATE_BENCH_REAL_RATE") == "1" }
+
+// benchDelay is the simulator's processing delay of the issue: 200ms-2s.
+var benchDelay = wixsim.Range{Min: 200 * time.Millisecond, Max: 2 * time.Second}
+
+// benchPNG is a distinct 2×1 RGBA PNG for n: the image data is n itself in
+// one stored deflate block, so a response costs two tiny checksums.
+func benchPNG(n uint64) []byte {
+	chunk := func(b []byte, typ string, data []byte) []byte {
+		b = binary.BigEndian.AppendUint32(b, uint32(len(data)))
+		s := len(b)
+		b = append(append(b, typ...), data...)
+		return binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(b[s:]))
+	}
+	b := []byte("\x89PNG\r\n\x1a\n")
+	b = chunk(b, "IHDR", []byte{0, 0, 0, 2, 0, 0, 0, 1, 8, 6, 0, 0, 0})
+	idat := []byte{0x78, 0x01, 1, 9, 0, 0xf6, 0xff, 0}
+	idat = binary.BigEndian.AppendUint64(idat, n)
+	idat = binary.BigEndian.AppendUint32(idat, adler32.Checksum(idat[7:]))
+	b = chunk(b, "IDAT", idat)
+	return chunk(b, "IEND", nil)
+}
+
+// benchEnv is a simulator, a loopback origin serving /p/<n>.png and a
+// manifest of rows distinct PNGs.
+type benchEnv struct {
+	sim    *wixsim.Server
+	origin *httptest.Server
+	client *wix.Client
+	mpath  string
+	rows   int
+}
+
+func newBenchEnv(b *testing.B, rows int, opts wixsim.Options) *benchEnv {
+	b.Helper()
+	opts.APIKey = "key"
+	opts.Seed = 1
+	e := &benchEnv{rows: rows}
+	e.origin = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/p/"), ".png"), 10, 64)
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "image/png")
+		w.Write(benchPNG(n))
+	}))
+	e.sim = wixsim.NewServer(opts)
+	e.client = wix.NewClient("key", "bench-site")
+	e.client.BaseURL = e.sim.URL
+	e.client.HTTPClient = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
+	e.mpath = filepath.Join(b.TempDir(), "manifest.csv")
+	var sb strings.Builder
+	sb.WriteString("source_url,sku\n")
+	for i := range rows {
+		fmt.Fprintf(&sb, "%s/p/%d.png,SKU-%d\n", e.origin.URL, i, i)
+	}
+	if err := os.WriteFile(e.mpath, []byte(sb.String()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return e
+}
+
+func (e *benchEnv) close() {
+	e.sim.Close()
+	e.origin.Close()
+}
+
+func (e *benchEnv) open() (*manifest.Reader, io.Closer, error) {
+	return manifest.Open(e.mpath, manifest.Options{})
+}
+
+// apiCalls counts the simulator's API answers, and the 429s among them.
+func (e *benchEnv) apiCalls() (total, throttled int64) {
+	for ep, byStatus := range e.sim.Sim.Stats().Requests {
+		switch ep {
+		case "upload", "tus", "media", "unknown":
+			continue
+		}
+		for status, n := range byStatus {
+			total += n
+			if status == "429" {
+				throttled += n
+			}
+		}
+	}
+	return total, throttled
+}
+
+// measure is what one run produced.
+type measure struct {
+	rows       int
+	wall       time.Duration
+	busy       time.Duration // until the last import was accepted
+	calls      map[string]int64
+	total      int64 // the tool's count of calls (429s included)
+	simTotal   int64 // the simulator's count of API answers
+	throttled  int64
+	minWindow  float64 // fewest calls in a window while imports remained, per window
+	windowSize time.Duration
+}
+
+// floorCalls is the least a run of rows can cost: one Bulk Import File and
+// one status page per 100 rows.
+func floorCalls(rows int) float64 { return 2 * math.Ceil(float64(rows)/100) }
+
+// sampler records the tool's call count over time to find idle gaps.
+type sampler struct {
+	stop    chan struct{}
+	done    chan struct{}
+	mu      sync.Mutex
+	samples []int64 // call count at each tick
+	busyEnd int     // samples taken while imports remained
+}
+
+func startSampler(tick time.Duration, stats *Stats, rows int64) *sampler {
+	s := &sampler{stop: make(chan struct{}), done: make(chan struct{}), busyEnd: -1}
+	go func() {
+		defer close(s.done)
+		t := time.NewTicker(tick)
+		defer t.Stop()
+		for {
+			select {
+			case <-s.stop:
+				return
+			case <-t.C:
+			}
+			s.mu.Lock()
+			s.samples = append(s.samples, stats.TotalCalls())
+			if s.busyEnd < 0 && stats.Imported.Load()+stats.Failed.Load() >= rows {
+				s.busyEnd = len(s.samples)
+			}
+			s.mu.Unlock()
+		}
+	}()
+	return s
+}
+
+// minWindow is the fewest calls made in any window of w ticks that ended
+// while imports remained.
+func (s *sampler) minWindow(w int) float64 {
+	close(s.stop)
+	<-s.done
+	end := s.busyEnd
+	if end < 0 {
+		end = len(s.samples)
+	}
+	best := math.Inf(1)
+	for i := w; i < end; i++ {
+		best = min(best, float64(s.samples[i]-s.samples[i-w]))
+	}
+	return best
+}
+
+// runPipeline migrates the manifest and checks every row came out READY.
+func (e *benchEnv) runPipeline(b *testing.B, cfg Config) measure {
+	b.Helper()
+	cfg.Client = e.client
+	state := report.NewState()
+	stats := &Stats{}
+	window := time.Duration(float64(5*time.Second) * 60 / max(cfg.Rate, wixRate))
+	tick := window / 10
+	smp := startSampler(tick, stats, int64(e.rows))
+	start := time.Now()
+	var busy atomic.Int64
+	go func() {
+		for stats.Imported.Load()+stats.Failed.Load() < int64(e.rows) {
+			time.Sleep(tick / 4)
+		}
+		busy.Store(int64(time.Since(start)))
+	}()
+	res, err := Run(context.Background(), cfg, e.open, state, stats)
+	wall := time.Since(start)
+	if err != nil || res.Fatal != nil || res.Interrupted {
+		b.Fatalf("run: %v %+v", err, res)
+	}
+	m := measure{rows: e.rows, wall: wall, busy: time.Duration(busy.Load()), calls: map[string]int64{}, windowSize: window}
+	m.minWindow = smp.minWindow(10)
+	for _, c := range stats.Calls() {
+		m.calls[c.Endpoint] = c.Calls
+		m.total += c.Calls
+	}
+	m.simTotal, m.throttled = e.apiCalls()
+	ready := 0
+	state.Each(func(_ manifest.Key, o *report.Outcome) {
+		if o.Status == report.Ready {
+			ready++
+		}
+	})
+	if ready != e.rows {
+		b.Fatalf("%d of %d rows READY", ready, e.rows)
+	}
+	return m
+}
+
+// report publishes a run's metrics. rate is calls per minute (0: none).
+func (m measure) report(b *testing.B, rate float64) {
+	rows := float64(m.rows)
+	b.ReportMetric(float64(m.simTotal)/rows, "calls/row")
+	b.ReportMetric(float64(m.simTotal)/floorCalls(m.rows), "x-floor")
+	for ep, n := range m.calls {
+		b.ReportMetric(float64(n)/rows, ep+"/row")
+	}
+	b.ReportMetric(100*float64(m.throttled)/float64(max(m.simTotal, 1)), "429-%")
+	b.ReportMetric(rows/m.wall.Seconds(), "rows/s")
+	b.ReportMetric(m.wall.Seconds(), "wall-s")
+	if rate > 0 {
+		perSec := rate / 60
+		floorTime := floorCalls(m.rows) / perSec
+		b.ReportMetric(m.wall.Seconds()/floorTime, "x-floor-time")
+		b.ReportMetric(100*float64(m.simTotal)/(perSec*m.wall.Seconds()), "rate-use-%")
+		if m.busy > 0 {
+			b.ReportMetric(100*float64(m.simTotal)/(perSec*m.busy.Seconds()), "rate-use-importing-%")
+		}
+		if !math.IsInf(m.minWindow, 1) {
+			b.ReportMetric(100*m.minWindow/(perSec*m.windowSize.Seconds()), "min-window-use-%")
+		}
+	}
+	b.ReportMetric(0, "ns/op") // a run's wall time is wall-s
+}
+
+// BenchmarkCalls measures calls per row of each strategy with no rate limit
+// and the issue's processing delay (200ms-2s): list and get-files through
+// Run, and the one-at-a-time way (Import File, then Get File Descriptor per
+// file) as a plain loop. Rows: WIXMIGRATE_BENCH_ROWS (2000).
+func BenchmarkCalls(b *testing.B) {
+	rows := benchRows(2000)
+	for _, poll := range []string{PollList, PollGetFiles} {
+		b.Run(poll, func(b *testing.B) {
+			var m measure
+			for range b.N {
+				e := newBenchEnv(b, rows, wixsim.Options{ProcessingDelay: benchDelay})
+				m = e.runPipeline(b, Config{Poll: poll, Rate: 0, PollInterval: 2 * time.Second})
+				e.close()
+			}
+			m.report(b, 0)
+		})
+	}
+	b.Run("one-at-a-time", func(b *testing.B) {
+		var m measure
+		for range b.N {
+			e := newBenchEnv(b, min(rows, 1000), wixsim.Options{ProcessingDelay: benchDelay})
+			m = e.oneAtATime(b)
+			e.close()
+		}
+		m.report(b, 0)
+	})
+}
+
+// oneAtATime is the naive migration: an Import File call per row, then a
+// Get File Descriptor call per file until each is final (passes over all
+// pending files; a pass takes longer than processing, so most files need
+// one check).
+func (e *benchEnv) oneAtATime(b *testing.B) measure {
+	ctx := context.Background()
+	start := time.Now()
+	ids := make([]string, e.rows)
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	var calls atomic.Int64
+	work := func(fn func(i int)) {
+		next.Store(0)
+		for range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := int(next.Add(1) - 1); i < len(ids); i = int(next.Add(1) - 1) {
+					fn(i)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	work(func(i int) {
+		calls.Add(1)
+		f, err := e.client.ImportFile(ctx, &wix.ImportFileRequest{URL: fmt.Sprintf("%s/p/%d.png", e.origin.URL, i)})
+		if err != nil {
+			b.Error(err)
+			return
+		}
+		ids[i] = f.ID
+	})
+	busy := time.Since(start)
+	var getCalls atomic.Int64
+	for pending := e.rows; pending > 0; {
+		var left atomic.Int64
+		work(func(i int) {
+			if ids[i] == "" {
+				return
+			}
+			getCalls.Add(1)
+			f, err := e.client.GetFile(ctx, ids[i])
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			if f.OperationStatus == wix.StatusReady || f.OperationStatus == wix.StatusFailed {
+				ids[i] = ""
+			} else {
+				left.Add(1)
+			}
+		})
+		pending = int(left.Load())
+		if b.Failed() {
+			b.FailNow()
+		}
+	}
+	m := measure{rows: e.rows, wall: time.Since(start), busy: busy, minWindow: math.Inf(1),
+		calls: map[string]int64{"ImportFile": calls.Load(), "GetFileDescriptor": getCalls.Load()}}
+	m.total = calls.Load() + getCalls.Load()
+	m.simTotal, m.throttled = e.apiCalls()
+	return m
+}
+
+// BenchmarkRateBound runs at the rate limit, on both sides, with time
+// scaled by k: rate 200·k/min, processing delay and poll interval ÷ k.
+// Rows: WIXMIGRATE_BENCH_ROWS (2000, or 10000 with
+// WIXMIGRATE_BENCH_REAL_RATE=1, which also sets k=1).
+func BenchmarkRateBound(b *testing.B) {
+	k := envInt("WIXMIGRATE_BENCH_SPEEDUP", 20)
+	rows := benchRows(2000)
+	if realRate() {
+		k = 1
+		rows = benchRows(10000)
+	}
+	scale := func(d time.Duration) time.Duration { return d / time.Duration(k) }
+	for _, poll := range []string{PollList, PollGetFiles} {
+		b.Run(fmt.Sprintf("%s/k=%d", poll, k), func(b *testing.B) {
+			var m measure
+			for range b.N {
+				e := newBenchEnv(b, rows, wixsim.Options{
+					RateLimit:       wixRate * k,
+					ProcessingDelay: wixsim.Range{Min: scale(benchDelay.Min), Max: scale(benchDelay.Max)},
+				})
+				restore := scaleTime(k)
+				m = e.runPipeline(b, Config{Poll: poll, Rate: float64(wixRate * k), PollInterval: scale(2 * time.Second)})
+				restore()
+				e.close()
+			}
+			m.report(b, float64(wixRate*k))
+		})
+	}
+}
+
+// scaleTime divides the poller's fixed durations by k for a run whose clock
+// is sped up k times, and returns a func restoring them.
+func scaleTime(k int) (restore func()) {
+	margin, pause := clockMargin, maxPollPause
+	clockMargin, maxPollPause = margin/time.Duration(k), pause/time.Duration(k)
+	return func() { clockMargin, maxPollPause = margin, pause }
+}
