@@ -51,6 +51,10 @@ type Config struct {
 	Prober            *source.Prober // fetches and diagnoses sources (a default Prober)
 	ReconcileDelay    time.Duration  // wait before looking for files of a lost answer (2s); < 0 means none
 	Journal           Journal        // records intents and outcomes as they happen; nil for none
+	// DoubtUnknownSince, when set, treats every import the state does not
+	// know as possibly sent since then (a damaged report lost its rows):
+	// it is reconciled before it is imported.
+	DoubtUnknownSince time.Time
 }
 
 func (c *Config) setDefaults() error {
@@ -260,14 +264,21 @@ func (r *run) plan(ctx context.Context, rows *manifest.Reader, jobs chan<- job, 
 		}
 		// Status Unknown marks the import as planned: later rows asking for
 		// it are duplicates. Attempts carry over from earlier runs.
-		planned := report.Outcome{Attempts: prev.Attempts, Updated: prev.Updated}
+		planned := report.Outcome{Attempts: prev.Attempts}
+		if what == ActionReconcile {
+			planned = prev // keeps its reason and time: still in doubt until settled
+			planned.Status = report.Unknown
+		}
 		if !r.state.Add(row.Key, planned) {
 			r.state.Update(row.Key, func(o *report.Outcome) { *o = planned })
 		}
 		r.stats.Planned.Add(1)
 		j := job{key: row.Key, req: row.Import.Request(r.cfg.FolderID)}
-		if what == ActionReconcile {
+		switch {
+		case what == ActionReconcile:
 			j.since = prev.UpdatedAt()
+		case !r.cfg.DoubtUnknownSince.IsZero() && prev.Status == report.Unknown && prev.Attempts == 0:
+			j.since = r.cfg.DoubtUnknownSince
 		}
 		if row.Import.Local {
 			j.local = row.Import.LocalPath

@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"slices"
+	"time"
 
 	"github.com/wixmigrate/wixmigrate/manifest"
 )
@@ -20,6 +21,9 @@ type Loaded struct {
 	Rows    int  // rows read
 	Damaged int  // rows that could not be read (a truncated or edited report)
 	Kept    int  // distinct imports taken into the state
+	// Earliest is the oldest updated_at in the report: no earlier run
+	// touched the Media Manager before it.
+	Earliest time.Time
 }
 
 // Load reads a previous report at path into state, so a re-run resumes
@@ -71,6 +75,9 @@ func Load(path string, opts manifest.Options, header []string, state *State) (Lo
 		if err != nil {
 			res.Damaged++
 			continue
+		}
+		if t := o.UpdatedAt(); !t.IsZero() && (res.Earliest.IsZero() || t.Before(res.Earliest)) {
+			res.Earliest = t
 		}
 		if o.Status == Pending && o.FileID == "" && o.Attempts == 0 {
 			continue // never imported: nothing to keep

@@ -58,9 +58,12 @@ func RowOutcome(row *manifest.Row, state *State) Outcome {
 	}
 	o, ok := state.Get(row.Key)
 	if !ok || o.Status == Unknown {
-		attempts := o.Attempts
-		o = Outcome{Status: Pending, Attempts: attempts}
-		o.SetReason(NotImportedReason)
+		// Planned but not settled. A reason set means the import is in
+		// doubt (sent, answer lost): it stays so, with the time it was sent.
+		o.Status = Pending
+		if o.Reason() == "" {
+			o.SetReason(NotImportedReason)
+		}
 	}
 	return o
 }

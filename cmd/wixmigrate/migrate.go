@@ -169,11 +169,34 @@ func (m *migration) run(ctx context.Context, stdout, stderr io.Writer) int {
 	if loaded.Found {
 		log.Info("resuming from the report", "report", m.reportPath, "rows", loaded.Rows, "imports_known", loaded.Kept, "damaged_rows", loaded.Damaged)
 	}
+	if loaded.Damaged > 0 {
+		log.Warn("the report is damaged: rows that could not be read will be checked against the Media Manager before anything is imported again",
+			"report", m.reportPath, "unreadable_rows", loaded.Damaged)
+		m.cfg.DoubtUnknownSince = loaded.Earliest.Add(-time.Hour)
+	}
+	if err := m.checkSameManifest(state, loaded); err != nil {
+		return fail(err)
+	}
 	if m.dryRun {
+		if _, err := os.Stat(m.journalPath()); err == nil {
+			fmt.Fprintf(stdout, "note: %s holds what an interrupted run learned; the real run applies it first\n", m.journalPath())
+		}
 		return m.printPlan(stdout, state, loaded)
 	}
 	if err := checkWritable(m.reportPath); err != nil {
 		return fail(fmt.Errorf("--report %s is not writable: %w", m.reportPath, err))
+	}
+	journal, resumed, err := report.OpenJournalInto(m.journalPath(), state)
+	if err != nil {
+		return fail(err)
+	}
+	defer journal.Close()
+	if resumed.Records > 0 {
+		log.Info("replayed the journal of an interrupted run", "journal", m.journalPath(), "records", resumed.Records,
+			"imports_in_doubt", resumed.InDoubt, "torn_tail_bytes", resumed.TornBytes)
+	}
+	if resumed.Torn {
+		log.Warn("the journal's last record was torn (a crash mid-write); it was ignored", "bytes", resumed.TornBytes)
 	}
 
 	client := wix.NewClient(m.apiKey, m.siteID)
@@ -182,19 +205,27 @@ func (m *migration) run(ctx context.Context, stdout, stderr io.Writer) int {
 	cfg := m.cfg
 	cfg.Client = client
 	cfg.Logger = log
+	cfg.Journal = journal
 
 	stats := &pipeline.Stats{}
 	start := time.Now()
 	progress := startProgress(stderr, stats, &m.cfg, log, m.quiet)
-	checkpoints := m.startCheckpoints(state, log)
+	checkpoints := m.startCheckpoints(state, journal, log)
 
 	res, runErr := pipeline.Run(ctx, cfg, m.openManifest, state, stats)
 
 	checkpoints.stop()
 	progress.stop()
+	if err := journal.Sync(); err != nil {
+		return fail(fmt.Errorf("journal: %w", err))
+	}
 	sum, err := m.writeReport(state)
 	if err != nil {
 		return fail(err)
+	}
+	// The report now holds everything the journal did.
+	if err := journal.Remove(); err != nil {
+		log.Warn("could not remove the journal; the next run replays it harmlessly", "journal", m.journalPath(), "err", err)
 	}
 	printSummary(stdout, sum, stats, time.Since(start), m.reportPath)
 	switch {
@@ -254,25 +285,71 @@ type checkpointer struct {
 // startCheckpoints writes the report every few seconds; a write that took
 // long (a huge manifest) stretches the interval so checkpoints never take
 // more than a tenth of the run.
-func (m *migration) startCheckpoints(state *report.State, log *slog.Logger) *checkpointer {
+func (m *migration) startCheckpoints(state *report.State, journal *report.Journal, log *slog.Logger) *checkpointer {
 	c := &checkpointer{done: make(chan struct{}), stopped: make(chan struct{})}
 	go func() {
 		defer close(c.stopped)
+		// The journal is fsynced every second (group commit); the report is
+		// rewritten every few seconds, after a journal sync, so the report
+		// never holds anything the journal lacks.
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
 		interval := 5 * time.Second
+		next := time.Now().Add(interval)
 		for {
 			select {
-			case <-time.After(interval):
+			case <-tick.C:
 			case <-c.done:
 				return
+			}
+			if err := journal.Sync(); err != nil {
+				log.Error("journal sync failed", "err", err)
+				continue
+			}
+			if time.Now().Before(next) {
+				continue
 			}
 			began := time.Now()
 			if _, err := m.writeReport(state); err != nil {
 				log.Warn("checkpoint of the report failed", "err", err)
 			}
 			interval = max(5*time.Second, 10*time.Since(began))
+			next = time.Now().Add(interval)
 		}
 	}()
 	return c
+}
+
+func (m *migration) journalPath() string { return m.reportPath + ".journal" }
+
+// checkSameManifest refuses a report none of whose rows the manifest asks
+// for: it was written for another manifest with the same columns, and
+// resuming from it would only confuse.
+func (m *migration) checkSameManifest(state *report.State, loaded report.Loaded) error {
+	if loaded.Kept == 0 {
+		return nil
+	}
+	rows, closer, err := m.openManifest()
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+	for {
+		row, err := rows.Next()
+		if err == io.EOF {
+			return fmt.Errorf("report %s: %w: none of its %d imports is in %s; pass another --report",
+				m.reportPath, report.ErrOtherManifest, loaded.Kept, m.manifestPath)
+		}
+		if err != nil {
+			return err
+		}
+		if row.Err != nil {
+			continue
+		}
+		if _, ok := state.Get(row.Key); ok {
+			return nil
+		}
+	}
 }
 
 func (c *checkpointer) stop() {

@@ -1,0 +1,68 @@
+package report
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/wixmigrate/wixmigrate/manifest"
+)
+
+// ReasonCrashed is the reason of an import a run sent but whose answer it
+// never recorded (it was killed): the next run looks for its file first.
+const ReasonCrashed = "import outcome unknown: the run stopped before Wix's answer was recorded; the next run looks for the file before importing again"
+
+// Resumed says what a journal replay brought back.
+type Resumed struct {
+	ReplayStats
+	Outcomes int // outcome records applied
+	InDoubt  int // imports sent with no answer recorded
+}
+
+// OpenJournalInto opens the journal at path, replays it over state (which
+// holds the report's outcomes: the journal is newer), and marks imports whose
+// intent has no recorded answer as in doubt: PENDING without a file, stamped
+// with the intent's time, so the pipeline reconciles them before sending
+// anything again.
+func OpenJournalInto(path string, state *State) (*Journal, Resumed, error) {
+	var res Resumed
+	open := map[uint64][]manifest.Key{}
+	sent := map[manifest.Key]time.Time{} // keys of open intents, with the intent's time
+	j, stats, err := OpenJournal(path, func(r Record) {
+		switch r.Kind {
+		case KindIntent:
+			open[r.Batch] = r.Keys
+			for _, k := range r.Keys {
+				sent[k] = r.At
+			}
+		case KindAnswered:
+			for _, k := range open[r.Batch] {
+				delete(sent, k)
+			}
+			delete(open, r.Batch)
+		case KindOutcome:
+			res.Outcomes++
+			if !state.Add(r.Key, r.Outcome) {
+				state.Update(r.Key, func(o *Outcome) { *o = r.Outcome })
+			}
+			if r.Outcome.FileID != "" || r.Outcome.Status == Failed || r.Outcome.Status == Ready {
+				delete(sent, r.Key) // answered, whatever the intent record says
+			}
+		}
+	})
+	if err != nil {
+		return nil, res, fmt.Errorf("journal %s: %w", path, err)
+	}
+	res.ReplayStats = stats
+	for key, at := range sent {
+		res.InDoubt++
+		doubt := Outcome{Status: Pending, Updated: at.UnixNano(), Attempts: 1}
+		if prev, ok := state.Get(key); ok {
+			doubt.Attempts = max(prev.Attempts, 1)
+		}
+		doubt.SetReason(ReasonCrashed)
+		if !state.Add(key, doubt) {
+			state.Update(key, func(o *Outcome) { *o = doubt })
+		}
+	}
+	return j, res, nil
+}
