@@ -1,0 +1,425 @@
+// Conformance of the simulator with Wix's official JavaScript SDK.
+//
+// Run through `go test ./conformance`, which starts `wixmigrate sim` and an
+// origin of generated media and sets SIM_URL, ORIGIN_URL, API_KEY and
+// SITE_ID. Every call below goes through @wix/sdk and
+// @wix/auto_sdk_media_files exactly as an app would use them; a custom fetch
+// sends what the SDK addresses to https://www.wixapis.com to the simulator.
+// Only upload URLs (which the SDK hands out but does not call) are used with
+// plain fetch, as Wix documents.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import { createClient, ApiKeyStrategy } from '@wix/sdk';
+// The package has no `files` export: its methods are top-level exports, and
+// the namespace is what createClient takes as a module.
+import * as files from '@wix/auto_sdk_media_files';
+
+const { SIM_URL, ORIGIN_URL, API_KEY, SITE_ID } = process.env;
+for (const [name, value] of Object.entries({ SIM_URL, ORIGIN_URL, API_KEY, SITE_ID })) {
+  if (!value) throw new Error(`${name} is not set: run this through go test ./conformance`);
+}
+
+const WIX = 'https://www.wixapis.com';
+const MEDIA = 'https://static.wixstatic.com/media/';
+
+// calls records what the SDK sent, to check its requests reached the
+// simulator as the SDK built them.
+const calls = [];
+
+async function simFetch(input, init = {}) {
+  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+  if (!url.startsWith(WIX + '/')) {
+    throw new Error(`the SDK called ${url}, not ${WIX}`);
+  }
+  const path = url.slice(WIX.length);
+  calls.push({ method: init.method ?? 'GET', path, headers: { ...init.headers } });
+  return fetch(SIM_URL + path, init);
+}
+
+function client({ siteId = SITE_ID, apiKey = API_KEY } = {}) {
+  return createClient({ auth: ApiKeyStrategy({ apiKey, siteId }), modules: { files }, fetch: simFetch });
+}
+
+const wix = client();
+
+async function originBytes(path) {
+  const res = await fetch(ORIGIN_URL + path);
+  assert.equal(res.status, 200, `origin ${path}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+const md5 = (bytes) => createHash('md5').update(bytes).digest('hex');
+
+// waitDone polls Get File Descriptor until the file leaves PENDING.
+async function waitDone(c, id, timeoutMs = 20000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const f = await c.files.getFileDescriptor(id);
+    assert.equal(f._id, id);
+    if (f.operationStatus !== 'PENDING') return f;
+    if (Date.now() > deadline) throw new Error(`${id} still PENDING after ${timeoutMs} ms`);
+    await delay(20);
+  }
+}
+
+// rejection runs fn, which must throw, and returns what it threw.
+async function rejection(fn) {
+  try {
+    await fn();
+  } catch (err) {
+    return err;
+  }
+  assert.fail('the call succeeded, an error was expected');
+}
+
+function assertDate(d, what) {
+  assert.ok(d instanceof Date && !Number.isNaN(d.getTime()), `${what} is a Date, got ${d}`);
+}
+
+// assertImage checks a READY image descriptor in the SDK's shapes.
+function assertReadyImage(f, { id, name, width, height, bytes }) {
+  assert.equal(f.operationStatus, 'READY');
+  assert.equal(f._id, id);
+  assert.equal(f.id, undefined, 'the SDK renames id to _id');
+  assert.equal(f.displayName, name);
+  assert.equal(f.mediaType, 'IMAGE');
+  assert.equal(f.url, MEDIA + id);
+  assert.equal(typeof f.sizeInBytes, 'string', 'sizeInBytes is a decimal string');
+  assert.equal(f.sizeInBytes, String(bytes.length));
+  assert.equal(f.hash, md5(bytes));
+  assert.equal(f.state, 'OK');
+  assert.equal(f.private, false);
+  assert.equal(f.siteId, SITE_ID);
+  assertDate(f._createdDate, '_createdDate');
+  assertDate(f._updatedDate, '_updatedDate');
+  assert.equal(f.createdDate, undefined);
+  // The SDK turns media.image.image into a wix:image:// URL that carries
+  // the ID, the file name and the original size.
+  assert.equal(typeof f.media?.image?.image, 'string', `media.image.image of ${JSON.stringify(f.media)}`);
+  assert.equal(f.media.image.image,
+    `wix:image://v1/${id}/${encodeURIComponent(name)}#originWidth=${width}&originHeight=${height}`);
+  assert.ok(f.thumbnailUrl, 'a READY image has a thumbnail');
+}
+
+test('createClient sends the API key and the site ID to www.wixapis.com', async () => {
+  const before = calls.length;
+  await wix.files.listFiles({ paging: { limit: 1 } });
+  const call = calls[before];
+  assert.equal(call.method, 'GET');
+  assert.ok(call.path.startsWith('/site-media/v1/files?') || call.path === '/site-media/v1/files', call.path);
+  assert.equal(call.headers.Authorization, API_KEY);
+  assert.equal(call.headers['wix-site-id'], SITE_ID);
+});
+
+test('importFile answers PENDING, the file turns READY', async () => {
+  const path = '/png/64/48/imported.png';
+  const bytes = await originBytes(path);
+  const res = await wix.files.importFile(ORIGIN_URL + path, {
+    displayName: 'imported.png',
+    mediaType: 'IMAGE',
+    labels: ['conformance'],
+    externalInfo: { origin: 'conformance', externalIds: ['x1'] },
+  });
+  const call = calls.at(-1);
+  assert.equal(call.method, 'POST');
+  assert.equal(call.path, '/site-media/v1/files/import');
+
+  const f = res.file;
+  assert.ok(f, `importFile answered ${JSON.stringify(res)}`);
+  assert.equal(f.operationStatus, 'PENDING');
+  assert.ok(f._id, '_id');
+  assert.equal(f.url, MEDIA + f._id, 'the url works at once');
+  assert.equal(f.displayName, 'imported.png');
+  assert.equal(f.mediaType, 'IMAGE');
+  assert.equal(f.parentFolderId, 'media-root');
+  assert.equal(f.sourceUrl, ORIGIN_URL + path);
+  assert.deepEqual(f.labels, ['conformance']);
+  assertDate(f._createdDate, '_createdDate');
+  assertDate(f._updatedDate, '_updatedDate');
+
+  const done = await waitDone(wix, f._id);
+  assertReadyImage(done, { id: f._id, name: 'imported.png', width: 64, height: 48, bytes });
+  assert.ok(done.labels.includes('conformance'), 'own labels stay next to AI labels');
+  assert.equal(done._createdDate.getTime(), f._createdDate.getTime());
+  assert.ok(done._updatedDate > f._updatedDate, 'updatedDate moves on when the file turns READY');
+});
+
+test('importFile of a JPEG without a display name takes the name from the URL', async () => {
+  const path = '/jpeg/40/30/photo.jpg';
+  const bytes = await originBytes(path);
+  const { file } = await wix.files.importFile(ORIGIN_URL + path);
+  assert.equal(file.operationStatus, 'PENDING');
+  const done = await waitDone(wix, file._id);
+  assertReadyImage(done, { id: file._id, name: 'photo.jpg', width: 40, height: 30, bytes });
+});
+
+test('imports of a missing source and of a page that is not media end FAILED', async () => {
+  const missing = await wix.files.importFile(ORIGIN_URL + '/missing.png');
+  const page = await wix.files.importFile(ORIGIN_URL + '/page.html', { mediaType: 'IMAGE' });
+  for (const { file } of [missing, page]) {
+    assert.equal(file.operationStatus, 'PENDING');
+    const done = await waitDone(wix, file._id);
+    assert.equal(done.operationStatus, 'FAILED', `${file.sourceUrl}`);
+    assert.equal(done.media, undefined);
+  }
+});
+
+test('bulkImportFile lines results up by originalIndex; a bad item fails alone', async () => {
+  const requests = [
+    { url: ORIGIN_URL + '/png/10/10/bulk-0.png', displayName: 'bulk-0.png' },
+    { url: 'ftp://example.com/bulk-1.png', displayName: 'bulk-1.png' },
+    { url: ORIGIN_URL + '/jpeg/30/20/bulk-2.jpg', displayName: 'bulk-2.jpg', mediaType: 'IMAGE' },
+  ];
+  const res = await wix.files.bulkImportFile(requests, { returnEntity: true });
+  const call = calls.at(-1);
+  assert.equal(call.path, '/site-media/v1/bulk/files/import-v2');
+
+  assert.equal(res.results.length, 3);
+  assert.deepEqual(res.results.map((r) => r.itemMetadata.originalIndex), [0, 1, 2]);
+  assert.deepEqual(res.results.map((r) => r.itemMetadata.success), [true, false, true]);
+  assert.deepEqual(res.bulkActionMetadata, { totalSuccesses: 2, totalFailures: 1, undetailedFailures: 0 });
+
+  const bad = res.results[1];
+  assert.equal(bad.item, undefined);
+  assert.ok(bad.itemMetadata.error?.code, `error of the bad item: ${JSON.stringify(bad.itemMetadata)}`);
+  assert.ok(bad.itemMetadata.error.description);
+
+  for (const i of [0, 2]) {
+    const { itemMetadata, item } = res.results[i];
+    assert.ok(itemMetadata._id, `itemMetadata._id of item ${i}`);
+    assert.equal(item._id, itemMetadata._id);
+    assert.equal(item.displayName, requests[i].displayName);
+    assert.equal(item.operationStatus, 'PENDING');
+    assert.equal(item.media, undefined, 'bulk items come back without media');
+    assertDate(item._createdDate, 'item._createdDate');
+  }
+  const png = await waitDone(wix, res.results[0].item._id);
+  assertReadyImage(png, { id: png._id, name: 'bulk-0.png', width: 10, height: 10, bytes: await originBytes('/png/10/10/bulk-0.png') });
+  const jpg = await waitDone(wix, res.results[2].item._id);
+  assertReadyImage(jpg, { id: jpg._id, name: 'bulk-2.jpg', width: 30, height: 20, bytes: await originBytes('/jpeg/30/20/bulk-2.jpg') });
+
+  const lean = await wix.files.bulkImportFile([{ url: ORIGIN_URL + '/png/5/5/lean.png' }], { returnEntity: false });
+  assert.equal(lean.results.length, 1);
+  assert.ok(lean.results[0].itemMetadata._id);
+  assert.equal(lean.results[0].itemMetadata.originalIndex, 0);
+  assert.equal(lean.results[0].item, undefined, 'returnEntity false leaves the item out');
+});
+
+test('listFiles pages with cursors and the SDK encodes the query as Wix expects', async () => {
+  // A site of its own, so the listing holds exactly these files.
+  const site = `${SITE_ID}-list`;
+  const c = client({ siteId: site });
+  const names = ['e.png', 'a.png', 'd.png', 'b.png', 'c.png'];
+  const ids = new Map();
+  for (const name of names) {
+    const { file } = await c.files.importFile(`${ORIGIN_URL}/png/8/8/list-${name}`, { displayName: name });
+    ids.set(name, file._id);
+  }
+  // An HTML page would be an unknown type: it must not show up under
+  // mediaTypes IMAGE.
+  await c.files.importFile(`${ORIGIN_URL}/jpeg/8/8/list-other.jpg`, { displayName: 'z.jpg', filePath: '/elsewhere' });
+
+  const query = {
+    parentFolderId: 'media-root',
+    mediaTypes: ['IMAGE'],
+    private: false,
+    sort: { fieldName: 'displayName', order: 'ASC' },
+    paging: { limit: 2 },
+  };
+  const seen = [];
+  let page = await c.files.listFiles(query);
+  const first = calls.at(-1);
+  assert.equal(first.method, 'GET');
+  const [path, qs] = first.path.split('?');
+  assert.equal(path, '/site-media/v1/files');
+  assert.equal(qs, 'parentFolderId=media-root&mediaTypes=IMAGE&private=false&sort.fieldName=displayName&sort.order=ASC&paging.limit=2');
+
+  let pages = 0;
+  for (;;) {
+    pages++;
+    assert.ok(page.files.length <= 2, `page ${pages} has ${page.files.length} files`);
+    for (const f of page.files) {
+      assert.equal(f.parentFolderId, 'media-root');
+      assertDate(f._updatedDate, '_updatedDate');
+      seen.push(f.displayName);
+    }
+    const next = page.nextCursor?.cursors?.next;
+    if (!next) break;
+    assert.ok(pages < 10, 'paging does not end');
+    page = await c.files.listFiles({ paging: { limit: 2, cursor: next } });
+    const [, nextQs] = calls.at(-1).path.split('?');
+    assert.equal(nextQs, `paging.limit=2&paging.cursor=${encodeURIComponent(next)}`);
+  }
+  assert.deepEqual(seen, ['a.png', 'b.png', 'c.png', 'd.png', 'e.png']);
+  assert.equal(pages, 3);
+
+  // The default order is updatedDate descending: the last import first.
+  const all = await c.files.listFiles({ parentFolderId: 'media-root' });
+  assert.equal(all.files[0].displayName, 'c.png');
+  assert.equal(all.files.length, 5);
+
+  // Another site sees none of them.
+  const mine = await wix.files.getFileDescriptors([...ids.values()]).catch((err) => err);
+  assert.ok(mine instanceof Error || mine.files.length === 0, 'files of one site are not found from another');
+});
+
+test('getFileDescriptors returns the asked files', async () => {
+  const a = (await wix.files.importFile(ORIGIN_URL + '/png/12/12/many-a.png')).file;
+  const b = (await wix.files.importFile(ORIGIN_URL + '/png/14/14/many-b.png')).file;
+  const res = await wix.files.getFileDescriptors([a._id, b._id]);
+  const call = calls.at(-1);
+  assert.equal(call.method, 'POST');
+  assert.equal(call.path, '/site-media/v1/files/get-files');
+  assert.deepEqual(res.files.map((f) => f._id).sort(), [a._id, b._id].sort());
+  for (const f of res.files) assertDate(f._createdDate, '_createdDate');
+});
+
+test('searchFiles finds files by name in MEDIA_ROOT', async () => {
+  const { file } = await wix.files.importFile(ORIGIN_URL + '/png/9/9/needle.png', { displayName: 'needle-in-haystack.png' });
+  await waitDone(wix, file._id);
+  const res = await wix.files.searchFiles({
+    search: 'needle-in',
+    rootFolder: 'MEDIA_ROOT',
+    mediaTypes: ['IMAGE'],
+    sort: { fieldName: 'displayName', order: 'ASC' },
+    paging: { limit: 10 },
+  });
+  const call = calls.at(-1);
+  assert.equal(call.method, 'POST');
+  assert.equal(call.path, '/site-media/v1/files/search');
+  assert.deepEqual(res.files.map((f) => f._id), [file._id]);
+  assert.equal(res.files[0].operationStatus, 'READY');
+  assert.equal(typeof res.files[0].media.image.image, 'string');
+});
+
+test('generateFileUploadUrl: a PUT of the bytes with ?filename= answers the file', async () => {
+  const bytes = await originBytes('/png/20/10/uploaded.png');
+  const res = await wix.files.generateFileUploadUrl('image/png', { sizeInBytes: String(bytes.length), filePath: '/uploads' });
+  assert.equal(calls.at(-1).path, '/site-media/v1/files/generate-upload-url');
+  assert.ok(res.uploadUrl, `answer ${JSON.stringify(res)}`);
+  const url = new URL(res.uploadUrl);
+  url.searchParams.set('filename', 'uploaded.png');
+  const put = await fetch(url, { method: 'PUT', headers: { 'Content-Type': 'image/png' }, body: bytes });
+  const body = await put.json();
+  assert.equal(put.status, 200, JSON.stringify(body));
+  // The upload host answers in REST JSON; the SDK plays no part here.
+  const f = body.file;
+  assert.ok(f?.id, JSON.stringify(body));
+  assert.equal(f.displayName, 'uploaded.png');
+  assert.equal(f.sizeInBytes, String(bytes.length));
+  assert.notEqual(f.parentFolderId, 'media-root', 'filePath puts the file in a folder');
+  const done = await waitDone(wix, f.id);
+  assertReadyImage(done, { id: f.id, name: 'uploaded.png', width: 20, height: 10, bytes });
+  assert.equal(done.parentFolderId, f.parentFolderId);
+
+  // The URL is single-use.
+  const again = await fetch(url, { method: 'PUT', headers: { 'Content-Type': 'image/png' }, body: bytes });
+  await again.arrayBuffer();
+  assert.equal(again.status, 404);
+});
+
+function tusMetadata(pairs) {
+  return Object.entries(pairs).map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`).join(',');
+}
+
+test('generateFileResumableUploadUrl: a tus upload with the token in its metadata', async () => {
+  const bytes = await originBytes('/jpeg/200/120/resumable.jpg');
+  const res = await wix.files.generateFileResumableUploadUrl('image/jpeg', {
+    fileName: 'resumable.jpg',
+    sizeInBytes: String(bytes.length),
+    uploadProtocol: 'TUS',
+  });
+  assert.equal(calls.at(-1).path, '/site-media/v1/files/generate-resumable-upload-url');
+  assert.equal(res.uploadProtocol, 'TUS');
+  assert.ok(res.uploadUrl, 'uploadUrl');
+  assert.ok(res.uploadToken, 'uploadToken');
+
+  const tus = { 'Tus-Resumable': '1.0.0' };
+  const create = (meta) => fetch(res.uploadUrl, {
+    method: 'POST',
+    headers: { ...tus, 'Upload-Length': String(bytes.length), ...(meta && { 'Upload-Metadata': tusMetadata(meta) }) },
+  });
+
+  // The token is the only authorization: without it, or with a wrong one,
+  // nothing is created.
+  let r = await create({ filename: 'resumable.jpg', contentType: 'image/jpeg' });
+  let body = await r.json();
+  assert.equal(r.status, 401, JSON.stringify(body));
+  assert.ok(body.details.applicationError.code);
+  r = await create({ filename: 'resumable.jpg', contentType: 'image/jpeg', token: 'not-the-token' });
+  body = await r.json();
+  assert.equal(r.status, 403, JSON.stringify(body));
+
+  r = await create({ filename: 'resumable.jpg', contentType: 'image/jpeg', token: res.uploadToken });
+  await r.arrayBuffer();
+  assert.equal(r.status, 201);
+  const location = new URL(r.headers.get('location'), res.uploadUrl);
+
+  const half = Math.floor(bytes.length / 2);
+  const patch = (offset, chunk) => fetch(location, {
+    method: 'PATCH',
+    headers: { ...tus, 'Upload-Offset': String(offset), 'Content-Type': 'application/offset+octet-stream' },
+    body: chunk,
+  });
+  r = await patch(0, bytes.subarray(0, half));
+  await r.arrayBuffer();
+  assert.equal(r.status, 204);
+  assert.equal(r.headers.get('upload-offset'), String(half));
+
+  r = await fetch(location, { method: 'HEAD', headers: tus });
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('upload-offset'), String(half));
+  assert.equal(r.headers.get('upload-length'), String(bytes.length));
+
+  r = await patch(half, bytes.subarray(half));
+  await r.arrayBuffer();
+  assert.equal(r.status, 204);
+  assert.equal(r.headers.get('upload-offset'), String(bytes.length));
+
+  const finalize = new URL(`${res.uploadUrl.replace(/\/$/, '')}/${encodeURIComponent(res.uploadToken)}`);
+  finalize.searchParams.set('filename', 'resumable.jpg');
+  r = await fetch(finalize, { method: 'PUT' });
+  body = await r.json();
+  assert.equal(r.status, 200, JSON.stringify(body));
+  const f = body.file;
+  assert.equal(f.displayName, 'resumable.jpg');
+  assert.equal(f.sizeInBytes, String(bytes.length));
+  const done = await waitDone(wix, f.id);
+  assertReadyImage(done, { id: f.id, name: 'resumable.jpg', width: 200, height: 120, bytes });
+});
+
+test('a bad API key: the SDK throws with status 401 and an applicationError', async () => {
+  const bad = client({ apiKey: 'not-the-key' });
+  const err = await rejection(() => bad.files.importFile(ORIGIN_URL + '/png/4/4/denied.png'));
+  assert.equal(err.status, 401);
+  assert.ok(err.details?.applicationError, `details ${JSON.stringify(err.details)}`);
+  assert.equal(err.details.applicationError.code, 'UNAUTHENTICATED');
+  assert.ok(err.details.applicationError.description);
+  assert.ok(err.requestId, 'the SDK quotes x-wix-request-id');
+  assert.equal(err.details.requestId, err.requestId);
+});
+
+test('a validation error surfaces details.validationError.fieldViolations', async () => {
+  const err = await rejection(() => wix.files.importFile('ftp://x'));
+  assert.equal(err.status, 400);
+  const violations = err.details?.validationError?.fieldViolations;
+  assert.ok(Array.isArray(violations) && violations.length === 1, `details ${JSON.stringify(err.details)}`);
+  // The SDK renames the REST field to the argument it came from.
+  assert.equal(violations[0].field, 'url');
+  assert.ok(violations[0].description);
+  assert.ok(violations[0].violatedRule);
+  // The SDK's message is JSON of the message and the details.
+  assert.match(JSON.parse(err.message).message, /^INVALID_ARGUMENT: "url" /);
+
+  const limit = await rejection(() => wix.files.listFiles({ paging: { limit: 1000 } }));
+  assert.equal(limit.status, 400);
+  assert.equal(limit.details.validationError.fieldViolations[0].field, 'options.paging.limit');
+});
+
+test('an unknown file is a 404 with an applicationError', async () => {
+  const err = await rejection(() => wix.files.getFileDescriptor('nope~mv2.png'));
+  assert.equal(err.status, 404);
+  assert.ok(err.details.applicationError.code);
+});
