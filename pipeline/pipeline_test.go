@@ -245,3 +245,41 @@ func testLogger(t testing.TB) *slog.Logger {
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
+
+func TestLostAnswersNeitherDuplicateNorFail(t *testing.T) {
+	e := newEnv(t, wixsim.Options{CommitErrorRate: 0.1, ErrorRate: 0.05, Seed: 7,
+		ProcessingDelay: wixsim.Range{Min: time.Millisecond, Max: 10 * time.Millisecond}})
+	e.cfg.BatchSize = 20
+	e.cfg.ReconcileDelay = -1
+	var b strings.Builder
+	b.WriteString("source_url,display_name\n")
+	for i := 0; i < 600; i++ {
+		fmt.Fprintf(&b, "{{origin}}/img/%d.png,photo %d.png\n", i, i)
+	}
+	e.writeManifest(b.String())
+	rows := e.migrate(context.Background())
+	for i, row := range rows {
+		if row["status"] != "READY" {
+			t.Errorf("row %d: %s %q", i, row["status"], row["failure_reason"])
+		}
+	}
+	files := e.simFiles(wix.RootFolderMedia)
+	bySource := map[string]int{}
+	for _, f := range files {
+		bySource[f.SourceURL]++
+	}
+	for src, n := range bySource {
+		if n > 1 {
+			t.Errorf("%s imported %d times", src, n)
+		}
+	}
+	if len(bySource) != 600 {
+		t.Errorf("%d distinct sources in the Media Manager, want 600", len(bySource))
+	}
+	stats := e.sim.Sim.Stats()
+	lost := stats.Requests["bulkImport"]["500"] + stats.Requests["bulkImport"]["503"] + stats.Requests["bulkImport"]["dropped"]
+	if lost == 0 || e.stats.Adopted.Load() == 0 {
+		t.Errorf("the simulator lost %d answers and %d files were adopted; the test needs both", lost, e.stats.Adopted.Load())
+	}
+	t.Logf("lost answers %d, adopted %d, bulk calls %v", lost, e.stats.Adopted.Load(), stats.Requests["bulkImport"])
+}

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wixmigrate/wixmigrate/manifest"
+	"github.com/wixmigrate/wixmigrate/report"
+	"github.com/wixmigrate/wixmigrate/wix"
+	"github.com/wixmigrate/wixmigrate/wixsim"
+)
+
+// filesBySource counts the simulator's files of site-a per source URL,
+// through the public API.
+func filesBySource(t *testing.T, s *testSetup) map[string]int {
+	t.Helper()
+	c := wix.NewClient("test-key", "site-a")
+	c.BaseURL = s.sim.URL
+	counts := map[string]int{}
+	req := &wix.ListFilesRequest{Paging: wix.CursorPaging{Limit: 100}}
+	for {
+		page, err := c.ListFiles(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range page.Files {
+			counts[f.SourceURL]++
+		}
+		if req.Paging.Cursor = page.Next(); req.Paging.Cursor == "" {
+			return counts
+		}
+	}
+}
+
+func assertOncePerSource(t *testing.T, s *testSetup, want int) {
+	t.Helper()
+	counts := filesBySource(t, s)
+	if len(counts) != want {
+		t.Errorf("%d distinct sources in the Media Manager, want %d", len(counts), want)
+	}
+	for src, n := range counts {
+		if n != 1 {
+			t.Errorf("%s imported %d times", src, n)
+		}
+	}
+}
+
+func TestTornJournalAfterCrashAdoptsSentImports(t *testing.T) {
+	s := newSetup(t, wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}}, 50, "")
+	reportPath := filepath.Join(s.dir, "media.report.csv")
+
+	// A run that crashed: it recorded the intent for the first 10 rows, Wix
+	// created their files, and it died before recording the answer, in the
+	// middle of writing a record.
+	rows, closer, err := manifest.Open(s.manifest, manifest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []manifest.Key
+	var reqs []wix.ImportFileRequest
+	for i := 0; i < 10; i++ {
+		row, _ := rows.Next()
+		keys = append(keys, row.Key)
+		reqs = append(reqs, row.Import.Request(wix.RootFolderMedia))
+	}
+	closer.Close()
+	j, _, err := report.OpenJournal(reportPath+".journal", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := j.Intent(keys, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	j.Close()
+	c := wix.NewClient("test-key", "site-a")
+	c.BaseURL = s.sim.URL
+	if _, err := c.BulkImportFiles(context.Background(), reqs); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := os.OpenFile(reportPath+".journal", os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString(`1a2b3c4d {"t":"o","k":"00`) // torn: no end, no newline
+	f.Close()
+
+	code, out, errOut := s.migrate(t, context.Background(), "--log-format", "text")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	assertOncePerSource(t, s, 50)
+	if _, err := os.Stat(reportPath + ".journal"); !os.IsNotExist(err) {
+		t.Errorf("journal still there after a clean run: %v", err)
+	}
+}
+
+func TestTruncatedReportLosesNothingAndDuplicatesNothing(t *testing.T) {
+	s := newSetup(t, wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}}, 120, "")
+	if code, out, errOut := s.migrate(t, context.Background()); code != exitOK {
+		t.Fatalf("first run: exit %d\n%s\n%s", code, out, errOut)
+	}
+	reportPath := filepath.Join(s.dir, "media.report.csv")
+	data, _ := os.ReadFile(reportPath)
+	cut := len(data) * 6 / 10
+	os.WriteFile(reportPath, data[:cut], 0o644) // mid-row, as a full disk or a bad copy leaves it
+
+	code, _, errOut := s.migrate(t, context.Background(), "--log-format", "text")
+	if code != exitOK {
+		t.Fatalf("re-run: exit %d\n%s", code, errOut)
+	}
+	recs := readCSV(t, reportPath)
+	if len(recs) != 121 {
+		t.Fatalf("report has %d rows after the re-run, want 120", len(recs)-1)
+	}
+	for _, r := range recs[1:] {
+		if r[2] != "READY" {
+			t.Fatalf("row %v not READY", r)
+		}
+	}
+	assertOncePerSource(t, s, 120)
+}
+
+func TestReportOfAnotherManifestIsRefused(t *testing.T) {
+	s := newSetup(t, wixsim.Options{}, 5, "")
+	if code, _, errOut := s.migrate(t, context.Background()); code != exitOK {
+		t.Fatalf("first run: exit %d %s", code, errOut)
+	}
+	reportPath := filepath.Join(s.dir, "media.report.csv")
+	other := filepath.Join(s.dir, "other.csv")
+	var b strings.Builder
+	b.WriteString("source_url,sku\n")
+	for i := 100; i < 105; i++ {
+		fmt.Fprintf(&b, "%s/img/%d.png,X-%d\n", s.origin.URL, i, i)
+	}
+	os.WriteFile(other, []byte(b.String()), 0o644)
+	before := s.sim.Sim.Stats().Requests["bulkImport"]["200"]
+	s.manifest = other
+	code, _, errOut := s.migrate(t, context.Background(), "--report", reportPath)
+	if code != exitFatal || !strings.Contains(errOut, "different manifest") {
+		t.Fatalf("exit %d, stderr %q; want 1 saying the report belongs to a different manifest", code, errOut)
+	}
+	if after := s.sim.Sim.Stats().Requests["bulkImport"]["200"]; after != before {
+		t.Errorf("imports were sent before the check")
+	}
+	os.WriteFile(other, []byte("source_url,title\n"+s.origin.URL+"/img/1.png,x\n"), 0o644)
+	code, _, errOut = s.migrate(t, context.Background(), "--report", reportPath)
+	if code != exitFatal || !strings.Contains(errOut, "different manifest") {
+		t.Fatalf("other columns: exit %d, stderr %q", code, errOut)
+	}
+}
