@@ -261,8 +261,10 @@ test('listFiles pages with cursors and the SDK encodes the query as Wix expects'
   assert.equal(all.files.length, 5);
 
   // Another site sees none of them.
-  const mine = await wix.files.getFileDescriptors([...ids.values()]).catch((err) => err);
-  assert.ok(mine instanceof Error || mine.files.length === 0, 'files of one site are not found from another');
+  const foreign = await rejection(() => wix.files.getFileDescriptor(ids.get('a.png')));
+  assert.equal(foreign.status, 404);
+  const listed = await c.files.getFileDescriptors([...ids.values()]);
+  assert.equal(listed.files.length, names.length);
 });
 
 test('getFileDescriptors returns the asked files', async () => {
@@ -292,6 +294,23 @@ test('searchFiles finds files by name in MEDIA_ROOT', async () => {
   assert.deepEqual(res.files.map((f) => f._id), [file._id]);
   assert.equal(res.files[0].operationStatus, 'READY');
   assert.equal(typeof res.files[0].media.image.image, 'string');
+
+  // Search pages with cursors too.
+  const site = `${SITE_ID}-search`;
+  const c = client({ siteId: site });
+  for (const n of [1, 2, 3]) {
+    await c.files.importFile(`${ORIGIN_URL}/png/6/6/hay-${n}.png`, { displayName: `hay-${n}.png` });
+  }
+  const names = [];
+  let page = await c.files.searchFiles({ search: 'hay', sort: { fieldName: 'displayName', order: 'DESC' }, paging: { limit: 2 } });
+  for (let i = 0; ; i++) {
+    names.push(...page.files.map((f) => f.displayName));
+    const next = page.nextCursor?.cursors?.next;
+    if (!next) break;
+    assert.ok(i < 5, 'paging does not end');
+    page = await c.files.searchFiles({ paging: { limit: 2, cursor: next } });
+  }
+  assert.deepEqual(names, ['hay-3.png', 'hay-2.png', 'hay-1.png']);
 });
 
 test('generateFileUploadUrl: a PUT of the bytes with ?filename= answers the file', async () => {
@@ -310,6 +329,8 @@ test('generateFileUploadUrl: a PUT of the bytes with ?filename= answers the file
   assert.equal(f.displayName, 'uploaded.png');
   assert.equal(f.sizeInBytes, String(bytes.length));
   assert.notEqual(f.parentFolderId, 'media-root', 'filePath puts the file in a folder');
+  // Wix's dates on the wire have millisecond precision, like the SDK's Dates.
+  assert.match(f.createdDate, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/);
   const done = await waitDone(wix, f.id);
   assertReadyImage(done, { id: f.id, name: 'uploaded.png', width: 20, height: 10, bytes });
   assert.equal(done.parentFolderId, f.parentFolderId);

@@ -296,8 +296,11 @@ func (s *Simulator) lookup(st *site, id string) *fileRec {
 	return f
 }
 
-// now is the wall clock for dates, in Unix nanoseconds.
-func (s *Simulator) now() int64 { return s.opts.Now().UnixNano() }
+// now is the wall clock for dates, in Unix nanoseconds rounded down to the
+// millisecond: Wix's dates have millisecond precision, and so have the
+// Date objects of its JavaScript SDK, so finer steps would be invisible to
+// SDK clients (and to anyone comparing dates Wix sent).
+func (s *Simulator) now() int64 { return s.opts.Now().UnixMilli() * int64(time.Millisecond) }
 
 // create registers a new PENDING file and indexes it.
 func (s *Simulator) create(f *fileRec) {
@@ -327,13 +330,13 @@ func (s *Simulator) judge(b blob, declared mediaKind, log *slog.Logger) outcome 
 	return outcome{ready: true, sn: sn, hash: b.hash, size: b.size}
 }
 
-// finish ends processing of f with out. updatedDate moves forward on every
-// status change, even if the clock did not.
+// finish ends processing of f with out. updatedDate moves forward, by a
+// millisecond at least, on every status change, even if the clock did not.
 func (s *Simulator) finish(f *fileRec, out outcome) {
 	st := f.site
 	st.mu.Lock()
 	st.update(f, func(f *fileRec) {
-		f.updated = max(s.now(), f.updated+1)
+		f.updated = max(s.now(), f.updated+int64(time.Millisecond))
 		if out.ready {
 			f.status = statusReady
 			f.media, f.mime = out.sn.kind, out.sn.mime
