@@ -11,6 +11,11 @@
 // server) point back at the simulator itself, derived from the request's
 // Host header, and GET /media/<id> serves stored bytes: what
 // https://static.wixstatic.com/media/<id> would serve for the real service.
+// As on Wix, the upload token is a tus upload's only authorization: the
+// creation request must carry it in Upload-Metadata as `token` (401
+// without it, 403 with a wrong or spent one). Dates have millisecond
+// precision, like Wix's and like the Date objects of Wix's JavaScript SDK,
+// against which package conformance checks the simulator.
 //
 // Use it like net/http/httptest:
 //
