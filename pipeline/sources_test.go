@@ -1,0 +1,149 @@
+package pipeline_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/wixmigrate/wixmigrate/source"
+	"github.com/wixmigrate/wixmigrate/wixsim"
+)
+
+// cutFirstPatch drops the connection of the first tus PATCH after `after`
+// bytes of its body, as a flaky network would.
+type cutFirstPatch struct {
+	base  http.RoundTripper
+	after int64
+	cut   atomic.Bool
+	sent  atomic.Int64 // PATCH body bytes handed to the network
+}
+
+func (c *cutFirstPatch) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Method != http.MethodPatch {
+		return c.base.RoundTrip(req)
+	}
+	if c.cut.CompareAndSwap(false, true) {
+		body, _ := io.ReadAll(io.LimitReader(req.Body, c.after))
+		req.Body.Close()
+		c.sent.Add(int64(len(body)))
+		// Send what got through, then fail as a dropped connection does.
+		clone := req.Clone(req.Context())
+		clone.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{}))
+		resp, err := c.base.RoundTrip(clone)
+		if err == nil {
+			resp.Body.Close()
+		}
+		return nil, fmt.Errorf("connection reset by peer (test cut the PATCH after %d bytes)", len(body))
+	}
+	n := req.ContentLength
+	c.sent.Add(n)
+	return c.base.RoundTrip(req)
+}
+
+type errReader struct{}
+
+func (errReader) Read([]byte) (int, error) { return 0, io.ErrUnexpectedEOF }
+
+func TestSourcesWixCannotFetch(t *testing.T) {
+	e := newEnv(t, wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}, FetchTimeout: 300 * time.Millisecond})
+	big := make([]byte, 12<<20)
+	rand.Read(big[1024:])
+	copy(big, pngOf(42, 64, 48)) // a PNG header first, so it sniffs as an image
+	bigPNG := pngOf(43, 700, 500)
+
+	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/protected/shoe.png": // hotlink protection: refuses Wix's fetcher, serves us
+			if strings.Contains(r.UserAgent(), "wix-media-sim") {
+				http.Error(w, "no hotlinking", http.StatusForbidden)
+				return
+			}
+			w.Header().Set("Content-Type", "image/png")
+			w.Write(bigPNG)
+		case "/slow.png": // never answers in time, to anyone
+			<-r.Context().Done()
+		case "/error-page.png":
+			w.Header().Set("Content-Type", "text/html")
+			io.WriteString(w, "<html><body>Oops</body></html>")
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer origin.Close()
+	dir := filepath.Dir(e.mpath)
+	os.MkdirAll(filepath.Join(dir, "local"), 0o755)
+	os.WriteFile(filepath.Join(dir, "local", "small.png"), pngOf(7, 30, 20), 0o644)
+	os.WriteFile(filepath.Join(dir, "local", "huge.png"), big, 0o644)
+
+	cut := &cutFirstPatch{base: http.DefaultTransport, after: 3 << 20}
+	e.client.HTTPClient = &http.Client{Transport: cut}
+	e.cfg.ChunkSize = 4 << 20
+	e.cfg.FallbackUpload = true
+	e.cfg.Prober = &source.Prober{Timeout: 300 * time.Millisecond}
+
+	e.writeManifest("source_url,display_name\n" +
+		origin.URL + "/protected/shoe.png,shoe.png\n" +
+		"local/small.png,\n" +
+		"local/huge.png,huge.png\n" +
+		origin.URL + "/slow.png,slow.png\n" +
+		origin.URL + "/missing.png,missing.png\n" +
+		origin.URL + "/error-page.png,page.png\n" +
+		"local/not-there.png,\n")
+	rows := e.migrate(context.Background())
+
+	want := []struct{ status, method, reason string }{
+		{"READY", "fallback-upload", ""},
+		{"READY", "upload", ""},
+		{"READY", "upload", ""},
+		{"FAILED", "import", "did not answer"},
+		{"FAILED", "import", "404"},
+		{"FAILED", "import", "HTML"},
+		{"FAILED", "", "no such file"},
+	}
+	for i, w := range want {
+		r := rows[i]
+		if r["status"] != w.status || r["method"] != w.method || !strings.Contains(r["failure_reason"], w.reason) {
+			t.Errorf("row %d (%s): %s via %q, reason %q; want %s via %q with %q", i+2, r["source_url"], r["status"], r["method"], r["failure_reason"], w.status, w.method, w.reason)
+		}
+	}
+	sizes := []int{len(bigPNG), len(pngOf(7, 30, 20)), len(big)}
+	for i, n := range sizes {
+		if rows[i]["size_bytes"] != strconv.Itoa(n) {
+			t.Errorf("row %d: size in Wix %s, source has %d bytes", i+2, rows[i]["size_bytes"], n)
+		}
+	}
+	// The bytes stored by Wix are the source's, byte for byte.
+	f, err := e.client.GetFile(context.Background(), rows[2]["file_id"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(e.sim.URL + "/media/" + f.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !bytes.Equal(stored, big) {
+		t.Errorf("the 12 MB file came out different: %d bytes", len(stored))
+	}
+	// The cut comes 3 MB into the upload: a restart sends those 3 MB again,
+	// a resume from the server's offset sends (almost) nothing twice.
+	t.Logf("PATCH bytes sent for the %d-byte file: %d", len(big), cut.sent.Load())
+	if sent := cut.sent.Load(); !cut.cut.Load() || sent > int64(len(big))+1<<20 {
+		t.Errorf("PATCH bytes sent: %d for a %d-byte file (cut: %v): the upload restarted instead of resuming", sent, len(big), cut.cut.Load())
+	}
+	if e.stats.Uploaded.Load() < int64(len(big)) {
+		t.Errorf("uploaded bytes counted: %d", e.stats.Uploaded.Load())
+	}
+}
