@@ -156,6 +156,9 @@ func (e *env) simFiles(folder string) map[string]wix.File {
 	req := &wix.ListFilesRequest{ParentFolderID: folder, Paging: wix.CursorPaging{Limit: 100}}
 	for {
 		page, err := e.client.ListFiles(context.Background(), req)
+		for tries := 0; wix.IsTransient(err) && tries < 20; tries++ {
+			page, err = e.client.ListFiles(context.Background(), req) // the simulator injects 5xx
+		}
 		if err != nil {
 			e.t.Fatal(err)
 		}
