@@ -25,6 +25,7 @@ import (
 	"hash/adler32"
 	"hash/crc32"
 	"io"
+	"log/slog"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -151,6 +152,7 @@ type measure struct {
 	rows       int
 	wall       time.Duration
 	busy       time.Duration // until the last import was accepted
+	busyCalls  int64         // calls made by then
 	calls      map[string]int64
 	total      int64 // the tool's count of calls (429s included)
 	simTotal   int64 // the simulator's count of API answers
@@ -215,17 +217,21 @@ func (s *sampler) minWindow(w int) float64 {
 func (e *benchEnv) runPipeline(b *testing.B, cfg Config) measure {
 	b.Helper()
 	cfg.Client = e.client
+	if os.Getenv("WIXMIGRATE_BENCH_DEBUG") != "" {
+		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
 	state := report.NewState()
 	stats := &Stats{}
 	window := time.Duration(float64(5*time.Second) * 60 / max(cfg.Rate, wixRate))
 	tick := window / 10
 	smp := startSampler(tick, stats, int64(e.rows))
 	start := time.Now()
-	var busy atomic.Int64
+	var busy, busyCalls atomic.Int64
 	go func() {
 		for stats.Imported.Load()+stats.Failed.Load() < int64(e.rows) {
 			time.Sleep(tick / 4)
 		}
+		busyCalls.Store(stats.TotalCalls())
 		busy.Store(int64(time.Since(start)))
 	}()
 	res, err := Run(context.Background(), cfg, e.open, state, stats)
@@ -233,7 +239,7 @@ func (e *benchEnv) runPipeline(b *testing.B, cfg Config) measure {
 	if err != nil || res.Fatal != nil || res.Interrupted {
 		b.Fatalf("run: %v %+v", err, res)
 	}
-	m := measure{rows: e.rows, wall: wall, busy: time.Duration(busy.Load()), calls: map[string]int64{}, windowSize: window}
+	m := measure{rows: e.rows, wall: wall, busy: time.Duration(busy.Load()), busyCalls: busyCalls.Load(), calls: map[string]int64{}, windowSize: window}
 	m.minWindow = smp.minWindow(10)
 	for _, c := range stats.Calls() {
 		m.calls[c.Endpoint] = c.Calls
@@ -269,7 +275,7 @@ func (m measure) report(b *testing.B, rate float64) {
 		b.ReportMetric(m.wall.Seconds()/floorTime, "x-floor-time")
 		b.ReportMetric(100*float64(m.simTotal)/(perSec*m.wall.Seconds()), "rate-use-%")
 		if m.busy > 0 {
-			b.ReportMetric(100*float64(m.simTotal)/(perSec*m.busy.Seconds()), "rate-use-importing-%")
+			b.ReportMetric(100*float64(m.busyCalls)/(perSec*m.busy.Seconds()), "rate-use-importing-%")
 		}
 		if !math.IsInf(m.minWindow, 1) {
 			b.ReportMetric(100*m.minWindow/(perSec*m.windowSize.Seconds()), "min-window-use-%")
@@ -308,8 +314,8 @@ func BenchmarkCalls(b *testing.B) {
 
 // oneAtATime is the naive migration: an Import File call per row, then a
 // Get File Descriptor call per file until each is final (passes over all
-// pending files; a pass takes longer than processing, so most files need
-// one check).
+// pending files, each after the longest processing delay: the best case of
+// one check per file).
 func (e *benchEnv) oneAtATime(b *testing.B) measure {
 	ctx := context.Background()
 	start := time.Now()
@@ -342,6 +348,8 @@ func (e *benchEnv) oneAtATime(b *testing.B) measure {
 	busy := time.Since(start)
 	var getCalls atomic.Int64
 	for pending := e.rows; pending > 0; {
+		// Wait out the longest processing: the best case, one check per file.
+		time.Sleep(benchDelay.Max)
 		var left atomic.Int64
 		work(func(i int) {
 			if ids[i] == "" {

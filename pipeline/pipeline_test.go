@@ -81,7 +81,7 @@ func newEnv(t testing.TB, opts wixsim.Options) *env {
 	dir := t.TempDir()
 	e := &env{t: t, sim: sim, origin: newOrigin(t), client: c, dir: dir,
 		mpath: filepath.Join(dir, "m.csv"), rpath: filepath.Join(dir, "m.report.csv")}
-	e.cfg = pipeline.Config{Client: c, Rate: 0, Logger: testLogger(t), PollInterval: 5 * time.Millisecond,
+	e.cfg = pipeline.Config{Client: c, Rate: 0, Logger: testLogger(t), PollInterval: 5 * time.Millisecond, PendingTimeout: 20 * time.Second,
 		RetryBase: time.Millisecond, RetryMax: 5 * time.Millisecond}
 	return e
 }

@@ -29,6 +29,7 @@ type pendingFile struct {
 	// any later status change carries a newer updatedDate.
 	checked int64
 	since   time.Time // when this run started waiting, for --pending-timeout
+	seq     uint64    // order of tracking: rounds begun before it must not vouch for it
 }
 
 // folder is the set of pending files with one parent folder.
@@ -45,6 +46,7 @@ type poller struct {
 	mu      sync.Mutex
 	folders map[string]*folder
 	count   int
+	seq     uint64        // files tracked so far
 	wake    chan struct{} // signalled when files are added
 }
 
@@ -62,7 +64,8 @@ func (p *poller) track(fileID, folderID string, key manifest.Key, updated int64)
 		p.folders[folderID] = f
 	}
 	if _, dup := f.files[fileID]; !dup {
-		f.files[fileID] = &pendingFile{key: key, checked: updated, since: time.Now()}
+		p.seq++
+		f.files[fileID] = &pendingFile{key: key, checked: updated, since: time.Now(), seq: p.seq}
 		p.count++
 	}
 	p.mu.Unlock()
@@ -172,7 +175,12 @@ func (p *poller) round(ctx context.Context) (final, stillPending int, err error)
 func (p *poller) roundList(ctx context.Context, folderID string) (final, stillPending int, err error) {
 	p.mu.Lock()
 	fold := p.folders[folderID]
+	if fold == nil {
+		p.mu.Unlock()
+		return 0, 0, nil
+	}
 	want := len(fold.files)
+	upTo := p.seq
 	stopAt := int64(1<<63 - 1)
 	for _, pf := range fold.files {
 		stopAt = min(stopAt, pf.checked)
@@ -219,12 +227,16 @@ func (p *poller) roundList(ctx context.Context, folderID string) (final, stillPe
 			break
 		}
 	}
-	// Files not seen did not change before this round's first page.
+	// Files not seen did not change before this round's first page. That
+	// holds only for files tracked when the round began: one whose import
+	// answer came in during the round may have changed below the pages read.
 	if top > 0 {
 		p.mu.Lock()
 		if fold := p.folders[folderID]; fold != nil {
 			for _, pf := range fold.files {
-				pf.checked = max(pf.checked, top)
+				if pf.seq <= upTo {
+					pf.checked = max(pf.checked, top)
+				}
 			}
 		}
 		p.mu.Unlock()

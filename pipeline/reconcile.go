@@ -65,109 +65,134 @@ func (r *run) reconcile(ctx context.Context, batch []job, since time.Time) ([]jo
 			return batch, err // Wix may list a new file a moment late
 		}
 	}
-	after := since.Add(-clockMargin)
-	bySource := map[string][]wix.File{}
-	listed := map[string]bool{}
-	searched := map[string]bool{}
-	for _, j := range batch {
-		var err error
-		var files []wix.File
-		if folder, ok := r.folders.lookup(&j.req); ok {
-			if listed[folder] {
-				continue
-			}
-			listed[folder] = true
-			files, err = r.listSince(ctx, folder, after)
-		} else {
-			term := searchTerm(&j.req)
-			if searched[term] {
-				continue
-			}
-			searched[term] = true
-			files, err = r.searchSince(ctx, term, after)
-		}
-		if err != nil {
-			return batch, err
-		}
-		for _, f := range files {
-			if f.CreatedDate == nil || !f.CreatedDate.Before(after) {
-				bySource[f.SourceURL] = append(bySource[f.SourceURL], f)
-			}
-		}
+	// Group the jobs by where their files would be: a folder to list, or a
+	// name to search for when the filePath folder's ID is unknown.
+	type place struct {
+		folder, term string
 	}
-	claimed := map[string]bool{}
-	var rest []job
+	groups := map[place][]job{}
+	var order []place
 	for _, j := range batch {
-		var found *wix.File
-		for i := range bySource[j.req.URL] {
-			f := &bySource[j.req.URL][i]
-			if !claimed[f.ID] && sameName(f.DisplayName, j.req.DisplayName) {
-				found = f
-				break
+		var p place
+		if folder, ok := r.folders.lookup(&j.req); ok {
+			p.folder = folder
+		} else {
+			p.term = searchTerm(&j.req)
+		}
+		if _, seen := groups[p]; !seen {
+			order = append(order, p)
+		}
+		groups[p] = append(groups[p], j)
+	}
+	var rest []job
+	for i, p := range order {
+		left, err := r.reconcileIn(ctx, p.folder, p.term, groups[p], since.Add(-clockMargin))
+		rest = append(rest, left...)
+		if err != nil {
+			for _, unchecked := range order[i+1:] {
+				rest = append(rest, groups[unchecked]...)
 			}
+			return rest, err
 		}
-		if found == nil {
-			rest = append(rest, j)
-			continue
-		}
-		claimed[found.ID] = true
-		r.log.Info("adopted a file whose import answer was lost", "source", j.req.URL, "file", found.ID)
-		r.stats.Adopted.Add(1)
-		r.accepted(j, found)
 	}
 	return rest, nil
 }
 
-// listSince lists a folder newest-updated first down to files older than after.
-func (r *run) listSince(ctx context.Context, folder string, after time.Time) ([]wix.File, error) {
-	req := &wix.ListFilesRequest{
-		ParentFolderID: folder,
-		Sort:           &wix.Sorting{FieldName: "updatedDate", Order: wix.SortDesc},
-		Paging:         wix.CursorPaging{Limit: wix.MaxPageLimit},
-	}
-	var out []wix.File
-	for page := 0; page < reconcileMaxPages; page++ {
-		var resp *wix.ListFilesResponse
-		if err := r.call(ctx, "ListFiles", func(ctx context.Context) (err error) {
-			resp, err = r.cfg.Client.ListFiles(ctx, req)
-			return err
-		}); err != nil {
-			return nil, err
+// reconcilePasses bounds the listings of one place. A listing newest-updated
+// first misses files that change (PENDING to READY) while it pages, since
+// they jump ahead of the cursor; each further pass lists only what changed
+// since the previous one began, so a file that changes once is found by the
+// second pass at the latest.
+const reconcilePasses = 3
+
+// reconcileIn adopts files in one folder (or found by one search term)
+// created after `after` for jobs, and returns the jobs without one.
+func (r *run) reconcileIn(ctx context.Context, folder, term string, jobs []job, after time.Time) ([]job, error) {
+	claimed := map[string]bool{}
+	stop := after
+	for pass := 0; pass < reconcilePasses && len(jobs) > 0; pass++ {
+		files, top, err := r.listDown(ctx, folder, term, stop)
+		if err != nil {
+			return jobs, err
 		}
-		out = append(out, resp.Files...)
-		req.Paging.Cursor = resp.Next()
-		if req.Paging.Cursor == "" || len(resp.Files) == 0 || olderThan(resp.Files[len(resp.Files)-1], after) {
-			return out, nil
+		bySource := map[string][]*wix.File{}
+		for i := range files {
+			f := &files[i]
+			if !claimed[f.ID] && (f.CreatedDate == nil || !f.CreatedDate.Before(after)) {
+				bySource[f.SourceURL] = append(bySource[f.SourceURL], f)
+			}
 		}
+		var left []job
+		for _, j := range jobs {
+			var found *wix.File
+			for _, f := range bySource[j.req.URL] {
+				if !claimed[f.ID] && sameName(f.DisplayName, j.req.DisplayName) {
+					found = f
+					break
+				}
+			}
+			if found == nil {
+				left = append(left, j)
+				continue
+			}
+			claimed[found.ID] = true
+			r.log.Info("adopted a file whose import answer was lost", "source", j.req.URL, "file", found.ID)
+			r.stats.Adopted.Add(1)
+			r.accepted(j, found)
+		}
+		jobs = left
+		if top.IsZero() {
+			break
+		}
+		stop = top.Add(-clockMargin)
 	}
-	return out, nil
+	return jobs, nil
 }
 
-// searchSince finds files by name across the Media Manager, for imports whose
-// filePath folder ID is not known.
-func (r *run) searchSince(ctx context.Context, term string, after time.Time) ([]wix.File, error) {
-	req := &wix.SearchFilesRequest{
-		Search:     term,
-		RootFolder: wix.RootMedia,
-		Sort:       &wix.Sorting{FieldName: "updatedDate", Order: wix.SortDesc},
-		Paging:     &wix.CursorPaging{Limit: wix.MaxPageLimit},
-	}
+// listDown lists a folder (or searches the Media Manager for term) newest
+// updated first, down to files older than stop. It returns the files and the
+// newest updatedDate of the first page: a server time the listing covers.
+func (r *run) listDown(ctx context.Context, folder, term string, stop time.Time) ([]wix.File, time.Time, error) {
 	var out []wix.File
+	var top time.Time
+	cursor := ""
+	sort := &wix.Sorting{FieldName: "updatedDate", Order: wix.SortDesc}
+	endpoint := "ListFiles"
+	if folder == "" {
+		endpoint = "SearchFiles"
+	}
 	for page := 0; page < reconcileMaxPages; page++ {
-		var resp *wix.SearchFilesResponse
-		if err := r.call(ctx, "SearchFiles", func(ctx context.Context) (err error) {
-			resp, err = r.cfg.Client.SearchFiles(ctx, req)
+		var files []wix.File
+		var next string
+		err := r.call(ctx, endpoint, func(ctx context.Context) error {
+			if folder == "" {
+				resp, err := r.cfg.Client.SearchFiles(ctx, &wix.SearchFilesRequest{Search: term, RootFolder: wix.RootMedia,
+					Sort: sort, Paging: &wix.CursorPaging{Limit: wix.MaxPageLimit, Cursor: cursor}})
+				if err == nil {
+					files, next = resp.Files, resp.Next()
+				}
+				return err
+			}
+			resp, err := r.cfg.Client.ListFiles(ctx, &wix.ListFilesRequest{ParentFolderID: folder, Sort: sort,
+				Paging: wix.CursorPaging{Limit: wix.MaxPageLimit, Cursor: cursor}})
+			if err == nil {
+				files, next = resp.Files, resp.Next()
+			}
 			return err
-		}); err != nil {
-			return nil, err
+		})
+		if err != nil {
+			return nil, top, err
 		}
-		out = append(out, resp.Files...)
-		req.Paging.Cursor = resp.Next()
-		if req.Paging.Cursor == "" || len(resp.Files) == 0 || olderThan(resp.Files[len(resp.Files)-1], after) {
-			return out, nil
+		if page == 0 && len(files) > 0 && files[0].UpdatedDate != nil {
+			top = *files[0].UpdatedDate
+		}
+		out = append(out, files...)
+		cursor = next
+		if cursor == "" || len(files) == 0 || olderThan(files[len(files)-1], stop) {
+			break
 		}
 	}
-	return out, nil
+	return out, top, nil
 }
 
 func olderThan(f wix.File, t time.Time) bool {
