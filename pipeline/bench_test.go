@@ -209,6 +209,9 @@ func (s *sampler) minWindow(w int) float64 {
 	best := math.Inf(1)
 	for i := w; i < end; i++ {
 		best = min(best, float64(s.samples[i]-s.samples[i-w]))
+		if os.Getenv("WIXMIGRATE_BENCH_DEBUG") != "" {
+			fmt.Fprintf(os.Stderr, "window ending at tick %d: %d calls\n", i, s.samples[i]-s.samples[i-w])
+		}
 	}
 	return best
 }
@@ -222,7 +225,8 @@ func (e *benchEnv) runPipeline(b *testing.B, cfg Config) measure {
 	}
 	state := report.NewState()
 	stats := &Stats{}
-	window := time.Duration(float64(5*time.Second) * 60 / max(cfg.Rate, wixRate))
+	// Windows hold 50 calls at the rate: a shortfall of one call is 2%.
+	window := time.Duration(50 / (max(cfg.Rate, wixRate) / 60) * float64(time.Second))
 	tick := window / 10
 	smp := startSampler(tick, stats, int64(e.rows))
 	start := time.Now()
@@ -295,7 +299,7 @@ func BenchmarkCalls(b *testing.B) {
 			var m measure
 			for range b.N {
 				e := newBenchEnv(b, rows, wixsim.Options{ProcessingDelay: benchDelay})
-				m = e.runPipeline(b, Config{Poll: poll, Rate: 0, PollInterval: 2 * time.Second})
+				m = e.runPipeline(b, Config{Poll: poll, Rate: 0, PollInterval: 2 * time.Second, PendingTimeout: time.Minute})
 				e.close()
 			}
 			m.report(b, 0)
@@ -400,7 +404,8 @@ func BenchmarkRateBound(b *testing.B) {
 					ProcessingDelay: wixsim.Range{Min: scale(benchDelay.Min), Max: scale(benchDelay.Max)},
 				})
 				restore := scaleTime(k)
-				m = e.runPipeline(b, Config{Poll: poll, Rate: float64(wixRate * k), PollInterval: scale(2 * time.Second)})
+				m = e.runPipeline(b, Config{Poll: poll, Rate: float64(wixRate * k),
+					PollInterval: scale(2 * time.Second), PendingTimeout: scale(3 * time.Minute)})
 				restore()
 				e.close()
 			}

@@ -213,12 +213,17 @@ func (p *poller) roundList(ctx context.Context, folderID string) (final, stillPe
 			}
 			top = max(top, updated)
 			oldest = min(oldest, updated)
-			switch p.observe(folderID, file) {
-			case observedFinal:
+			obs, seq := p.observe(folderID, file)
+			if obs != observedOther && seq <= upTo {
+				// Only files waited for when the round began count towards
+				// want: stopping early on a newer one would leave one of
+				// those unseen, and vouched for below.
 				seen++
+			}
+			switch obs {
+			case observedFinal:
 				final++
 			case observedPending:
-				seen++
 				stillPending++
 			}
 		}
@@ -268,7 +273,7 @@ func (p *poller) roundGetFiles(ctx context.Context, folderID string) (final, sti
 			return final, stillPending, err
 		}
 		for i := range files {
-			switch p.observe(folderID, &files[i]) {
+			switch obs, _ := p.observe(folderID, &files[i]); obs {
 			case observedFinal:
 				final++
 			case observedPending:
@@ -312,8 +317,9 @@ const (
 	observedFinal
 )
 
-// observe applies a descriptor to the file's outcome if the run waits for it.
-func (p *poller) observe(folderID string, f *wix.File) observation {
+// observe applies a descriptor to the file's outcome if the run waits for
+// it, and returns the file's tracking order.
+func (p *poller) observe(folderID string, f *wix.File) (observation, uint64) {
 	p.mu.Lock()
 	fold := p.folders[folderID]
 	var pf *pendingFile
@@ -322,14 +328,14 @@ func (p *poller) observe(folderID string, f *wix.File) observation {
 	}
 	if pf == nil {
 		p.mu.Unlock()
-		return observedOther
+		return observedOther, 0
 	}
 	if f.OperationStatus != wix.StatusReady && f.OperationStatus != wix.StatusFailed {
 		if f.UpdatedDate != nil {
 			pf.checked = max(pf.checked, f.UpdatedDate.UnixNano())
 		}
 		p.mu.Unlock()
-		return observedPending
+		return observedPending, pf.seq
 	}
 	delete(fold.files, f.ID)
 	if len(fold.files) == 0 {
@@ -350,7 +356,7 @@ func (p *poller) observe(folderID string, f *wix.File) observation {
 	} else {
 		p.r.stats.Failed.Add(1)
 	}
-	return observedFinal
+	return observedFinal, pf.seq
 }
 
 // drop stops waiting for a file and records change on its outcome.

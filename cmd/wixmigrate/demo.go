@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -113,31 +111,3 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	return code
 }
-
-// origin is a local web server standing in for the old site.
-type origin struct {
-	URL string
-	srv *http.Server
-}
-
-// startOrigin serves dir on a loopback port. Paths under /protected/ answer
-// 403 to the simulator's fetcher, as a hotlink-protected origin does to Wix.
-func startOrigin(dir string) (*origin, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	files := http.FileServer(http.Dir(dir))
-	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/protected/") && strings.Contains(r.UserAgent(), "wix-media-sim") {
-			http.Error(w, "hotlinking is not allowed", http.StatusForbidden)
-			return
-		}
-		files.ServeHTTP(w, r)
-	})
-	o := &origin{URL: "http://" + ln.Addr().String(), srv: &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}}
-	go o.srv.Serve(ln)
-	return o, nil
-}
-
-func (o *origin) Close() { o.srv.Close() }
