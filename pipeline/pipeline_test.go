@@ -286,3 +286,75 @@ func TestLostAnswersNeitherDuplicateNorFail(t *testing.T) {
 	}
 	t.Logf("lost answers %d, adopted %d, bulk calls %v", lost, e.stats.Adopted.Load(), stats.Requests["bulkImport"])
 }
+
+func TestThrottlingIsNeverARowFailure(t *testing.T) {
+	e := newEnv(t, wixsim.Options{RateLimit: 600, ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}})
+	// Spend most of the site's budget first, as another tool on the site would.
+	for i := 0; i < 1000; i++ {
+		_, err := e.client.ListFiles(context.Background(), &wix.ListFilesRequest{Paging: wix.CursorPaging{Limit: 1}})
+		if wix.IsThrottled(err) {
+			break
+		}
+	}
+	e.cfg.BatchSize = 5
+	var b strings.Builder
+	b.WriteString("source_url\n")
+	for i := 0; i < 300; i++ {
+		fmt.Fprintf(&b, "{{origin}}/img/%d.png\n", i)
+	}
+	e.writeManifest(b.String())
+	rows := e.migrate(context.Background())
+	for i, row := range rows {
+		if row["status"] != "READY" {
+			t.Fatalf("row %d: %s %q", i, row["status"], row["failure_reason"])
+		}
+	}
+	throttled := int64(0)
+	for _, byStatus := range e.sim.Sim.Stats().Requests {
+		throttled += byStatus["429"]
+	}
+	if throttled <= 1 || e.stats.Throttles.Load() == 0 {
+		t.Errorf("no call was throttled (simulator %d, tool %d); the test needs throttling", throttled, e.stats.Throttles.Load())
+	}
+}
+
+func TestStuckFilesEndPendingAndAreRepolledNotReimported(t *testing.T) {
+	e := newEnv(t, wixsim.Options{StuckRate: 0.2, Seed: 11, ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}})
+	e.cfg.PendingTimeout = 300 * time.Millisecond
+	var b strings.Builder
+	b.WriteString("source_url\n")
+	for i := 0; i < 100; i++ {
+		fmt.Fprintf(&b, "{{origin}}/img/%d.png\n", i)
+	}
+	e.writeManifest(b.String())
+	rows := e.migrate(context.Background())
+	stuck := 0
+	for i, row := range rows {
+		switch row["status"] {
+		case "READY":
+		case "PENDING":
+			stuck++
+			if row["file_id"] == "" || !strings.Contains(row["failure_reason"], "still processing") {
+				t.Errorf("row %d: PENDING with file %q reason %q", i, row["file_id"], row["failure_reason"])
+			}
+		default:
+			t.Errorf("row %d: %s %q", i, row["status"], row["failure_reason"])
+		}
+	}
+	if stuck == 0 {
+		t.Fatal("no stuck file; the test needs some")
+	}
+	before := e.sim.Sim.Stats().Requests["bulkImport"]["200"]
+	rows = e.migrate(context.Background())
+	if after := e.sim.Sim.Stats().Requests["bulkImport"]["200"]; after != before {
+		t.Errorf("the re-run imported again (%d bulk calls); PENDING files must be polled, not re-imported", after-before)
+	}
+	if got := e.stats.Pending.Load(); got != 0 {
+		t.Errorf("%d files still counted pending after the run", got)
+	}
+	for i, row := range rows {
+		if row["status"] == "PENDING" && row["file_id"] == "" {
+			t.Errorf("row %d lost its file ID", i)
+		}
+	}
+}
