@@ -91,7 +91,7 @@ type benchEnv struct {
 	rows   int
 }
 
-func newBenchEnv(b *testing.B, rows int, opts wixsim.Options) *benchEnv {
+func newBenchEnv(b testing.TB, rows int, opts wixsim.Options) *benchEnv {
 	b.Helper()
 	opts.APIKey = "key"
 	opts.Seed = 1
@@ -420,4 +420,49 @@ func scaleTime(k int) (restore func()) {
 	margin, pause := clockMargin, maxPollPause
 	clockMargin, maxPollPause = margin/time.Duration(k), pause/time.Duration(k)
 	return func() { clockMargin, maxPollPause = margin, pause }
+}
+
+// TestPendingCap runs with room for only 150 pending files: imports wait for
+// the poller instead of piling up, and every row still ends READY.
+func TestPendingCap(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a pipeline")
+	}
+	old := maxPending
+	maxPending = 150
+	defer func() { maxPending = old }()
+	e := newBenchEnv(t, 1000, wixsim.Options{ProcessingDelay: wixsim.Range{Min: 5 * time.Millisecond, Max: 50 * time.Millisecond}})
+	defer e.close()
+	state := report.NewState()
+	stats := &Stats{}
+	var peak atomic.Int64
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(time.Millisecond):
+			}
+			peak.Store(max(peak.Load(), stats.Pending.Load()))
+		}
+	}()
+	cfg := Config{Client: e.client, PollInterval: 10 * time.Millisecond, PendingTimeout: time.Minute}
+	if _, err := Run(context.Background(), cfg, e.open, state, stats); err != nil {
+		t.Fatal(err)
+	}
+	close(done)
+	ready := 0
+	state.Each(func(_ manifest.Key, o *report.Outcome) {
+		if o.Status == report.Ready {
+			ready++
+		}
+	})
+	if ready != 1000 {
+		t.Errorf("%d of 1000 rows READY", ready)
+	}
+	// A bulk import in flight per import worker may land above the cap.
+	if p := peak.Load(); p > 150+4*100 {
+		t.Errorf("%d files pending at once, want at most 150 plus the batches in flight", p)
+	}
 }

@@ -20,6 +20,11 @@ var (
 	clockMargin = time.Second
 	// maxPollPause caps the back-off between rounds.
 	maxPollPause = 30 * time.Second
+	// maxPending bounds the files waited on at once. When Wix's processing
+	// falls behind the imports, further imports wait (track blocks) rather
+	// than the pending set, and the memory it takes, growing with the
+	// manifest.
+	maxPending = 50000
 )
 
 // pendingFile is a file the run waits on.
@@ -48,16 +53,27 @@ type poller struct {
 	count   int
 	seq     uint64        // files tracked so far
 	wake    chan struct{} // signalled when files are added
+	room    sync.Cond     // signalled when count drops or the loop stops
+	running bool          // a loop is draining the pending files
+	blocked int           // track calls waiting for room
 }
 
 func newPoller(r *run) *poller {
-	return &poller{r: r, folders: map[string]*folder{}, wake: make(chan struct{}, 1)}
+	p := &poller{r: r, folders: map[string]*folder{}, wake: make(chan struct{}, 1)}
+	p.room.L = &p.mu
+	return p
 }
 
 // track starts waiting for a file. updated is its last known updatedDate;
-// folderID may be "" when unknown.
+// folderID may be "" when unknown. While maxPending files are pending it
+// blocks until one is final (or the loop stops).
 func (p *poller) track(fileID, folderID string, key manifest.Key, updated int64) {
 	p.mu.Lock()
+	for p.count >= maxPending && p.running {
+		p.blocked++
+		p.room.Wait()
+		p.blocked--
+	}
 	f := p.folders[folderID]
 	if f == nil {
 		f = &folder{id: folderID, files: map[string]*pendingFile{}}
@@ -87,6 +103,15 @@ func (p *poller) pending() int {
 // wasted slot of a page), and shrinks back to Config.PollInterval when
 // rounds find mostly finished files.
 func (p *poller) loop(ctx context.Context, importsDone <-chan struct{}) {
+	p.mu.Lock()
+	p.running = true
+	p.mu.Unlock()
+	defer func() {
+		p.mu.Lock()
+		p.running = false
+		p.room.Broadcast()
+		p.mu.Unlock()
+	}()
 	base := p.r.cfg.PollInterval
 	pause := base
 	importing := true
@@ -128,7 +153,13 @@ func (p *poller) loop(ctx context.Context, importsDone <-chan struct{}) {
 			}
 			p.r.log.Warn("status check failed; will try again", "err", err)
 		}
+		p.mu.Lock()
+		stalled := p.blocked > 0
+		p.mu.Unlock()
 		switch {
+		case stalled:
+			// Imports wait for room: the budget is unused, poll again soon.
+			pause = base
 		case final == 0:
 			pause = min(pause*2, maxPollPause)
 		case stillPending*10 > final && importing:
@@ -342,6 +373,7 @@ func (p *poller) observe(folderID string, f *wix.File) (observation, uint64) {
 		delete(p.folders, folderID)
 	}
 	p.count--
+	p.room.Broadcast()
 	p.mu.Unlock()
 
 	p.r.stats.Pending.Add(-1)
@@ -372,6 +404,7 @@ func (p *poller) drop(fileID string, change func(*report.Outcome)) {
 				delete(p.folders, fid)
 			}
 			p.count--
+			p.room.Broadcast()
 			break
 		}
 	}
@@ -400,6 +433,9 @@ func (p *poller) expire() {
 		if len(fold.files) == 0 {
 			delete(p.folders, fid)
 		}
+	}
+	if len(expired) > 0 {
+		p.room.Broadcast()
 	}
 	p.mu.Unlock()
 	for _, key := range expired {

@@ -129,7 +129,7 @@ func (o *Outcome) SetFile(f *wix.File) {
 	o.FileID = f.ID
 	o.SetURL(f.URL)
 	if f.ParentFolderID != "" {
-		o.Folder = f.ParentFolderID
+		o.Folder = folderIDs.intern(f.ParentFolderID)
 	}
 	o.Media = mediaTypeOf(f.MediaType)
 	if n, err := strconv.ParseInt(f.SizeInBytes, 10, 64); err == nil {
@@ -265,4 +265,23 @@ func (t *reasonTable) get(i uint32) string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.list[i]
+}
+
+// folderIDs interns folder IDs: every decoded descriptor brings its own copy
+// of its folder's ID, and a large run has few folders.
+var folderIDs = &stringTable{m: map[string]string{}}
+
+type stringTable struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func (t *stringTable) intern(s string) string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if v, ok := t.m[s]; ok {
+		return v
+	}
+	t.m[s] = s
+	return s
 }
