@@ -308,7 +308,7 @@ func BenchmarkCalls(b *testing.B) {
 	b.Run("one-at-a-time", func(b *testing.B) {
 		var m measure
 		for range b.N {
-			e := newBenchEnv(b, min(rows, 1000), wixsim.Options{ProcessingDelay: benchDelay})
+			e := newBenchEnv(b, rows, wixsim.Options{ProcessingDelay: benchDelay})
 			m = e.oneAtATime(b)
 			e.close()
 		}
