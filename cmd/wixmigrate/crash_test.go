@@ -2,11 +2,12 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"context"
+	"encoding/json"
 	"fmt"
 	"image"
 	"image/png"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -69,13 +70,9 @@ func startSimProcess(t testing.TB, bin string, args ...string) (string, *wixsim.
 	if err != nil || !strings.HasPrefix(line, "listening on ") {
 		t.Fatalf("sim did not start: %q %v", line, err)
 	}
-	go func() { bufio.NewReader(stdout).WriteTo(io_discard{}) }()
+	go io.Copy(io.Discard, stdout) // keep the pipe drained
 	return strings.TrimSpace(strings.TrimPrefix(line, "listening on ")), nil
 }
-
-type io_discard struct{}
-
-func (io_discard) Write(p []byte) (int, error) { return len(p), nil }
 
 // TestCrashesLoseNothingAndDuplicateNothing kills a real migrate process
 // with SIGKILL at random moments, re-runs it each time with the same report,
@@ -211,7 +208,7 @@ func getJSON(url string, v any) error {
 		return err
 	}
 	defer resp.Body.Close()
-	return jsonDecode(resp.Body, v)
+	return json.NewDecoder(resp.Body).Decode(v)
 }
 
 func tail(b []byte, n int) string {
@@ -219,8 +216,4 @@ func tail(b []byte, n int) string {
 		b = b[len(b)-n:]
 	}
 	return string(b)
-}
-
-func jsonDecode(r interface{ Read([]byte) (int, error) }, v any) error {
-	return json.NewDecoder(r).Decode(v)
 }

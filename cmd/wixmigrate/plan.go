@@ -11,6 +11,9 @@ import (
 	"github.com/wixmigrate/wixmigrate/wix"
 )
 
+// wixRateLimit is Wix's documented limit: API calls per minute per site.
+const wixRateLimit = 200
+
 // printPlan is --dry-run: it reads the manifest and the report, counts what a
 // run would do with each row, and estimates the API calls and time that
 // takes at --rate. It makes no API call.
@@ -74,11 +77,19 @@ func (m *migration) printPlan(w io.Writer, state *report.State, loaded report.Lo
 	}
 	fmt.Fprintf(w, "\nAPI calls needed, at least: %d (%d imports of up to %d rows, %d status pages of 100)\n",
 		calls, importCalls, batch, statusCalls)
-	if m.cfg.Rate > 0 {
-		d := time.Duration(float64(calls) / m.cfg.Rate * float64(time.Minute))
-		fmt.Fprintf(w, "time at --rate %g/min: about %s, plus Wix's processing of the last files\n", m.cfg.Rate, d.Round(time.Second))
-	} else {
-		fmt.Fprintln(w, "time: no --rate limit set; bounded by Wix's own limit (200/min per site)")
+	// The tail: Wix's processing of the last files (typically up to ~2 s)
+	// and one more status round after them.
+	tail := m.cfg.PollInterval + 2*time.Second
+	rate := m.cfg.Rate
+	note := fmt.Sprintf("at --rate %g/min", rate)
+	if rate <= 0 {
+		rate = wixRateLimit
+		note = fmt.Sprintf("with no --rate: at Wix's own limit of %d/min per site", wixRateLimit)
 	}
+	d := time.Duration(float64(calls)/rate*float64(time.Minute)) + tail
+	if imports+counts[pipeline.ActionRepoll] == 0 {
+		d = 0
+	}
+	fmt.Fprintf(w, "time %s: about %s (the calls, then Wix's processing of the last files)\n", note, d.Round(time.Second))
 	return exitOK
 }
