@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -28,8 +27,7 @@ const (
 )
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("demo", stderr)
 	samples := fs.String("samples", "samples", "the folder holding manifest.csv and the sample media")
 	out := fs.String("out", "wixmigrate-demo", "where to write the demo's manifest and report")
 	quiet := fs.Bool("quiet", false, "no progress display")
@@ -37,11 +35,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: wixmigrate demo [flags]\n\nStarts the Media Manager simulator and a local origin serving the samples\n(one path refuses foreign fetchers, as hotlink protection does), migrates\nthe sample manifest, and prints the summary and where the report is.\n\nflags:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
 	}
 	fail := func(err error) int {
 		fmt.Fprintf(stderr, "demo: %v\n", err)

@@ -58,22 +58,14 @@ func (m *migration) flags(fs *flag.FlagSet) {
 
 func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var m migration
-	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("migrate", stderr)
 	m.flags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: wixmigrate migrate --manifest PATH [flags]\n\nImports every row of the manifest into the site's Media Manager and writes a\nreport CSV. Re-running with the same report resumes. The API key comes from\nWIX_API_KEY.\n\nflags:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "migrate: unexpected argument %q (flags start with --)\n", fs.Arg(0))
-		return exitUsage
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
 	}
 	m.apiKey = os.Getenv("WIX_API_KEY")
 	return m.run(ctx, stdout, stderr)

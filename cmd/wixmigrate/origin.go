@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/binary"
-	"errors"
-	"flag"
 	"fmt"
 	"hash/adler32"
 	"hash/crc32"
@@ -27,23 +25,15 @@ func init() {
 // runOrigin serves an origin until ctx is cancelled (SIGINT/SIGTERM). The
 // first line on stdout is "listening on http://ADDR", for scripts.
 func runOrigin(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("wixmigrate origin", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("origin", stderr)
 	addr := fs.String("addr", "127.0.0.1:0", "address to listen on (port 0 picks a free one)")
 	dir := fs.String("dir", "", "folder to serve (empty: only /synthetic/)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: wixmigrate origin [--addr ADDR] [--dir DIR]\n\nServes DIR as a stand-in for the old site. Paths under /protected/ answer 403\nto the simulator's fetcher (User-Agent wix-media-sim), as hotlink protection\ndoes. /synthetic/<n>.png is a distinct tiny PNG for every n >= 0, for load\nruns. The first line on stdout is \"listening on http://ADDR\".\n\nflags:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "wixmigrate origin: unexpected argument %q\n", fs.Arg(0))
-		return exitUsage
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
 	}
 	o, err := listenOrigin(*addr, *dir)
 	if err != nil {

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -45,8 +43,7 @@ func (f rangeFlag) Set(s string) error {
 // runSim serves the simulator until ctx is cancelled (SIGINT/SIGTERM).
 // The first line on stdout is "listening on http://ADDR", for scripts.
 func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("wixmigrate sim", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("sim", stderr)
 	var opts wixsim.Options
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (port 0 picks a free one)")
 	fs.StringVar(&opts.APIKey, "api-key", "", "the only Authorization value accepted (empty: any)")
@@ -57,15 +54,8 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Float64Var(&opts.CommitErrorRate, "commit-error-rate", 0, "share of imports that take effect but answer 5xx or drop the connection (0..1)")
 	fs.Float64Var(&opts.StuckRate, "stuck-rate", 0, "share of files that stay PENDING forever (0..1)")
 	fs.Int64Var(&opts.Seed, "seed", 0, "seed of the fault and delay generator")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "wixmigrate sim: unexpected argument %q\n", fs.Arg(0))
-		return exitUsage
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
 	}
 	for name, v := range map[string]float64{"error-rate": opts.ErrorRate, "commit-error-rate": opts.CommitErrorRate, "stuck-rate": opts.StuckRate} {
 		if v < 0 || v > 1 {

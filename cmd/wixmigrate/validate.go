@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/url"
@@ -63,8 +62,7 @@ type sourceCheck struct {
 
 func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var v validation
-	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("validate", stderr)
 	fs.StringVar(&v.manifestPath, "manifest", "", "the CSV manifest to check (required)")
 	fs.BoolVar(&v.checkSources, "check-sources", false, "also fetch the start of every distinct source, as Wix would, and read every local file")
 	fs.IntVar(&v.concurrency, "concurrency", 16, fmt.Sprintf("sources checked at once with --check-sources (at most %d per host)", perHost))
@@ -73,19 +71,14 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintln(stderr, "usage: wixmigrate validate --manifest PATH [--check-sources] [flags]\n\nChecks a manifest before a migration: the header, every row, and that local\nfiles exist. With --check-sources it also asks every distinct source what Wix's\nimport would get (missing files, hotlink protection, HTML error pages, wrong\ntypes, timeouts). Rows that repeat an earlier row's import are listed for\ninformation. Exit status: 0 no problems, 3 problems found, 2 bad flags,\n1 the manifest cannot be read.\n\nflags:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
 	}
 	usageErr := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "validate: "+format+"\n", a...)
 		return exitUsage
 	}
 	switch {
-	case fs.NArg() > 0:
-		return usageErr("unexpected argument %q (flags start with --)", fs.Arg(0))
 	case v.manifestPath == "":
 		return usageErr("--manifest is required")
 	case v.concurrency < 1:
