@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"path"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -116,29 +117,29 @@ func (r *run) reconcileIn(ctx context.Context, folder, term string, jobs []job, 
 			return jobs, err
 		}
 		bySource := map[string][]*wix.File{}
+		byName := map[string][]*wix.File{} // uploads have no source URL
 		for i := range files {
 			f := &files[i]
-			if !claimed[f.ID] && (f.CreatedDate == nil || !f.CreatedDate.Before(after)) {
+			if claimed[f.ID] || (f.CreatedDate != nil && f.CreatedDate.Before(after)) {
+				continue
+			}
+			if f.SourceURL == "" {
+				byName[f.DisplayName] = append(byName[f.DisplayName], f)
+			} else {
 				bySource[f.SourceURL] = append(bySource[f.SourceURL], f)
 			}
 		}
 		var left []job
 		for _, j := range jobs {
-			var found *wix.File
-			for _, f := range bySource[j.req.URL] {
-				if !claimed[f.ID] && sameName(f.DisplayName, j.req.DisplayName) {
-					found = f
-					break
-				}
-			}
+			found, method := r.match(j, bySource, byName, claimed)
 			if found == nil {
 				left = append(left, j)
 				continue
 			}
 			claimed[found.ID] = true
-			r.log.Info("adopted a file whose import answer was lost", "source", j.req.URL, "file", found.ID)
+			r.log.Info("adopted a file whose answer was lost", "source", j.req.URL, "file", found.ID, "method", method)
 			r.stats.Adopted.Add(1)
-			r.accepted(j, found)
+			r.acceptedBy(j, found, method)
 		}
 		jobs = left
 		if top.IsZero() {
@@ -147,6 +148,54 @@ func (r *run) reconcileIn(ctx context.Context, folder, term string, jobs []job, 
 		stop = top.Add(-clockMargin)
 	}
 	return jobs, nil
+}
+
+// match picks the file an earlier attempt of j created, if any: an upload
+// of it (a local file, or a fallback upload of a source Wix could not
+// fetch), found by name, or a URL import, found by source; a file that is
+// not FAILED is preferred, since a FAILED import is what a fallback follows.
+func (r *run) match(j job, bySource, byName map[string][]*wix.File, claimed map[string]bool) (*wix.File, report.Method) {
+	pick := func(files []*wix.File, ok func(*wix.File) bool) *wix.File {
+		var failed *wix.File
+		for _, f := range files {
+			if claimed[f.ID] || !ok(f) {
+				continue
+			}
+			if f.OperationStatus != wix.StatusFailed {
+				return f
+			}
+			if failed == nil {
+				failed = f
+			}
+		}
+		return failed
+	}
+	uploadMethod := report.MethodFallbackUpload
+	if j.local != "" {
+		uploadMethod = report.MethodUpload
+	}
+	if j.local != "" || r.cfg.FallbackUpload {
+		if f := pick(byName[uploadName(j)], func(*wix.File) bool { return true }); f != nil && (j.local != "" || f.OperationStatus != wix.StatusFailed) {
+			return f, uploadMethod
+		}
+	}
+	if j.local != "" {
+		return nil, report.MethodNone
+	}
+	f := pick(bySource[j.req.URL], func(f *wix.File) bool { return sameName(f.DisplayName, j.req.DisplayName) })
+	return f, report.MethodImport
+}
+
+// uploadName is the name an upload of j gets: its display name, else the
+// local file's name, else the last segment of its URL.
+func uploadName(j job) string {
+	if j.req.DisplayName != "" {
+		return truncateRunes(j.req.DisplayName, 255)
+	}
+	if j.local != "" {
+		return filepath.Base(j.local)
+	}
+	return searchTerm(&j.req)
 }
 
 // listDown lists a folder (or searches the Media Manager for term) newest

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -37,6 +38,13 @@ func (r *run) uploadLocal(ctx context.Context, j job, path string) {
 	if ctx.Err() != nil {
 		return // interrupted: the row stays "not imported yet"
 	}
+	if !j.since.IsZero() {
+		// An earlier run may have uploaded it: look before uploading again.
+		rest, err := r.reconcile(ctx, []job{j}, j.since)
+		if err != nil || len(rest) == 0 {
+			return // adopted, or still in doubt for the next run
+		}
+	}
 	r.state.Update(j.key, func(o *report.Outcome) { o.Attempts++ })
 	f, err := source.OpenLocal(path)
 	if err != nil {
@@ -44,12 +52,33 @@ func (r *run) uploadLocal(ctx context.Context, j job, path string) {
 		return
 	}
 	defer f.Close()
-	file, err := r.upload(ctx, j.req, f.FileName, f.MimeType, f, f.Size)
+	file, err := r.journaledUpload(ctx, j, f.FileName, f.MimeType, f, f.Size)
 	if err != nil {
-		r.failJobs([]job{j}, fmt.Errorf("uploading %s: %w", path, err))
+		if !errors.Is(err, wix.ErrUnknownOutcome) {
+			r.failJobs([]job{j}, fmt.Errorf("uploading %s: %w", path, err))
+		}
 		return
 	}
 	r.acceptedBy(j, file, report.MethodUpload)
+}
+
+// journaledUpload uploads with an intent on disk first, like an import: an
+// upload whose answer is lost leaves the row in doubt (and returns
+// ErrUnknownOutcome), so the next run looks for the file before uploading
+// it again.
+func (r *run) journaledUpload(ctx context.Context, j job, fileName, mimeType string, body io.ReaderAt, size int64) (*wix.File, error) {
+	sent := time.Now()
+	id, ok := r.intent([]job{j}, sent)
+	if !ok {
+		return nil, errors.New("the journal refused the upload's intent")
+	}
+	file, err := r.upload(ctx, j.req, fileName, mimeType, body, size)
+	if errors.Is(err, wix.ErrUnknownOutcome) {
+		r.inDoubt([]job{j}, sent, err)
+		return nil, err
+	}
+	r.answered(id)
+	return file, err
 }
 
 // upload sends bytes as a new file with the placement and labels of req:
@@ -157,7 +186,10 @@ func (r *run) fallback(ctx context.Context, j job) {
 		return
 	}
 	r.stats.Failed.Add(-1) // no longer failed: a second chance is under way
-	file, err := r.upload(ctx, j.req, d.FileName, d.ContentType, tmp, d.Size)
+	file, err := r.journaledUpload(ctx, j, d.FileName, d.ContentType, tmp, d.Size)
+	if errors.Is(err, wix.ErrUnknownOutcome) {
+		return // in doubt: the next run looks for the uploaded file first
+	}
 	if err != nil {
 		r.stats.Failed.Add(1)
 		r.refail(j, fmt.Sprintf("Wix could not fetch the source, and the fallback upload failed: %v", err))

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"image"
+	"image/png"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -148,5 +151,48 @@ func TestReportOfAnotherManifestIsRefused(t *testing.T) {
 	code, _, errOut = s.migrate(t, context.Background(), "--report", reportPath)
 	if code != exitFatal || !strings.Contains(errOut, "different manifest") {
 		t.Fatalf("other columns: exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestCrashDuringLocalUploadDoesNotUploadTwice(t *testing.T) {
+	s := newSetup(t, wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}}, 0, "photo.png,LOCAL-1\n")
+	var img bytes.Buffer
+	png.Encode(&img, image.NewGray(image.Rect(0, 0, 8, 6)))
+	os.WriteFile(filepath.Join(s.dir, "photo.png"), img.Bytes(), 0o644)
+	reportPath := filepath.Join(s.dir, "media.report.csv")
+
+	// The crashed run: intent on disk, the upload reached Wix, no answer recorded.
+	rows, closer, err := manifest.Open(s.manifest, manifest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	row, _ := rows.Next()
+	closer.Close()
+	j, _, err := report.OpenJournal(reportPath+".journal", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.Intent([]manifest.Key{row.Key}, time.Now())
+	j.Close()
+	c := wix.NewClient("test-key", "site-a")
+	c.BaseURL = s.sim.URL
+	u, err := c.GenerateUploadURL(context.Background(), &wix.GenerateUploadURLRequest{MimeType: "image/png", FileName: "photo.png", ParentFolderID: wix.RootFolderMedia})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Upload(context.Background(), u.UploadURL, "photo.png", "image/png", bytes.NewReader(img.Bytes()), int64(img.Len())); err != nil {
+		t.Fatal(err)
+	}
+
+	code, out, errOut := s.migrate(t, context.Background())
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if n := s.sim.Sim.Stats().Requests["upload"]["200"]; n != 1 {
+		t.Errorf("%d uploads reached the simulator, want 1 (the crashed run's, adopted)", n)
+	}
+	recs := readCSV(t, reportPath)
+	if recs[1][2] != "READY" || recs[1][len(recs[1])-1] != "upload" {
+		t.Errorf("report row: %v", recs[1])
 	}
 }
