@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -99,10 +100,47 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		},
 	}
 	code := m.run(ctx, stdout, stderr)
+	if code == exitOK || code == exitIncomplete {
+		printReportPreview(stdout, reportPath, 8)
+	}
 	if code == exitIncomplete {
 		// The samples fail some rows on purpose; that is the demo working.
 		fmt.Fprintln(stdout, "\nSome rows failed on purpose: the samples include a missing source, an HTML page posing as an image and two invalid rows.\nThe hotlink-protected source was refused to Wix's fetcher and arrived by fallback upload (method column).")
 		code = exitOK
 	}
 	return code
+}
+
+// printReportPreview shows a few rows of a report the way content scripts
+// use it — source URL to Wix URL, or why not — one row of each kind of
+// outcome (status, method, reason), in report order.
+func printReportPreview(w io.Writer, path string, n int) {
+	f, err := os.Open(path)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(recs) < 2 {
+		return
+	}
+	col := map[string]int{}
+	header := recs[0]
+	for i, name := range header {
+		col[name] = i // the report's own columns are last, so they win
+	}
+	fmt.Fprintf(w, "\none row of each kind from the report (%s):\n", path)
+	kinds := map[string]bool{}
+	for _, r := range recs[1:] {
+		kind := r[col["status"]] + r[col["method"]] + r[col["failure_reason"]]
+		if kinds[kind] || len(kinds) == n {
+			continue
+		}
+		kinds[kind] = true
+		result := r[col["wix_url"]]
+		if r[col["status"]] != "READY" {
+			result = r[col["failure_reason"]]
+		}
+		fmt.Fprintf(w, "  %-7s %-16s %s\n          -> %s\n", r[col["status"]], r[col["method"]], truncate(r[0], 90), truncate(result, 110))
+	}
 }
