@@ -3,9 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/png"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
