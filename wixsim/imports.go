@@ -124,9 +124,11 @@ func checkImport(st *site, req *wix.ImportFileRequest) (violations, placement, m
 	return v, p, declared, u
 }
 
-// startImport creates the PENDING file of a valid import and queues its
-// download, unless the file is drawn to be stuck.
-func (c *call) startImport(req *wix.ImportFileRequest, p placement, declared mediaKind, u *url.URL) *fileRec {
+// startImport creates the PENDING file of a valid import and returns it with
+// the function that queues its download (a no-op for a file drawn to be
+// stuck). Callers render the answer first and queue after, so a fast source
+// can never make an answer show anything but PENDING, as on Wix.
+func (c *call) startImport(req *wix.ImportFileRequest, p placement, declared mediaKind, u *url.URL) (*fileRec, func()) {
 	s := c.s
 	if p.name == "" {
 		p.name = defaultName(u)
@@ -142,10 +144,10 @@ func (c *call) startImport(req *wix.ImportFileRequest, p placement, declared med
 	delay := s.dice.in(s.opts.ProcessingDelay)
 	if stuck {
 		s.log.Debug("file will stay PENDING (stuck)", "file", f.id)
-		return f
+		return f, func() {}
 	}
-	s.fetcher.push(job{rec: f, url: req.URL, declared: declared, params: req.URLParams, headers: req.URLHeaders, delay: delay})
-	return f
+	j := job{rec: f, url: req.URL, declared: declared, params: req.URLParams, headers: req.URLHeaders, delay: delay}
+	return f, func() { s.fetcher.push(j) }
 }
 
 // defaultName is the display name of an import without one: the last
@@ -176,8 +178,10 @@ func (c *call) importFile() (any, *apiError) {
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	f := c.startImport(&req, p, declared, u)
-	return wix.ImportFileResponse{File: c.renderOne(f, true)}, nil
+	f, queue := c.startImport(&req, p, declared, u)
+	answer := wix.ImportFileResponse{File: c.renderOne(f, true)}
+	queue()
+	return answer, nil
 }
 
 // bulkImport is POST /site-media/v1/bulk/files/import-v2. A bad item fails
@@ -197,6 +201,12 @@ func (c *call) bulkImport() (any, *apiError) {
 	}
 	returnEntity := req.ReturnEntity == nil || *req.ReturnEntity
 	resp := wix.BulkImportFileResponse{Results: make([]wix.BulkImportResult, 0, n)}
+	var queue []func()
+	defer func() {
+		for _, q := range queue {
+			q()
+		}
+	}()
 	for i := range req.ImportFileRequests {
 		item := &req.ImportFileRequests[i]
 		v, p, declared, u := checkImport(c.site, item)
@@ -213,7 +223,8 @@ func (c *call) bulkImport() (any, *apiError) {
 			resp.BulkActionMetadata.TotalFailures++
 			continue
 		}
-		f := c.startImport(item, p, declared, u)
+		f, q := c.startImport(item, p, declared, u)
+		queue = append(queue, q)
 		res := wix.BulkImportResult{ItemMetadata: wix.ItemMetadata{ID: f.id, OriginalIndex: i, Success: true}}
 		if returnEntity {
 			res.Item = c.renderOne(f, false)
