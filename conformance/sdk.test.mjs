@@ -255,10 +255,14 @@ test('listFiles pages with cursors and the SDK encodes the query as Wix expects'
   assert.deepEqual(seen, ['a.png', 'b.png', 'c.png', 'd.png', 'e.png']);
   assert.equal(pages, 3);
 
-  // The default order is updatedDate descending: the last import first.
+  // The default order is updatedDate descending (files turning READY move
+  // up, so compare dates, not names).
   const all = await c.files.listFiles({ parentFolderId: 'media-root' });
-  assert.equal(all.files[0].displayName, 'c.png');
   assert.equal(all.files.length, 5);
+  for (let i = 1; i < all.files.length; i++) {
+    assert.ok(all.files[i - 1]._updatedDate >= all.files[i]._updatedDate,
+      `file ${i} is newer than file ${i - 1}: ${all.files.map((f) => f._updatedDate.toISOString())}`);
+  }
 
   // Another site sees none of them.
   const foreign = await rejection(() => wix.files.getFileDescriptor(ids.get('a.png')));
