@@ -16,6 +16,7 @@ type Stats struct {
 	Pending   atomic.Int64 // files waiting for processing now
 	Throttles atomic.Int64 // 429 answers
 	Retries   atomic.Int64 // transient errors retried
+	Uploads   atomic.Int64 // uploads started (to upload URLs: not API calls, not rate limited)
 	Uploaded  atomic.Int64 // bytes uploaded
 	Adopted   atomic.Int64 // files of lost import answers found and adopted
 

@@ -101,7 +101,7 @@ func (r *run) upload(ctx context.Context, req wix.ImportFileRequest, fileName, m
 		if err != nil {
 			return nil, err
 		}
-		r.stats.countCall("Upload")
+		r.stats.Uploads.Add(1)
 		f, err := r.cfg.Client.Upload(callCtx, u.UploadURL, fileName, mimeType, io.NewSectionReader(body, 0, size), size)
 		if err == nil {
 			r.stats.Uploaded.Add(size)
@@ -119,7 +119,7 @@ func (r *run) upload(ctx context.Context, req wix.ImportFileRequest, fileName, m
 	if err != nil {
 		return nil, err
 	}
-	r.stats.countCall("UploadResumable")
+	r.stats.Uploads.Add(1)
 	var sent int64
 	return r.cfg.Client.UploadResumable(callCtx, u, fileName, mimeType, body, size, &wix.ResumableOptions{
 		ChunkSize: r.cfg.ChunkSize,

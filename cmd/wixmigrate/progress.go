@@ -66,7 +66,7 @@ func startProgress(stderr io.Writer, stats *pipeline.Stats, cfg *pipeline.Config
 				fmt.Fprintf(stderr, "\r\033[K%s", s.line())
 			} else {
 				log.Info("progress", "planned", s.planned, "imported", s.imported, "ready", s.ready,
-					"failed", s.failed, "pending", s.pending, "api_calls", s.calls, "throttled", s.throttles,
+					"failed", s.failed, "pending", s.pending, "uploaded_bytes", s.uploaded, "api_calls", s.calls, "throttled", s.throttles,
 					"calls_per_min", fmt.Sprintf("%.0f", s.rate), "eta", s.eta)
 			}
 		}
@@ -84,15 +84,16 @@ func (p *progress) stop() {
 }
 
 type progressSnapshot struct {
-	planned, imported, ready, failed, pending, calls, throttles int64
-	rate                                                        float64
-	eta                                                         string
+	planned, imported, ready, failed, pending, calls, throttles, uploaded int64
+	rate                                                                  float64
+	eta                                                                   string
 }
 
 func snapshot(s *pipeline.Stats, elapsed time.Duration) progressSnapshot {
 	p := progressSnapshot{
 		planned: s.Planned.Load(), imported: s.Imported.Load(), ready: s.Ready.Load(),
 		failed: s.Failed.Load(), pending: s.Pending.Load(), calls: s.TotalCalls(), throttles: s.Throttles.Load(),
+		uploaded: s.Uploaded.Load(),
 	}
 	mins := elapsed.Minutes()
 	if mins > 0 {
@@ -108,8 +109,25 @@ func snapshot(s *pipeline.Stats, elapsed time.Duration) progressSnapshot {
 }
 
 func (p progressSnapshot) line() string {
-	return fmt.Sprintf("imported %d/%d · ready %d · failed %d · pending %d · %d API calls (%d throttled) · %.0f/min · ETA %s",
-		p.imported, p.planned, p.ready, p.failed, p.pending, p.calls, p.throttles, p.rate, p.eta)
+	up := ""
+	if p.uploaded > 0 {
+		up = " · uploaded " + byteSize(p.uploaded)
+	}
+	return fmt.Sprintf("imported %d/%d · ready %d · failed %d · pending %d%s · %d API calls (%d throttled) · %.0f/min · ETA %s",
+		p.imported, p.planned, p.ready, p.failed, p.pending, up, p.calls, p.throttles, p.rate, p.eta)
+}
+
+// byteSize writes a byte count for people.
+func byteSize(n int64) string {
+	switch {
+	case n < 1e3:
+		return fmt.Sprintf("%d B", n)
+	case n < 1e6:
+		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
+	case n < 1e9:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	}
+	return fmt.Sprintf("%.2f GB", float64(n)/1e9)
 }
 
 // printSummary is the end-of-run account: rows by status, the commonest
@@ -134,6 +152,9 @@ func printSummary(w io.Writer, sum *report.Summary, stats *pipeline.Stats, wall 
 	}
 	if n := stats.Throttles.Load(); n > 0 {
 		fmt.Fprintf(w, ", %d throttled", n)
+	}
+	if n := stats.Uploads.Load(); n > 0 {
+		fmt.Fprintf(w, "; %d uploads (%s)", n, byteSize(stats.Uploaded.Load()))
 	}
 	fmt.Fprintf(w, "; wall time %s\nreport: %s\n", wall.Round(10*time.Millisecond), reportPath)
 }
