@@ -17,6 +17,9 @@ const (
 	reasonUploadFailed   = "Wix could not process the uploaded file (operationStatus FAILED): it is probably not media Wix accepts"
 )
 
+// errMissingResult is the cause of rows a bulk answer left out.
+var errMissingResult = errors.New("the bulk import answer had no result for the row")
+
 // wixFailedReason is the reason for a file Wix marked FAILED. Failed URL
 // imports get a better one later, from the fallback or a diagnosis.
 func wixFailedReason(m report.Method) string {
@@ -45,6 +48,9 @@ func (r *run) importBatch(ctx context.Context, batch []job) {
 
 // importBatchNoCount re-sends part of a batch whose attempt was counted already.
 func (r *run) importBatchNoCount(ctx context.Context, batch []job) {
+	if ctx.Err() != nil {
+		return // not sent again: the attempt that was sent stays counted
+	}
 	for i := range batch {
 		r.state.Update(batch[i].key, func(o *report.Outcome) { o.Attempts-- })
 	}
@@ -65,7 +71,12 @@ func (r *run) send(ctx context.Context, batch []job) {
 	settled := true
 	switch {
 	case err == nil:
+		var unanswered []job
 		for i, res := range results {
+			if e := res.ItemMetadata.Error; e != nil && e.Code == wix.CodeMissingResult {
+				unanswered = append(unanswered, batch[i])
+				continue
+			}
 			if !res.ItemMetadata.Success || res.Item == nil {
 				reason := "Wix refused the import"
 				if e := res.ItemMetadata.Error; e != nil && e.Description != "" {
@@ -75,6 +86,9 @@ func (r *run) send(ctx context.Context, batch []job) {
 				continue
 			}
 			r.accepted(batch[i], res.Item)
+		}
+		if len(unanswered) > 0 {
+			settled = r.reimport(ctx, unanswered, sent, errMissingResult)
 		}
 	case wix.IsPermanent(err) && len(batch) > 1:
 		// One bad item can make Wix refuse the whole call: split the batch
@@ -150,8 +164,9 @@ func (r *run) settled(j job, o report.Outcome) {
 		r.update(j.key, func(out *report.Outcome) { out.SetReason(wixFailedReason(out.Method)) })
 		r.stats.Failed.Add(1)
 	default:
-		r.stats.Pending.Add(1)
-		r.poller.track(o.FileID, o.Folder, j.key, o.Updated)
+		if r.poller.track(o.FileID, o.Folder, j.key, o.Updated) {
+			r.stats.Pending.Add(1)
+		}
 	}
 }
 

@@ -26,6 +26,10 @@ import (
 // DefaultBaseURL is Wix's API host.
 const DefaultBaseURL = "https://www.wixapis.com"
 
+// CodeMissingResult marks a bulk item the answer said nothing about: its
+// outcome is unknown (the file may exist).
+const CodeMissingResult = "MISSING_RESULT"
+
 // Batch limits set by the API.
 const (
 	MaxBulkImport  = 100 // items per Bulk Import File call
@@ -72,7 +76,8 @@ func (c *Client) ImportFile(ctx context.Context, req *ImportFileRequest) (*File,
 		return nil, err
 	}
 	if resp.File == nil {
-		return nil, &Error{Op: "ImportFile", StatusCode: http.StatusOK, Message: "answer holds no file"}
+		// Accepted, but the answer does not say what was created.
+		return nil, &Error{Op: "ImportFile", StatusCode: http.StatusOK, Message: "answer holds no file", unknownOutcome: true}
 	}
 	return resp.File, nil
 }
@@ -95,7 +100,7 @@ func (c *Client) BulkImportFiles(ctx context.Context, reqs []ImportFileRequest) 
 	for _, r := range resp.Results {
 		i := r.ItemMetadata.OriginalIndex
 		if i < 0 || i >= len(reqs) || seen[i] {
-			return nil, &Error{Op: "BulkImportFile", StatusCode: http.StatusOK,
+			return nil, &Error{Op: "BulkImportFile", StatusCode: http.StatusOK, unknownOutcome: true,
 				Message: fmt.Sprintf("answer has a bad or repeated originalIndex %d", i)}
 		}
 		ordered[i], seen[i] = r, true
@@ -103,7 +108,7 @@ func (c *Client) BulkImportFiles(ctx context.Context, reqs []ImportFileRequest) 
 	for i, ok := range seen {
 		if !ok {
 			ordered[i] = BulkImportResult{ItemMetadata: ItemMetadata{OriginalIndex: i,
-				Error: &ApplicationError{Code: "MISSING_RESULT", Description: "no result for this item in the answer"}}}
+				Error: &ApplicationError{Code: CodeMissingResult, Description: "no result for this item in the answer"}}}
 		}
 	}
 	resp.Results = ordered
