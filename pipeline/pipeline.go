@@ -34,7 +34,7 @@ type Config struct {
 	Client         *wix.Client
 	BatchSize      int           // rows per Bulk Import File call, 1..100 (100); 1 uses Import File
 	Concurrency    int           // import calls in flight (4)
-	Rate           float64       // API calls per minute for the whole run (200); <= 0 means no limit
+	Rate           float64       // API calls per minute for the whole run; 0 or less means no limit (the migrate command's default is Wix's 200)
 	Poll           string        // PollList (default) or PollGetFiles
 	PollInterval   time.Duration // shortest pause between poll rounds (2s)
 	PendingTimeout time.Duration // give up waiting for a file after this (10m)
@@ -51,10 +51,6 @@ type Config struct {
 	Prober            *source.Prober // fetches and diagnoses sources (a default Prober)
 	ReconcileDelay    time.Duration  // wait before looking for files of a lost answer (2s); < 0 means none
 	Journal           Journal        // records intents and outcomes as they happen; nil for none
-	// DoubtUnknownSince, when set, treats every import the state does not
-	// know as possibly sent since then (a damaged report lost its rows):
-	// it is reconciled before it is imported.
-	DoubtUnknownSince time.Time
 }
 
 func (c *Config) setDefaults() error {
@@ -258,28 +254,25 @@ func (r *run) plan(ctx context.Context, rows *manifest.Reader, jobs chan<- job, 
 		case ActionKeep, ActionDuplicate:
 			continue
 		case ActionRepoll:
-			r.stats.Pending.Add(1)
-			r.poller.track(prev.FileID, prev.Folder, row.Key, prev.Updated)
+			if r.poller.track(prev.FileID, prev.Folder, row.Key, prev.Updated) {
+				r.stats.Pending.Add(1)
+			}
 			continue
 		}
 		// Status Unknown marks the import as planned: later rows asking for
 		// it are duplicates. Attempts carry over from earlier runs.
 		planned := report.Outcome{Attempts: prev.Attempts}
+		var since time.Time
 		if what == ActionReconcile {
 			planned = prev // keeps its reason and time: still in doubt until settled
 			planned.Status = report.Unknown
+			since = prev.UpdatedAt()
 		}
 		if !r.state.Add(row.Key, planned) {
 			r.state.Update(row.Key, func(o *report.Outcome) { *o = planned })
 		}
 		r.stats.Planned.Add(1)
-		j := job{key: row.Key, req: row.Import.Request(r.cfg.FolderID)}
-		switch {
-		case what == ActionReconcile:
-			j.since = prev.UpdatedAt()
-		case !r.cfg.DoubtUnknownSince.IsZero() && prev.Status == report.Unknown && prev.Attempts == 0:
-			j.since = r.cfg.DoubtUnknownSince
-		}
+		j := job{key: row.Key, req: row.Import.Request(r.cfg.FolderID), since: since}
 		if row.Import.Local {
 			j.local = row.Import.LocalPath
 			up.g.Go(func() error {
@@ -336,6 +329,9 @@ func Decide(row *manifest.Row, state *report.State, maxAttempts int) (Action, re
 	return ActionImport, o
 }
 
+// reconcileGroup is how many rows in doubt share one reconciliation.
+const reconcileGroup = 2000
+
 // importAll sends the queued jobs in batches from a bounded errgroup.
 func (r *run) importAll(ctx context.Context, jobs <-chan job) error {
 	var g errgroup.Group
@@ -356,12 +352,14 @@ func (r *run) importAll(ctx context.Context, jobs <-chan job) error {
 		})
 	}
 	for j := range jobs {
-		b := &fresh
+		b, size := &fresh, r.cfg.BatchSize
 		if !j.since.IsZero() {
-			b = &doubt
+			// One listing serves many rows in doubt: reconcile them in
+			// large groups, then import what was not found in batches.
+			b, size = &doubt, reconcileGroup
 		}
 		*b = append(*b, j)
-		if len(*b) == r.cfg.BatchSize {
+		if len(*b) == size {
 			flush(b)
 		}
 	}

@@ -64,10 +64,10 @@ func newPoller(r *run) *poller {
 	return p
 }
 
-// track starts waiting for a file. updated is its last known updatedDate;
-// folderID may be "" when unknown. While maxPending files are pending it
+// track starts waiting for a file and reports whether it was new. updated
+// is its last known updatedDate; folderID may be "" when unknown. While maxPending files are pending it
 // blocks until one is final (or the loop stops).
-func (p *poller) track(fileID, folderID string, key manifest.Key, updated int64) {
+func (p *poller) track(fileID, folderID string, key manifest.Key, updated int64) bool {
 	p.mu.Lock()
 	for p.count >= maxPending && p.running {
 		p.blocked++
@@ -79,7 +79,8 @@ func (p *poller) track(fileID, folderID string, key manifest.Key, updated int64)
 		f = &folder{id: folderID, files: map[string]*pendingFile{}}
 		p.folders[folderID] = f
 	}
-	if _, dup := f.files[fileID]; !dup {
+	_, dup := f.files[fileID]
+	if !dup {
 		p.seq++
 		f.files[fileID] = &pendingFile{key: key, checked: updated, since: time.Now(), seq: p.seq}
 		p.count++
@@ -89,6 +90,7 @@ func (p *poller) track(fileID, folderID string, key manifest.Key, updated int64)
 	case p.wake <- struct{}{}:
 	default:
 	}
+	return !dup
 }
 
 func (p *poller) pending() int {

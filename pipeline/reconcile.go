@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"path"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -23,9 +24,13 @@ import (
 // maxReconciles bounds how often one row goes through lost answers in a run.
 const maxReconciles = 5
 
-// reconcileMaxPages bounds the listing of one folder: beyond this many pages
-// of files newer than the import, the search gives up (and imports again).
-const reconcileMaxPages = 50
+// reconcileMaxPages bounds one listing (100,000 files newer than the
+// import). Past it the rows stay in doubt rather than being imported again
+// on a guess.
+const reconcileMaxPages = 1000
+
+// errListingTooLong is a reconciliation that hit reconcileMaxPages.
+var errListingTooLong = fmt.Errorf("more than %d files changed since the import; the rows stay in doubt", reconcileMaxPages*wix.MaxPageLimit)
 
 // folderCache remembers which folder ID a (parent, filePath) placement
 // became, learned from accepted imports, so reconciliation can list it.
@@ -238,10 +243,11 @@ func (r *run) listDown(ctx context.Context, folder, term string, stop time.Time)
 		out = append(out, files...)
 		cursor = next
 		if cursor == "" || len(files) == 0 || olderThan(files[len(files)-1], stop) {
-			break
+			return out, top, nil
 		}
 	}
-	return out, top, nil
+	r.log.Warn("gave up looking for files of lost answers", "folder", folder, "search", term, "err", errListingTooLong)
+	return nil, top, errListingTooLong
 }
 
 func olderThan(f wix.File, t time.Time) bool {
@@ -323,8 +329,11 @@ func (r *run) reconcileThenImport(ctx context.Context, batch []job) {
 		}
 		return // their outcome stays as it was: in doubt, for the next run
 	}
-	if len(rest) > 0 && ctx.Err() == nil {
-		r.importBatch(ctx, rest)
+	for chunk := range slices.Chunk(rest, r.cfg.BatchSize) {
+		if ctx.Err() != nil {
+			return
+		}
+		r.importBatch(ctx, chunk)
 	}
 }
 
