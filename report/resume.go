@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/wixmigrate/wixmigrate/manifest"
@@ -10,6 +11,11 @@ import (
 // ReasonCrashed is the reason of an import a run sent but whose answer it
 // never recorded (it was killed): the next run looks for its file first.
 const ReasonCrashed = "import outcome unknown: the run stopped before Wix's answer was recorded; the next run looks for the file before importing again"
+
+// ReasonReportLost is the reason of a row a damaged or cut-short report lost:
+// an earlier run may have imported it, so it is looked for before it is
+// imported again.
+const ReasonReportLost = "import outcome unknown: the report lost this row (damaged or cut short); the Media Manager is checked for it before importing again"
 
 // Resumed says what a journal replay brought back.
 type Resumed struct {
@@ -65,4 +71,28 @@ func OpenJournalInto(path string, state *State) (*Journal, Resumed, error) {
 		}
 	}
 	return j, res, nil
+}
+
+// MarkLost marks the imports of manifest rows a report lost as in doubt:
+// valid rows from the 0-based index fromRow on whose import the state does
+// not know. An earlier run may have imported them after `since`; marked
+// PENDING without a file (and written so in every report from now on), they
+// are looked for in the Media Manager before they are imported again. It
+// returns how many imports it marked.
+func MarkLost(rows *manifest.Reader, state *State, since time.Time, fromRow int) (int, error) {
+	lost := Outcome{Status: Pending, Attempts: 1, Updated: since.UnixNano()}
+	lost.SetReason(ReasonReportLost)
+	n := 0
+	for {
+		row, err := rows.Next()
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+		if row.Err == nil && row.Index >= fromRow && state.Add(row.Key, lost) {
+			n++
+		}
+	}
 }

@@ -161,12 +161,10 @@ func (m *migration) run(ctx context.Context, stdout, stderr io.Writer) int {
 	if loaded.Found {
 		log.Info("resuming from the report", "report", m.reportPath, "rows", loaded.Rows, "imports_known", loaded.Kept, "damaged_rows", loaded.Damaged)
 	}
-	if loaded.Damaged > 0 {
-		log.Warn("the report is damaged: rows that could not be read will be checked against the Media Manager before anything is imported again",
-			"report", m.reportPath, "unreadable_rows", loaded.Damaged)
-		m.cfg.DoubtUnknownSince = loaded.Earliest.Add(-time.Hour)
-	}
 	if err := m.checkSameManifest(state, loaded); err != nil {
+		return fail(err)
+	}
+	if err := m.markLostRows(state, loaded, log); err != nil {
 		return fail(err)
 	}
 	if m.dryRun {
@@ -201,7 +199,7 @@ func (m *migration) run(ctx context.Context, stdout, stderr io.Writer) int {
 
 	stats := &pipeline.Stats{}
 	start := time.Now()
-	progress := startProgress(stderr, stats, &m.cfg, log, m.quiet)
+	progress := startProgress(stderr, stats, log, m.quiet)
 	checkpoints := m.startCheckpoints(state, journal, log)
 
 	res, runErr := pipeline.Run(ctx, cfg, m.openManifest, state, stats)
@@ -282,8 +280,7 @@ func (m *migration) startCheckpoints(state *report.State, journal *report.Journa
 	go func() {
 		defer close(c.stopped)
 		// The journal is fsynced every second (group commit); the report is
-		// rewritten every few seconds, after a journal sync, so the report
-		// never holds anything the journal lacks.
+		// rewritten every few seconds, right after a journal sync.
 		tick := time.NewTicker(time.Second)
 		defer tick.Stop()
 		interval := 5 * time.Second
@@ -310,6 +307,48 @@ func (m *migration) startCheckpoints(state *report.State, journal *report.Journa
 		}
 	}()
 	return c
+}
+
+// markLostRows marks the rows a report may have lost as in doubt: rows it
+// could not read (a damaged report), and rows after its end when the report
+// is newer than the manifest (a report cut at a line boundary; a manifest
+// edited since has simply grown). An earlier run may have imported them, so
+// they are looked for in the Media Manager before they are imported.
+func (m *migration) markLostRows(state *report.State, loaded report.Loaded, log *slog.Logger) error {
+	if !loaded.Found || loaded.Rows == 0 || loaded.Earliest.IsZero() {
+		return nil // no report, or none of its rows was ever imported
+	}
+	fromRow := loaded.Rows
+	if loaded.Damaged > 0 {
+		fromRow = 0
+	} else if m.manifestNewerThanReport() {
+		return nil // rows after the report's end were added to the manifest since
+	}
+	rows, closer, err := m.openManifest()
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+	n, err := report.MarkLost(rows, state, loaded.Earliest.Add(-time.Hour), fromRow)
+	if err != nil {
+		return err
+	}
+	if n > 0 && loaded.Damaged > 0 {
+		log.Warn("the report is damaged: the rows it lost will be looked for in the Media Manager before anything is imported again",
+			"report", m.reportPath, "unreadable_rows", loaded.Damaged, "imports_in_doubt", n)
+	} else if n > 0 {
+		log.Info("rows after the report's end will be looked for in the Media Manager before they are imported",
+			"report", m.reportPath, "imports", n)
+	}
+	return nil
+}
+
+// manifestNewerThanReport reports whether the manifest was changed after the
+// report was last written.
+func (m *migration) manifestNewerThanReport() bool {
+	mi, err1 := os.Stat(m.manifestPath)
+	ri, err2 := os.Stat(m.reportPath)
+	return err1 == nil && err2 == nil && mi.ModTime().After(ri.ModTime())
 }
 
 func (m *migration) journalPath() string { return m.reportPath + ".journal" }

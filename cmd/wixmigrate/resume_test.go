@@ -100,29 +100,52 @@ func TestTornJournalAfterCrashAdoptsSentImports(t *testing.T) {
 }
 
 func TestTruncatedReportLosesNothingAndDuplicatesNothing(t *testing.T) {
-	s := newSetup(t, wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}}, 120, "")
-	if code, out, errOut := s.migrate(t, context.Background()); code != exitOK {
-		t.Fatalf("first run: exit %d\n%s\n%s", code, out, errOut)
-	}
-	reportPath := filepath.Join(s.dir, "media.report.csv")
-	data, _ := os.ReadFile(reportPath)
-	cut := len(data) * 6 / 10
-	os.WriteFile(reportPath, data[:cut], 0o644) // mid-row, as a full disk or a bad copy leaves it
+	for _, tc := range []struct {
+		name string
+		cut  func(data []byte) []byte
+	}{
+		{"mid-row", func(data []byte) []byte { return data[:len(data)*6/10] }},
+		{"at a line boundary", func(data []byte) []byte {
+			lines := bytes.SplitAfter(data, []byte("\n"))
+			return bytes.Join(lines[:61], nil) // the header and 60 whole rows
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newSetup(t, wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}}, 120, "")
+			if code, out, errOut := s.migrate(t, context.Background()); code != exitOK {
+				t.Fatalf("first run: exit %d\n%s\n%s", code, out, errOut)
+			}
+			reportPath := filepath.Join(s.dir, "media.report.csv")
+			data, _ := os.ReadFile(reportPath)
+			os.WriteFile(reportPath, tc.cut(data), 0o644) // as a full disk, a bad copy or `head` leaves it
 
-	code, _, errOut := s.migrate(t, context.Background(), "--log-format", "text")
-	if code != exitOK {
-		t.Fatalf("re-run: exit %d\n%s", code, errOut)
+			// A re-run interrupted at once must keep the lost rows in doubt...
+			stopped, cancel := context.WithCancel(context.Background())
+			cancel()
+			if code, _, errOut := s.migrate(t, stopped); code != exitInterrupted {
+				t.Fatalf("interrupted re-run: exit %d: %s", code, errOut)
+			}
+			recs := readCSV(t, reportPath)
+			if last := recs[len(recs)-1]; last[2] != "PENDING" || !strings.Contains(last[9], "report lost") {
+				t.Fatalf("a lost row after an interrupted re-run: %v", last)
+			}
+			// ...so that the run after it finds their files instead of importing again.
+			code, _, errOut := s.migrate(t, context.Background(), "--log-format", "text")
+			if code != exitOK {
+				t.Fatalf("re-run: exit %d\n%s", code, errOut)
+			}
+			recs = readCSV(t, reportPath)
+			if len(recs) != 121 {
+				t.Fatalf("report has %d rows after the re-run, want 120", len(recs)-1)
+			}
+			for _, r := range recs[1:] {
+				if r[2] != "READY" {
+					t.Fatalf("row %v not READY", r)
+				}
+			}
+			assertOncePerSource(t, s, 120)
+		})
 	}
-	recs := readCSV(t, reportPath)
-	if len(recs) != 121 {
-		t.Fatalf("report has %d rows after the re-run, want 120", len(recs)-1)
-	}
-	for _, r := range recs[1:] {
-		if r[2] != "READY" {
-			t.Fatalf("row %v not READY", r)
-		}
-	}
-	assertOncePerSource(t, s, 120)
 }
 
 func TestReportOfAnotherManifestIsRefused(t *testing.T) {
@@ -195,4 +218,26 @@ func TestCrashDuringLocalUploadDoesNotUploadTwice(t *testing.T) {
 	if recs[1][2] != "READY" || recs[1][len(recs[1])-1] != "upload" {
 		t.Errorf("report row: %v", recs[1])
 	}
+}
+
+func TestRowsAddedToTheManifestAreImported(t *testing.T) {
+	s := newSetup(t, wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}}, 10, "")
+	if code, _, errOut := s.migrate(t, context.Background()); code != exitOK {
+		t.Fatalf("first run: exit %d %s", code, errOut)
+	}
+	f, _ := os.OpenFile(s.manifest, os.O_APPEND|os.O_WRONLY, 0)
+	for i := 10; i < 15; i++ {
+		fmt.Fprintf(f, "%s/img/%d.png,SKU-%d\n", s.origin.URL, i, i)
+	}
+	f.Close()
+	later := time.Now().Add(time.Second)
+	os.Chtimes(s.manifest, later, later) // edited after the report was written
+	before := s.sim.Sim.Stats().Requests["bulkImport"]["200"]
+	if code, _, errOut := s.migrate(t, context.Background()); code != exitOK {
+		t.Fatalf("re-run: exit %d %s", code, errOut)
+	}
+	if n := s.sim.Sim.Stats().Requests["bulkImport"]["200"] - before; n != 1 {
+		t.Errorf("%d bulk imports for the 5 new rows, want 1", n)
+	}
+	assertOncePerSource(t, s, 15)
 }
