@@ -70,7 +70,7 @@ func (r *run) journaledUpload(ctx context.Context, j job, fileName, mimeType str
 	sent := time.Now()
 	id, ok := r.intent([]job{j}, sent)
 	if !ok {
-		return nil, errors.New("the journal refused the upload's intent")
+		return nil, context.Canceled // the run is stopping (fatal journal error); nothing was sent
 	}
 	file, err := r.upload(ctx, j.req, fileName, mimeType, body, size)
 	if errors.Is(err, wix.ErrUnknownOutcome) {
@@ -176,6 +176,9 @@ func (r *run) fallback(ctx context.Context, j job) {
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
 	d, err := r.cfg.Prober.Download(ctx, j.req.URL, tmp)
+	if ctx.Err() != nil {
+		return // interrupted: the row keeps Wix's verdict, and the next run tries again
+	}
 	if err != nil {
 		var se *source.Error
 		if errors.As(err, &se) {
@@ -190,6 +193,10 @@ func (r *run) fallback(ctx context.Context, j job) {
 	if errors.Is(err, wix.ErrUnknownOutcome) {
 		return // in doubt: the next run looks for the uploaded file first
 	}
+	if err != nil && ctx.Err() != nil {
+		r.stats.Failed.Add(1)
+		return // interrupted before the upload was sent: the row keeps Wix's verdict
+	}
 	if err != nil {
 		r.stats.Failed.Add(1)
 		r.refail(j, fmt.Sprintf("Wix could not fetch the source, and the fallback upload failed: %v", err))
@@ -201,6 +208,9 @@ func (r *run) fallback(ctx context.Context, j job) {
 // diagnose probes a source Wix could not fetch and records the probable cause.
 func (r *run) diagnose(ctx context.Context, j job, want wix.MediaType) {
 	d := r.cfg.Prober.Probe(ctx, j.req.URL, want)
+	if ctx.Err() != nil {
+		return // interrupted: no diagnosis is better than a wrong one
+	}
 	r.refail(j, d.WixFailedReason())
 }
 

@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -315,49 +314,6 @@ func (j *Journal) Remove() error {
 	return errors.Join(cerr, rerr)
 }
 
-// Rewrite replaces the journal's content with records, atomically (a
-// temporary file, fsynced and renamed over the journal): a crash leaves the
-// old journal or the new one. A run ending with intents still open keeps
-// just those (and what it needs to reconcile them) instead of its whole
-// history. Records appended but not yet synced are dropped too. Batch IDs
-// keep increasing after it. A failed Rewrite is sticky like a failed write.
-func (j *Journal) Rewrite(records []Record) error {
-	j.syncMu.Lock()
-	defer j.syncMu.Unlock()
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.err != nil {
-		return j.err
-	}
-	for i := range records {
-		if k := records[i].Kind; k < KindIntent || k > KindAnswered {
-			return fmt.Errorf("journal rewrite: record %d has no valid kind (%v)", i, k)
-		}
-	}
-	err := WriteFileAtomic(j.path, 0o600, func(w io.Writer) error {
-		for i := range records {
-			j.buf = appendLine(j.buf[:0], &records[i])
-			if _, err := w.Write(j.buf); err != nil {
-				return err
-			}
-			j.next = max(j.next, records[i].Batch+1)
-		}
-		return nil
-	})
-	if err != nil {
-		return j.failLocked(err)
-	}
-	f, err := os.OpenFile(j.path, os.O_WRONLY|os.O_APPEND, 0)
-	if err != nil {
-		return j.failLocked(err)
-	}
-	j.f.Close() // the old, now unlinked, file
-	j.f = f
-	j.w.Reset(f) // drops what was buffered for the old file
-	j.synced = j.written
-	return nil
-}
-
 // appendLocked encodes r into the buffer; j.mu is held and j.err is nil.
 func (j *Journal) appendLocked(r *Record) error {
 	j.buf = appendLine(j.buf[:0], r)
@@ -404,48 +360,6 @@ func (j *Journal) syncTo(seq uint64) error {
 	}
 	j.synced = upto
 	return nil
-}
-
-// Intents computes, from a journal's records, the intents no Answered
-// record closed: batches that were sent and may have created files the
-// report does not know of. The zero value is ready to use.
-type Intents struct {
-	open map[uint64]Record
-}
-
-// Add takes one record into account; records other than intents and
-// answers are ignored, so it can be fed a whole replay.
-func (in *Intents) Add(r Record) {
-	switch r.Kind {
-	case KindIntent:
-		if in.open == nil {
-			in.open = make(map[uint64]Record)
-		}
-		in.open[r.Batch] = r
-	case KindAnswered:
-		delete(in.open, r.Batch)
-	}
-}
-
-// Len is the number of open intents.
-func (in *Intents) Len() int { return len(in.open) }
-
-// Open returns the open intents in the order they were recorded.
-func (in *Intents) Open() []Record {
-	out := make([]Record, 0, len(in.open))
-	for _, r := range in.open {
-		out = append(out, r)
-	}
-	slices.SortFunc(out, func(a, b Record) int {
-		switch {
-		case a.Batch < b.Batch:
-			return -1
-		case a.Batch > b.Batch:
-			return 1
-		}
-		return 0
-	})
-	return out
 }
 
 // Encoding. It is hand-written: a run appends a record per import, and

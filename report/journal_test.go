@@ -300,10 +300,6 @@ func TestJournalMode(t *testing.T) {
 	fresh := filepath.Join(dir, "fresh")
 	j, _, _ := openJournal(t, fresh)
 	check(fresh)
-	if err := j.Rewrite(nil); err != nil {
-		t.Fatal(err)
-	}
-	check(fresh)
 	j.Close()
 
 	old := filepath.Join(dir, "old")
@@ -371,7 +367,7 @@ func TestJournalStickyErrors(t *testing.T) {
 			}
 			_, err := j.Intent(nil, time.Now())
 			for i, e := range []error{err, j.Outcome(journalKey(2), Outcome{}), j.Answered(1), j.Sync(),
-				j.Rewrite(nil), j.Close(), j.Close()} {
+				j.Close(), j.Close()} {
 				if e != first {
 					t.Errorf("call %d after the failure: %v, want %v", i, e, first)
 				}
@@ -407,96 +403,6 @@ func TestJournalClosedAndRemove(t *testing.T) {
 	}
 	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("journal still there: %v", err)
-	}
-}
-
-func TestJournalRewrite(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "j")
-	j, _, _ := openJournal(t, path)
-	var in Intents
-	for i := range 5 {
-		b, err := j.Intent([]manifest.Key{journalKey(i)}, time.Unix(int64(i+1), 0))
-		if err != nil {
-			t.Fatal(err)
-		}
-		in.Add(Record{Kind: KindIntent, Batch: b, At: time.Unix(int64(i+1), 0), Keys: []manifest.Key{journalKey(i)}})
-		if err := j.Outcome(journalKey(i), fullOutcome(i)); err != nil {
-			t.Fatal(err)
-		}
-		if i%2 == 0 {
-			if err := j.Answered(b); err != nil {
-				t.Fatal(err)
-			}
-			in.Add(Record{Kind: KindAnswered, Batch: b})
-		}
-	}
-	keep := append(in.Open(), Record{Kind: KindOutcome, Key: journalKey(3), Outcome: fullOutcome(3)})
-	if err := j.Rewrite([]Record{{}}); err == nil {
-		t.Fatal("a record without kind was written")
-	}
-	if err := j.Rewrite(keep); err != nil {
-		t.Fatal(err)
-	}
-	if err := j.Outcome(journalKey(7), fullOutcome(7)); err != nil {
-		t.Fatal(err)
-	}
-	b, err := j.Intent(nil, time.Time{})
-	if err != nil || b != 6 {
-		t.Fatalf("Intent after Rewrite = %d, %v", b, err)
-	}
-	if err := j.Close(); err != nil {
-		t.Fatal(err)
-	}
-	got, st := replayJournal(t, path)
-	if st.Torn {
-		t.Fatalf("stats %+v", st)
-	}
-	checkRecords(t, got, append(keep,
-		Record{Kind: KindOutcome, Key: journalKey(7), Outcome: fullOutcome(7)},
-		Record{Kind: KindIntent, Batch: 6, Keys: []manifest.Key{}}))
-	if ents, _ := os.ReadDir(filepath.Dir(path)); len(ents) != 1 {
-		t.Errorf("left behind: %v", ents)
-	}
-
-	// Buffered records not yet synced are dropped by a rewrite, and batch
-	// IDs stay above the rewritten ones.
-	j, _, _ = openJournal(t, path)
-	if err := j.Outcome(journalKey(8), Outcome{}); err != nil {
-		t.Fatal(err)
-	}
-	if err := j.Rewrite([]Record{{Kind: KindIntent, Batch: 40}}); err != nil {
-		t.Fatal(err)
-	}
-	if b, err := j.Intent(nil, time.Time{}); err != nil || b != 41 {
-		t.Fatalf("Intent = %d, %v", b, err)
-	}
-	j.Close()
-	got, _ = replayJournal(t, path)
-	checkRecords(t, got, []Record{{Kind: KindIntent, Batch: 40, Keys: []manifest.Key{}}, {Kind: KindIntent, Batch: 41, Keys: []manifest.Key{}}})
-}
-
-func TestJournalIntents(t *testing.T) {
-	var in Intents
-	if in.Len() != 0 || len(in.Open()) != 0 {
-		t.Fatal("zero Intents not empty")
-	}
-	in.Add(Record{Kind: KindAnswered, Batch: 9}) // an answer without intent
-	for _, b := range []uint64{3, 1, 2, 5, 4} {
-		in.Add(Record{Kind: KindIntent, Batch: b, Keys: []manifest.Key{journalKey(int(b))}})
-	}
-	in.Add(Record{Kind: KindOutcome, Key: journalKey(1)})
-	in.Add(Record{Kind: KindAnswered, Batch: 2})
-	in.Add(Record{Kind: KindAnswered, Batch: 4})
-	in.Add(Record{Kind: KindAnswered, Batch: 4})
-	var batches []uint64
-	for _, r := range in.Open() {
-		if r.Keys[0] != journalKey(int(r.Batch)) {
-			t.Errorf("batch %d lost its keys", r.Batch)
-		}
-		batches = append(batches, r.Batch)
-	}
-	if !slices.Equal(batches, []uint64{1, 3, 5}) || in.Len() != 3 {
-		t.Errorf("open = %v", batches)
 	}
 }
 
@@ -542,13 +448,15 @@ func TestJournalConcurrentAppenders(t *testing.T) {
 	if st.Torn || st.Records != workers*batches*(per+2) {
 		t.Fatalf("stats %+v", st)
 	}
-	var in Intents
+	open := map[uint64]bool{}
 	ids := map[uint64]bool{}
 	outcomes := map[manifest.Key]bool{}
 	for _, r := range got {
-		in.Add(r)
 		switch r.Kind {
+		case KindAnswered:
+			delete(open, r.Batch)
 		case KindIntent:
+			open[r.Batch] = true
 			if ids[r.Batch] {
 				t.Fatalf("batch %d twice", r.Batch)
 			}
@@ -562,8 +470,8 @@ func TestJournalConcurrentAppenders(t *testing.T) {
 			outcomes[r.Key] = true
 		}
 	}
-	if in.Len() != 0 || len(ids) != workers*batches || len(outcomes) != workers*batches*per {
-		t.Errorf("open %d, batches %d, outcomes %d", in.Len(), len(ids), len(outcomes))
+	if len(open) != 0 || len(ids) != workers*batches || len(outcomes) != workers*batches*per {
+		t.Errorf("open %d, batches %d, outcomes %d", len(open), len(ids), len(outcomes))
 	}
 }
 

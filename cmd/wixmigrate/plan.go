@@ -40,7 +40,7 @@ func (m *migration) printPlan(w io.Writer, state *report.State, loaded report.Lo
 		action, _ := pipeline.Decide(row, state, m.cfg.MaxAttempts)
 		counts[action]++
 		switch action {
-		case pipeline.ActionImport, pipeline.ActionRetry:
+		case pipeline.ActionImport, pipeline.ActionRetry, pipeline.ActionReconcile:
 			// Mark it planned so later identical rows count as duplicates.
 			planned := report.Outcome{}
 			if !state.Add(row.Key, planned) {
@@ -52,7 +52,7 @@ func (m *migration) printPlan(w io.Writer, state *report.State, loaded report.Lo
 			}
 		}
 	}
-	imports := counts[pipeline.ActionImport] + counts[pipeline.ActionRetry]
+	imports := counts[pipeline.ActionImport] + counts[pipeline.ActionRetry] + counts[pipeline.ActionReconcile]
 	polls := imports + counts[pipeline.ActionRepoll]
 	batch := m.cfg.BatchSize
 	importCalls := int(math.Ceil(float64(imports) / float64(batch)))
@@ -69,6 +69,7 @@ func (m *migration) printPlan(w io.Writer, state *report.State, loaded report.Lo
 	fmt.Fprintf(w, "  import   %7d  new rows\n", counts[pipeline.ActionImport])
 	fmt.Fprintf(w, "  retry    %7d  FAILED before, attempts left (--max-attempts %d)\n", counts[pipeline.ActionRetry], m.cfg.MaxAttempts)
 	fmt.Fprintf(w, "  re-poll  %7d  PENDING in Wix: check again, no import\n", counts[pipeline.ActionRepoll])
+	fmt.Fprintf(w, "  in doubt %7d  sent before, answer lost: looked for in the Media Manager first, imported only if missing\n", counts[pipeline.ActionReconcile])
 	fmt.Fprintf(w, "  keep     %7d  READY, or FAILED with no attempts left\n", counts[pipeline.ActionKeep])
 	fmt.Fprintf(w, "  same     %7d  the same import as an earlier row: shares its result\n", counts[pipeline.ActionDuplicate])
 	fmt.Fprintf(w, "  reject   %7d  invalid rows (FAILED without an API call)\n", counts[pipeline.ActionReject])

@@ -33,7 +33,7 @@ type progress struct {
 	stopped chan struct{}
 }
 
-func startProgress(stderr io.Writer, stats *pipeline.Stats, cfg *pipeline.Config, log *slog.Logger, quiet bool) *progress {
+func startProgress(stderr io.Writer, stats *pipeline.Stats, log *slog.Logger, quiet bool) *progress {
 	p := &progress{done: make(chan struct{}), stopped: make(chan struct{})}
 	if quiet {
 		close(p.stopped)
