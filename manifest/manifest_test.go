@@ -310,6 +310,9 @@ func TestImportFields(t *testing.T) {
 			if rows[0].Err != nil {
 				t.Fatal(rows[0].Err)
 			}
+			if tt.want.ParentFolderID == "" {
+				tt.want.ParentFolderID = wix.RootFolderMedia // the default folder is part of the import
+			}
 			if got := rows[0].Import; !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("Import =\n  %+v\nwant\n  %+v", got, tt.want)
 			}
@@ -603,5 +606,33 @@ func TestReadError(t *testing.T) {
 	}
 	if _, err := r.Next(); !errors.Is(err, boom) {
 		t.Errorf("Next after a read failure = %v, want %v", err, boom)
+	}
+}
+
+func TestOneImportOneKey(t *testing.T) {
+	same := [][2]string{
+		{"https://a.test/a.jpg,/x,", "https://a.test/a.jpg,x/,"},
+		{"https://a.test/a.jpg,/products/2024,", "https://a.test/a.jpg, products//2024/ ,"},
+		{"https://a.test/a.jpg,,", "https://a.test/a.jpg,,false"},
+		{"HTTPS://A.test:443/a b.jpg,,", "https://a.test/a b.jpg,,"},
+		{"http://a.test:80/a.jpg?s=%2F,,", "http://a.test/a.jpg?s=%2F,,"},
+	}
+	for _, pair := range same {
+		_, rows := readAll(t, "url,file_path,private\n"+pair[0]+"\n"+pair[1]+"\n", Options{})
+		if rows[0].Err != nil || rows[1].Err != nil {
+			t.Fatalf("%q: %v %v", pair, rows[0].Err, rows[1].Err)
+		}
+		if rows[0].Key != rows[1].Key {
+			t.Errorf("%q and %q are one import but got two keys", pair[0], pair[1])
+		}
+	}
+	_, rows := readAll(t, "url\nHTTPS://A.test/a b.jpg?sig=AbC%2b\n", Options{})
+	if got := rows[0].Import.SourceURL; got != "https://a.test/a b.jpg?sig=AbC%2b" {
+		t.Errorf("URL rewritten beyond scheme and host: %q", got)
+	}
+	_, a := readAll(t, "url\nhttps://a.test/a.jpg\n", Options{})
+	_, b := readAll(t, "url\nhttps://a.test/a.jpg\n", Options{DefaultFolder: "other-folder"})
+	if a[0].Key == b[0].Key || b[0].Import.ParentFolderID != "other-folder" {
+		t.Errorf("the default folder is not part of the import: %+v", b[0].Import)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/wixmigrate/wixmigrate/wix"
 )
 
 // Options tune a Reader.
@@ -16,6 +18,10 @@ type Options struct {
 	// BaseDir resolves relative local paths in source_url; "" means the
 	// working directory. Open sets it to the manifest's folder.
 	BaseDir string
+	// DefaultFolder is the parent folder of rows naming none (migrate's
+	// --folder-id); "" means wix.RootFolderMedia. It is part of each
+	// row's import, and so of its Key.
+	DefaultFolder string
 	// ReportColumns says the input is a report: its header ends with
 	// ReportColumns, which are split off into Row.Report.
 	ReportColumns bool
@@ -23,10 +29,11 @@ type Options struct {
 
 // Reader streams a manifest's rows. It is not safe for concurrent use.
 type Reader struct {
-	csv     *csv.Reader
-	layout  *layout
-	baseDir string // absolute
-	index   int
+	csv           *csv.Reader
+	layout        *layout
+	baseDir       string // absolute
+	defaultFolder string
+	index         int
 }
 
 // Open opens the manifest at path. Unless opts.BaseDir is set, relative
@@ -77,7 +84,11 @@ func NewReader(in io.Reader, opts Options) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Reader{csv: c, layout: l, baseDir: base}, nil
+	folder := opts.DefaultFolder
+	if folder == "" {
+		folder = wix.RootFolderMedia
+	}
+	return &Reader{csv: c, layout: l, baseDir: base, defaultFolder: folder}, nil
 }
 
 // skipBOM drops a UTF-8 byte order mark, which spreadsheet programs write

@@ -151,13 +151,10 @@ func (im Import) Key() Key {
 	for _, l := range labels {
 		b = appendString(b, l)
 	}
-	switch {
-	case im.Private == nil:
-		b = append(b, 0)
-	case *im.Private:
-		b = append(b, 2)
-	default:
+	if im.Private != nil && *im.Private { // unset is Wix's default: not private
 		b = append(b, 1)
+	} else {
+		b = append(b, 0)
 	}
 	sum := sha256.Sum256(b)
 	return Key(sum[:16])

@@ -60,7 +60,12 @@ func (r *Reader) parseImport(record []string, im *Import) (field, string) {
 	if msg := tooLong(im.ParentFolderID, maxParentFolderID); msg != "" {
 		return fieldParentFolderID, msg
 	}
-	im.FilePath = value(fieldFilePath)
+	if im.ParentFolderID == "" {
+		// The effective folder is part of the import: a re-run with another
+		// --folder-id imports into that folder, not "already done".
+		im.ParentFolderID = r.defaultFolder
+	}
+	im.FilePath = normalizeFilePath(value(fieldFilePath))
 	if msg := tooLong(im.FilePath, maxFilePath); msg != "" {
 		return fieldFilePath, msg
 	}
@@ -150,11 +155,43 @@ func parseHTTP(s string) (string, string) {
 	if u.Host == "" {
 		return "", fmt.Sprintf("%q has no host", s)
 	}
-	if host := strings.ToLower(u.Host); host != u.Host || !strings.HasPrefix(s, u.Scheme) {
-		u.Host = host
-		return u.String(), ""
+	return canonicalHTTP(s, strings.ToLower(u.Scheme)), ""
+}
+
+// canonicalHTTP lower-cases the scheme and host of a valid http(s) URL and
+// drops its default port, leaving every other byte as written: the path
+// and query may be signed, so they are never re-escaped.
+func canonicalHTTP(s, scheme string) string {
+	rest := s[len(scheme)+len("://"):]
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
 	}
-	return s, ""
+	authority, tail := rest[:end], rest[end:]
+	userinfo := ""
+	if at := strings.LastIndex(authority, "@"); at >= 0 {
+		userinfo, authority = authority[:at+1], authority[at+1:]
+	}
+	host := strings.ToLower(authority)
+	if (scheme == "http" && strings.HasSuffix(host, ":80")) || (scheme == "https" && strings.HasSuffix(host, ":443")) {
+		host = host[:strings.LastIndex(host, ":")]
+	}
+	return scheme + "://" + userinfo + host + tail
+}
+
+// normalizeFilePath writes a folder path one way: "/a/b" for "a/b",
+// "/a/b/", " /a//b " and the like, "" for none.
+func normalizeFilePath(p string) string {
+	var parts []string
+	for _, seg := range strings.Split(p, "/") {
+		if seg = strings.TrimSpace(seg); seg != "" {
+			parts = append(parts, seg)
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "/" + strings.Join(parts, "/")
 }
 
 // parseFileURL returns the absolute path a file:// URL names.

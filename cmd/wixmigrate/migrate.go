@@ -128,7 +128,7 @@ func (m *migration) logger(stderr io.Writer) *slog.Logger {
 }
 
 func (m *migration) openManifest() (*manifest.Reader, io.Closer, error) {
-	return manifest.Open(m.manifestPath, manifest.Options{BaseDir: m.baseDir})
+	return manifest.Open(m.manifestPath, manifest.Options{BaseDir: m.baseDir, DefaultFolder: m.cfg.FolderID})
 }
 
 // run carries out a migration and returns the exit code.
@@ -154,7 +154,7 @@ func (m *migration) run(ctx context.Context, stdout, stderr io.Writer) int {
 	closer.Close()
 
 	state := report.NewState()
-	loaded, err := report.Load(m.reportPath, manifest.Options{BaseDir: m.manifestDir()}, header, state)
+	loaded, err := report.Load(m.reportPath, manifest.Options{BaseDir: m.manifestDir(), DefaultFolder: m.cfg.FolderID}, header, state)
 	if err != nil {
 		return fail(err)
 	}
@@ -368,7 +368,7 @@ func (m *migration) checkSameManifest(state *report.State, loaded report.Loaded)
 	for {
 		row, err := rows.Next()
 		if err == io.EOF {
-			return fmt.Errorf("report %s: %w: none of its %d imports is in %s; pass another --report",
+			return fmt.Errorf("report %s: %w: none of its %d imports is in %s (or it was written with another --folder-id); pass another --report",
 				m.reportPath, report.ErrOtherManifest, loaded.Kept, m.manifestPath)
 		}
 		if err != nil {
