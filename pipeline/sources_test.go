@@ -147,3 +147,28 @@ func TestSourcesWixCannotFetch(t *testing.T) {
 		t.Errorf("uploaded bytes counted: %d", e.stats.Uploaded.Load())
 	}
 }
+
+func TestFallbackKeepsTheExpectedMediaType(t *testing.T) {
+	e := newEnv(t, wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}})
+	e.cfg.FallbackUpload = true
+	dir := filepath.Dir(e.mpath)
+	os.WriteFile(filepath.Join(dir, "still.png"), pngOf(3, 5, 5), 0o644)
+	e.writeManifest("source_url,media_type\n" +
+		"{{origin}}/img/1.png,VIDEO\n" +
+		"still.png,VIDEO\n" +
+		"{{origin}}/img/2.png,IMAGE\n")
+	rows := e.migrate(context.Background())
+	for i, want := range []string{"FAILED", "FAILED", "READY"} {
+		if rows[i]["status"] != want {
+			t.Errorf("row %d: %s %q, want %s", i+2, rows[i]["status"], rows[i]["failure_reason"], want)
+		}
+	}
+	for i := 0; i < 2; i++ {
+		if !strings.Contains(rows[i]["failure_reason"], "not the VIDEO") {
+			t.Errorf("row %d: reason %q does not name the expected type", i+2, rows[i]["failure_reason"])
+		}
+	}
+	if n := e.sim.Sim.Stats().Requests["upload"]["200"]; n != 0 {
+		t.Errorf("%d uploads of files of the wrong type", n)
+	}
+}

@@ -52,7 +52,15 @@ func (r *run) uploadLocal(ctx context.Context, j job, path string) {
 		return
 	}
 	defer f.Close()
-	file, err := r.journaledUpload(ctx, j, f.FileName, f.MimeType, f, f.Size)
+	mimeType := f.MimeType
+	if j.req.MimeType != "" {
+		mimeType = j.req.MimeType // the manifest knows better than an extension
+	}
+	if reason := wrongType(j.req.MediaType, mimeType); reason != "" {
+		r.fail(j, fmt.Sprintf("local file %s: %s", path, reason))
+		return
+	}
+	file, err := r.journaledUpload(ctx, j, f.FileName, mimeType, f, f.Size)
 	if err != nil {
 		if !errors.Is(err, wix.ErrUnknownOutcome) {
 			r.failJobs([]job{j}, fmt.Errorf("uploading %s: %w", path, err))
@@ -60,6 +68,19 @@ func (r *run) uploadLocal(ctx context.Context, j job, path string) {
 		return
 	}
 	r.acceptedBy(j, file, report.MethodUpload)
+}
+
+// wrongType explains why bytes of mimeType are not the media type want the
+// manifest expects, or returns "" when they are.
+func wrongType(want wix.MediaType, mimeType string) string {
+	got := source.MediaTypeOf(mimeType)
+	if source.Compatible(want, got) {
+		return ""
+	}
+	if got == "" {
+		got = wix.MediaUnknown
+	}
+	return fmt.Sprintf("the file is %s (%s), not the %s the manifest's media_type expects", got, mimeType, want)
 }
 
 // journaledUpload uploads with an intent on disk first, like an import: an
@@ -157,7 +178,7 @@ func (r *run) fallbackPass(ctx context.Context, rows *manifest.Reader, up *uploa
 		want := row.Import.MediaType
 		up.g.Go(func() error {
 			if r.cfg.FallbackUpload {
-				r.fallback(ctx, j)
+				r.fallback(ctx, j, want)
 			} else {
 				r.diagnose(ctx, j, want)
 			}
@@ -166,8 +187,9 @@ func (r *run) fallbackPass(ctx context.Context, rows *manifest.Reader, up *uploa
 	}
 }
 
-// fallback downloads a source Wix could not fetch and uploads it.
-func (r *run) fallback(ctx context.Context, j job) {
+// fallback downloads a source Wix could not fetch and uploads it, unless
+// it is not the media type the manifest expects (which is why Wix failed it).
+func (r *run) fallback(ctx context.Context, j job, want wix.MediaType) {
 	tmp, err := os.CreateTemp("", "wixmigrate-fallback-*")
 	if err != nil {
 		r.refail(j, fmt.Sprintf("%s; the fallback download could not start: %v", reasonWixFailed, err))
@@ -186,6 +208,10 @@ func (r *run) fallback(ctx context.Context, j job) {
 		} else {
 			r.refail(j, fmt.Sprintf("%s; the fallback download failed: %v", reasonWixFailed, err))
 		}
+		return
+	}
+	if reason := wrongType(want, d.ContentType); reason != "" {
+		r.refail(j, reason)
 		return
 	}
 	r.stats.Failed.Add(-1) // no longer failed: a second chance is under way

@@ -140,21 +140,16 @@ func MediaTypeOf(mimeType string) wix.MediaType {
 	return ""
 }
 
-// compatible reports whether a file of type got satisfies a manifest that
-// expects want. Wix files SVGs as vectors, but a manifest that says IMAGE
-// for a logo.svg is not worth a warning.
-func compatible(want, got wix.MediaType) bool {
+// Compatible reports whether a source of media type got satisfies a
+// manifest's expected type want ("" or UNKNOWN expects nothing). It is as
+// strict as Wix's check (an SVG is a VECTOR, not an IMAGE), so what the tool
+// accepts, Wix accepts.
+func Compatible(want, got wix.MediaType) bool {
 	switch want {
 	case "", wix.MediaUnknown, wix.MediaOther:
 		return true
-	case got:
-		return true
-	case wix.MediaImage:
-		return got == wix.MediaVector
-	case wix.MediaVector:
-		return got == wix.MediaImage
 	}
-	return false
+	return want == got
 }
 
 // notMediaReason explains a type that Wix will not import as media.

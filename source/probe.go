@@ -320,7 +320,7 @@ func (p *Prober) judge(status int, contentType string, size int64, want wix.Medi
 		return set(CauseEmpty, "the source is empty (0 bytes)")
 	case d.MediaType == "":
 		return set(CauseNotMedia, notMediaReason(contentType))
-	case !compatible(want, d.MediaType):
+	case !Compatible(want, d.MediaType):
 		return set(CauseWrongMediaType, fmt.Sprintf("the manifest expects %s but the source is %s (%s)", want, contentType, d.MediaType))
 	}
 	d.OK = true
