@@ -145,6 +145,9 @@ func syntaxError(e *csv.ParseError) string {
 
 func (r *Reader) newRow(line int, record []string, problem string) *Row {
 	row := &Row{Line: line, Index: r.index, Record: record, width: len(r.layout.header)}
+	if i := r.layout.columns[fieldSourceURL]; i >= 0 && i < len(record) {
+		row.source = record[i]
+	}
 	r.index++
 	if problem != "" {
 		row.Err = &RowError{Line: line, Msg: problem}

@@ -36,8 +36,13 @@ type Row struct {
 	// Err is why the row cannot be imported, or nil.
 	Err *RowError
 
-	width int // the manifest header's field count
+	width  int    // the manifest header's field count
+	source string // the source_url field as written
 }
+
+// Source is the row's source_url field as written, even when the row is
+// invalid ("" when the line has no such field).
+func (r *Row) Source() string { return r.source }
 
 // Fields returns Record fitted to the manifest header's width, for writing
 // the report: padded with empty fields when a malformed row has too few (or

@@ -126,7 +126,7 @@ func (v *validation) run(ctx context.Context, stdout, stderr io.Writer) int {
 			if row.Err.Column != "" {
 				reason = fmt.Sprintf("column %q: %s", row.Err.Column, row.Err.Msg)
 			}
-			problems = append(problems, problem{line: row.Line, source: orDash(row.Import.SourceURL), cause: causeBadRow, reason: reason})
+			problems = append(problems, problem{line: row.Line, source: orDash(row.Source()), cause: causeBadRow, reason: reason})
 			continue
 		}
 		// A duplicate is informational, but it shares its original's
