@@ -243,7 +243,7 @@ func (s *Simulator) finalizeTus(w http.ResponseWriter, r *http.Request) {
 		writeError(w, appError(http.StatusInternalServerError, "INTERNAL_ERROR", "cannot read tus upload: "+err.Error(), nil))
 		return
 	}
-	f, aerr := s.completeUpload(sess, name, sess.mimeType, rd)
+	f, process, aerr := s.completeUpload(sess, name, sess.mimeType, rd)
 	rd.Close()
 	if term := s.tusCore.store.AsTerminatableUpload(upload); term != nil {
 		_ = term.Terminate(ctx)
@@ -252,5 +252,7 @@ func (s *Simulator) finalizeTus(w http.ResponseWriter, r *http.Request) {
 		writeError(w, aerr)
 		return
 	}
-	writeJSON(w, http.StatusOK, wix.UploadResponse{File: f.renderFor(s, baseURL(r))})
+	answer := wix.UploadResponse{File: f.renderFor(s, baseURL(r))}
+	process()
+	writeJSON(w, http.StatusOK, answer)
 }

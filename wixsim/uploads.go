@@ -124,27 +124,29 @@ func (s *Simulator) serveUpload(w http.ResponseWriter, r *http.Request) {
 		writeError(w, aerr)
 		return
 	}
-	f, aerr := s.completeUpload(sess, name, r.Header.Get("Content-Type"), r.Body)
+	f, process, aerr := s.completeUpload(sess, name, r.Header.Get("Content-Type"), r.Body)
 	if aerr != nil {
 		writeError(w, aerr)
 		return
 	}
-	writeJSON(w, http.StatusOK, wix.UploadResponse{File: f.renderFor(s, baseURL(r))})
+	answer := wix.UploadResponse{File: f.renderFor(s, baseURL(r))}
+	process()
+	writeJSON(w, http.StatusOK, answer)
 }
 
 // completeUpload stores an upload's bytes and creates its file, which then
 // goes through processing like an import's (sniffing, delay, stuck).
-func (s *Simulator) completeUpload(sess *uploadSession, name, contentType string, body io.Reader) (*fileRec, *apiError) {
+func (s *Simulator) completeUpload(sess *uploadSession, name, contentType string, body io.Reader) (*fileRec, func(), *apiError) {
 	if sess.fileName != "" {
 		name = sess.fileName
 	}
 	name = truncate(name, storedDisplayName)
 	b, err := s.blobs.put(body, s.opts.MaxFetchBytes)
 	if errors.Is(err, errTooLarge) {
-		return nil, appError(http.StatusRequestEntityTooLarge, "FILE_TOO_LARGE", "upload exceeds "+strconv.FormatInt(s.opts.MaxFetchBytes, 10)+" bytes", nil)
+		return nil, nil, appError(http.StatusRequestEntityTooLarge, "FILE_TOO_LARGE", "upload exceeds "+strconv.FormatInt(s.opts.MaxFetchBytes, 10)+" bytes", nil)
 	}
 	if err != nil {
-		return nil, appError(http.StatusInternalServerError, "INTERNAL_ERROR", "cannot store upload: "+err.Error(), nil)
+		return nil, nil, appError(http.StatusInternalServerError, "INTERNAL_ERROR", "cannot store upload: "+err.Error(), nil)
 	}
 	mimeType := sess.mimeType
 	if mimeType == "" {
@@ -162,15 +164,13 @@ func (s *Simulator) completeUpload(sess *uploadSession, name, contentType string
 	stuck := s.dice.hit(s.opts.StuckRate)
 	delay := s.dice.in(s.opts.ProcessingDelay)
 	if stuck {
-		return f, nil
+		return f, func() {}, nil
 	}
 	out := s.judge(b, declared, s.log.With("file", f.id))
-	if delay == 0 {
-		s.finish(f, out)
-	} else {
-		s.timers.after(delay, f, out)
-	}
-	return f, nil
+	// The caller renders its answer first and schedules the verdict after,
+	// so even with no processing delay an upload answers PENDING, like an
+	// import, as on Wix.
+	return f, func() { s.timers.after(delay, f, out) }, nil
 }
 
 // renderFor renders f with its media under its site's read lock.
