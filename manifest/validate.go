@@ -141,16 +141,25 @@ func hasPrefixFold(s, prefix string) bool {
 	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
-// parseHTTP checks an http(s) URL and lower-cases its scheme and host, which
-// are case-insensitive, so that spellings of one URL share an import key.
-func parseHTTP(s string) (string, string) {
+// parseURL parses s, or explains why it is not a URL.
+func parseURL(s string) (*url.URL, string) {
 	u, err := url.Parse(s)
 	if err != nil {
 		var urlErr *url.Error
 		if errors.As(err, &urlErr) {
 			err = urlErr.Err
 		}
-		return "", fmt.Sprintf("%q is not a valid URL: %v", s, err)
+		return nil, fmt.Sprintf("%q is not a valid URL: %v", s, err)
+	}
+	return u, ""
+}
+
+// parseHTTP checks an http(s) URL and lower-cases its scheme and host, which
+// are case-insensitive, so that spellings of one URL share an import key.
+func parseHTTP(s string) (string, string) {
+	u, msg := parseURL(s)
+	if msg != "" {
+		return "", msg
 	}
 	if u.Host == "" {
 		return "", fmt.Sprintf("%q has no host", s)
@@ -196,13 +205,9 @@ func normalizeFilePath(p string) string {
 
 // parseFileURL returns the absolute path a file:// URL names.
 func parseFileURL(s string) (string, string) {
-	u, err := url.Parse(s)
-	if err != nil {
-		var urlErr *url.Error
-		if errors.As(err, &urlErr) {
-			err = urlErr.Err
-		}
-		return "", fmt.Sprintf("%q is not a valid URL: %v", s, err)
+	u, msg := parseURL(s)
+	if msg != "" {
+		return "", msg
 	}
 	if u.Host != "" && !strings.EqualFold(u.Host, "localhost") {
 		return "", fmt.Sprintf("%q names the host %q; a file:// URL must be on this machine (file:///path)", s, u.Host)

@@ -108,15 +108,16 @@ func (r *run) upload(ctx context.Context, req wix.ImportFileRequest, fileName, m
 	if req.DisplayName != "" {
 		fileName = req.DisplayName
 	}
-	sizeText := strconv.FormatInt(size, 10)
+	// Where and how the file lands: the import request's placement and labels.
+	target := wix.GenerateUploadURLRequest{
+		MimeType: mimeType, FileName: fileName, SizeInBytes: strconv.FormatInt(size, 10),
+		ParentFolderID: req.ParentFolderID, Private: req.Private, Labels: req.Labels, FilePath: req.FilePath,
+	}
 	callCtx := context.WithoutCancel(ctx) // an upload under way finishes, like an import in flight
 	if size <= maxSimpleUpload {
 		var u *wix.GenerateUploadURLResponse
 		err := r.call(ctx, "GenerateFileUploadUrl", func(ctx context.Context) (err error) {
-			u, err = r.cfg.Client.GenerateUploadURL(ctx, &wix.GenerateUploadURLRequest{
-				MimeType: mimeType, FileName: fileName, SizeInBytes: sizeText,
-				ParentFolderID: req.ParentFolderID, Private: req.Private, Labels: req.Labels, FilePath: req.FilePath,
-			})
+			u, err = r.cfg.Client.GenerateUploadURL(ctx, &target)
 			return err
 		})
 		if err != nil {
@@ -132,8 +133,8 @@ func (r *run) upload(ctx context.Context, req wix.ImportFileRequest, fileName, m
 	var u *wix.GenerateResumableUploadURLResponse
 	err := r.call(ctx, "GenerateFileResumableUploadUrl", func(ctx context.Context) (err error) {
 		u, err = r.cfg.Client.GenerateResumableUploadURL(ctx, &wix.GenerateResumableUploadURLRequest{
-			MimeType: mimeType, FileName: fileName, SizeInBytes: sizeText,
-			ParentFolderID: req.ParentFolderID, Private: req.Private, Labels: req.Labels, FilePath: req.FilePath,
+			MimeType: target.MimeType, FileName: target.FileName, SizeInBytes: target.SizeInBytes,
+			ParentFolderID: target.ParentFolderID, Private: target.Private, Labels: target.Labels, FilePath: target.FilePath,
 		})
 		return err
 	})
