@@ -72,12 +72,12 @@ func (c Client) GoString() string { return c.String() }
 // ImportFile imports one file from a public URL. The file starts PENDING.
 func (c *Client) ImportFile(ctx context.Context, req *ImportFileRequest) (*File, error) {
 	var resp ImportFileResponse
-	if err := c.do(ctx, "ImportFile", http.MethodPost, "/site-media/v1/files/import", nil, req, &resp, true); err != nil {
+	if err := c.do(ctx, EndpointImportFile, nil, req, &resp); err != nil {
 		return nil, err
 	}
 	if resp.File == nil {
 		// Accepted, but the answer does not say what was created.
-		return nil, &Error{Op: "ImportFile", StatusCode: http.StatusOK, Message: "answer holds no file", unknownOutcome: true}
+		return nil, &Error{Op: EndpointImportFile.Name, StatusCode: http.StatusOK, Message: "answer holds no file", unknownOutcome: true}
 	}
 	return resp.File, nil
 }
@@ -92,7 +92,7 @@ func (c *Client) BulkImportFiles(ctx context.Context, reqs []ImportFileRequest) 
 	returnEntity := true
 	body := &BulkImportFileRequest{ImportFileRequests: reqs, ReturnEntity: &returnEntity}
 	var resp BulkImportFileResponse
-	if err := c.do(ctx, "BulkImportFile", http.MethodPost, "/site-media/v1/bulk/files/import-v2", nil, body, &resp, true); err != nil {
+	if err := c.do(ctx, EndpointBulkImportFile, nil, body, &resp); err != nil {
 		return nil, err
 	}
 	ordered := make([]BulkImportResult, len(reqs))
@@ -100,7 +100,7 @@ func (c *Client) BulkImportFiles(ctx context.Context, reqs []ImportFileRequest) 
 	for _, r := range resp.Results {
 		i := r.ItemMetadata.OriginalIndex
 		if i < 0 || i >= len(reqs) || seen[i] {
-			return nil, &Error{Op: "BulkImportFile", StatusCode: http.StatusOK, unknownOutcome: true,
+			return nil, &Error{Op: EndpointBulkImportFile.Name, StatusCode: http.StatusOK, unknownOutcome: true,
 				Message: fmt.Sprintf("answer has a bad or repeated originalIndex %d", i)}
 		}
 		ordered[i], seen[i] = r, true
@@ -143,7 +143,7 @@ func (c *Client) ListFiles(ctx context.Context, req *ListFilesRequest) (*ListFil
 		q.Set("paging.cursor", req.Paging.Cursor)
 	}
 	var resp ListFilesResponse
-	if err := c.do(ctx, "ListFiles", http.MethodGet, "/site-media/v1/files", q, nil, &resp, false); err != nil {
+	if err := c.do(ctx, EndpointListFiles, q, nil, &resp); err != nil {
 		return nil, err
 	}
 	return &resp, nil
@@ -154,11 +154,11 @@ func (c *Client) ListFiles(ctx context.Context, req *ListFilesRequest) (*ListFil
 func (c *Client) GetFile(ctx context.Context, fileID string) (*File, error) {
 	var resp GetFileResponse
 	q := url.Values{"fileId": {fileID}}
-	if err := c.do(ctx, "GetFileDescriptor", http.MethodGet, "/site-media/v1/files/get-file-by-id", q, nil, &resp, false); err != nil {
+	if err := c.do(ctx, EndpointGetFileDescriptor, q, nil, &resp); err != nil {
 		return nil, err
 	}
 	if resp.File == nil {
-		return nil, &Error{Op: "GetFileDescriptor", StatusCode: http.StatusOK, Message: "answer holds no file"}
+		return nil, &Error{Op: EndpointGetFileDescriptor.Name, StatusCode: http.StatusOK, Message: "answer holds no file"}
 	}
 	return resp.File, nil
 }
@@ -166,10 +166,10 @@ func (c *Client) GetFile(ctx context.Context, fileID string) (*File, error) {
 // GetFiles returns the descriptors of 1..100 files.
 func (c *Client) GetFiles(ctx context.Context, fileIDs []string) ([]File, error) {
 	if len(fileIDs) == 0 || len(fileIDs) > MaxGetFiles {
-		return nil, fmt.Errorf("wix: GetFileDescriptors: %d IDs, want 1..%d", len(fileIDs), MaxGetFiles)
+		return nil, fmt.Errorf("wix: %s: %d IDs, want 1..%d", EndpointGetFileDescriptors.Name, len(fileIDs), MaxGetFiles)
 	}
 	var resp GetFilesResponse
-	if err := c.do(ctx, "GetFileDescriptors", http.MethodPost, "/site-media/v1/files/get-files", nil, &GetFilesRequest{FileIDs: fileIDs}, &resp, false); err != nil {
+	if err := c.do(ctx, EndpointGetFileDescriptors, nil, &GetFilesRequest{FileIDs: fileIDs}, &resp); err != nil {
 		return nil, err
 	}
 	return resp.Files, nil
@@ -178,7 +178,7 @@ func (c *Client) GetFiles(ctx context.Context, fileIDs []string) ([]File, error)
 // SearchFiles searches the whole Media Manager (or another root folder).
 func (c *Client) SearchFiles(ctx context.Context, req *SearchFilesRequest) (*SearchFilesResponse, error) {
 	var resp SearchFilesResponse
-	if err := c.do(ctx, "SearchFiles", http.MethodPost, "/site-media/v1/files/search", nil, req, &resp, false); err != nil {
+	if err := c.do(ctx, EndpointSearchFiles, nil, req, &resp); err != nil {
 		return nil, err
 	}
 	return &resp, nil
@@ -187,7 +187,7 @@ func (c *Client) SearchFiles(ctx context.Context, req *SearchFilesRequest) (*Sea
 // GenerateUploadURL returns a URL to PUT one file's bytes to (see Upload).
 func (c *Client) GenerateUploadURL(ctx context.Context, req *GenerateUploadURLRequest) (*GenerateUploadURLResponse, error) {
 	var resp GenerateUploadURLResponse
-	if err := c.do(ctx, "GenerateFileUploadUrl", http.MethodPost, "/site-media/v1/files/generate-upload-url", nil, req, &resp, false); err != nil {
+	if err := c.do(ctx, EndpointGenerateFileUploadURL, nil, req, &resp); err != nil {
 		return nil, err
 	}
 	return &resp, nil
@@ -200,16 +200,17 @@ func (c *Client) GenerateResumableUploadURL(ctx context.Context, req *GenerateRe
 		r.UploadProtocol = UploadProtocolTUS
 	}
 	var resp GenerateResumableUploadURLResponse
-	if err := c.do(ctx, "GenerateFileResumableUploadUrl", http.MethodPost, "/site-media/v1/files/generate-resumable-upload-url", nil, &r, &resp, false); err != nil {
+	if err := c.do(ctx, EndpointGenerateFileResumableUploadURL, nil, &r, &resp); err != nil {
 		return nil, err
 	}
 	return &resp, nil
 }
 
-// do sends one API call and decodes a 2xx answer into out. import marks a
-// call that creates files: its lost answers are reported as unknown outcomes.
-func (c *Client) do(ctx context.Context, op, method, path string, query url.Values, in, out any, isImport bool) error {
-	u := strings.TrimRight(c.BaseURL, "/") + path
+// do sends one API call and decodes a 2xx answer into out. Lost answers of
+// calls that create files (Endpoint.Import) are reported as unknown outcomes.
+func (c *Client) do(ctx context.Context, ep Endpoint, query url.Values, in, out any) error {
+	op := ep.Name
+	u := strings.TrimRight(c.BaseURL, "/") + ep.Path
 	if len(query) > 0 {
 		u += "?" + query.Encode()
 	}
@@ -221,7 +222,7 @@ func (c *Client) do(ctx context.Context, op, method, path string, query url.Valu
 		}
 		body = bytes.NewReader(b)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u, body)
+	req, err := http.NewRequestWithContext(ctx, ep.Method, u, body)
 	if err != nil {
 		return fmt.Errorf("wix: %s: %w", op, err)
 	}
@@ -234,7 +235,7 @@ func (c *Client) do(ctx context.Context, op, method, path string, query url.Valu
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	return c.send(req, op, out, isImport)
+	return c.send(req, op, out, ep.Import)
 }
 
 // send performs req and decodes a 2xx JSON answer into out (nil discards it).

@@ -38,7 +38,7 @@ func TestRateLimit(t *testing.T) {
 	if resp, _ := do(t, srv, "GET", "/_sim/stats", "s1", nil, nil); resp.StatusCode != 200 {
 		t.Errorf("stats: %d", resp.StatusCode)
 	}
-	if got := srv.Sim.Stats().Requests[epListFiles]["429"]; got != 1 {
+	if got := srv.Sim.Stats().Requests[wix.EndpointListFiles.Stat]["429"]; got != 1 {
 		t.Errorf("stats count %d throttled calls, want 1", got)
 	}
 }
@@ -105,7 +105,7 @@ func TestCommitErrorTakesEffect(t *testing.T) {
 	if got := listAll(t, srv, "s1", url.Values{}); len(got) != 12 {
 		t.Fatalf("%d files exist, want 12", len(got))
 	}
-	if got := srv.Sim.Stats().Requests[epImport]["dropped"]; got != int64(dropped) {
+	if got := srv.Sim.Stats().Requests[wix.EndpointImportFile.Stat]["dropped"]; got != int64(dropped) {
 		t.Errorf("stats count %d dropped, want %d", got, dropped)
 	}
 	// Bulk imports too.

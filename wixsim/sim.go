@@ -95,16 +95,9 @@ func (s *Simulator) Close() {
 	})
 }
 
-// Endpoint names used in Stats.Requests.
+// Names in Stats.Requests of what is not an API method (those are named
+// by wix.Endpoint.Stat).
 const (
-	epImport          = "import"
-	epBulkImport      = "bulkImport"
-	epListFiles       = "listFiles"
-	epGetFile         = "getFile"
-	epGetFiles        = "getFiles"
-	epSearch          = "search"
-	epUploadURL       = "generateUploadUrl"
-	epResumableURL    = "generateResumableUploadUrl"
 	epUpload          = "upload"
 	epTus             = "tus"
 	epMedia           = "media"
@@ -131,20 +124,24 @@ type call struct {
 	base string // scheme://host the client reached us at
 }
 
-var routes map[string]endpoint
-
-func init() {
-	routes = map[string]endpoint{
-		"POST /site-media/v1/files/import":                        {epImport, true, (*call).importFile},
-		"POST /site-media/v1/bulk/files/import-v2":                {epBulkImport, true, (*call).bulkImport},
-		"GET /site-media/v1/files":                                {epListFiles, false, (*call).listFiles},
-		"GET /site-media/v1/files/get-file-by-id":                 {epGetFile, false, (*call).getFile},
-		"POST /site-media/v1/files/get-files":                     {epGetFiles, false, (*call).getFiles},
-		"POST /site-media/v1/files/search":                        {epSearch, false, (*call).searchFiles},
-		"POST /site-media/v1/files/generate-upload-url":           {epUploadURL, false, (*call).generateUploadURL},
-		"POST /site-media/v1/files/generate-resumable-upload-url": {epResumableURL, false, (*call).generateResumableUploadURL},
+// routes maps "METHOD /path" to the API methods, by wix's endpoint table.
+var routes = func() map[string]endpoint {
+	methods := map[string]func(c *call) (any, *apiError){
+		wix.EndpointImportFile.Name:                     (*call).importFile,
+		wix.EndpointBulkImportFile.Name:                 (*call).bulkImport,
+		wix.EndpointListFiles.Name:                      (*call).listFiles,
+		wix.EndpointGetFileDescriptor.Name:              (*call).getFile,
+		wix.EndpointGetFileDescriptors.Name:             (*call).getFiles,
+		wix.EndpointSearchFiles.Name:                    (*call).searchFiles,
+		wix.EndpointGenerateFileUploadURL.Name:          (*call).generateUploadURL,
+		wix.EndpointGenerateFileResumableUploadURL.Name: (*call).generateResumableUploadURL,
 	}
-}
+	m := map[string]endpoint{}
+	for _, ep := range wix.Endpoints {
+		m[ep.Method+" "+ep.Path] = endpoint{name: ep.Stat, commit: ep.Import, fn: methods[ep.Name]}
+	}
+	return m
+}()
 
 // ServeHTTP routes API calls, upload PUTs, tus requests, /media and
 // /_sim/stats.
