@@ -73,7 +73,7 @@ func (r *run) uploadLocal(ctx context.Context, j job, path string) {
 // wrongType explains why bytes of mimeType are not the media type want the
 // manifest expects, or returns "" when they are.
 func wrongType(want wix.MediaType, mimeType string) string {
-	got := source.MediaTypeOf(mimeType)
+	got := wix.MediaTypeOfMIME(mimeType)
 	if source.Compatible(want, got) {
 		return ""
 	}

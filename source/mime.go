@@ -109,37 +109,6 @@ func baseType(t string) string {
 	return strings.ToLower(strings.TrimSpace(t))
 }
 
-// MediaTypeOf says which Wix media type a MIME type imports as, or "" when
-// Wix does not import it as media (HTML, plain text, JSON, unknown bytes).
-func MediaTypeOf(mimeType string) wix.MediaType {
-	t := baseType(mimeType)
-	major, minor, _ := strings.Cut(t, "/")
-	switch {
-	case t == "image/svg+xml" || t == "application/postscript" || t == "image/x-eps" || t == "application/illustrator":
-		return wix.MediaVector
-	case major == "image":
-		return wix.MediaImage
-	case major == "video":
-		return wix.MediaVideo
-	case major == "audio":
-		return wix.MediaAudio
-	case major == "model" || t == "application/sla" || t == "application/vnd.ms-pki.stl":
-		return wix.MediaModel3D
-	case t == "application/pdf" || t == "application/msword" || t == "application/rtf" ||
-		t == "text/rtf" || t == "text/csv" ||
-		strings.HasPrefix(minor, "vnd.openxmlformats-officedocument.") ||
-		strings.HasPrefix(minor, "vnd.oasis.opendocument.") ||
-		strings.HasPrefix(minor, "vnd.ms-excel") || strings.HasPrefix(minor, "vnd.ms-powerpoint") ||
-		strings.HasPrefix(minor, "vnd.ms-word"):
-		return wix.MediaDocument
-	case t == "application/zip" || t == "application/x-zip-compressed" || t == "application/gzip" ||
-		t == "application/x-gzip" || t == "application/x-tar" || t == "application/x-7z-compressed" ||
-		t == "application/x-rar-compressed" || t == "application/vnd.rar" || t == "application/x-bzip2":
-		return wix.MediaArchive
-	}
-	return ""
-}
-
 // Compatible reports whether a source of media type got satisfies a
 // manifest's expected type want ("" or UNKNOWN expects nothing). It is as
 // strict as Wix's check (an SVG is a VECTOR, not an IMAGE), so what the tool

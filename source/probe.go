@@ -256,7 +256,7 @@ func (p *Prober) head(ctx context.Context, u *url.URL, want wix.MediaType) (Diag
 	}
 	resp.Body.Close()
 	declared := resp.Header.Get("Content-Type")
-	if resp.StatusCode/100 == 2 && MediaTypeOf(declared) == "" {
+	if resp.StatusCode/100 == 2 && wix.MediaTypeOfMIME(declared) == "" {
 		return Diagnosis{Status: resp.StatusCode, Size: -1}, nil // too little said
 	}
 	return p.judge(resp.StatusCode, typeOf(declared, resp.Request.URL.Path, nil), resp.ContentLength, want), nil
@@ -305,7 +305,7 @@ func rangeTotal(contentRange string) int64 {
 // judge turns an answer into a Diagnosis: the one place that decides what
 // an acceptable source is, for remote probes and local files alike.
 func (p *Prober) judge(status int, contentType string, size int64, want wix.MediaType) Diagnosis {
-	d := Diagnosis{Status: status, ContentType: contentType, MediaType: MediaTypeOf(contentType), Size: size}
+	d := Diagnosis{Status: status, ContentType: contentType, MediaType: wix.MediaTypeOfMIME(contentType), Size: size}
 	set := func(cause, reason string) Diagnosis {
 		d.Cause, d.Reason = cause, reason
 		return d

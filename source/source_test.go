@@ -474,20 +474,6 @@ func TestMimeTypeFor(t *testing.T) {
 	}
 }
 
-func TestMediaTypeOf(t *testing.T) {
-	cases := map[string]wix.MediaType{
-		"image/jpeg": wix.MediaImage, "image/svg+xml": wix.MediaVector, "video/mp4": wix.MediaVideo,
-		"audio/mpeg": wix.MediaAudio, "application/pdf": wix.MediaDocument, "application/zip": wix.MediaArchive,
-		"model/gltf-binary": wix.MediaModel3D, "text/html": "", "text/plain": "", "application/octet-stream": "",
-		"application/vnd.openxmlformats-officedocument.wordprocessingml.document": wix.MediaDocument,
-	}
-	for mt, want := range cases {
-		if got := MediaTypeOf(mt); got != want {
-			t.Errorf("MediaTypeOf(%q) = %q, want %q", mt, got, want)
-		}
-	}
-}
-
 func TestLocal(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name string, data []byte) string {

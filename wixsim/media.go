@@ -52,36 +52,16 @@ func kindOf(t wix.MediaType) (mediaKind, bool) {
 	return 0, false
 }
 
-// kindOfMIME maps a MIME type to the media type Wix files it under, and
-// reports false for content the Media Manager does not take (HTML, plain
-// text, executables...). SVG is VECTOR, as in the Media Manager.
+// kindOfMIME maps a MIME type to the media type Wix files it under (by
+// wix.MediaTypeOfMIME), and reports false for content the Media Manager does
+// not take (HTML, plain text, executables...).
 func kindOfMIME(m string) (mediaKind, bool) {
-	m = strings.ToLower(strings.TrimSpace(m))
-	if i := strings.IndexByte(m, ';'); i >= 0 {
-		m = strings.TrimSpace(m[:i])
+	t := wix.MediaTypeOfMIME(m)
+	if t == "" {
+		return kindUnknown, false
 	}
-	switch {
-	case m == "image/svg+xml":
-		return kindVector, true
-	case strings.HasPrefix(m, "image/"):
-		return kindImage, true
-	case strings.HasPrefix(m, "video/"):
-		return kindVideo, true
-	case strings.HasPrefix(m, "audio/"):
-		return kindAudio, true
-	case strings.HasPrefix(m, "model/"):
-		return kindModel3D, true
-	case m == "application/pdf", m == "application/msword", m == "application/rtf",
-		m == "text/rtf", m == "application/vnd.ms-excel", m == "application/vnd.ms-powerpoint",
-		strings.HasPrefix(m, "application/vnd.openxmlformats-officedocument."),
-		strings.HasPrefix(m, "application/vnd.oasis.opendocument."):
-		return kindDocument, true
-	case m == "application/zip", m == "application/x-rar-compressed", m == "application/vnd.rar",
-		m == "application/x-7z-compressed", m == "application/gzip", m == "application/x-tar",
-		m == "application/x-bzip2", m == "application/x-xz":
-		return kindArchive, true
-	}
-	return kindUnknown, false
+	k, _ := kindOf(t)
+	return k, true
 }
 
 // extKinds maps file extensions to MIME types, to guess a file's type and
@@ -184,6 +164,9 @@ func sniff(head []byte, open func() (io.ReadCloser, error)) (sniffed, bool) {
 	out := sniffed{kind: kind, mime: m}
 	switch kind {
 	case kindVector:
+		if m != "image/svg+xml" {
+			break // PostScript and the like: no dimensions read
+		}
 		w, h, ok := svgSize(bytes.NewReader(head))
 		if !ok {
 			return sniffed{}, false
