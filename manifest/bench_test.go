@@ -44,14 +44,3 @@ func BenchmarkRead(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
-
-// BenchmarkReportFields measures decoding one report part with gocsv.
-func BenchmarkReportFields(b *testing.B) {
-	row := &Row{Report: []string{"imported", "f1", "https://static.wixstatic.com/media/f1", "IMAGE", "1234", "640", "480", "", "1", "2025-01-02T03:04:05Z", "import"}}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := row.ReportFields(); err != nil {
-			b.Fatal(err)
-		}
-	}
-}

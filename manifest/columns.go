@@ -5,10 +5,12 @@ import (
 	"strings"
 )
 
-// ReportColumns are the columns a report appends after the manifest's own,
-// in this order. Read-only.
-var ReportColumns = []string{
-	"status", "file_id", "wix_url", "media_type", "size_bytes", "width",
+// ReservedColumns are the names a manifest may not give its own columns:
+// the report's columns (package report owns them and their order), but for
+// media_type. In a manifest media_type is the expected media type, and a
+// report tells its two media_type columns apart by position. Read-only.
+var ReservedColumns = []string{
+	"status", "file_id", "wix_url", "size_bytes", "width",
 	"height", "failure_reason", "attempts", "updated_at", "method",
 }
 
@@ -44,15 +46,11 @@ var fieldByName = func() map[string]field {
 	return m
 }()
 
-// reservedNames are report column names a manifest may not use, normalized.
-// media_type is left out: in a manifest it is the expected media type, and a
-// report tells its two media_type columns apart by position.
+// reservedNames are ReservedColumns, normalized.
 var reservedNames = func() map[string]bool {
 	m := map[string]bool{}
-	for _, name := range ReportColumns {
-		if name != "media_type" {
-			m[normalizeName(name)] = true
-		}
+	for _, name := range ReservedColumns {
+		m[normalizeName(name)] = true
 	}
 	return m
 }()
@@ -102,15 +100,15 @@ type layout struct {
 	total   int            // fields per record, report columns included
 }
 
-// parseHeader checks a header line. With report set, the line must end with
-// ReportColumns, which are split off.
-func parseHeader(names []string, report bool) (*layout, error) {
+// parseHeader checks a header line. With report columns given, the line
+// must end with them, and they are split off.
+func parseHeader(names, report []string) (*layout, error) {
 	l := &layout{header: names, total: len(names)}
-	if report {
-		if err := checkReportTail(names); err != nil {
+	if report != nil {
+		if err := checkReportTail(names, report); err != nil {
 			return nil, err
 		}
-		l.header = names[: len(names)-len(ReportColumns) : len(names)-len(ReportColumns)]
+		l.header = names[: len(names)-len(report) : len(names)-len(report)]
 	}
 	for f := range l.columns {
 		l.columns[f] = -1
@@ -144,7 +142,7 @@ func parseHeader(names []string, report bool) (*layout, error) {
 		}
 		if reservedNames[key] {
 			return nil, &HeaderError{Column: name, Position: i + 1,
-				Msg: "is the name of a report column; rename it (report columns: " + strings.Join(ReportColumns, ", ") + ")"}
+				Msg: "is the name of a report column; rename it (reserved: " + strings.Join(ReservedColumns, ", ") + ")"}
 		}
 	}
 	if l.columns[fieldSourceURL] < 0 {
@@ -154,17 +152,17 @@ func parseHeader(names []string, report bool) (*layout, error) {
 	return l, nil
 }
 
-// checkReportTail checks that a report's header ends with ReportColumns.
-func checkReportTail(names []string) error {
-	first := len(names) - len(ReportColumns)
+// checkReportTail checks that a report's header ends with the report columns.
+func checkReportTail(names, report []string) error {
+	first := len(names) - len(report)
 	if first < 1 {
 		return &HeaderError{Msg: fmt.Sprintf("%d columns; a report has the manifest's columns and then the %d report columns (%s)",
-			len(names), len(ReportColumns), strings.Join(ReportColumns, ", "))}
+			len(names), len(report), strings.Join(report, ", "))}
 	}
-	for i, want := range ReportColumns {
+	for i, want := range report {
 		if got := names[first+i]; normalizeName(got) != normalizeName(want) {
 			return &HeaderError{Column: got, Position: first + i + 1,
-				Msg: fmt.Sprintf("should be the report column %q; a report ends with the columns %s", want, strings.Join(ReportColumns, ", "))}
+				Msg: fmt.Sprintf("should be the report column %q; a report ends with the columns %s", want, strings.Join(report, ", "))}
 		}
 	}
 	return nil

@@ -1,8 +1,10 @@
 // Package manifest reads the CSV manifest a user gives wixmigrate: one row per
 // media file to bring into the Wix Media Manager. It owns the manifest format
-// (which columns mean what, how values are checked and normalized), the list
-// of report columns, and reading a report back (a report is the manifest's
-// columns followed by [ReportColumns]).
+// (which columns mean what, how values are checked and normalized), and
+// reading the manifest part of a report back (a report is the manifest's
+// columns followed by the report's own, which package report owns and
+// passes in as [Options.ReportColumns]; this package only reserves their
+// names, [ReservedColumns]).
 //
 // # Columns
 //
@@ -35,7 +37,7 @@
 // except media_type: the manifest's media_type is an input (the expected
 // type) and may coexist with the report's media_type (the type Wix found),
 // because a report is split by position, not by name — its last
-// len(ReportColumns) columns are the report part (see [Options.ReportColumns]).
+// len(Options.ReportColumns) columns are the report part.
 //
 // # Row errors
 //
@@ -51,8 +53,8 @@
 // # Why encoding/csv and where gocsv
 //
 // The project reads CSV with github.com/gocarina/gocsv where it fits, and it
-// fits the fixed, typed report columns: [Row.ReportFields] decodes them into
-// [ReportFields] with gocsv's struct-tag decoding. The manifest itself is read
+// fits the fixed, typed report columns: package report decodes [Row.Report]
+// into its typed fields with gocsv's struct-tag decoding. The manifest itself is read
 // with encoding/csv directly, because gocsv's decoders cannot do what a
 // manifest needs: they map known columns onto a struct and drop the rest,
 // where a manifest passes unknown columns through in order; they stop at the
@@ -63,9 +65,9 @@
 // gocsv in the binary; and their reflection is slow for a hot loop: decoding
 // the 11 report fields takes about 1.3 µs and 25 allocations, more than
 // reading, checking and keying a whole manifest row (about 1.1 µs, 6
-// allocations; see BenchmarkRead and BenchmarkReportFields). ReportFields
-// decodes only when called, so reading a report costs what reading a
-// manifest does.
+// allocations; see BenchmarkRead here and report's BenchmarkDecodeFields).
+// The report part is decoded only when asked for, so reading a report costs
+// what reading a manifest does.
 //
 // # Streaming
 //

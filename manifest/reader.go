@@ -22,9 +22,10 @@ type Options struct {
 	// --folder-id); "" means wix.RootFolderMedia. It is part of each
 	// row's import, and so of its Key.
 	DefaultFolder string
-	// ReportColumns says the input is a report: its header ends with
-	// ReportColumns, which are split off into Row.Report.
-	ReportColumns bool
+	// ReportColumns, when not nil, says the input is a report: its header
+	// ends with these columns (package report's), which are split off into
+	// Row.Report.
+	ReportColumns []string
 }
 
 // Reader streams a manifest's rows. It is not safe for concurrent use.

@@ -26,7 +26,7 @@ type Row struct {
 	// Use Fields to write it back under the header.
 	Record []string
 	// Report is the report part when reading with Options.ReportColumns:
-	// len(ReportColumns) fields, or nil when the field count is wrong.
+	// one field per report column, or nil when the field count is wrong.
 	Report []string
 	// Import is what the row asks for; meaningful only when Err is nil.
 	Import Import

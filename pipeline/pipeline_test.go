@@ -140,7 +140,7 @@ func (e *env) readReport() []map[string]string {
 	for _, rec := range recs[1:] {
 		m := map[string]string{}
 		for i, name := range recs[0] {
-			if _, dup := m[name]; !dup || i >= len(recs[0])-len(manifest.ReportColumns) {
+			if _, dup := m[name]; !dup || i >= len(recs[0])-len(report.Columns) {
 				m[name] = rec[i]
 			}
 		}

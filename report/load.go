@@ -33,7 +33,7 @@ type Loaded struct {
 // their imports are simply unknown to the state.
 func Load(path string, opts manifest.Options, header []string, state *State) (Loaded, error) {
 	var res Loaded
-	opts.ReportColumns = true
+	opts.ReportColumns = Columns
 	rows, closer, err := manifest.Open(path, opts)
 	if errors.Is(err, fs.ErrNotExist) {
 		return res, nil
@@ -61,12 +61,12 @@ func Load(path string, opts manifest.Options, header []string, state *State) (Lo
 		}
 		res.Rows++
 		if row.Err != nil {
-			if len(row.Report) != len(manifest.ReportColumns) {
+			if len(row.Report) != len(Columns) {
 				res.Damaged++ // a torn or hand-edited line
 			}
 			continue // an invalid manifest row: it is failed again from the manifest
 		}
-		fields, err := row.ReportFields()
+		fields, err := DecodeFields(row)
 		if err != nil {
 			res.Damaged++
 			continue

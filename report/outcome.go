@@ -1,7 +1,7 @@
 // Package report owns what a run leaves behind: the output CSV (one row per
-// manifest row, the manifest's columns followed by manifest.ReportColumns),
-// the per-import outcomes a run keeps in memory, and reading a previous
-// report back to resume.
+// manifest row, the manifest's columns followed by Columns, typed as
+// Fields), the per-import outcomes a run keeps in memory, the journal, and
+// reading a previous report back to resume.
 //
 // Outcomes are kept per import (manifest.Key), not per row: rows asking for
 // the identical import share one outcome. The report is written by
@@ -16,7 +16,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/wixmigrate/wixmigrate/manifest"
 	"github.com/wixmigrate/wixmigrate/wix"
 )
 
@@ -176,12 +175,12 @@ func (o *Outcome) UpdatedAt() time.Time {
 }
 
 // Fields returns the outcome as the report's typed columns.
-func (o *Outcome) Fields() manifest.ReportFields {
+func (o *Outcome) Fields() Fields {
 	url := o.URL()
 	if o.Status == Failed {
 		url = "" // a failed file's address serves nothing; scripts must not use it
 	}
-	f := manifest.ReportFields{
+	f := Fields{
 		Status: o.Status.String(), FileID: o.FileID, WixURL: url, MediaType: o.MediaType(),
 		SizeBytes: o.Size, Width: int(o.Width), Height: int(o.Height),
 		FailureReason: o.Reason(), Attempts: int(o.Attempts), Method: o.Method.String(),
@@ -194,7 +193,7 @@ func (o *Outcome) Fields() manifest.ReportFields {
 }
 
 // FromFields reads an outcome back from a report's typed columns.
-func FromFields(f manifest.ReportFields) (Outcome, error) {
+func FromFields(f Fields) (Outcome, error) {
 	var o Outcome
 	var err error
 	if o.Status, err = ParseStatus(f.Status); err != nil {

@@ -75,7 +75,7 @@ func Write(path string, rows *manifest.Reader, state *State) (*Summary, error) {
 	sum := &Summary{ByStatus: map[string]int{}, Reasons: map[string]int{}}
 	err := WriteFileAtomic(path, 0o644, func(w io.Writer) error {
 		cw := csv.NewWriter(w)
-		header := append(append([]string(nil), rows.Header()...), manifest.ReportColumns...)
+		header := append(append([]string(nil), rows.Header()...), Columns...)
 		if err := cw.Write(header); err != nil {
 			return err
 		}

@@ -1,4 +1,4 @@
-package manifest
+package report
 
 import (
 	"encoding/csv"
@@ -9,12 +9,21 @@ import (
 
 	"github.com/gocarina/gocsv"
 
+	"github.com/wixmigrate/wixmigrate/manifest"
 	"github.com/wixmigrate/wixmigrate/wix"
 )
 
-// ReportFields is a report row's report part, typed. Its fields are in
-// ReportColumns order, which is how it is decoded.
-type ReportFields struct {
+// Columns are the columns a report appends after the manifest's own, in
+// this order. The manifest package reserves their names (all but
+// media_type, see manifest.ReservedColumns). Read-only.
+var Columns = []string{
+	"status", "file_id", "wix_url", "media_type", "size_bytes", "width",
+	"height", "failure_reason", "attempts", "updated_at", "method",
+}
+
+// Fields is a report row's report part, typed. Its fields are in Columns
+// order, which is how it is decoded.
+type Fields struct {
 	Status        string        `csv:"status"`
 	FileID        string        `csv:"file_id"`
 	WixURL        string        `csv:"wix_url"`
@@ -28,31 +37,33 @@ type ReportFields struct {
 	Method        string        `csv:"method"`
 }
 
-// ReportFields decodes Row.Report. Empty numbers read as 0. A row read
-// without Options.ReportColumns, or with the wrong field count, has no
-// report part and gets an error.
-func (r *Row) ReportFields() (ReportFields, error) {
-	if len(r.Report) != len(ReportColumns) {
-		return ReportFields{}, &RowError{Line: r.Line, Msg: "no report columns to decode"}
+// DecodeFields decodes the report part of a row read with
+// manifest.Options.ReportColumns set to Columns, with gocsv. Empty numbers
+// read as 0. A row without a report part (a wrong field count) gets an
+// error; a field that does not parse gets a *manifest.RowError naming its
+// column.
+func DecodeFields(r *manifest.Row) (Fields, error) {
+	if len(r.Report) != len(Columns) {
+		return Fields{}, &manifest.RowError{Line: r.Line, Msg: "no report columns to decode"}
 	}
 	// gocsv decodes whole tables; the report part is a one-record table
 	// without a header, mapped onto the struct's fields by position.
-	var decoded []ReportFields
+	var decoded []Fields
 	if err := gocsv.UnmarshalCSVWithoutHeaders(&oneRecord{record: r.Report}, &decoded); err != nil {
 		column := ""
 		var parseErr *csv.ParseError
-		if errors.As(err, &parseErr) && parseErr.Column >= 1 && parseErr.Column <= len(ReportColumns) {
-			column = ReportColumns[parseErr.Column-1]
+		if errors.As(err, &parseErr) && parseErr.Column >= 1 && parseErr.Column <= len(Columns) {
+			column = Columns[parseErr.Column-1]
 			err = parseErr.Err
 		}
-		return ReportFields{}, &RowError{Line: r.Line, Column: column, Msg: err.Error()}
+		return Fields{}, &manifest.RowError{Line: r.Line, Column: column, Msg: err.Error()}
 	}
 	return decoded[0], nil
 }
 
-// Record encodes f in ReportColumns order, the inverse of Row.ReportFields.
-// Zero numbers and a nil time are written as empty fields.
-func (f ReportFields) Record() []string {
+// Record encodes f in Columns order, the inverse of DecodeFields. Zero
+// numbers and a nil time are written as empty fields.
+func (f Fields) Record() []string {
 	number := func(n int64) string {
 		if n == 0 {
 			return ""
