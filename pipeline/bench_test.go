@@ -299,7 +299,7 @@ func BenchmarkCalls(b *testing.B) {
 			var m measure
 			for range b.N {
 				e := newBenchEnv(b, rows, wixsim.Options{ProcessingDelay: benchDelay})
-				m = e.runPipeline(b, Config{Poll: poll, Rate: 0, PollInterval: 2 * time.Second, PendingTimeout: time.Minute})
+				m = e.runPipeline(b, Config{Settings: Settings{Poll: poll, Rate: NoRateLimit, PollInterval: 2 * time.Second, PendingTimeout: time.Minute}})
 				e.close()
 			}
 			m.report(b, 0)
@@ -404,8 +404,8 @@ func BenchmarkRateBound(b *testing.B) {
 					ProcessingDelay: wixsim.Range{Min: scale(benchDelay.Min), Max: scale(benchDelay.Max)},
 				})
 				restore := scaleTime(k)
-				m = e.runPipeline(b, Config{Poll: poll, Rate: float64(wixRate * k),
-					PollInterval: scale(2 * time.Second), PendingTimeout: scale(3 * time.Minute)})
+				m = e.runPipeline(b, Config{Settings: Settings{Poll: poll, Rate: float64(wixRate * k),
+					PollInterval: scale(2 * time.Second), PendingTimeout: scale(3 * time.Minute)}})
 				restore()
 				e.close()
 			}
@@ -447,7 +447,7 @@ func TestPendingCap(t *testing.T) {
 			peak.Store(max(peak.Load(), stats.Pending.Load()))
 		}
 	}()
-	cfg := Config{Client: e.client, PollInterval: 10 * time.Millisecond, PendingTimeout: time.Minute}
+	cfg := Config{Client: e.client, Settings: Settings{Rate: NoRateLimit, PollInterval: 10 * time.Millisecond, PendingTimeout: time.Minute}}
 	if _, err := Run(context.Background(), cfg, e.open, state, stats); err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"time"
 
 	"github.com/wixmigrate/wixmigrate/wix"
 )
@@ -11,39 +13,65 @@ import (
 // ErrAuth wraps a 401/403: the run stops at once.
 var ErrAuth = errors.New("Wix refused the credentials")
 
-// call runs one API call through the shared limiter, retrying what may be
-// retried: throttles always (they are never a row failure), transient errors
-// up to Config.Retries times with jittered backoff. Calls whose outcome is
-// unknown are never re-sent here.
-func (r *run) call(ctx context.Context, endpoint string, fn func(ctx context.Context) error) error {
+// caller makes a run's API calls: every one passes the shared limiter, and
+// what may be retried is.
+type caller struct {
+	limiter   *limiter
+	stats     *Stats
+	log       *slog.Logger
+	retries   int
+	retryBase time.Duration
+	retryMax  time.Duration
+}
+
+func newCaller(s Settings, stats *Stats, log *slog.Logger) *caller {
+	return &caller{limiter: newLimiter(s.Rate), stats: stats, log: log,
+		retries: s.Retries, retryBase: s.RetryBase, retryMax: s.RetryMax}
+}
+
+// call runs fn, one call of ep, through c and returns its answer.
+// Throttles are always retried (they are never a row failure), transient
+// errors up to the configured retries with jittered backoff; calls whose
+// outcome is unknown are never re-sent here. A 401/403 comes back wrapping
+// ErrAuth.
+func call[T any](ctx context.Context, c *caller, ep wix.Endpoint, fn func(context.Context) (T, error)) (T, error) {
+	var answer T
+	err := c.do(ctx, ep, func(ctx context.Context) (err error) {
+		answer, err = fn(ctx)
+		return err
+	})
+	return answer, err
+}
+
+func (c *caller) do(ctx context.Context, ep wix.Endpoint, fn func(context.Context) error) error {
 	// Calls in flight finish even after an interrupt, so their answers are
 	// recorded; only waiting for the limiter stops at once.
 	callCtx := context.WithoutCancel(ctx)
 	transient := 0
 	for {
-		if err := r.limiter.wait(ctx); err != nil {
+		if err := c.limiter.wait(ctx); err != nil {
 			return err
 		}
-		r.stats.countCall(endpoint)
+		c.stats.countCall(ep.Name)
 		err := fn(callCtx)
 		switch {
 		case err == nil:
-			r.limiter.succeeded()
+			c.limiter.succeeded()
 			return nil
 		case wix.IsThrottled(err):
-			r.stats.Throttles.Add(1)
-			pause := r.limiter.throttled(wix.RetryAfter(err))
-			r.log.Debug("throttled by Wix", "endpoint", endpoint, "pause", pause)
+			c.stats.Throttles.Add(1)
+			pause := c.limiter.throttled(wix.RetryAfter(err))
+			c.log.Debug("throttled by Wix", "endpoint", ep.Name, "pause", pause)
 			continue
 		case wix.IsAuth(err):
 			return fmt.Errorf("%w: %v", ErrAuth, err)
 		case errors.Is(err, wix.ErrUnknownOutcome):
 			return err
-		case wix.IsTransient(err) && transient < r.cfg.Retries:
+		case wix.IsTransient(err) && transient < c.retries:
 			transient++
-			r.stats.Retries.Add(1)
-			d := backoff(transient, r.cfg.RetryBase, r.cfg.RetryMax)
-			r.log.Debug("retrying after a transient error", "endpoint", endpoint, "attempt", transient, "wait", d, "err", err)
+			c.stats.Retries.Add(1)
+			d := backoff(transient, c.retryBase, c.retryMax)
+			c.log.Debug("retrying after a transient error", "endpoint", ep.Name, "attempt", transient, "wait", d, "err", err)
 			if err := sleep(ctx, d); err != nil {
 				return err
 			}

@@ -4,70 +4,106 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"slices"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/wixmigrate/wixmigrate/report"
 	"github.com/wixmigrate/wixmigrate/wix"
 )
 
-// Reasons written to the report for failures the pipeline itself decides.
-const (
-	reasonUnknownOutcome = "import outcome unknown: Wix's answer was lost (%v); the next run looks for the file before importing again"
-	reasonWixFailed      = "Wix could not process the file (operationStatus FAILED; Wix gives no reason)"
-	reasonUploadFailed   = "Wix could not process the uploaded file (operationStatus FAILED): it is probably not media Wix accepts"
-)
+// importAPI is what the importer calls.
+type importAPI interface {
+	ImportFile(ctx context.Context, req *wix.ImportFileRequest) (*wix.File, error)
+	BulkImportFiles(ctx context.Context, reqs []wix.ImportFileRequest) (*wix.BulkImportFileResponse, error)
+}
 
 // errMissingResult is the cause of rows a bulk answer left out.
 var errMissingResult = errors.New("the bulk import answer had no result for the row")
 
-// wixFailedReason is the reason for a file Wix marked FAILED. Failed URL
-// imports get a better one later, from the fallback or a diagnosis.
-func wixFailedReason(m report.Method) string {
-	if m == report.MethodImport {
-		return reasonWixFailed
+// reconcileGroup is how many rows in doubt share one reconciliation.
+const reconcileGroup = 2000
+
+// importer sends URL imports: Bulk Import File calls (Import File at batch
+// size 1) from a bounded errgroup, each one journaled as an intent first.
+type importer struct {
+	s          Settings
+	client     importAPI
+	calls      *caller
+	ledger     *ledger
+	poller     *poller
+	reconciler *reconciler
+	log        *slog.Logger
+	stop       func(error)
+}
+
+// importAll sends the queued jobs in batches from a bounded errgroup.
+func (im *importer) importAll(ctx context.Context, jobs <-chan job) error {
+	var g errgroup.Group
+	g.SetLimit(im.s.Concurrency)
+	// Imports in doubt from an earlier run are batched apart: they are
+	// reconciled before any of them is sent again.
+	var fresh, doubt []job
+	flush := func(b *[]job) {
+		batch := *b
+		*b = nil
+		g.Go(func() error {
+			if !batch[0].since.IsZero() {
+				im.reconcileThenImport(ctx, batch)
+			} else {
+				im.importBatch(ctx, batch)
+			}
+			return nil
+		})
 	}
-	return reasonUploadFailed
+	for j := range jobs {
+		b, size := &fresh, im.s.BatchSize
+		if !j.since.IsZero() {
+			// One listing serves many rows in doubt: reconcile them in
+			// large groups, then import what was not found in batches.
+			b, size = &doubt, reconcileGroup
+		}
+		*b = append(*b, j)
+		if len(*b) == size {
+			flush(b)
+		}
+	}
+	for _, b := range []*[]job{&doubt, &fresh} {
+		if len(*b) > 0 {
+			flush(b)
+		}
+	}
+	return g.Wait()
 }
 
 // importBatch sends one batch and records each row's answer.
-func (r *run) importBatch(ctx context.Context, batch []job) {
+func (im *importer) importBatch(ctx context.Context, batch []job) {
 	if ctx.Err() != nil {
-		return // interrupted: the rows stay "not imported yet"
+		return // interrupted: the rows stay "not imported yet", or as they were
 	}
-	for i := range batch {
-		r.state.Update(batch[i].key, func(o *report.Outcome) { o.Attempts++ })
-	}
-	if r.cfg.BatchSize == 1 {
-		for _, j := range batch {
-			r.send(ctx, []job{j})
+	if im.s.BatchSize == 1 {
+		for i := range batch {
+			im.send(ctx, batch[i:i+1])
 		}
 		return
 	}
-	r.send(ctx, batch)
+	im.send(ctx, batch)
 }
 
-// importBatchNoCount re-sends part of a batch whose attempt was counted already.
-func (r *run) importBatchNoCount(ctx context.Context, batch []job) {
-	if ctx.Err() != nil {
-		return // not sent again: the attempt that was sent stays counted
-	}
-	for i := range batch {
-		r.state.Update(batch[i].key, func(o *report.Outcome) { o.Attempts-- })
-	}
-	r.importBatch(ctx, batch)
-}
-
-// send makes one import call for batch: Bulk Import File, or Import File
-// at --batch-size 1. The intent is on disk before the call goes out, and
-// closed once every row's outcome is recorded.
-func (r *run) send(ctx context.Context, batch []job) {
+// send makes one import call for batch. The intent is on disk before the
+// call goes out, and closed once every row's outcome is recorded.
+func (im *importer) send(ctx context.Context, batch []job) {
 	sent := time.Now()
-	id, ok := r.intent(batch, sent)
+	id, ok := im.ledger.intent(batch, sent)
 	if !ok {
-		r.unplan(batch)
 		return
 	}
-	results, err := r.callImport(ctx, batch)
+	results, err := im.callImport(ctx, batch)
+	if !errors.Is(err, ErrAuth) && !errors.Is(err, context.Canceled) {
+		im.ledger.attempt(batch) // the call went out
+	}
 	settled := true
 	switch {
 	case err == nil:
@@ -78,42 +114,40 @@ func (r *run) send(ctx context.Context, batch []job) {
 				continue
 			}
 			if !res.ItemMetadata.Success || res.Item == nil {
-				reason := "Wix refused the import"
+				reason := report.Reasons.Refused
 				if e := res.ItemMetadata.Error; e != nil && e.Description != "" {
 					reason = e.Description
 				}
-				r.fail(batch[i], reason)
+				im.ledger.failed(batch[i].key, reason)
 				continue
 			}
-			r.accepted(batch[i], res.Item)
+			im.reconciler.accept(batch[i], res.Item, report.MethodImport)
 		}
 		if len(unanswered) > 0 {
-			settled = r.reimport(ctx, unanswered, sent, errMissingResult)
+			settled = im.reimport(ctx, unanswered, sent, errMissingResult)
 		}
 	case wix.IsPermanent(err) && len(batch) > 1:
 		// One bad item can make Wix refuse the whole call: split the batch
 		// to pin the failure on the rows that cause it.
-		r.log.Debug("bulk import refused, splitting the batch", "rows", len(batch), "err", err)
+		im.log.Debug("bulk import refused, splitting the batch", "rows", len(batch), "err", err)
 		half := len(batch) / 2
-		r.importBatchNoCount(ctx, batch[:half])
-		r.importBatchNoCount(ctx, batch[half:])
+		im.importBatch(ctx, batch[:half])
+		im.importBatch(ctx, batch[half:])
 	case errors.Is(err, wix.ErrUnknownOutcome):
-		settled = r.reimport(ctx, batch, sent, err)
+		settled = im.reimport(ctx, batch, sent, err)
 	default:
-		r.failJobs(batch, err)
+		im.failAll(batch, err)
 	}
 	if settled {
-		r.answered(id)
+		im.ledger.answered(id)
 	}
 }
 
 // callImport sends the import call and returns one result per job, in order.
-func (r *run) callImport(ctx context.Context, batch []job) ([]wix.BulkImportResult, error) {
-	if r.cfg.BatchSize == 1 {
-		var f *wix.File
-		err := r.call(ctx, "ImportFile", func(ctx context.Context) (err error) {
-			f, err = r.cfg.Client.ImportFile(ctx, &batch[0].req)
-			return err
+func (im *importer) callImport(ctx context.Context, batch []job) ([]wix.BulkImportResult, error) {
+	if im.s.BatchSize == 1 {
+		f, err := call(ctx, im.calls, wix.EndpointImportFile, func(ctx context.Context) (*wix.File, error) {
+			return im.client.ImportFile(ctx, &batch[0].req)
 		})
 		if err != nil {
 			return nil, err
@@ -124,10 +158,8 @@ func (r *run) callImport(ctx context.Context, batch []job) ([]wix.BulkImportResu
 	for i, j := range batch {
 		reqs[i] = j.req
 	}
-	var resp *wix.BulkImportFileResponse
-	err := r.call(ctx, "BulkImportFile", func(ctx context.Context) (err error) {
-		resp, err = r.cfg.Client.BulkImportFiles(ctx, reqs)
-		return err
+	resp, err := call(ctx, im.calls, wix.EndpointBulkImportFile, func(ctx context.Context) (*wix.BulkImportFileResponse, error) {
+		return im.client.BulkImportFiles(ctx, reqs)
 	})
 	if err != nil {
 		return nil, err
@@ -135,78 +167,85 @@ func (r *run) callImport(ctx context.Context, batch []job) ([]wix.BulkImportResu
 	return resp.Results, nil
 }
 
-// accepted records a file created by an import and hands it to the poller.
-func (r *run) accepted(j job, f *wix.File) { r.acceptedBy(j, f, report.MethodImport) }
-
-// acceptedBy records a file created by method and hands it to the poller.
-func (r *run) acceptedBy(j job, f *wix.File, method report.Method) {
-	r.stats.Imported.Add(1)
-	r.folders.learn(&j.req, f)
-	var o report.Outcome
-	r.update(j.key, func(out *report.Outcome) {
-		out.Method = method
-		out.Folder = j.req.ParentFolderID
-		out.SetFile(f)
-		if out.Updated == 0 {
-			out.Updated = time.Now().UnixNano()
-		}
-		o = *out
-	})
-	r.settled(j, o)
-}
-
-// settled routes an outcome: final ones are counted, pending ones polled.
-func (r *run) settled(j job, o report.Outcome) {
-	switch o.Status {
-	case report.Ready:
-		r.stats.Ready.Add(1)
-	case report.Failed:
-		r.update(j.key, func(out *report.Outcome) { out.SetReason(wixFailedReason(out.Method)) })
-		r.stats.Failed.Add(1)
-	default:
-		if r.poller.track(o.FileID, o.Folder, j.key, o.Updated) {
-			r.stats.Pending.Add(1)
-		}
-	}
-}
-
-// failJobs records a whole call's failure on its rows, or stops the run.
-func (r *run) failJobs(batch []job, err error) {
+// failAll records a whole call's failure on its rows, or stops the run.
+// Rows of a call that never went out stay as they were.
+func (im *importer) failAll(batch []job, err error) {
 	switch {
 	case errors.Is(err, ErrAuth):
-		r.fatal(err)
-		r.unplan(batch)
+		im.stop(err)
 		return
 	case errors.Is(err, context.Canceled):
-		r.unplan(batch) // interrupted while waiting for the limiter: never sent
-		return
+		return // interrupted while waiting for the limiter: never sent
 	}
+	failAll(im.ledger, batch, err)
+}
+
+// failAll records err as the failure of every job in batch.
+func failAll(l *ledger, batch []job, err error) {
 	reason := err.Error()
 	var we *wix.Error
 	if errors.As(err, &we) {
 		reason = we.Reason()
 	}
 	if errors.Is(err, wix.ErrUnknownOutcome) {
-		reason = fmt.Sprintf(reasonUnknownOutcome, err)
+		reason = fmt.Sprintf(report.Reasons.UnknownOutcome, err)
 	}
 	for _, j := range batch {
-		r.fail(j, reason)
+		l.failed(j.key, reason)
 	}
 }
 
-// unplan undoes the attempt count of rows that were never sent.
-func (r *run) unplan(batch []job) {
-	for _, j := range batch {
-		r.state.Update(j.key, func(o *report.Outcome) { o.Attempts-- })
+// reimport is what send does with an unknown outcome: reconcile, and send
+// again only what was not found. It reports whether every row is settled
+// (false: some stay in doubt for the next run).
+func (im *importer) reimport(ctx context.Context, batch []job, since time.Time, cause error) bool {
+	rest, err := im.reconciler.reconcile(ctx, batch, since)
+	if err != nil {
+		im.ledger.inDoubt(rest, since, cause)
+		return false
 	}
+	var again, givenUp []job
+	for _, j := range rest {
+		j.reconciles++
+		if j.reconciles > maxReconciles {
+			givenUp = append(givenUp, j)
+		} else {
+			again = append(again, j)
+		}
+	}
+	if len(givenUp) > 0 {
+		failAll(im.ledger, givenUp, fmt.Errorf("%d lost answers in a row: %w", maxReconciles, cause))
+	}
+	if len(again) == 0 {
+		return true
+	}
+	if ctx.Err() != nil {
+		im.ledger.inDoubt(again, since, cause) // checked, not found, not sent again: the next run checks once more
+		return false
+	}
+	im.importBatch(ctx, again)
+	return true
 }
 
-// fail records a row's failure with reason.
-func (r *run) fail(j job, reason string) {
-	r.stats.Failed.Add(1)
-	r.update(j.key, func(o *report.Outcome) {
-		o.Status = report.Failed
-		o.SetReason(reason)
-		o.Updated = time.Now().UnixNano()
-	})
+// reconcileThenImport handles imports an earlier run left in doubt.
+func (im *importer) reconcileThenImport(ctx context.Context, batch []job) {
+	since := batch[0].since
+	for _, j := range batch {
+		if j.since.Before(since) {
+			since = j.since
+		}
+	}
+	rest, err := im.reconciler.reconcile(ctx, batch, since)
+	if err != nil {
+		if ctx.Err() == nil {
+			im.log.Warn("could not check for files of imports left in doubt; they stay in doubt", "rows", len(batch), "err", err)
+		}
+		return // their outcome stays as it was: in doubt, for the next run
+	}
+	for chunk := range slices.Chunk(rest, im.s.BatchSize) {
+		if ctx.Err() != nil {
+			return
+		}
+		im.importBatch(ctx, chunk)
+	}
 }

@@ -4,7 +4,12 @@
 // poll stage, running at the same time, batch-checks processing status until
 // each file is READY or FAILED. One rate limiter gates every API call.
 //
-// Outcomes land in a report.State; writing the report is the caller's job.
+// The parts get only what they use: the importer, the uploader, the
+// reconciler and the poller each call the API through one caller (limiter
+// and retries) and record outcomes through one ledger (state, journal,
+// attempts and live counters). Outcomes land in a report.State; the run's
+// lifecycle around it (resume, journal, checkpoints, the report) is package
+// migrate's.
 package pipeline
 
 import (
@@ -29,89 +34,145 @@ const (
 	PollGetFiles = "get-files" // Get File Descriptors, 100 IDs a call
 )
 
-// Config tunes a run. Zero values take the defaults noted.
-type Config struct {
-	Client         *wix.Client
-	BatchSize      int           // rows per Bulk Import File call, 1..100 (100); 1 uses Import File
-	Concurrency    int           // import calls in flight (4)
-	Rate           float64       // API calls per minute for the whole run; 0 or less means no limit (the migrate command's default is Wix's 200)
-	Poll           string        // PollList (default) or PollGetFiles
-	PollInterval   time.Duration // shortest pause between poll rounds (2s)
-	PendingTimeout time.Duration // give up waiting for a file after this (10m)
-	MaxAttempts    int           // imports of one row across runs (3)
-	FolderID       string        // parent folder for rows naming none (media-root)
-	Retries        int           // transient retries per call (5)
-	RetryBase      time.Duration // first retry's backoff (200ms)
-	RetryMax       time.Duration // longest backoff (10s)
-	Logger         *slog.Logger
+// Defaults of Settings, used for zero fields and by the command's flags.
+const (
+	DefaultBatchSize         = wix.MaxBulkImport
+	DefaultConcurrency       = 4
+	DefaultRate              = wix.RateLimit // API calls per minute
+	DefaultPoll              = PollList
+	DefaultPollInterval      = 2 * time.Second
+	DefaultPendingTimeout    = 10 * time.Minute
+	DefaultMaxAttempts       = 3
+	DefaultFolderID          = wix.RootFolderMedia
+	DefaultUploadConcurrency = 2
+	DefaultRetries           = 5
+	DefaultRetryBase         = 200 * time.Millisecond
+	DefaultRetryMax          = 10 * time.Second
+	DefaultReconcileDelay    = 2 * time.Second
+)
 
-	UploadConcurrency int            // uploads in flight: local files and fallbacks (2)
-	ChunkSize         int64          // resumable upload chunk (wix.DefaultChunkSize)
-	FallbackUpload    bool           // download and upload sources Wix could not fetch
-	Prober            *source.Prober // fetches and diagnoses sources (a default Prober)
-	ReconcileDelay    time.Duration  // wait before looking for files of a lost answer (2s); < 0 means none
-	Journal           Journal        // records intents and outcomes as they happen; nil for none
+// NoRateLimit, as Settings.Rate, sends calls as fast as they come.
+const NoRateLimit = -1
+
+// Settings tune a run. Zero fields take the defaults above.
+type Settings struct {
+	BatchSize      int           // rows per Bulk Import File call, 1..100; 1 uses Import File
+	Concurrency    int           // import calls in flight
+	Rate           float64       // API calls per minute for the whole run; NoRateLimit for none
+	Poll           string        // PollList or PollGetFiles
+	PollInterval   time.Duration // shortest pause between poll rounds
+	PendingTimeout time.Duration // give up waiting for a file after this
+	MaxAttempts    int           // imports of one row across runs, 1..255
+	FolderID       string        // parent folder for rows naming none
+	Retries        int           // transient retries per call
+	RetryBase      time.Duration // first retry's backoff
+	RetryMax       time.Duration // longest backoff
+
+	UploadConcurrency int   // uploads in flight: local files and fallbacks
+	ChunkSize         int64 // resumable upload chunk (0: wix.DefaultChunkSize)
+	// NoFallbackUpload only diagnoses sources Wix could not fetch, instead
+	// of downloading and uploading them.
+	NoFallbackUpload bool
+	ReconcileDelay   time.Duration // wait before looking for files of a lost answer; < 0 means none
 }
 
-func (c *Config) setDefaults() error {
-	if c.Client == nil {
-		return errors.New("pipeline: no client")
+// SettingError is a setting out of range. Setting is the Settings field's
+// name: the command maps it to its flag.
+type SettingError struct {
+	Setting string
+	Value   any
+	Want    string
+}
+
+func (e *SettingError) Error() string {
+	return fmt.Sprintf("%s %s: want %s", e.Setting, FormatValue(e.Value), e.Want)
+}
+
+// FormatValue writes a setting's value as a user would type it.
+func FormatValue(v any) string {
+	switch v := v.(type) {
+	case string:
+		return fmt.Sprintf("%q", v)
+	case float64:
+		return fmt.Sprintf("%g", v)
 	}
-	if c.BatchSize == 0 {
-		c.BatchSize = wix.MaxBulkImport
+	return fmt.Sprint(v)
+}
+
+// WithDefaults returns s with zero fields set to their defaults.
+func (s Settings) WithDefaults() Settings {
+	set := func(p *int, d int) {
+		if *p == 0 {
+			*p = d
+		}
 	}
-	if c.BatchSize < 1 || c.BatchSize > wix.MaxBulkImport {
-		return fmt.Errorf("batch size %d: want 1..%d", c.BatchSize, wix.MaxBulkImport)
+	setDuration := func(p *time.Duration, d time.Duration) {
+		if *p == 0 {
+			*p = d
+		}
 	}
-	if c.Concurrency == 0 {
-		c.Concurrency = 4
+	set(&s.BatchSize, DefaultBatchSize)
+	set(&s.Concurrency, DefaultConcurrency)
+	set(&s.MaxAttempts, DefaultMaxAttempts)
+	set(&s.UploadConcurrency, DefaultUploadConcurrency)
+	set(&s.Retries, DefaultRetries)
+	setDuration(&s.PollInterval, DefaultPollInterval)
+	setDuration(&s.PendingTimeout, DefaultPendingTimeout)
+	setDuration(&s.RetryBase, DefaultRetryBase)
+	setDuration(&s.RetryMax, DefaultRetryMax)
+	setDuration(&s.ReconcileDelay, DefaultReconcileDelay)
+	if s.Rate == 0 {
+		s.Rate = DefaultRate
 	}
-	if c.Concurrency < 1 {
-		return fmt.Errorf("concurrency %d: want at least 1", c.Concurrency)
+	if s.Poll == "" {
+		s.Poll = DefaultPoll
 	}
-	if c.Poll == "" {
-		c.Poll = PollList
+	if s.FolderID == "" {
+		s.FolderID = DefaultFolderID
 	}
-	if c.Poll != PollList && c.Poll != PollGetFiles {
-		return fmt.Errorf("poll strategy %q: want %q or %q", c.Poll, PollList, PollGetFiles)
-	}
-	if c.PollInterval <= 0 {
-		c.PollInterval = 2 * time.Second
-	}
-	if c.PendingTimeout <= 0 {
-		c.PendingTimeout = 10 * time.Minute
-	}
-	if c.MaxAttempts <= 0 {
-		c.MaxAttempts = 3
-	}
-	if c.FolderID == "" {
-		c.FolderID = wix.RootFolderMedia
-	}
-	if c.Retries == 0 {
-		c.Retries = 5
-	}
-	if c.RetryBase <= 0 {
-		c.RetryBase = 200 * time.Millisecond
-	}
-	if c.RetryMax <= 0 {
-		c.RetryMax = 10 * time.Second
-	}
-	if c.UploadConcurrency == 0 {
-		c.UploadConcurrency = 2
-	}
-	if c.UploadConcurrency < 1 {
-		return fmt.Errorf("upload concurrency %d: want at least 1", c.UploadConcurrency)
-	}
-	if c.ReconcileDelay == 0 {
-		c.ReconcileDelay = 2 * time.Second
-	}
-	if c.Prober == nil {
-		c.Prober = &source.Prober{}
-	}
-	if c.Logger == nil {
-		c.Logger = slog.New(slog.DiscardHandler)
+	return s
+}
+
+// Validate checks the settings as they are (zero is not a default here), and
+// returns a *SettingError for the first one out of range.
+func (s Settings) Validate() error {
+	bad := func(name string, v any, want string) error { return &SettingError{name, v, want} }
+	switch {
+	case s.BatchSize < 1 || s.BatchSize > wix.MaxBulkImport:
+		return bad("BatchSize", s.BatchSize, fmt.Sprintf("1..%d", wix.MaxBulkImport))
+	case s.Concurrency < 1:
+		return bad("Concurrency", s.Concurrency, "at least 1")
+	case s.Rate == 0:
+		return bad("Rate", s.Rate, "calls per minute, or NoRateLimit")
+	case s.Poll != PollList && s.Poll != PollGetFiles:
+		return bad("Poll", s.Poll, PollList+" or "+PollGetFiles)
+	case s.PollInterval <= 0:
+		return bad("PollInterval", s.PollInterval, "more than 0")
+	case s.PendingTimeout <= 0:
+		return bad("PendingTimeout", s.PendingTimeout, "more than 0")
+	case s.UploadConcurrency < 1:
+		return bad("UploadConcurrency", s.UploadConcurrency, "at least 1")
+	case s.MaxAttempts < 1 || s.MaxAttempts > 255:
+		return bad("MaxAttempts", s.MaxAttempts, "1..255")
+	case s.FolderID == "" || len(s.FolderID) > 100:
+		return bad("FolderID", s.FolderID, "1..100 characters")
+	case s.Retries < 0:
+		return bad("Retries", s.Retries, "0 or more")
+	case s.RetryBase < 0 || s.RetryMax < 0:
+		return bad("RetryBase", s.RetryBase, "0 or more")
+	case s.ChunkSize < 0:
+		return bad("ChunkSize", s.ChunkSize, "0 (the default) or more")
 	}
 	return nil
+}
+
+// Config is what a run needs besides the manifest and the state.
+type Config struct {
+	Settings
+	Client  *wix.Client    // required
+	Logger  *slog.Logger   // nil discards
+	Prober  *source.Prober // fetches and diagnoses sources (nil: a default Prober)
+	Journal Journal        // records intents and outcomes as they happen; nil for none
 }
 
 // Result is how a run ended.
@@ -125,6 +186,9 @@ type job struct {
 	key   manifest.Key
 	req   wix.ImportFileRequest
 	local string // a local file to upload instead of importing req.URL
+	// counted says the job's attempt is counted: re-sending it (part of a
+	// split batch, or after a lost answer) is the same attempt.
+	counted bool
 	// reconciles counts lost answers this run; bounded by maxReconciles.
 	reconciles int
 	// since, when set, marks an import in doubt: sent at that time by an
@@ -132,22 +196,19 @@ type job struct {
 	since time.Time
 }
 
-// run is the state of one Run.
-type run struct {
-	cfg     Config
-	state   *report.State
-	stats   *Stats
-	limiter *limiter
-	log     *slog.Logger
-	poller  *poller
-	folders folderCache
-
-	cancel context.CancelCauseFunc // stops everything on a fatal error
-}
-
 // Opener opens the manifest for one pass over its rows. Run reads the
 // manifest more than once instead of holding its rows in memory.
 type Opener func() (*manifest.Reader, io.Closer, error)
+
+// run wires one Run's parts together.
+type run struct {
+	s        Settings
+	log      *slog.Logger
+	ledger   *ledger
+	poller   *poller
+	importer *importer
+	uploader *uploader
+}
 
 // Run imports what the plan of the manifest asks for and polls until every
 // file is final, ctx ends (then in-flight calls finish and their answers are
@@ -155,31 +216,54 @@ type Opener func() (*manifest.Reader, io.Closer, error)
 // a fallback upload (or a diagnosis). state holds outcomes from a previous
 // report and receives this run's. stats may be read while Run goes on.
 func Run(ctx context.Context, cfg Config, open Opener, state *report.State, stats *Stats) (Result, error) {
-	if err := cfg.setDefaults(); err != nil {
+	if cfg.Client == nil {
+		return Result{}, errors.New("pipeline: no client")
+	}
+	s := cfg.Settings.WithDefaults()
+	if err := s.Validate(); err != nil {
 		return Result{}, err
 	}
-	r := &run{cfg: cfg, state: state, stats: stats, limiter: newLimiter(cfg.Rate), log: cfg.Logger}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	prober := cfg.Prober
+	if prober == nil {
+		prober = &source.Prober{}
+	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	r.cancel = cancel
-	r.poller = newPoller(r)
+	stop := func(err error) {
+		log.Error("stopping the run", "err", err)
+		cancel(err)
+	}
 
-	err := r.phase(ctx, func(up *uploads) error {
+	calls := newCaller(s, stats, log)
+	l := &ledger{state: state, journal: cfg.Journal, stats: stats, stop: stop}
+	p := newPoller(s, cfg.Client, calls, l, log, stop)
+	rec := &reconciler{client: cfg.Client, calls: calls, ledger: l, poller: p, log: log, stats: stats,
+		delay: s.ReconcileDelay, fallbackUpload: !s.NoFallbackUpload}
+	imp := &importer{s: s, client: cfg.Client, calls: calls, ledger: l, poller: p, reconciler: rec, log: log, stop: stop}
+	up := &uploader{client: cfg.Client, calls: calls, ledger: l, poller: p, reconciler: rec, prober: prober,
+		stats: stats, chunkSize: s.ChunkSize}
+	r := &run{s: s, log: log, ledger: l, poller: p, importer: imp, uploader: up}
+
+	err := r.phase(ctx, func(g *errgroup.Group) error {
 		rows, closer, err := open()
 		if err != nil {
 			return err
 		}
 		defer closer.Close()
-		return r.importPhase(ctx, rows, up)
+		return r.importPhase(ctx, rows, g)
 	})
 	if err == nil && ctx.Err() == nil {
-		err = r.phase(ctx, func(up *uploads) error {
+		err = r.phase(ctx, func(g *errgroup.Group) error {
 			rows, closer, err := open()
 			if err != nil {
 				return err
 			}
 			defer closer.Close()
-			return r.fallbackPass(ctx, rows, up)
+			return r.fallbackPass(ctx, rows, g)
 		})
 	}
 	res := Result{}
@@ -195,49 +279,46 @@ func Run(ctx context.Context, cfg Config, open Opener, state *report.State, stat
 	return res, err
 }
 
-// phase runs produce, which starts imports and uploads, alongside the
-// poller, and returns once both are done: nothing produced is still pending.
-func (r *run) phase(ctx context.Context, produce func(*uploads) error) error {
+// phase runs produce, which starts imports and uploads (on the uploads
+// group, with its own concurrency limit: uploads move bytes, not API calls,
+// and must not starve imports), alongside the poller, and returns once both
+// are done: nothing produced is still pending.
+func (r *run) phase(ctx context.Context, produce func(uploads *errgroup.Group) error) error {
 	produced := make(chan struct{})
 	pollDone := make(chan struct{})
 	go func() {
 		defer close(pollDone)
 		r.poller.loop(ctx, produced)
 	}()
-	up := r.newUploads()
-	err := produce(up)
-	up.g.Wait()
+	var uploads errgroup.Group
+	uploads.SetLimit(r.s.UploadConcurrency)
+	err := produce(&uploads)
+	uploads.Wait()
 	close(produced)
 	<-pollDone
 	return err
 }
 
 // importPhase plans the manifest's rows and sends the imports and uploads.
-func (r *run) importPhase(ctx context.Context, rows *manifest.Reader, up *uploads) error {
-	jobs := make(chan job, r.cfg.BatchSize*r.cfg.Concurrency)
+func (r *run) importPhase(ctx context.Context, rows *manifest.Reader, uploads *errgroup.Group) error {
+	jobs := make(chan job, r.s.BatchSize*r.s.Concurrency)
 	var planErr error
 	go func() {
 		defer close(jobs)
-		planErr = r.plan(ctx, rows, jobs, up)
+		planErr = r.plan(ctx, rows, jobs, uploads)
 	}()
-	importErr := r.importAll(ctx, jobs)
+	importErr := r.importer.importAll(ctx, jobs)
 	if planErr != nil {
 		return planErr
 	}
 	return importErr
 }
 
-// fatal stops the whole run with err.
-func (r *run) fatal(err error) {
-	r.log.Error("stopping the run", "err", err)
-	r.cancel(err)
-}
-
 // plan reads the manifest and decides each row's fate: rows already READY
 // (or failed too often) are kept, files still PENDING are handed to the
 // poller, everything else is queued for import. Rows asking for an import
 // seen before share its outcome.
-func (r *run) plan(ctx context.Context, rows *manifest.Reader, jobs chan<- job, up *uploads) error {
+func (r *run) plan(ctx context.Context, rows *manifest.Reader, jobs chan<- job, uploads *errgroup.Group) error {
 	for {
 		row, err := rows.Next()
 		if err == io.EOF {
@@ -249,34 +330,23 @@ func (r *run) plan(ctx context.Context, rows *manifest.Reader, jobs chan<- job, 
 		if row.Err != nil {
 			continue
 		}
-		what, prev := Decide(row, r.state, r.cfg.MaxAttempts)
+		what, prev := Decide(row, r.ledger.state, r.s.MaxAttempts)
 		switch what {
 		case ActionKeep, ActionDuplicate:
 			continue
 		case ActionRepoll:
-			if r.poller.track(prev.FileID, prev.Folder, row.Key, prev.Updated) {
-				r.stats.Pending.Add(1)
-			}
+			r.poller.track(prev.FileID, prev.Folder, row.Key, prev.Updated)
 			continue
 		}
-		// Status Unknown marks the import as planned: later rows asking for
-		// it are duplicates. Attempts carry over from earlier runs.
-		planned := report.Outcome{Attempts: prev.Attempts}
-		var since time.Time
-		if what == ActionReconcile {
-			planned = prev // keeps its reason and time: still in doubt until settled
-			planned.Status = report.Unknown
-			since = prev.UpdatedAt()
+		planned := r.ledger.plan(row.Key, prev, what)
+		j := job{key: row.Key, req: row.Import.Request(r.s.FolderID)}
+		if planned.Phase == report.PhaseInDoubt {
+			j.since = planned.UpdatedAt()
 		}
-		if !r.state.Add(row.Key, planned) {
-			r.state.Update(row.Key, func(o *report.Outcome) { *o = planned })
-		}
-		r.stats.Planned.Add(1)
-		j := job{key: row.Key, req: row.Import.Request(r.cfg.FolderID), since: since}
 		if row.Import.Local {
 			j.local = row.Import.LocalPath
-			up.g.Go(func() error {
-				r.uploadLocal(ctx, j, j.local)
+			uploads.Go(func() error {
+				r.uploader.uploadLocal(ctx, j)
 				return nil
 			})
 			continue
@@ -304,7 +374,8 @@ const (
 )
 
 // Decide says what to do with row given the outcomes known so far, and
-// returns the known outcome. It records nothing.
+// returns the known outcome. It records nothing, and reads only state: an
+// outcome's Status, Phase, Planned, FileID and Attempts, never its reason.
 func Decide(row *manifest.Row, state *report.State, maxAttempts int) (Action, report.Outcome) {
 	if row.Err != nil {
 		return ActionReject, report.Outcome{}
@@ -313,13 +384,13 @@ func Decide(row *manifest.Row, state *report.State, maxAttempts int) (Action, re
 	switch {
 	case !known:
 		return ActionImport, o
-	case o.Status == report.Unknown:
+	case o.Planned:
 		return ActionDuplicate, o // planned earlier in this pass
 	case o.Status == report.Ready:
 		return ActionKeep, o
 	case o.Status == report.Pending && o.FileID != "":
 		return ActionRepoll, o
-	case o.Status == report.Pending && o.Attempts > 0 && o.Reason() != report.NotImportedReason:
+	case o.Phase == report.PhaseInDoubt:
 		return ActionReconcile, o
 	case o.Status == report.Failed && int(o.Attempts) >= maxAttempts:
 		return ActionKeep, o
@@ -327,46 +398,4 @@ func Decide(row *manifest.Row, state *report.State, maxAttempts int) (Action, re
 		return ActionRetry, o
 	}
 	return ActionImport, o
-}
-
-// reconcileGroup is how many rows in doubt share one reconciliation.
-const reconcileGroup = 2000
-
-// importAll sends the queued jobs in batches from a bounded errgroup.
-func (r *run) importAll(ctx context.Context, jobs <-chan job) error {
-	var g errgroup.Group
-	g.SetLimit(r.cfg.Concurrency)
-	// Imports in doubt from an earlier run are batched apart: they are
-	// reconciled before any of them is sent again.
-	var fresh, doubt []job
-	flush := func(b *[]job) {
-		batch := *b
-		*b = nil
-		g.Go(func() error {
-			if !batch[0].since.IsZero() {
-				r.reconcileThenImport(ctx, batch)
-			} else {
-				r.importBatch(ctx, batch)
-			}
-			return nil
-		})
-	}
-	for j := range jobs {
-		b, size := &fresh, r.cfg.BatchSize
-		if !j.since.IsZero() {
-			// One listing serves many rows in doubt: reconcile them in
-			// large groups, then import what was not found in batches.
-			b, size = &doubt, reconcileGroup
-		}
-		*b = append(*b, j)
-		if len(*b) == size {
-			flush(b)
-		}
-	}
-	for _, b := range []*[]job{&doubt, &fresh} {
-		if len(*b) > 0 {
-			flush(b)
-		}
-	}
-	return g.Wait()
 }

@@ -3,13 +3,12 @@ package pipeline
 import (
 	"context"
 	"errors"
-	"fmt"
+	"log/slog"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/wixmigrate/wixmigrate/manifest"
-	"github.com/wixmigrate/wixmigrate/report"
 	"github.com/wixmigrate/wixmigrate/wix"
 )
 
@@ -43,10 +42,24 @@ type folder struct {
 	files map[string]*pendingFile // by file ID
 }
 
+// statusAPI is what the poller calls.
+type statusAPI interface {
+	ListFiles(ctx context.Context, req *wix.ListFilesRequest) (*wix.ListFilesResponse, error)
+	GetFiles(ctx context.Context, fileIDs []string) ([]wix.File, error)
+	GetFile(ctx context.Context, fileID string) (*wix.File, error)
+}
+
 // poller checks pending files until they are final. Imports add files with
 // track while a round may be running.
 type poller struct {
-	r *run
+	client   statusAPI
+	calls    *caller
+	ledger   *ledger
+	log      *slog.Logger
+	stop     func(error)
+	strategy string        // PollList or PollGetFiles
+	interval time.Duration // shortest pause between rounds
+	timeout  time.Duration // give up waiting for a file after this
 
 	mu      sync.Mutex
 	folders map[string]*folder
@@ -58,16 +71,18 @@ type poller struct {
 	blocked int           // track calls waiting for room
 }
 
-func newPoller(r *run) *poller {
-	p := &poller{r: r, folders: map[string]*folder{}, wake: make(chan struct{}, 1)}
+func newPoller(s Settings, client statusAPI, calls *caller, l *ledger, log *slog.Logger, stop func(error)) *poller {
+	p := &poller{client: client, calls: calls, ledger: l, log: log, stop: stop,
+		strategy: s.Poll, interval: s.PollInterval, timeout: s.PendingTimeout,
+		folders: map[string]*folder{}, wake: make(chan struct{}, 1)}
 	p.room.L = &p.mu
 	return p
 }
 
-// track starts waiting for a file and reports whether it was new. updated
-// is its last known updatedDate; folderID may be "" when unknown. While maxPending files are pending it
-// blocks until one is final (or the loop stops).
-func (p *poller) track(fileID, folderID string, key manifest.Key, updated int64) bool {
+// track starts waiting for a file, unless it already does. updated is its
+// last known updatedDate; folderID may be "" when unknown. While maxPending
+// files are pending it blocks until one is final (or the loop stops).
+func (p *poller) track(fileID, folderID string, key manifest.Key, updated int64) {
 	p.mu.Lock()
 	for p.count >= maxPending && p.running {
 		p.blocked++
@@ -86,11 +101,13 @@ func (p *poller) track(fileID, folderID string, key manifest.Key, updated int64)
 		p.count++
 	}
 	p.mu.Unlock()
+	if !dup {
+		p.ledger.waiting()
+	}
 	select {
 	case p.wake <- struct{}{}:
 	default:
 	}
-	return !dup
 }
 
 func (p *poller) pending() int {
@@ -100,10 +117,7 @@ func (p *poller) pending() int {
 }
 
 // loop runs poll rounds until nothing is pending after importsDone closes,
-// or ctx ends. The pause between rounds adapts: it grows while rounds find
-// nothing new or mostly find files still processing (each such sighting is a
-// wasted slot of a page), and shrinks back to Config.PollInterval when
-// rounds find mostly finished files.
+// or ctx ends, pausing between rounds as nextPause says.
 func (p *poller) loop(ctx context.Context, importsDone <-chan struct{}) {
 	p.mu.Lock()
 	p.running = true
@@ -114,7 +128,7 @@ func (p *poller) loop(ctx context.Context, importsDone <-chan struct{}) {
 		p.room.Broadcast()
 		p.mu.Unlock()
 	}()
-	base := p.r.cfg.PollInterval
+	base := p.interval
 	pause := base
 	importing := true
 	for {
@@ -145,32 +159,48 @@ func (p *poller) loop(ctx context.Context, importsDone <-chan struct{}) {
 			return
 		}
 		final, stillPending, err := p.round(ctx)
-		p.r.log.Debug("poll round", "final", final, "still_pending", stillPending, "pending", p.pending(), "pause", pause, "err", err)
+		p.log.Debug("poll round", "final", final, "still_pending", stillPending, "pending", p.pending(), "pause", pause, "err", err)
 		if err != nil {
 			if ctx.Err() == nil && errors.Is(err, ErrAuth) {
-				p.r.fatal(err)
+				p.stop(err)
 			}
 			if ctx.Err() != nil {
 				return
 			}
-			p.r.log.Warn("status check failed; will try again", "err", err)
+			p.log.Warn("status check failed; will try again", "err", err)
 		}
 		p.mu.Lock()
 		stalled := p.blocked > 0
 		p.mu.Unlock()
-		switch {
-		case stalled:
-			// Imports wait for room: the budget is unused, poll again soon.
-			pause = base
-		case final == 0:
-			pause = min(pause*2, maxPollPause)
-		case stillPending*10 > final && importing:
-			pause = min(pause*3/2, maxPollPause)
-		default:
-			pause = max(base, pause*4/5)
-		}
+		pause = nextPause(pause, base, roundResult{final: final, stillPending: stillPending, importing: importing, stalled: stalled})
 		p.expire()
 	}
+}
+
+// roundResult is what the pause after a poll round depends on.
+type roundResult struct {
+	final        int  // files the round found READY or FAILED
+	stillPending int  // files it saw still processing
+	importing    bool // imports are still being sent
+	stalled      bool // imports wait for room among the pending files
+}
+
+// nextPause is the pause after a round, given the one before it and the
+// shortest, base. It grows while rounds find nothing new or mostly find
+// files still processing (each such sighting is a wasted slot of a page),
+// up to maxPollPause, and shrinks back to base when rounds find mostly
+// finished files, or at once when imports wait for room (the call budget
+// is unused).
+func nextPause(pause, base time.Duration, r roundResult) time.Duration {
+	switch {
+	case r.stalled:
+		return base
+	case r.final == 0:
+		return min(pause*2, maxPollPause)
+	case r.stillPending*10 > r.final && r.importing:
+		return min(pause*3/2, maxPollPause)
+	}
+	return max(base, pause*4/5)
 }
 
 // round checks every pending file once and returns how many it found final
@@ -187,7 +217,7 @@ func (p *poller) round(ctx context.Context) (final, stillPending int, err error)
 		var f, s int
 		var err error
 		// Files whose folder is unknown (resumed from a report) are read by ID.
-		if p.r.cfg.Poll == PollGetFiles || id == "" {
+		if p.strategy == PollGetFiles || id == "" {
 			f, s, err = p.roundGetFiles(ctx, id)
 		} else {
 			f, s, err = p.roundList(ctx, id)
@@ -229,10 +259,8 @@ func (p *poller) roundList(ctx context.Context, folderID string) (final, stillPe
 		Paging:         wix.CursorPaging{Limit: wix.MaxPageLimit},
 	}
 	for {
-		var page *wix.ListFilesResponse
-		err := p.r.call(ctx, "ListFiles", func(ctx context.Context) (err error) {
-			page, err = p.r.cfg.Client.ListFiles(ctx, req)
-			return err
+		page, err := call(ctx, p.calls, wix.EndpointListFiles, func(ctx context.Context) (*wix.ListFilesResponse, error) {
+			return p.client.ListFiles(ctx, req)
 		})
 		if err != nil {
 			return final, stillPending, err
@@ -294,10 +322,8 @@ func (p *poller) roundGetFiles(ctx context.Context, folderID string) (final, sti
 	slices.SortFunc(ids, func(a, b string) int { return fold.files[a].since.Compare(fold.files[b].since) })
 	p.mu.Unlock()
 	for chunk := range slices.Chunk(ids, wix.MaxGetFiles) {
-		var files []wix.File
-		err := p.r.call(ctx, "GetFileDescriptors", func(ctx context.Context) (err error) {
-			files, err = p.r.cfg.Client.GetFiles(ctx, chunk)
-			return err
+		files, err := call(ctx, p.calls, wix.EndpointGetFileDescriptors, func(ctx context.Context) ([]wix.File, error) {
+			return p.client.GetFiles(ctx, chunk)
 		})
 		if wix.IsNotFound(err) {
 			files, err = p.getEach(ctx, chunk)
@@ -322,17 +348,12 @@ func (p *poller) roundGetFiles(ctx context.Context, folderID string) (final, sti
 func (p *poller) getEach(ctx context.Context, ids []string) ([]wix.File, error) {
 	var files []wix.File
 	for _, id := range ids {
-		var f *wix.File
-		err := p.r.call(ctx, "GetFileDescriptor", func(ctx context.Context) (err error) {
-			f, err = p.r.cfg.Client.GetFile(ctx, id)
-			return err
+		f, err := call(ctx, p.calls, wix.EndpointGetFileDescriptor, func(ctx context.Context) (*wix.File, error) {
+			return p.client.GetFile(ctx, id)
 		})
 		switch {
 		case wix.IsNotFound(err):
-			p.drop(id, func(o *report.Outcome) {
-				o.Status = report.Failed
-				o.SetReason("the file is no longer in the Media Manager (deleted?); re-run to import it again")
-			})
+			p.drop(id)
 		case err != nil:
 			return files, err
 		default:
@@ -378,23 +399,12 @@ func (p *poller) observe(folderID string, f *wix.File) (observation, uint64) {
 	p.room.Broadcast()
 	p.mu.Unlock()
 
-	p.r.stats.Pending.Add(-1)
-	p.r.update(pf.key, func(o *report.Outcome) {
-		o.SetFile(f)
-		if o.Status == report.Failed {
-			o.SetReason(wixFailedReason(o.Method))
-		}
-	})
-	if f.OperationStatus == wix.StatusReady {
-		p.r.stats.Ready.Add(1)
-	} else {
-		p.r.stats.Failed.Add(1)
-	}
+	p.ledger.processed(pf.key, f)
 	return observedFinal, pf.seq
 }
 
-// drop stops waiting for a file and records change on its outcome.
-func (p *poller) drop(fileID string, change func(*report.Outcome)) {
+// drop stops waiting for a file that is no longer in the Media Manager.
+func (p *poller) drop(fileID string) {
 	p.mu.Lock()
 	var key manifest.Key
 	found := false
@@ -412,16 +422,14 @@ func (p *poller) drop(fileID string, change func(*report.Outcome)) {
 	}
 	p.mu.Unlock()
 	if found {
-		p.r.stats.Pending.Add(-1)
-		p.r.update(key, change)
+		p.ledger.gone(key)
 	}
 }
 
-// expire gives up on files pending longer than Config.PendingTimeout: they
+// expire gives up on files pending longer than the pending timeout: they
 // stay PENDING in the report, with the reason, and a re-run polls them again.
 func (p *poller) expire() {
-	limit := p.r.cfg.PendingTimeout
-	reason := fmt.Sprintf("still processing after %s (--pending-timeout); re-run to check again", limit)
+	limit := p.timeout
 	p.mu.Lock()
 	var expired []manifest.Key
 	for fid, fold := range p.folders {
@@ -441,7 +449,6 @@ func (p *poller) expire() {
 	}
 	p.mu.Unlock()
 	for _, key := range expired {
-		p.r.stats.Pending.Add(-1)
-		p.r.update(key, func(o *report.Outcome) { o.SetReason(reason) })
+		p.ledger.expired(key, limit)
 	}
 }

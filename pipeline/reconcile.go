@@ -3,10 +3,10 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"path"
 	"path/filepath"
-	"slices"
 	"sync"
 	"time"
 
@@ -20,6 +20,37 @@ import (
 // searched for files from the same source created since the import was
 // sent; those are adopted and only the rest is imported again. This is what
 // keeps a re-run from filling the Media Manager with duplicates.
+
+// listAPI is what the reconciler calls.
+type listAPI interface {
+	ListFiles(ctx context.Context, req *wix.ListFilesRequest) (*wix.ListFilesResponse, error)
+	SearchFiles(ctx context.Context, req *wix.SearchFilesRequest) (*wix.SearchFilesResponse, error)
+}
+
+// reconciler finds the files of imports and uploads whose answer was lost,
+// and records files the run learns of (accept), remembering which folder
+// each placement became so it knows where to look.
+type reconciler struct {
+	client         listAPI
+	calls          *caller
+	ledger         *ledger
+	poller         *poller
+	log            *slog.Logger
+	stats          *Stats
+	delay          time.Duration // before looking: Wix may list a new file a moment late; < 0 means none
+	fallbackUpload bool          // a URL import Wix failed may have become a fallback upload
+	folders        folderCache
+}
+
+// accept records a file created for j by method and hands it to the
+// poller if it is still processing.
+func (rc *reconciler) accept(j job, f *wix.File, method report.Method) {
+	rc.folders.learn(&j.req, f)
+	o := rc.ledger.accepted(j.key, j.req.ParentFolderID, f, method)
+	if o.Status == report.Pending {
+		rc.poller.track(o.FileID, o.Folder, j.key, o.Updated)
+	}
+}
 
 // maxReconciles bounds how often one row goes through lost answers in a run.
 const maxReconciles = 5
@@ -65,9 +96,9 @@ func (c *folderCache) lookup(req *wix.ImportFileRequest) (string, bool) {
 
 // reconcile looks for files created by the jobs' imports since `since`,
 // adopts what it finds, and returns the jobs with no file, to import again.
-func (r *run) reconcile(ctx context.Context, batch []job, since time.Time) ([]job, error) {
-	if r.cfg.ReconcileDelay > 0 {
-		if err := sleep(ctx, r.cfg.ReconcileDelay); err != nil {
+func (rc *reconciler) reconcile(ctx context.Context, batch []job, since time.Time) ([]job, error) {
+	if rc.delay > 0 {
+		if err := sleep(ctx, rc.delay); err != nil {
 			return batch, err // Wix may list a new file a moment late
 		}
 	}
@@ -80,7 +111,7 @@ func (r *run) reconcile(ctx context.Context, batch []job, since time.Time) ([]jo
 	var order []place
 	for _, j := range batch {
 		var p place
-		if folder, ok := r.folders.lookup(&j.req); ok {
+		if folder, ok := rc.folders.lookup(&j.req); ok {
 			p.folder = folder
 		} else {
 			p.term = searchTerm(&j.req)
@@ -92,7 +123,7 @@ func (r *run) reconcile(ctx context.Context, batch []job, since time.Time) ([]jo
 	}
 	var rest []job
 	for i, p := range order {
-		left, err := r.reconcileIn(ctx, p.folder, p.term, groups[p], since.Add(-clockMargin))
+		left, err := rc.reconcileIn(ctx, p.folder, p.term, groups[p], since.Add(-clockMargin))
 		rest = append(rest, left...)
 		if err != nil {
 			for _, unchecked := range order[i+1:] {
@@ -113,11 +144,11 @@ const reconcilePasses = 3
 
 // reconcileIn adopts files in one folder (or found by one search term)
 // created after `after` for jobs, and returns the jobs without one.
-func (r *run) reconcileIn(ctx context.Context, folder, term string, jobs []job, after time.Time) ([]job, error) {
+func (rc *reconciler) reconcileIn(ctx context.Context, folder, term string, jobs []job, after time.Time) ([]job, error) {
 	claimed := map[string]bool{}
 	stop := after
 	for pass := 0; pass < reconcilePasses && len(jobs) > 0; pass++ {
-		files, top, err := r.listDown(ctx, folder, term, stop)
+		files, top, err := rc.listDown(ctx, folder, term, stop)
 		if err != nil {
 			return jobs, err
 		}
@@ -136,15 +167,15 @@ func (r *run) reconcileIn(ctx context.Context, folder, term string, jobs []job, 
 		}
 		var left []job
 		for _, j := range jobs {
-			found, method := r.match(j, bySource, byName, claimed)
+			found, method := match(j, bySource, byName, claimed, rc.fallbackUpload)
 			if found == nil {
 				left = append(left, j)
 				continue
 			}
 			claimed[found.ID] = true
-			r.log.Info("adopted a file whose answer was lost", "source", j.req.URL, "file", found.ID, "method", method)
-			r.stats.Adopted.Add(1)
-			r.acceptedBy(j, found, method)
+			rc.log.Info("adopted a file whose answer was lost", "source", j.req.URL, "file", found.ID, "method", method)
+			rc.stats.Adopted.Add(1)
+			rc.accept(j, found, method)
 		}
 		jobs = left
 		if top.IsZero() {
@@ -159,7 +190,8 @@ func (r *run) reconcileIn(ctx context.Context, folder, term string, jobs []job, 
 // of it (a local file, or a fallback upload of a source Wix could not
 // fetch), found by name, or a URL import, found by source; a file that is
 // not FAILED is preferred, since a FAILED import is what a fallback follows.
-func (r *run) match(j job, bySource, byName map[string][]*wix.File, claimed map[string]bool) (*wix.File, report.Method) {
+// fallbackUpload says whether the run makes fallback uploads.
+func match(j job, bySource, byName map[string][]*wix.File, claimed map[string]bool, fallbackUpload bool) (*wix.File, report.Method) {
 	pick := func(files []*wix.File, ok func(*wix.File) bool) *wix.File {
 		var failed *wix.File
 		for _, f := range files {
@@ -179,7 +211,7 @@ func (r *run) match(j job, bySource, byName map[string][]*wix.File, claimed map[
 	if j.local != "" {
 		uploadMethod = report.MethodUpload
 	}
-	if j.local != "" || r.cfg.FallbackUpload {
+	if j.local != "" || fallbackUpload {
 		if f := pick(byName[uploadName(j)], func(*wix.File) bool { return true }); f != nil && (j.local != "" || f.OperationStatus != wix.StatusFailed) {
 			return f, uploadMethod
 		}
@@ -206,34 +238,34 @@ func uploadName(j job) string {
 // listDown lists a folder (or searches the Media Manager for term) newest
 // updated first, down to files older than stop. It returns the files and the
 // newest updatedDate of the first page: a server time the listing covers.
-func (r *run) listDown(ctx context.Context, folder, term string, stop time.Time) ([]wix.File, time.Time, error) {
+func (rc *reconciler) listDown(ctx context.Context, folder, term string, stop time.Time) ([]wix.File, time.Time, error) {
 	var out []wix.File
 	var top time.Time
 	cursor := ""
 	sort := &wix.Sorting{FieldName: "updatedDate", Order: wix.SortDesc}
-	endpoint := "ListFiles"
-	if folder == "" {
-		endpoint = "SearchFiles"
-	}
 	for page := 0; page < reconcileMaxPages; page++ {
 		var files []wix.File
 		var next string
-		err := r.call(ctx, endpoint, func(ctx context.Context) error {
-			if folder == "" {
-				resp, err := r.cfg.Client.SearchFiles(ctx, &wix.SearchFilesRequest{Search: term, RootFolder: wix.RootMedia,
+		var err error
+		if folder == "" {
+			var resp *wix.SearchFilesResponse
+			resp, err = call(ctx, rc.calls, wix.EndpointSearchFiles, func(ctx context.Context) (*wix.SearchFilesResponse, error) {
+				return rc.client.SearchFiles(ctx, &wix.SearchFilesRequest{Search: term, RootFolder: wix.RootMedia,
 					Sort: sort, Paging: &wix.CursorPaging{Limit: wix.MaxPageLimit, Cursor: cursor}})
-				if err == nil {
-					files, next = resp.Files, resp.Next()
-				}
-				return err
-			}
-			resp, err := r.cfg.Client.ListFiles(ctx, &wix.ListFilesRequest{ParentFolderID: folder, Sort: sort,
-				Paging: wix.CursorPaging{Limit: wix.MaxPageLimit, Cursor: cursor}})
+			})
 			if err == nil {
 				files, next = resp.Files, resp.Next()
 			}
-			return err
-		})
+		} else {
+			var resp *wix.ListFilesResponse
+			resp, err = call(ctx, rc.calls, wix.EndpointListFiles, func(ctx context.Context) (*wix.ListFilesResponse, error) {
+				return rc.client.ListFiles(ctx, &wix.ListFilesRequest{ParentFolderID: folder, Sort: sort,
+					Paging: wix.CursorPaging{Limit: wix.MaxPageLimit, Cursor: cursor}})
+			})
+			if err == nil {
+				files, next = resp.Files, resp.Next()
+			}
+		}
 		if err != nil {
 			return nil, top, err
 		}
@@ -246,7 +278,7 @@ func (r *run) listDown(ctx context.Context, folder, term string, stop time.Time)
 			return out, top, nil
 		}
 	}
-	r.log.Warn("gave up looking for files of lost answers", "folder", folder, "search", term, "err", errListingTooLong)
+	rc.log.Warn("gave up looking for files of lost answers", "folder", folder, "search", term, "err", errListingTooLong)
 	return nil, top, errListingTooLong
 }
 
@@ -280,74 +312,4 @@ func truncateRunes(s string, n int) string {
 		return s
 	}
 	return string(r[:n])
-}
-
-// reimport is what send does with an unknown outcome: reconcile, and send
-// again only what was not found. It reports whether every row is settled
-// (false: some stay in doubt for the next run).
-func (r *run) reimport(ctx context.Context, batch []job, since time.Time, cause error) bool {
-	rest, err := r.reconcile(ctx, batch, since)
-	if err != nil {
-		r.inDoubt(rest, since, cause)
-		return false
-	}
-	var again, givenUp []job
-	for _, j := range rest {
-		j.reconciles++
-		if j.reconciles > maxReconciles {
-			givenUp = append(givenUp, j)
-		} else {
-			again = append(again, j)
-		}
-	}
-	if len(givenUp) > 0 {
-		r.failJobs(givenUp, fmt.Errorf("%d lost answers in a row: %w", maxReconciles, cause))
-	}
-	if len(again) == 0 {
-		return true
-	}
-	if ctx.Err() != nil {
-		r.inDoubt(again, since, cause) // checked, not found, not sent again: the next run checks once more
-		return false
-	}
-	r.importBatchNoCount(ctx, again)
-	return true
-}
-
-// reconcileThenImport handles imports an earlier run left in doubt.
-func (r *run) reconcileThenImport(ctx context.Context, batch []job) {
-	since := batch[0].since
-	for _, j := range batch {
-		if j.since.Before(since) {
-			since = j.since
-		}
-	}
-	rest, err := r.reconcile(ctx, batch, since)
-	if err != nil {
-		if ctx.Err() == nil {
-			r.log.Warn("could not check for files of imports left in doubt; they stay in doubt", "rows", len(batch), "err", err)
-		}
-		return // their outcome stays as it was: in doubt, for the next run
-	}
-	for chunk := range slices.Chunk(rest, r.cfg.BatchSize) {
-		if ctx.Err() != nil {
-			return
-		}
-		r.importBatch(ctx, chunk)
-	}
-}
-
-// inDoubt records imports whose outcome is unknown and could not be settled
-// now: PENDING without a file, stamped with the time they were sent, so the
-// next run reconciles them before importing anything again.
-func (r *run) inDoubt(batch []job, since time.Time, cause error) {
-	reason := fmt.Sprintf(reasonUnknownOutcome, cause)
-	for _, j := range batch {
-		r.update(j.key, func(o *report.Outcome) {
-			o.Status = report.Pending
-			o.FileID = ""
-			o.SetReason(reason)
-			o.Updated = since.UnixNano()
-		})
-	}
 }

@@ -81,7 +81,7 @@ func TestSourcesWixCannotFetch(t *testing.T) {
 		}
 	}))
 	defer origin.Close()
-	dir := filepath.Dir(e.mpath)
+	dir := filepath.Dir(e.cfg.Manifest)
 	os.MkdirAll(filepath.Join(dir, "local"), 0o755)
 	os.WriteFile(filepath.Join(dir, "local", "small.png"), pngOf(7, 30, 20), 0o644)
 	os.WriteFile(filepath.Join(dir, "local", "huge.png"), big, 0o644)
@@ -89,7 +89,6 @@ func TestSourcesWixCannotFetch(t *testing.T) {
 	cut := &cutFirstPatch{base: http.DefaultTransport, after: 3 << 20}
 	e.client.HTTPClient = &http.Client{Transport: cut}
 	e.cfg.ChunkSize = 4 << 20
-	e.cfg.FallbackUpload = true
 	e.cfg.Prober = &source.Prober{Timeout: 300 * time.Millisecond}
 
 	e.writeManifest("source_url,display_name\n" +
@@ -150,8 +149,7 @@ func TestSourcesWixCannotFetch(t *testing.T) {
 
 func TestFallbackKeepsTheExpectedMediaType(t *testing.T) {
 	e := newEnv(t, wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}})
-	e.cfg.FallbackUpload = true
-	dir := filepath.Dir(e.mpath)
+	dir := filepath.Dir(e.cfg.Manifest)
 	os.WriteFile(filepath.Join(dir, "still.png"), pngOf(3, 5, 5), 0o644)
 	e.writeManifest("source_url,media_type\n" +
 		"{{origin}}/img/1.png,VIDEO\n" +

@@ -21,34 +21,44 @@ import (
 // resumable (tus) upload above 10 MB.
 const maxSimpleUpload = 10 << 20
 
-// uploads runs uploads (local files, fallbacks) with their own concurrency
-// limit: they move bytes, not API calls, and must not starve imports.
-type uploads struct {
-	g errgroup.Group
+// uploadAPI is what the uploader calls.
+type uploadAPI interface {
+	GenerateUploadURL(ctx context.Context, req *wix.GenerateUploadURLRequest) (*wix.GenerateUploadURLResponse, error)
+	GenerateResumableUploadURL(ctx context.Context, req *wix.GenerateResumableUploadURLRequest) (*wix.GenerateResumableUploadURLResponse, error)
+	Upload(ctx context.Context, uploadURL, fileName, mimeType string, body io.Reader, size int64) (*wix.File, error)
+	UploadResumable(ctx context.Context, u *wix.GenerateResumableUploadURLResponse, fileName, mimeType string, body io.ReaderAt, size int64, opts *wix.ResumableOptions) (*wix.File, error)
 }
 
-func (r *run) newUploads() *uploads {
-	u := &uploads{}
-	u.g.SetLimit(r.cfg.UploadConcurrency)
-	return u
+// uploader uploads bytes: local files of the manifest, and fallbacks of
+// sources Wix could not fetch (downloaded by the tool itself).
+type uploader struct {
+	client     uploadAPI
+	calls      *caller
+	ledger     *ledger
+	poller     *poller
+	reconciler *reconciler
+	prober     *source.Prober
+	stats      *Stats
+	chunkSize  int64
 }
 
 // uploadLocal uploads a manifest row's local file.
-func (r *run) uploadLocal(ctx context.Context, j job, path string) {
+func (u *uploader) uploadLocal(ctx context.Context, j job) {
 	if ctx.Err() != nil {
 		return // interrupted: the row stays "not imported yet"
 	}
 	if !j.since.IsZero() {
 		// An earlier run may have uploaded it: look before uploading again.
-		rest, err := r.reconcile(ctx, []job{j}, j.since)
+		rest, err := u.reconciler.reconcile(ctx, []job{j}, j.since)
 		if err != nil || len(rest) == 0 {
 			return // adopted, or still in doubt for the next run
 		}
 	}
-	r.state.Update(j.key, func(o *report.Outcome) { o.Attempts++ })
+	path := j.local
 	f, err := source.OpenLocal(path)
 	if err != nil {
-		r.fail(j, err.Error())
+		u.ledger.attempt([]job{j})
+		u.ledger.failed(j.key, err.Error())
 		return
 	}
 	defer f.Close()
@@ -57,17 +67,24 @@ func (r *run) uploadLocal(ctx context.Context, j job, path string) {
 		mimeType = j.req.MimeType // the manifest knows better than an extension
 	}
 	if reason := wrongType(j.req.MediaType, mimeType); reason != "" {
-		r.fail(j, fmt.Sprintf("local file %s: %s", path, reason))
+		u.ledger.attempt([]job{j})
+		u.ledger.failed(j.key, fmt.Sprintf("local file %s: %s", path, reason))
 		return
 	}
-	file, err := r.journaledUpload(ctx, j, f.FileName, mimeType, f, f.Size)
-	if err != nil {
-		if !errors.Is(err, wix.ErrUnknownOutcome) {
-			r.failJobs([]job{j}, fmt.Errorf("uploading %s: %w", path, err))
-		}
+	file, err := u.journaledUpload(ctx, j, true, f.FileName, mimeType, f, f.Size)
+	switch {
+	case errors.Is(err, wix.ErrUnknownOutcome):
+		return // in doubt: the next run looks for the uploaded file first
+	case errors.Is(err, ErrAuth):
+		u.ledger.stop(err)
+		return
+	case errors.Is(err, context.Canceled):
+		return // never sent
+	case err != nil:
+		failAll(u.ledger, []job{j}, fmt.Errorf("uploading %s: %w", path, err))
 		return
 	}
-	r.acceptedBy(j, file, report.MethodUpload)
+	u.reconciler.accept(j, file, report.MethodUpload)
 }
 
 // wrongType explains why bytes of mimeType are not the media type want the
@@ -86,25 +103,29 @@ func wrongType(want wix.MediaType, mimeType string) string {
 // journaledUpload uploads with an intent on disk first, like an import: an
 // upload whose answer is lost leaves the row in doubt (and returns
 // ErrUnknownOutcome), so the next run looks for the file before uploading
-// it again.
-func (r *run) journaledUpload(ctx context.Context, j job, fileName, mimeType string, body io.ReaderAt, size int64) (*wix.File, error) {
+// it again. count says the upload is an attempt of its own (a local file),
+// not the second chance of an import (a fallback).
+func (u *uploader) journaledUpload(ctx context.Context, j job, count bool, fileName, mimeType string, body io.ReaderAt, size int64) (*wix.File, error) {
 	sent := time.Now()
-	id, ok := r.intent([]job{j}, sent)
+	id, ok := u.ledger.intent([]job{j}, sent)
 	if !ok {
 		return nil, context.Canceled // the run is stopping (fatal journal error); nothing was sent
 	}
-	file, err := r.upload(ctx, j.req, fileName, mimeType, body, size)
+	file, err := u.upload(ctx, j.req, fileName, mimeType, body, size)
+	if count && !errors.Is(err, ErrAuth) && !errors.Is(err, context.Canceled) {
+		u.ledger.attempt([]job{j}) // it went out
+	}
 	if errors.Is(err, wix.ErrUnknownOutcome) {
-		r.inDoubt([]job{j}, sent, err)
+		u.ledger.inDoubt([]job{j}, sent, err)
 		return nil, err
 	}
-	r.answered(id)
+	u.ledger.answered(id)
 	return file, err
 }
 
 // upload sends bytes as a new file with the placement and labels of req:
 // one PUT up to 10 MB, a resumable tus upload above.
-func (r *run) upload(ctx context.Context, req wix.ImportFileRequest, fileName, mimeType string, body io.ReaderAt, size int64) (*wix.File, error) {
+func (u *uploader) upload(ctx context.Context, req wix.ImportFileRequest, fileName, mimeType string, body io.ReaderAt, size int64) (*wix.File, error) {
 	if req.DisplayName != "" {
 		fileName = req.DisplayName
 	}
@@ -115,49 +136,47 @@ func (r *run) upload(ctx context.Context, req wix.ImportFileRequest, fileName, m
 	}
 	callCtx := context.WithoutCancel(ctx) // an upload under way finishes, like an import in flight
 	if size <= maxSimpleUpload {
-		var u *wix.GenerateUploadURLResponse
-		err := r.call(ctx, "GenerateFileUploadUrl", func(ctx context.Context) (err error) {
-			u, err = r.cfg.Client.GenerateUploadURL(ctx, &target)
-			return err
+		to, err := call(ctx, u.calls, wix.EndpointGenerateFileUploadURL, func(ctx context.Context) (*wix.GenerateUploadURLResponse, error) {
+			return u.client.GenerateUploadURL(ctx, &target)
 		})
 		if err != nil {
 			return nil, err
 		}
-		r.stats.Uploads.Add(1)
-		f, err := r.cfg.Client.Upload(callCtx, u.UploadURL, fileName, mimeType, io.NewSectionReader(body, 0, size), size)
+		u.stats.Uploads.Add(1)
+		f, err := u.client.Upload(callCtx, to.UploadURL, fileName, mimeType, io.NewSectionReader(body, 0, size), size)
 		if err == nil {
-			r.stats.Uploaded.Add(size)
+			u.stats.Uploaded.Add(size)
 		}
 		return f, err
 	}
-	var u *wix.GenerateResumableUploadURLResponse
-	err := r.call(ctx, "GenerateFileResumableUploadUrl", func(ctx context.Context) (err error) {
-		u, err = r.cfg.Client.GenerateResumableUploadURL(ctx, &wix.GenerateResumableUploadURLRequest{
+	to, err := call(ctx, u.calls, wix.EndpointGenerateFileResumableUploadURL, func(ctx context.Context) (*wix.GenerateResumableUploadURLResponse, error) {
+		return u.client.GenerateResumableUploadURL(ctx, &wix.GenerateResumableUploadURLRequest{
 			MimeType: target.MimeType, FileName: target.FileName, SizeInBytes: target.SizeInBytes,
 			ParentFolderID: target.ParentFolderID, Private: target.Private, Labels: target.Labels, FilePath: target.FilePath,
 		})
-		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	r.stats.Uploads.Add(1)
+	u.stats.Uploads.Add(1)
 	var sent int64
-	return r.cfg.Client.UploadResumable(callCtx, u, fileName, mimeType, body, size, &wix.ResumableOptions{
-		ChunkSize: r.cfg.ChunkSize,
+	return u.client.UploadResumable(callCtx, to, fileName, mimeType, body, size, &wix.ResumableOptions{
+		ChunkSize: u.chunkSize,
 		OnProgress: func(uploaded int64) {
-			r.stats.Uploaded.Add(uploaded - sent)
+			u.stats.Uploaded.Add(uploaded - sent)
 			sent = uploaded
 		},
 	})
 }
 
 // fallbackPass runs after the imports settle: every row whose URL import
-// Wix marked FAILED is downloaded by the tool itself (its own User-Agent,
-// which hotlink protection lets through) and uploaded. Sources the tool
-// cannot fetch either get the reason it found. The manifest is streamed
-// again, so no request is kept in memory meanwhile.
-func (r *run) fallbackPass(ctx context.Context, rows *manifest.Reader, up *uploads) error {
+// Wix failed (PhaseWixFailed) is downloaded by the tool itself (its own
+// User-Agent, which hotlink protection lets through) and uploaded, or, with
+// fallback uploads off, its source is diagnosed. Sources the tool cannot
+// fetch either get the reason it found. This is where a FAILED row gets its
+// second chance. The manifest is streamed again, so no request is kept in
+// memory meanwhile.
+func (r *run) fallbackPass(ctx context.Context, rows *manifest.Reader, uploads *errgroup.Group) error {
 	done := map[manifest.Key]bool{}
 	for {
 		row, err := rows.Next()
@@ -170,18 +189,18 @@ func (r *run) fallbackPass(ctx context.Context, rows *manifest.Reader, up *uploa
 		if row.Err != nil || row.Import.Local || done[row.Key] || ctx.Err() != nil {
 			continue
 		}
-		o, ok := r.state.Get(row.Key)
-		if !ok || o.Status != report.Failed || o.Method != report.MethodImport || o.Reason() != reasonWixFailed {
+		o, ok := r.ledger.state.Get(row.Key)
+		if !ok || o.Phase != report.PhaseWixFailed {
 			continue
 		}
 		done[row.Key] = true
-		j := job{key: row.Key, req: row.Import.Request(r.cfg.FolderID)}
+		j := job{key: row.Key, req: row.Import.Request(r.s.FolderID)}
 		want := row.Import.MediaType
-		up.g.Go(func() error {
-			if r.cfg.FallbackUpload {
-				r.fallback(ctx, j, want)
+		uploads.Go(func() error {
+			if r.s.NoFallbackUpload {
+				r.uploader.diagnose(ctx, j, want)
 			} else {
-				r.diagnose(ctx, j, want)
+				r.uploader.fallback(ctx, j, want)
 			}
 			return nil
 		})
@@ -190,58 +209,58 @@ func (r *run) fallbackPass(ctx context.Context, rows *manifest.Reader, up *uploa
 
 // fallback downloads a source Wix could not fetch and uploads it, unless
 // it is not the media type the manifest expects (which is why Wix failed it).
-func (r *run) fallback(ctx context.Context, j job, want wix.MediaType) {
+func (u *uploader) fallback(ctx context.Context, j job, want wix.MediaType) {
+	failed := func(step string, err error) string {
+		return fmt.Sprintf(report.Reasons.FallbackFailed, report.Reasons.WixFailed, step, err)
+	}
 	tmp, err := os.CreateTemp("", "wixmigrate-fallback-*")
 	if err != nil {
-		r.refail(j, fmt.Sprintf("%s; the fallback download could not start: %v", reasonWixFailed, err))
+		u.ledger.settleFailure(j.key, failed("download could not start", err))
 		return
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
-	d, err := r.cfg.Prober.Download(ctx, j.req.URL, tmp)
+	d, err := u.prober.Download(ctx, j.req.URL, tmp)
 	if ctx.Err() != nil {
 		return // interrupted: the row keeps Wix's verdict, and the next run tries again
 	}
 	if err != nil {
 		var se *source.Error
 		if errors.As(err, &se) {
-			r.refail(j, se.Reason)
+			u.ledger.settleFailure(j.key, se.Reason)
 		} else {
-			r.refail(j, fmt.Sprintf("%s; the fallback download failed: %v", reasonWixFailed, err))
+			u.ledger.settleFailure(j.key, failed("download failed", err))
 		}
 		return
 	}
 	if reason := wrongType(want, d.ContentType); reason != "" {
-		r.refail(j, reason)
+		u.ledger.settleFailure(j.key, reason)
 		return
 	}
-	r.stats.Failed.Add(-1) // no longer failed: a second chance is under way
-	file, err := r.journaledUpload(ctx, j, d.FileName, d.ContentType, tmp, d.Size)
-	if errors.Is(err, wix.ErrUnknownOutcome) {
+	u.ledger.fallbackStarted()
+	file, err := u.journaledUpload(ctx, j, false, d.FileName, d.ContentType, tmp, d.Size)
+	switch {
+	case errors.Is(err, wix.ErrUnknownOutcome):
 		return // in doubt: the next run looks for the uploaded file first
-	}
-	if err != nil && ctx.Err() != nil {
-		r.stats.Failed.Add(1)
-		return // interrupted before the upload was sent: the row keeps Wix's verdict
-	}
-	if err != nil {
-		r.stats.Failed.Add(1)
-		r.refail(j, fmt.Sprintf("Wix could not fetch the source, and the fallback upload failed: %v", err))
+	case errors.Is(err, ErrAuth):
+		u.ledger.fallbackStopped(j.key, "")
+		u.ledger.stop(err)
+		return
+	case err != nil && ctx.Err() != nil:
+		u.ledger.fallbackStopped(j.key, "") // interrupted before the upload was sent: the row keeps Wix's verdict
+		return
+	case err != nil:
+		u.ledger.fallbackStopped(j.key, fmt.Sprintf(report.Reasons.FallbackUploadFailed, err))
 		return
 	}
-	r.acceptedBy(j, file, report.MethodFallbackUpload)
+	u.reconciler.accept(j, file, report.MethodFallbackUpload)
 }
 
 // diagnose probes a source Wix could not fetch and records the probable cause.
-func (r *run) diagnose(ctx context.Context, j job, want wix.MediaType) {
-	d := r.cfg.Prober.Probe(ctx, j.req.URL, want)
+func (u *uploader) diagnose(ctx context.Context, j job, want wix.MediaType) {
+	d := u.prober.Probe(ctx, j.req.URL, want)
 	if ctx.Err() != nil {
 		return // interrupted: no diagnosis is better than a wrong one
 	}
-	r.refail(j, d.WixFailedReason())
-}
-
-// refail replaces the reason of a row that is already FAILED.
-func (r *run) refail(j job, reason string) {
-	r.update(j.key, func(o *report.Outcome) { o.SetReason(reason) })
+	u.ledger.settleFailure(j.key, d.WixFailedReason())
 }

@@ -38,12 +38,14 @@ import (
 // On-disk payloads (fields omitted when zero):
 //
 //	{"t":"i","b":7,"at":1700000000000000000,"ks":["<32 hex>",...]}
-//	{"t":"o","k":"<32 hex>","s":2,"id":"…","u":"…","f":"…","z":1234,"up":1700000000000000000,
+//	{"t":"o","k":"<32 hex>","s":2,"p":0,"id":"…","u":"…","f":"…","z":1234,"up":1700000000000000000,
 //	 "w":640,"h":480,"r":"…","m":"IMAGE","me":1,"n":1}
 //	{"t":"a","b":7}
 //
-// s (Status) and me (Method) are the numeric values of those constants:
-// they are part of the format and must not be renumbered. The media type is
+// s (Status), p (Phase) and me (Method) are the numeric values of those
+// constants: they are part of the format and must not be renumbered. p is
+// always written; a record without it was written by an earlier version,
+// and its phase is inferred as a report's is (Outcome.inferPhase). The media type is
 // stored as Wix spells it, so reordering wix.MediaTypes is harmless.
 
 // RecordKind says what a journal record is.
@@ -408,6 +410,7 @@ func appendPayload(b []byte, r *Record) []byte {
 		b = append(b, `{"t":"o","k":`...)
 		b = appendKey(b, r.Key)
 		b = appendUintField(b, `,"s":`, uint64(o.Status))
+		b = strconv.AppendUint(append(b, `,"p":`...), uint64(o.Phase), 10)
 		b = appendStringField(b, `,"id":`, o.FileID)
 		b = appendStringField(b, `,"u":`, o.url)
 		b = appendStringField(b, `,"f":`, o.Folder)
@@ -505,6 +508,7 @@ type wireRecord struct {
 	Ks []string `json:"ks"`
 	K  string   `json:"k"`
 	S  uint8    `json:"s"`
+	P  *uint8   `json:"p"`
 	ID string   `json:"id"`
 	U  string   `json:"u"`
 	F  string   `json:"f"`
@@ -556,7 +560,8 @@ func decodeLine(line []byte) (Record, bool) {
 		return r, r.Batch != 0
 	case "o":
 		r.Kind = KindOutcome
-		if !decodeKey(&r.Key, w.K) || w.S > uint8(Failed) || w.Me > uint8(MethodFallbackUpload) {
+		if !decodeKey(&r.Key, w.K) || w.S > uint8(Failed) || w.Me > uint8(MethodFallbackUpload) ||
+			(w.P != nil && *w.P > uint8(PhaseWixFailed)) {
 			return r, false
 		}
 		o := &r.Outcome
@@ -568,6 +573,11 @@ func decodeLine(line []byte) (Record, bool) {
 			return r, false
 		}
 		o.Method, o.Attempts = Method(w.Me), w.N
+		if w.P != nil {
+			o.Phase = Phase(*w.P)
+		} else {
+			o.inferPhase()
+		}
 		return r, true
 	}
 	return r, false

@@ -11,9 +11,14 @@ import (
 	"github.com/wixmigrate/wixmigrate/manifest"
 )
 
-// ErrOtherManifest means a report's manifest columns differ from the
-// manifest's: it was written for another manifest.
+// ErrOtherManifest means a report was written for another manifest: its
+// manifest columns differ, or none of its imports is the manifest's. The
+// command suggests another report path.
 var ErrOtherManifest = errors.New("the report belongs to a different manifest")
+
+// ErrCannotResume means a report's header is not a report's: it cannot be
+// read back, and writing over it would lose what it says.
+var ErrCannotResume = errors.New("move it away or write the report elsewhere")
 
 // Loaded says what a previous report held.
 type Loaded struct {
@@ -42,13 +47,13 @@ func Load(path string, opts manifest.Options, header []string, state *State) (Lo
 	if err != nil {
 		var he *manifest.HeaderError
 		if errors.As(err, &he) {
-			return res, fmt.Errorf("report %s cannot be resumed (%v): move it away or pass another --report", path, err)
+			return res, fmt.Errorf("report %s cannot be resumed (%w): %w", path, err, ErrCannotResume)
 		}
 		return res, fmt.Errorf("reading report %s: %w", path, err)
 	}
 	defer closer.Close()
 	if !slices.Equal(rows.Header(), header) {
-		return res, fmt.Errorf("report %s: %w (its columns are %q, the manifest's are %q); pass another --report",
+		return res, fmt.Errorf("report %s: %w (its columns are %q, the manifest's are %q)",
 			path, ErrOtherManifest, rows.Header(), header)
 	}
 	for {
@@ -79,7 +84,7 @@ func Load(path string, opts manifest.Options, header []string, state *State) (Lo
 		if t := o.UpdatedAt(); !t.IsZero() && (res.Earliest.IsZero() || t.Before(res.Earliest)) {
 			res.Earliest = t
 		}
-		if o.Status == Pending && o.FileID == "" && o.Attempts == 0 {
+		if o.Status == Unknown && o.Phase == PhaseNone && o.Attempts == 0 {
 			continue // never imported: nothing to keep
 		}
 		if state.Add(row.Key, o) {

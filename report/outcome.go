@@ -11,6 +11,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,7 +23,9 @@ import (
 // Status is a row's state in the report.
 type Status uint8
 
-// Row states. Unknown is the zero value: an import not tried yet.
+// Row states. Unknown is the zero value: nothing known from Wix, because
+// the import was not sent yet (or was sent and its answer is in doubt, see
+// PhaseInDoubt). The report writes it as PENDING.
 const (
 	Unknown Status = iota
 	Pending
@@ -53,6 +56,35 @@ func ParseStatus(s string) (Status, error) {
 		return Failed, nil
 	}
 	return Unknown, fmt.Errorf("unknown status %q", s)
+}
+
+// Phase is what a run still has to do for an import beyond what its Status
+// says, as data: the run decides by it, and failure_reason only presents it.
+type Phase uint8
+
+// Phases. Their numbers are part of the journal format: do not renumber.
+const (
+	// PhaseNone: nothing beyond Status. Never sent when Status is Unknown.
+	PhaseNone Phase = iota
+	// PhaseInDoubt: sent, but no answer was recorded (lost, or the run
+	// stopped first); Updated is when it was sent. Before it is sent again,
+	// the Media Manager is searched for files it created since.
+	PhaseInDoubt
+	// PhaseWixFailed: Wix could not fetch or process a URL import (Status
+	// FAILED). A fallback upload, or a diagnosis of the source, is due.
+	PhaseWixFailed
+)
+
+func (p Phase) String() string {
+	switch p {
+	case PhaseNone:
+		return "none"
+	case PhaseInDoubt:
+		return "in doubt"
+	case PhaseWixFailed:
+		return "Wix failed"
+	}
+	return "Phase(" + strconv.Itoa(int(p)) + ")"
 }
 
 // Method says how a file reached the Media Manager.
@@ -92,9 +124,25 @@ type Outcome struct {
 	Height   int32
 	reason   uint32 // index into the reason table
 	Status   Status
+	Phase    Phase
 	Media    mediaType
 	Method   Method
 	Attempts uint8
+	// Planned marks an import this run has queued: later rows asking for
+	// it share its outcome. It lives in memory only.
+	Planned bool
+}
+
+// InDoubt returns the outcome of an import sent at since whose answer is
+// unknown, keeping what o knew of attempts; reason says why, for the report.
+func (o Outcome) InDoubt(since time.Time, reason string) Outcome {
+	d := Outcome{Status: Unknown, Phase: PhaseInDoubt, Updated: since.UnixNano(), Attempts: max(o.Attempts, 1), Planned: o.Planned}
+	d.SetReason(reason)
+	return d
+}
+
+func isWixFailedWording(reason string) bool {
+	return reason == Reasons.WixFailed || slices.Contains(wixFailedWordings, reason)
 }
 
 // URL is the file's wixstatic.com address.
@@ -174,16 +222,27 @@ func (o *Outcome) UpdatedAt() time.Time {
 	return time.Unix(0, o.Updated).UTC()
 }
 
-// Fields returns the outcome as the report's typed columns.
+// Fields returns the outcome as the report's typed columns. An import with
+// nothing known from Wix yet is PENDING, with why: not imported yet, or in
+// doubt since it was sent.
 func (o *Outcome) Fields() Fields {
+	status, reason := o.Status, o.Reason()
+	if status == Unknown {
+		status = Pending
+		if o.Phase != PhaseInDoubt {
+			reason = Reasons.NotImported
+		} else if reason == "" {
+			reason = Reasons.Crashed
+		}
+	}
 	url := o.URL()
 	if o.Status == Failed {
 		url = "" // a failed file's address serves nothing; scripts must not use it
 	}
 	f := Fields{
-		Status: o.Status.String(), FileID: o.FileID, WixURL: url, MediaType: o.MediaType(),
+		Status: status.String(), FileID: o.FileID, WixURL: url, MediaType: o.MediaType(),
 		SizeBytes: o.Size, Width: int(o.Width), Height: int(o.Height),
-		FailureReason: o.Reason(), Attempts: int(o.Attempts), Method: o.Method.String(),
+		FailureReason: reason, Attempts: int(o.Attempts), Method: o.Method.String(),
 	}
 	if o.Updated != 0 {
 		t := o.UpdatedAt()
@@ -216,7 +275,29 @@ func FromFields(f Fields) (Outcome, error) {
 	if f.UpdatedAt != nil {
 		o.Updated = f.UpdatedAt.UnixNano()
 	}
+	o.inferPhase()
 	return o, nil
+}
+
+// inferPhase sets the phase of an outcome read from a report (which has no
+// column for it), or from a journal written before records carried it, and
+// makes an import nothing is known of from Wix Unknown (both write it as
+// PENDING without a file). An import in doubt is one with the time it was
+// sent (a row never sent has none); a URL import Wix failed and whose
+// fallback is still due carries Wix's verdict as its reason, the one state
+// a report shows only in words (see wixFailedWordings).
+func (o *Outcome) inferPhase() {
+	if o.Status == Pending && o.FileID == "" {
+		o.Status = Unknown
+	}
+	switch {
+	case o.Status == Unknown && o.Updated != 0:
+		o.Phase = PhaseInDoubt
+	case o.Status == Failed && o.Method == MethodImport && o.FileID != "" && isWixFailedWording(o.Reason()):
+		o.Phase = PhaseWixFailed
+	default:
+		o.Phase = PhaseNone
+	}
 }
 
 // mediaType stores a wix.MediaType in one byte.

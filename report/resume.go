@@ -8,15 +8,6 @@ import (
 	"github.com/wixmigrate/wixmigrate/manifest"
 )
 
-// ReasonCrashed is the reason of an import a run sent but whose answer it
-// never recorded (it was killed): the next run looks for its file first.
-const ReasonCrashed = "import outcome unknown: the run stopped before Wix's answer was recorded; the next run looks for the file before importing again"
-
-// ReasonReportLost is the reason of a row a damaged or cut-short report lost:
-// an earlier run may have imported it, so it is looked for before it is
-// imported again.
-const ReasonReportLost = "import outcome unknown: the report lost this row (damaged or cut short); the Media Manager is checked for it before importing again"
-
 // Resumed says what a journal replay brought back.
 type Resumed struct {
 	ReplayStats
@@ -26,9 +17,9 @@ type Resumed struct {
 
 // OpenJournalInto opens the journal at path, replays it over state (which
 // holds the report's outcomes: the journal is newer), and marks imports whose
-// intent has no recorded answer as in doubt: PENDING without a file, stamped
-// with the intent's time, so the pipeline reconciles them before sending
-// anything again.
+// intent has no recorded answer as in doubt (PhaseInDoubt) since the
+// intent's time, so the pipeline reconciles them before sending anything
+// again.
 func OpenJournalInto(path string, state *State) (*Journal, Resumed, error) {
 	var res Resumed
 	open := map[uint64][]manifest.Key{}
@@ -50,7 +41,7 @@ func OpenJournalInto(path string, state *State) (*Journal, Resumed, error) {
 			if !state.Add(r.Key, r.Outcome) {
 				state.Update(r.Key, func(o *Outcome) { *o = r.Outcome })
 			}
-			if r.Outcome.FileID != "" || r.Outcome.Status == Failed || r.Outcome.Status == Ready {
+			if r.Outcome.Status != Unknown {
 				delete(sent, r.Key) // answered, whatever the intent record says
 			}
 		}
@@ -61,11 +52,8 @@ func OpenJournalInto(path string, state *State) (*Journal, Resumed, error) {
 	res.ReplayStats = stats
 	for key, at := range sent {
 		res.InDoubt++
-		doubt := Outcome{Status: Pending, Updated: at.UnixNano(), Attempts: 1}
-		if prev, ok := state.Get(key); ok {
-			doubt.Attempts = max(prev.Attempts, 1)
-		}
-		doubt.SetReason(ReasonCrashed)
+		prev, _ := state.Get(key)
+		doubt := prev.InDoubt(at, Reasons.Crashed)
 		if !state.Add(key, doubt) {
 			state.Update(key, func(o *Outcome) { *o = doubt })
 		}
@@ -75,13 +63,12 @@ func OpenJournalInto(path string, state *State) (*Journal, Resumed, error) {
 
 // MarkLost marks the imports of manifest rows a report lost as in doubt:
 // valid rows from the 0-based index fromRow on whose import the state does
-// not know. An earlier run may have imported them after `since`; marked
-// PENDING without a file (and written so in every report from now on), they
-// are looked for in the Media Manager before they are imported again. It
-// returns how many imports it marked.
+// not know. An earlier run may have imported them after `since`; marked in
+// doubt (and written so in every report from now on), they are looked for
+// in the Media Manager before they are imported again. It returns how many
+// imports it marked.
 func MarkLost(rows *manifest.Reader, state *State, since time.Time, fromRow int) (int, error) {
-	lost := Outcome{Status: Pending, Attempts: 1, Updated: since.UnixNano()}
-	lost.SetReason(ReasonReportLost)
+	lost := Outcome{}.InDoubt(since, Reasons.ReportLost)
 	n := 0
 	for {
 		row, err := rows.Next()

@@ -13,9 +13,6 @@ import (
 	"github.com/wixmigrate/wixmigrate/manifest"
 )
 
-// NotImportedReason is the reason of a row the run did not get to.
-const NotImportedReason = "not imported yet: the run stopped before this row"
-
 // Summary counts a written report's rows.
 type Summary struct {
 	Rows     int
@@ -48,24 +45,17 @@ type ReasonCount struct {
 	Count  int
 }
 
-// RowOutcome returns what the report says of one manifest row: the row's own
-// error, the outcome of its import, or "not imported yet".
-func RowOutcome(row *manifest.Row, state *State) Outcome {
+// rowFields returns what the report says of one manifest row: the row's
+// own error, or the outcome of its import (not imported yet when the state
+// does not know it).
+func rowFields(row *manifest.Row, state *State) Fields {
 	if row.Err != nil {
 		o := Outcome{Status: Failed}
 		o.SetReason(row.Err.Error())
-		return o
+		return o.Fields()
 	}
-	o, ok := state.Get(row.Key)
-	if !ok || o.Status == Unknown {
-		// Planned but not settled. A reason set means the import is in
-		// doubt (sent, answer lost): it stays so, with the time it was sent.
-		o.Status = Pending
-		if o.Reason() == "" {
-			o.SetReason(NotImportedReason)
-		}
-	}
-	return o
+	o, _ := state.Get(row.Key)
+	return o.Fields()
 }
 
 // Write writes the report for the manifest read by rows, joining every row to
@@ -88,15 +78,15 @@ func Write(path string, rows *manifest.Reader, state *State) (*Summary, error) {
 			if err != nil {
 				return err
 			}
-			o := RowOutcome(row, state)
-			fields = append(append(fields[:0], row.Fields()...), o.Fields().Record()...)
+			f := rowFields(row, state)
+			fields = append(append(fields[:0], row.Fields()...), f.Record()...)
 			if err := cw.Write(fields); err != nil {
 				return err
 			}
 			sum.Rows++
-			sum.ByStatus[o.Status.String()]++
-			if o.Status != Ready {
-				sum.Reasons[o.Reason()]++
+			sum.ByStatus[f.Status]++
+			if f.Status != Ready.String() {
+				sum.Reasons[f.FailureReason]++
 			}
 		}
 		cw.Flush()

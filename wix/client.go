@@ -38,6 +38,9 @@ const (
 	maxErrorBodyKB = 64
 )
 
+// RateLimit is Wix's documented limit: API calls per minute per site.
+const RateLimit = 200
+
 // Client calls the Media Manager of one site. Its zero value is not usable;
 // create it with NewClient. A Client is safe for concurrent use.
 type Client struct {

@@ -12,8 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wixmigrate/wixmigrate/migrate"
 	"github.com/wixmigrate/wixmigrate/pipeline"
-	"github.com/wixmigrate/wixmigrate/wix"
 	"github.com/wixmigrate/wixmigrate/wixsim"
 )
 
@@ -84,20 +84,26 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "simulator: %s\norigin:    %s (serving %s; /protected/ refuses the simulator's fetcher)\nmanifest:  %s\n",
 		sim.URL, origin.URL, samplesDir, manifestPath)
 
+	// The demo's own settings: a short poll interval and pending timeout
+	// suit the simulator's short processing; the rest are migrate's defaults.
 	m := migration{
-		manifestPath: manifestPath,
-		reportPath:   reportPath,
-		baseDir:      samplesDir, // local sources are relative to the samples
-		siteID:       demoSiteID,
-		apiKey:       demoAPIKey,
-		apiBase:      sim.URL,
-		logFormat:    "text",
-		quiet:        *quiet,
-		cfg: pipeline.Config{
-			BatchSize: 100, Concurrency: 4, Rate: 200, Poll: pipeline.PollList,
-			PollInterval: 250 * time.Millisecond, PendingTimeout: time.Minute, MaxAttempts: 3,
-			FolderID: wix.RootFolderMedia, UploadConcurrency: 2, FallbackUpload: true,
+		cfg: migrate.Config{
+			Manifest: manifestPath,
+			Report:   reportPath,
+			BaseDir:  samplesDir, // local sources are relative to the samples
+			Settings: pipeline.Settings{
+				BatchSize: pipeline.DefaultBatchSize, Concurrency: pipeline.DefaultConcurrency, Poll: pipeline.DefaultPoll,
+				PollInterval: 250 * time.Millisecond, PendingTimeout: time.Minute, MaxAttempts: pipeline.DefaultMaxAttempts,
+				FolderID: pipeline.DefaultFolderID, UploadConcurrency: pipeline.DefaultUploadConcurrency,
+			},
 		},
+		siteID:         demoSiteID,
+		apiKey:         demoAPIKey,
+		apiBase:        sim.URL,
+		rate:           pipeline.DefaultRate,
+		fallbackUpload: true,
+		logFormat:      "text",
+		quiet:          *quiet,
 	}
 	code := m.run(ctx, stdout, stderr)
 	if code == exitOK || code == exitIncomplete {

@@ -1,0 +1,359 @@
+// Package migrate runs a migration: it owns the run's lifecycle around the
+// pipeline. Open reads the manifest's header and the report of earlier runs
+// (refusing one written for another manifest, and marking rows a damaged or
+// cut-short report lost as in doubt); Run replays the journal of an
+// interrupted run, imports through the pipeline while checkpointing the
+// report, writes the final report and removes the journal. A Go program
+// runs a migration with a few lines:
+//
+//	m, err := migrate.Open(migrate.Config{Manifest: "media.csv", Client: wix.NewClient(key, site)})
+//	if err != nil { ... }
+//	res, err := m.Run(ctx) // errors.Is(err, migrate.ErrIncomplete): some rows are not READY
+//
+// Errors name settings and files, never command-line flags: the command
+// adds that context.
+package migrate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/wixmigrate/wixmigrate/manifest"
+	"github.com/wixmigrate/wixmigrate/pipeline"
+	"github.com/wixmigrate/wixmigrate/report"
+	"github.com/wixmigrate/wixmigrate/source"
+	"github.com/wixmigrate/wixmigrate/wix"
+)
+
+// Outcomes of Run besides success, for errors.Is.
+var (
+	// ErrIncomplete: the run finished, but some rows are not READY (see
+	// the report's failure_reason column).
+	ErrIncomplete = errors.New("some rows are not READY")
+	// ErrInterrupted: ctx ended first. The report holds what was done; a
+	// new run with the same Config finishes the work.
+	ErrInterrupted = errors.New("interrupted")
+)
+
+// NotWritableError says the report cannot be written where it should be;
+// Run finds out before any import.
+type NotWritableError struct {
+	Path string
+	Err  error
+}
+
+func (e *NotWritableError) Error() string {
+	return fmt.Sprintf("report %s is not writable: %v", e.Path, e.Err)
+}
+
+func (e *NotWritableError) Unwrap() error { return e.Err }
+
+// Config says what to migrate where. Zero fields take defaults.
+type Config struct {
+	Manifest string // the manifest CSV (required)
+	// Report is the report CSV to write and resume from; "" means
+	// ReportPath(Manifest).
+	Report string
+	// BaseDir resolves relative local sources; "" means the manifest's folder.
+	BaseDir string
+
+	Client            *wix.Client    // required by Run (not by Open or Plan)
+	Logger            *slog.Logger   // nil discards
+	Prober            *source.Prober // nil: a default Prober
+	pipeline.Settings                // zero fields: pipeline's defaults
+}
+
+// ReportPath is the default report of a manifest: <manifest name>.report.csv
+// beside it.
+func ReportPath(manifestPath string) string {
+	ext := filepath.Ext(manifestPath)
+	return strings.TrimSuffix(manifestPath, ext) + ".report.csv"
+}
+
+// JournalPath is where the journal of the report at reportPath lives.
+func JournalPath(reportPath string) string { return reportPath + ".journal" }
+
+// Migration is one migration, opened: the manifest and the report of earlier
+// runs are read and checked. It is used for one Run (or Plan).
+type Migration struct {
+	cfg    Config
+	log    *slog.Logger
+	state  *report.State
+	loaded report.Loaded
+	stats  pipeline.Stats
+}
+
+// Open reads the manifest's header and the report of earlier runs, if any,
+// checks that the report belongs to the manifest (report.ErrOtherManifest if
+// not), and marks the rows a damaged or cut-short report lost as in doubt.
+// It makes no API call and writes nothing. Settings out of range are a
+// *pipeline.SettingError.
+func Open(cfg Config) (*Migration, error) {
+	if cfg.Manifest == "" {
+		return nil, errors.New("no manifest given")
+	}
+	cfg.Settings = cfg.Settings.WithDefaults()
+	if err := cfg.Settings.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Report == "" {
+		cfg.Report = ReportPath(cfg.Manifest)
+	}
+	if cfg.BaseDir == "" {
+		cfg.BaseDir = filepath.Dir(cfg.Manifest)
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	m := &Migration{cfg: cfg, log: cfg.Logger, state: report.NewState()}
+
+	rows, closer, err := m.openManifest()
+	if err != nil {
+		return nil, err
+	}
+	header := rows.Header()
+	closer.Close()
+	m.loaded, err = report.Load(cfg.Report, m.manifestOptions(), header, m.state)
+	if err != nil {
+		return nil, err
+	}
+	if m.loaded.Found {
+		m.log.Info("resuming from the report", "report", cfg.Report, "rows", m.loaded.Rows,
+			"imports_known", m.loaded.Kept, "damaged_rows", m.loaded.Damaged)
+	}
+	if err := m.checkSameManifest(); err != nil {
+		return nil, err
+	}
+	if err := m.markLostRows(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// ReportPath is the report the migration resumes from and writes.
+func (m *Migration) ReportPath() string { return m.cfg.Report }
+
+// Loaded says what the report of earlier runs held.
+func (m *Migration) Loaded() report.Loaded { return m.loaded }
+
+// Stats are the run's live counters; they may be read while Run goes on.
+func (m *Migration) Stats() *pipeline.Stats { return &m.stats }
+
+// Result is what a run did.
+type Result struct {
+	Summary *report.Summary // the written report's rows by status and reason
+	Elapsed time.Duration
+}
+
+// Run replays the journal an interrupted run left (if any), imports what the
+// manifest and the report ask for, checkpoints the report every few seconds,
+// and writes the report when done; a report written whole makes the
+// journal redundant, and it is removed. It returns a Result whenever the
+// report was written, also with an error: ErrIncomplete, ErrInterrupted, or
+// a run-stopping error (bad credentials, a journal that cannot be written).
+func (m *Migration) Run(ctx context.Context) (*Result, error) {
+	if m.cfg.Client == nil {
+		return nil, errors.New("no Wix client")
+	}
+	if err := checkWritable(m.cfg.Report); err != nil {
+		return nil, &NotWritableError{Path: m.cfg.Report, Err: err}
+	}
+	journalPath := JournalPath(m.cfg.Report)
+	journal, resumed, err := report.OpenJournalInto(journalPath, m.state)
+	if err != nil {
+		return nil, err
+	}
+	defer journal.Close()
+	if resumed.Records > 0 {
+		m.log.Info("replayed the journal of an interrupted run", "journal", journalPath, "records", resumed.Records,
+			"imports_in_doubt", resumed.InDoubt, "torn_tail_bytes", resumed.TornBytes)
+	}
+	if resumed.Torn {
+		m.log.Warn("the journal's last record was torn (a crash mid-write); it was ignored", "bytes", resumed.TornBytes)
+	}
+
+	start := time.Now()
+	checkpoints := m.startCheckpoints(journal)
+	res, runErr := pipeline.Run(ctx, pipeline.Config{Settings: m.cfg.Settings, Client: m.cfg.Client,
+		Logger: m.log, Prober: m.cfg.Prober, Journal: journal}, m.openManifest, m.state, &m.stats)
+	checkpoints.stop()
+	if err := journal.Sync(); err != nil {
+		return nil, fmt.Errorf("journal: %w", err)
+	}
+	sum, err := m.writeReport()
+	if err != nil {
+		return nil, err
+	}
+	// The report now holds everything the journal did.
+	if err := journal.Remove(); err != nil {
+		m.log.Warn("could not remove the journal; the next run replays it harmlessly", "journal", journalPath, "err", err)
+	}
+	out := &Result{Summary: sum, Elapsed: time.Since(start)}
+	switch {
+	case runErr != nil:
+		return out, runErr
+	case res.Fatal != nil:
+		return out, res.Fatal
+	case res.Interrupted:
+		return out, ErrInterrupted
+	case sum.ByStatus[report.Ready.String()] != sum.Rows:
+		return out, ErrIncomplete
+	}
+	return out, nil
+}
+
+func (m *Migration) manifestOptions() manifest.Options {
+	return manifest.Options{BaseDir: m.cfg.BaseDir, DefaultFolder: m.cfg.FolderID}
+}
+
+func (m *Migration) openManifest() (*manifest.Reader, io.Closer, error) {
+	return manifest.Open(m.cfg.Manifest, m.manifestOptions())
+}
+
+// writeReport streams the manifest again and joins each row to its outcome.
+func (m *Migration) writeReport() (*report.Summary, error) {
+	rows, closer, err := m.openManifest()
+	if err != nil {
+		return nil, err
+	}
+	defer closer.Close()
+	return report.Write(m.cfg.Report, rows, m.state)
+}
+
+// checkWritable proves a file can be created beside path, before any import.
+func checkWritable(path string) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".check-*")
+	if err != nil {
+		return err
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}
+
+// checkpointer rewrites the report during a run so a crash loses little.
+type checkpointer struct {
+	done    chan struct{}
+	stopped chan struct{}
+}
+
+// startCheckpoints syncs the journal every second (group commit) and
+// rewrites the report every few seconds, right after a sync; a write that
+// took long (a huge manifest) stretches the interval so checkpoints never
+// take more than a tenth of the run.
+func (m *Migration) startCheckpoints(journal *report.Journal) *checkpointer {
+	c := &checkpointer{done: make(chan struct{}), stopped: make(chan struct{})}
+	go func() {
+		defer close(c.stopped)
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		interval := 5 * time.Second
+		next := time.Now().Add(interval)
+		for {
+			select {
+			case <-tick.C:
+			case <-c.done:
+				return
+			}
+			if err := journal.Sync(); err != nil {
+				m.log.Error("journal sync failed", "err", err)
+				continue
+			}
+			if time.Now().Before(next) {
+				continue
+			}
+			began := time.Now()
+			if _, err := m.writeReport(); err != nil {
+				m.log.Warn("checkpoint of the report failed", "err", err)
+			}
+			interval = max(5*time.Second, 10*time.Since(began))
+			next = time.Now().Add(interval)
+		}
+	}()
+	return c
+}
+
+func (c *checkpointer) stop() {
+	close(c.done)
+	<-c.stopped
+}
+
+// markLostRows marks the rows a report may have lost as in doubt: rows it
+// could not read (a damaged report), and rows after its end when the report
+// is newer than the manifest (a report cut at a line boundary; a manifest
+// edited since has simply grown). An earlier run may have imported them, so
+// they are looked for in the Media Manager before they are imported.
+func (m *Migration) markLostRows() error {
+	loaded := m.loaded
+	if !loaded.Found || loaded.Rows == 0 || loaded.Earliest.IsZero() {
+		return nil // no report, or none of its rows was ever imported
+	}
+	fromRow := loaded.Rows
+	if loaded.Damaged > 0 {
+		fromRow = 0
+	} else if m.manifestNewerThanReport() {
+		return nil // rows after the report's end were added to the manifest since
+	}
+	rows, closer, err := m.openManifest()
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+	n, err := report.MarkLost(rows, m.state, loaded.Earliest.Add(-time.Hour), fromRow)
+	if err != nil {
+		return err
+	}
+	if n > 0 && loaded.Damaged > 0 {
+		m.log.Warn("the report is damaged: the rows it lost will be looked for in the Media Manager before anything is imported again",
+			"report", m.cfg.Report, "unreadable_rows", loaded.Damaged, "imports_in_doubt", n)
+	} else if n > 0 {
+		m.log.Info("rows after the report's end will be looked for in the Media Manager before they are imported",
+			"report", m.cfg.Report, "imports", n)
+	}
+	return nil
+}
+
+// manifestNewerThanReport reports whether the manifest was changed after the
+// report was last written.
+func (m *Migration) manifestNewerThanReport() bool {
+	mi, err1 := os.Stat(m.cfg.Manifest)
+	ri, err2 := os.Stat(m.cfg.Report)
+	return err1 == nil && err2 == nil && mi.ModTime().After(ri.ModTime())
+}
+
+// checkSameManifest refuses a report none of whose imports the manifest
+// asks for: it was written for another manifest with the same columns (or
+// with another default folder), and resuming from it would only confuse.
+func (m *Migration) checkSameManifest() error {
+	if m.loaded.Kept == 0 {
+		return nil
+	}
+	rows, closer, err := m.openManifest()
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+	for {
+		row, err := rows.Next()
+		if err == io.EOF {
+			return fmt.Errorf("report %s: %w: none of its %d imports is in %s (or it was written with another default folder)",
+				m.cfg.Report, report.ErrOtherManifest, m.loaded.Kept, m.cfg.Manifest)
+		}
+		if err != nil {
+			return err
+		}
+		if row.Err != nil {
+			continue
+		}
+		if _, ok := m.state.Get(row.Key); ok {
+			return nil
+		}
+	}
+}

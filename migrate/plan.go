@@ -1,0 +1,91 @@
+package migrate
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"time"
+
+	"github.com/wixmigrate/wixmigrate/pipeline"
+	"github.com/wixmigrate/wixmigrate/report"
+	"github.com/wixmigrate/wixmigrate/wix"
+)
+
+// maxRejects bounds the invalid rows a Plan quotes.
+const maxRejects = 20
+
+// Plan is what a run would do: a dry run. It makes no API call.
+type Plan struct {
+	Rows    int                     // manifest rows
+	Actions map[pipeline.Action]int // rows by what a run does with them
+	Rejects []string                // why rows are invalid, the first few
+	// Journal says an interrupted run left a journal, which the real run
+	// applies first: the counts do not include what it holds.
+	Journal bool
+	// ImportCalls and StatusCalls are the API calls needed at the least:
+	// imports of up to BatchSize rows, status pages of 100 files.
+	ImportCalls, StatusCalls int
+	// Rate is the calls per minute Duration assumes: the configured rate,
+	// or Wix's own limit when there is none.
+	Rate float64
+	// Duration estimates the run: the calls at Rate, then Wix's processing
+	// of the last files.
+	Duration time.Duration
+}
+
+// Plan reads the manifest against the report and counts what a run would do
+// with each row. It uses up the migration: call Open again to Run.
+func (m *Migration) Plan() (*Plan, error) {
+	p := &Plan{Actions: map[pipeline.Action]int{}}
+	if _, err := os.Stat(JournalPath(m.cfg.Report)); err == nil {
+		p.Journal = true
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	rows, closer, err := m.openManifest()
+	if err != nil {
+		return nil, err
+	}
+	defer closer.Close()
+	for {
+		row, err := rows.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading manifest: %w", err)
+		}
+		p.Rows++
+		action, _ := pipeline.Decide(row, m.state, m.cfg.MaxAttempts)
+		p.Actions[action]++
+		switch action {
+		case pipeline.ActionImport, pipeline.ActionRetry, pipeline.ActionReconcile:
+			// Mark it planned so later identical rows count as duplicates.
+			planned := report.Outcome{Planned: true}
+			if !m.state.Add(row.Key, planned) {
+				m.state.Update(row.Key, func(o *report.Outcome) { *o = planned })
+			}
+		case pipeline.ActionReject:
+			if len(p.Rejects) < maxRejects {
+				p.Rejects = append(p.Rejects, row.Err.Error())
+			}
+		}
+	}
+	imports := p.Actions[pipeline.ActionImport] + p.Actions[pipeline.ActionRetry] + p.Actions[pipeline.ActionReconcile]
+	polls := imports + p.Actions[pipeline.ActionRepoll]
+	p.ImportCalls = int(math.Ceil(float64(imports) / float64(m.cfg.BatchSize)))
+	p.StatusCalls = int(math.Ceil(float64(polls) / float64(wix.MaxPageLimit)))
+	p.Rate = m.cfg.Rate
+	if p.Rate <= 0 {
+		p.Rate = wix.RateLimit
+	}
+	if polls > 0 {
+		// The tail: Wix's processing of the last files (typically up to
+		// ~2 s) and one more status round after them.
+		tail := m.cfg.PollInterval + 2*time.Second
+		p.Duration = time.Duration(float64(p.ImportCalls+p.StatusCalls)/p.Rate*float64(time.Minute)) + tail
+	}
+	return p, nil
+}
