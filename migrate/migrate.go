@@ -88,7 +88,11 @@ type Migration struct {
 	state  *report.State
 	loaded report.Loaded
 	stats  pipeline.Stats
+	used   bool // by Run or Plan: both change the state
 }
+
+// errUsed is a second Run or Plan of one Migration.
+var errUsed = errors.New("a Migration runs (or plans) once; Open it again")
 
 // Open reads the manifest's header and the report of earlier runs, if any,
 // checks that the report belongs to the manifest (report.ErrOtherManifest if
@@ -159,6 +163,10 @@ type Result struct {
 // report was written, also with an error: ErrIncomplete, ErrInterrupted, or
 // a run-stopping error (bad credentials, a journal that cannot be written).
 func (m *Migration) Run(ctx context.Context) (*Result, error) {
+	if m.used {
+		return nil, errUsed
+	}
+	m.used = true
 	if m.cfg.Client == nil {
 		return nil, errors.New("no Wix client")
 	}

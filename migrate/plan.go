@@ -38,6 +38,10 @@ type Plan struct {
 // Plan reads the manifest against the report and counts what a run would do
 // with each row. It uses up the migration: call Open again to Run.
 func (m *Migration) Plan() (*Plan, error) {
+	if m.used {
+		return nil, errUsed
+	}
+	m.used = true
 	p := &Plan{Actions: map[pipeline.Action]int{}}
 	if _, err := os.Stat(JournalPath(m.cfg.Report)); err == nil {
 		p.Journal = true

@@ -232,7 +232,7 @@ func testLogger(t testing.TB) *slog.Logger {
 }
 
 func TestLostAnswersNeitherDuplicateNorFail(t *testing.T) {
-	e := newEnv(t, wixsim.Options{CommitErrorRate: 0.1, ErrorRate: 0.05, Seed: 7,
+	e := newEnv(t, wixsim.Options{CommitErrorRate: 0.2, ErrorRate: 0.05, Seed: 7, // 0.1 left a run without a commit error now and then (0.9^34)
 		ProcessingDelay: wixsim.Range{Min: time.Millisecond, Max: 10 * time.Millisecond}})
 	e.cfg.BatchSize = 20
 	e.cfg.ReconcileDelay = -1
