@@ -73,7 +73,7 @@ type Settings struct {
 	// NoFallbackUpload only diagnoses sources Wix could not fetch, instead
 	// of downloading and uploading them.
 	NoFallbackUpload bool
-	ReconcileDelay   time.Duration // wait before looking for files of a lost answer; < 0 means none
+	ReconcileDelay   time.Duration // look for files of a lost answer no sooner than this after the call; < 0: at once
 }
 
 // SettingError is a setting out of range. Setting is the Settings field's

@@ -97,9 +97,11 @@ func (c *folderCache) lookup(req *wix.ImportFileRequest) (string, bool) {
 // reconcile looks for files created by the jobs' imports since `since`,
 // adopts what it finds, and returns the jobs with no file, to import again.
 func (rc *reconciler) reconcile(ctx context.Context, batch []job, since time.Time) ([]job, error) {
-	if rc.delay > 0 {
-		if err := sleep(ctx, rc.delay); err != nil {
-			return batch, err // Wix may list a new file a moment late
+	// Wix may list a new file a moment late: look no sooner than delay
+	// after the call went out (long past for imports an earlier run left).
+	if wait := rc.delay - time.Since(since); rc.delay > 0 && wait > 0 {
+		if err := sleep(ctx, wait); err != nil {
+			return batch, err
 		}
 	}
 	// Group the jobs by where their files would be: a folder to list, or a
