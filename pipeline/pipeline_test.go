@@ -1,16 +1,11 @@
 package pipeline_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"image"
-	"image/color"
-	"image/png"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -19,45 +14,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wixmigrate/wixmigrate/internal/testenv"
 	"github.com/wixmigrate/wixmigrate/migrate"
 	"github.com/wixmigrate/wixmigrate/pipeline"
 	"github.com/wixmigrate/wixmigrate/report"
 	"github.com/wixmigrate/wixmigrate/wix"
 	"github.com/wixmigrate/wixmigrate/wixsim"
 )
-
-// pngOf makes a distinct small PNG for n, w×h pixels.
-func pngOf(n, w, h int) []byte {
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	img.Set(0, 0, color.RGBA{uint8(n), uint8(n >> 8), uint8(n >> 16), 255})
-	var b bytes.Buffer
-	png.Encode(&b, img)
-	return b.Bytes()
-}
-
-// newOrigin serves /img/N.png (an N-dependent PNG, 10+N%7 × 20 pixels),
-// /page.html (HTML), and 404 for everything else.
-func newOrigin(t testing.TB) *httptest.Server {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch {
-		case strings.HasPrefix(r.URL.Path, "/img/"):
-			n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/img/"), ".png"))
-			if err != nil {
-				http.NotFound(w, r)
-				return
-			}
-			w.Header().Set("Content-Type", "image/png")
-			w.Write(pngOf(n, 10+n%7, 20))
-		case r.URL.Path == "/page.html":
-			w.Header().Set("Content-Type", "text/html")
-			fmt.Fprint(w, "<!doctype html><html><body>Not here</body></html>")
-		default:
-			http.NotFound(w, r)
-		}
-	}))
-	t.Cleanup(srv.Close)
-	return srv
-}
 
 type env struct {
 	t      testing.TB
@@ -71,13 +34,10 @@ type env struct {
 }
 
 func newEnv(t testing.TB, opts wixsim.Options) *env {
-	opts.APIKey = "key"
-	sim := wixsim.NewServer(opts)
-	t.Cleanup(sim.Close)
-	c := wix.NewClient("key", "site-1")
-	c.BaseURL = sim.URL
+	sim := testenv.NewSim(t, opts)
+	c := sim.Client
 	dir := t.TempDir()
-	e := &env{t: t, sim: sim, origin: newOrigin(t), client: c, dir: dir, rpath: filepath.Join(dir, "m.report.csv")}
+	e := &env{t: t, sim: sim.Server, origin: testenv.Origin(t, nil), client: c, dir: dir, rpath: filepath.Join(dir, "m.report.csv")}
 	e.cfg = migrate.Config{Manifest: filepath.Join(dir, "m.csv"), Client: c, Logger: testLogger(t),
 		Settings: pipeline.Settings{Rate: pipeline.NoRateLimit, PollInterval: 5 * time.Millisecond, PendingTimeout: 20 * time.Second,
 			RetryBase: time.Millisecond, RetryMax: 5 * time.Millisecond}}
@@ -85,10 +45,7 @@ func newEnv(t testing.TB, opts wixsim.Options) *env {
 }
 
 func (e *env) writeManifest(text string) {
-	text = strings.ReplaceAll(text, "{{origin}}", e.origin.URL)
-	if err := os.WriteFile(e.cfg.Manifest, []byte(text), 0o644); err != nil {
-		e.t.Fatal(err)
-	}
+	testenv.WriteManifest(e.t, e.cfg.Manifest, e.origin.URL, text)
 }
 
 // migrate runs a migration with the library, as the migrate command does,
@@ -154,6 +111,7 @@ func (e *env) simFiles(folder string) map[string]wix.File {
 }
 
 func TestMigrateEndToEnd(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, wixsim.Options{ProcessingDelay: wixsim.Range{Min: time.Millisecond, Max: 20 * time.Millisecond}, Seed: 1})
 	var b strings.Builder
 	b.WriteString("source_url,display_name,sku,Notes\n")
@@ -185,7 +143,7 @@ func TestMigrateEndToEnd(t *testing.T) {
 		if row["wix_url"] != f.URL || f.SourceURL != e.origin.URL+fmt.Sprintf("/img/%d.png", i) {
 			t.Fatalf("row %d: wix_url %s, simulator says %s from %s", i, row["wix_url"], f.URL, f.SourceURL)
 		}
-		if row["width"] != strconv.Itoa(10+i%7) || row["height"] != "20" || row["media_type"] != "IMAGE" || row["size_bytes"] != f.SizeInBytes {
+		if w, h := testenv.ImageSize(i); row["width"] != strconv.Itoa(w) || row["height"] != strconv.Itoa(h) || row["media_type"] != "IMAGE" || row["size_bytes"] != f.SizeInBytes {
 			t.Fatalf("row %d: %v", i, row)
 		}
 		if row["attempts"] != "1" || row["method"] != "import" {
@@ -232,6 +190,7 @@ func testLogger(t testing.TB) *slog.Logger {
 }
 
 func TestLostAnswersNeitherDuplicateNorFail(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, wixsim.Options{CommitErrorRate: 0.2, ErrorRate: 0.05, Seed: 7, // 0.1 left a run without a commit error now and then (0.9^34)
 		ProcessingDelay: wixsim.Range{Min: time.Millisecond, Max: 10 * time.Millisecond}})
 	e.cfg.BatchSize = 20
@@ -270,6 +229,7 @@ func TestLostAnswersNeitherDuplicateNorFail(t *testing.T) {
 }
 
 func TestThrottlingIsNeverARowFailure(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, wixsim.Options{RateLimit: 600, ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}})
 	// Spend most of the site's budget first, as another tool on the site would.
 	for i := 0; i < 1000; i++ {
@@ -301,6 +261,7 @@ func TestThrottlingIsNeverARowFailure(t *testing.T) {
 }
 
 func TestStuckFilesEndPendingAndAreRepolledNotReimported(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, wixsim.Options{StuckRate: 0.2, Seed: 11, ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}})
 	e.cfg.PendingTimeout = 300 * time.Millisecond
 	var b strings.Builder

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wixmigrate/wixmigrate/internal/testenv"
 	"github.com/wixmigrate/wixmigrate/source"
 	"github.com/wixmigrate/wixmigrate/wixsim"
 )
@@ -56,11 +57,12 @@ type errReader struct{}
 func (errReader) Read([]byte) (int, error) { return 0, io.ErrUnexpectedEOF }
 
 func TestSourcesWixCannotFetch(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}, FetchTimeout: 300 * time.Millisecond})
 	big := make([]byte, 12<<20)
 	rand.Read(big[1024:])
-	copy(big, pngOf(42, 64, 48)) // a PNG header first, so it sniffs as an image
-	bigPNG := pngOf(43, 700, 500)
+	copy(big, testenv.PNG(42, 64, 48)) // a PNG header first, so it sniffs as an image
+	bigPNG := testenv.PNG(43, 700, 500)
 
 	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
@@ -83,7 +85,7 @@ func TestSourcesWixCannotFetch(t *testing.T) {
 	defer origin.Close()
 	dir := filepath.Dir(e.cfg.Manifest)
 	os.MkdirAll(filepath.Join(dir, "local"), 0o755)
-	os.WriteFile(filepath.Join(dir, "local", "small.png"), pngOf(7, 30, 20), 0o644)
+	os.WriteFile(filepath.Join(dir, "local", "small.png"), testenv.PNG(7, 30, 20), 0o644)
 	os.WriteFile(filepath.Join(dir, "local", "huge.png"), big, 0o644)
 
 	cut := &cutFirstPatch{base: http.DefaultTransport, after: 3 << 20}
@@ -116,7 +118,7 @@ func TestSourcesWixCannotFetch(t *testing.T) {
 			t.Errorf("row %d (%s): %s via %q, reason %q; want %s via %q with %q", i+2, r["source_url"], r["status"], r["method"], r["failure_reason"], w.status, w.method, w.reason)
 		}
 	}
-	sizes := []int{len(bigPNG), len(pngOf(7, 30, 20)), len(big)}
+	sizes := []int{len(bigPNG), len(testenv.PNG(7, 30, 20)), len(big)}
 	for i, n := range sizes {
 		if rows[i]["size_bytes"] != strconv.Itoa(n) {
 			t.Errorf("row %d: size in Wix %s, source has %d bytes", i+2, rows[i]["size_bytes"], n)
@@ -148,9 +150,10 @@ func TestSourcesWixCannotFetch(t *testing.T) {
 }
 
 func TestFallbackKeepsTheExpectedMediaType(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}})
 	dir := filepath.Dir(e.cfg.Manifest)
-	os.WriteFile(filepath.Join(dir, "still.png"), pngOf(3, 5, 5), 0o644)
+	os.WriteFile(filepath.Join(dir, "still.png"), testenv.PNG(3, 5, 5), 0o644)
 	e.writeManifest("source_url,media_type\n" +
 		"{{origin}}/img/1.png,VIDEO\n" +
 		"still.png,VIDEO\n" +
