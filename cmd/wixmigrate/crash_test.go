@@ -5,12 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"image"
-	"image/png"
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wixmigrate/wixmigrate/internal/testenv"
 	"github.com/wixmigrate/wixmigrate/wix"
 	"github.com/wixmigrate/wixmigrate/wixsim"
 )
@@ -80,20 +78,11 @@ func startSimProcess(t testing.TB, bin string, args ...string) (string, *wixsim.
 // public API: one file per distinct import, good sources READY, bad ones
 // FAILED with a reason, and the report agreeing with Wix row by row.
 func TestCrashesLoseNothingAndDuplicateNothing(t *testing.T) {
+	t.Parallel()
 	bin := wixmigrateBinary(t)
 	simURL, _ := startSimProcess(t, bin, "--api-key", "crash-key", "--rate-limit", "3000",
 		"--processing-delay", "20ms-300ms", "--seed", "3")
-	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var n int
-		if _, err := fmt.Sscanf(r.URL.Path, "/img/%d.png", &n); err != nil {
-			http.NotFound(w, r)
-			return
-		}
-		img := image.NewGray(image.Rect(0, 0, 3+n%4, 2))
-		img.Pix[0], img.Pix[1] = uint8(n), uint8(n>>8)
-		png.Encode(w, img)
-	}))
-	defer origin.Close()
+	origin := testenv.Origin(t, nil)
 
 	const rows, bad = 2000, 20
 	dir := t.TempDir()

@@ -8,6 +8,7 @@ import (
 )
 
 func TestDemoRunsOfflineAndShowsEveryOutcome(t *testing.T) {
+	t.Parallel()
 	out := t.TempDir()
 	var stdout, stderr bytes.Buffer
 	code := run([]string{"demo", "--samples", "../../samples", "--out", out, "--quiet"}, &stdout, &stderr)

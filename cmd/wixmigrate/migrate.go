@@ -40,11 +40,11 @@ var settingFlags = map[string]string{
 	"FolderID": "--folder-id", "UploadConcurrency": "--upload-concurrency",
 }
 
-func (m *migration) flags(fs *flag.FlagSet) {
+func (m *migration) flags(fs *flag.FlagSet, getenv func(string) string) {
 	s := &m.cfg.Settings
 	fs.StringVar(&m.cfg.Manifest, "manifest", "", "the CSV manifest of media to import (required)")
 	fs.StringVar(&m.cfg.Report, "report", "", "the report CSV to write and resume from (default: <manifest name>.report.csv beside the manifest)")
-	fs.StringVar(&m.siteID, "site-id", os.Getenv("WIX_SITE_ID"), "the Wix site to import into (default $WIX_SITE_ID)")
+	fs.StringVar(&m.siteID, "site-id", getenv("WIX_SITE_ID"), "the Wix site to import into (default $WIX_SITE_ID)")
 	fs.StringVar(&m.apiBase, "api-base", wix.DefaultBaseURL, "the API's base URL (a simulator's address in tests)")
 	fs.IntVar(&s.BatchSize, "batch-size", pipeline.DefaultBatchSize, "rows per Bulk Import File call, 1..100; 1 uses the single Import File call")
 	fs.IntVar(&s.Concurrency, "concurrency", pipeline.DefaultConcurrency, "import calls in flight at once")
@@ -62,9 +62,15 @@ func (m *migration) flags(fs *flag.FlagSet) {
 }
 
 func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return migrateWithEnv(ctx, args, stdout, stderr, os.Getenv)
+}
+
+// migrateWithEnv is the migrate command reading its environment (the
+// credentials) through getenv.
+func migrateWithEnv(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	var m migration
 	fs := newFlagSet("migrate", stderr)
-	m.flags(fs)
+	m.flags(fs, getenv)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: wixmigrate migrate --manifest PATH [flags]\n\nImports every row of the manifest into the site's Media Manager and writes a\nreport CSV. Re-running with the same report resumes. The API key comes from\nWIX_API_KEY.\n\nflags:")
 		fs.PrintDefaults()
@@ -72,7 +78,7 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
-	m.apiKey = os.Getenv("WIX_API_KEY")
+	m.apiKey = getenv("WIX_API_KEY")
 	return m.run(ctx, stdout, stderr)
 }
 

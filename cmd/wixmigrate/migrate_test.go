@@ -5,9 +5,6 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
-	"image"
-	"image/png"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -15,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wixmigrate/wixmigrate/internal/testenv"
 	"github.com/wixmigrate/wixmigrate/wixsim"
 )
 
@@ -28,44 +26,36 @@ type testSetup struct {
 
 func newSetup(t *testing.T, opts wixsim.Options, rows int, extra string) *testSetup {
 	t.Helper()
-	opts.APIKey = "test-key"
-	sim := wixsim.NewServer(opts)
-	t.Cleanup(sim.Close)
-	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var n int
-		if _, err := fmt.Sscanf(r.URL.Path, "/img/%d.png", &n); err != nil {
-			http.NotFound(w, r)
-			return
-		}
-		img := image.NewGray(image.Rect(0, 0, 4+n%5, 3))
-		img.Pix[0] = uint8(n)
-		img.Pix[1] = uint8(n >> 8)
-		png.Encode(w, img)
-	}))
-	t.Cleanup(origin.Close)
+	sim := testenv.NewSim(t, opts)
+	origin := testenv.Origin(t, nil)
 	dir := t.TempDir()
 	var b strings.Builder
 	b.WriteString("source_url,sku\n")
 	for i := 0; i < rows; i++ {
-		fmt.Fprintf(&b, "%s/img/%d.png,SKU-%d\n", origin.URL, i, i)
+		fmt.Fprintf(&b, "{{origin}}/img/%d.png,SKU-%d\n", i, i)
 	}
-	b.WriteString(strings.ReplaceAll(extra, "{{origin}}", origin.URL))
+	b.WriteString(extra)
 	path := filepath.Join(dir, "media.csv")
-	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return &testSetup{sim: sim, origin: origin, dir: dir, manifest: path}
+	testenv.WriteManifest(t, path, origin.URL, b.String())
+	return &testSetup{sim: sim.Server, origin: origin, dir: dir, manifest: path}
 }
+
+// testCredentials is the environment the migrate command sees in tests.
+var testCredentials = map[string]string{"WIX_API_KEY": testenv.APIKey, "WIX_SITE_ID": testenv.SiteID}
 
 // migrate runs the migrate command in-process and returns its exit code and output.
 func (s *testSetup) migrate(t *testing.T, ctx context.Context, extraArgs ...string) (int, string, string) {
 	t.Helper()
-	t.Setenv("WIX_API_KEY", "test-key")
-	t.Setenv("WIX_SITE_ID", "site-a")
+	return s.migrateEnv(t, ctx, testCredentials, extraArgs...)
+}
+
+// migrateEnv is migrate with env as the command's environment.
+func (s *testSetup) migrateEnv(t *testing.T, ctx context.Context, env map[string]string, extraArgs ...string) (int, string, string) {
+	t.Helper()
 	args := append([]string{"--manifest", s.manifest, "--api-base", s.sim.URL, "--rate", "0",
 		"--poll-interval", "5ms", "--quiet"}, extraArgs...)
 	var stdout, stderr bytes.Buffer
-	code := runMigrate(ctx, args, &stdout, &stderr)
+	code := migrateWithEnv(ctx, args, &stdout, &stderr, func(k string) string { return env[k] })
 	return code, stdout.String(), stderr.String()
 }
 
@@ -84,8 +74,10 @@ func readCSV(t *testing.T, path string) [][]string {
 }
 
 func TestMigrateExitCodes(t *testing.T) {
+	t.Parallel()
 	fast := wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}}
 	t.Run("all READY is 0, report beside the manifest", func(t *testing.T) {
+		t.Parallel()
 		s := newSetup(t, fast, 30, "")
 		code, out, errOut := s.migrate(t, context.Background())
 		if code != exitOK {
@@ -100,6 +92,7 @@ func TestMigrateExitCodes(t *testing.T) {
 		}
 	})
 	t.Run("failed rows make 3", func(t *testing.T) {
+		t.Parallel()
 		s := newSetup(t, fast, 3, "{{origin}}/nothing-here.png,SKU-404\n")
 		code, out, _ := s.migrate(t, context.Background())
 		if code != exitIncomplete {
@@ -110,24 +103,21 @@ func TestMigrateExitCodes(t *testing.T) {
 		}
 	})
 	t.Run("missing credentials are a usage error naming the variables", func(t *testing.T) {
+		t.Parallel()
 		s := newSetup(t, fast, 1, "")
-		t.Setenv("WIX_API_KEY", "")
-		var stdout, stderr bytes.Buffer
-		code := runMigrate(context.Background(), []string{"--manifest", s.manifest, "--api-base", s.sim.URL, "--site-id", "x"}, &stdout, &stderr)
-		if code != exitUsage || !strings.Contains(stderr.String(), "WIX_API_KEY") {
-			t.Fatalf("exit %d, stderr %q; want 2 naming WIX_API_KEY", code, stderr.String())
+		code, _, stderr := s.migrateEnv(t, context.Background(), nil, "--site-id", "x")
+		if code != exitUsage || !strings.Contains(stderr, "WIX_API_KEY") {
+			t.Fatalf("exit %d, stderr %q; want 2 naming WIX_API_KEY", code, stderr)
 		}
 	})
 	t.Run("wrong key is fatal, with a consistent report", func(t *testing.T) {
+		t.Parallel()
 		s := newSetup(t, fast, 5, "")
-		t.Setenv("WIX_API_KEY", "wrong-key")
-		t.Setenv("WIX_SITE_ID", "site-a")
-		var stdout, stderr bytes.Buffer
-		code := runMigrate(context.Background(), []string{"--manifest", s.manifest, "--api-base", s.sim.URL, "--quiet"}, &stdout, &stderr)
-		if code != exitFatal || !strings.Contains(stderr.String(), "credentials") {
-			t.Fatalf("exit %d, stderr %q; want 1 about credentials", code, stderr.String())
+		code, stdout, stderr := s.migrateEnv(t, context.Background(), map[string]string{"WIX_API_KEY": "wrong-key", "WIX_SITE_ID": testenv.SiteID})
+		if code != exitFatal || !strings.Contains(stderr, "credentials") {
+			t.Fatalf("exit %d, stderr %q; want 1 about credentials", code, stderr)
 		}
-		if strings.Contains(stderr.String()+stdout.String(), "wrong-key") {
+		if strings.Contains(stderr+stdout, "wrong-key") {
 			t.Errorf("the API key appears in the output")
 		}
 		recs := readCSV(t, filepath.Join(s.dir, "media.report.csv"))
@@ -136,6 +126,7 @@ func TestMigrateExitCodes(t *testing.T) {
 		}
 	})
 	t.Run("bad flags are 2 and name the flag", func(t *testing.T) {
+		t.Parallel()
 		s := newSetup(t, fast, 1, "")
 		for _, args := range [][]string{{"--batch-size", "101"}, {"--poll", "sometimes"}, {"--log-format", "xml"}, {"--concurrency", "0"}} {
 			code, _, errOut := s.migrate(t, context.Background(), args...)
@@ -145,6 +136,7 @@ func TestMigrateExitCodes(t *testing.T) {
 		}
 	})
 	t.Run("a bad header stops before any API call", func(t *testing.T) {
+		t.Parallel()
 		s := newSetup(t, fast, 0, "")
 		os.WriteFile(s.manifest, []byte("link,sku\nhttp://x/a.png,1\n"), 0o644)
 		code, _, errOut := s.migrate(t, context.Background())
@@ -158,6 +150,7 @@ func TestMigrateExitCodes(t *testing.T) {
 }
 
 func TestMigrateDryRun(t *testing.T) {
+	t.Parallel()
 	s := newSetup(t, wixsim.Options{}, 250, "{{origin}}/img/1.png,dup\nftp://x/y.png,bad\n")
 	code, out, errOut := s.migrate(t, context.Background(), "--dry-run", "--rate", "200")
 	if code != exitOK {
@@ -174,6 +167,7 @@ func TestMigrateDryRun(t *testing.T) {
 }
 
 func TestMigrateInterruptThenResume(t *testing.T) {
+	t.Parallel()
 	s := newSetup(t, wixsim.Options{ProcessingDelay: wixsim.Range{Min: time.Millisecond, Max: 10 * time.Millisecond}}, 400, "")
 	ctx, cancel := context.WithCancel(context.Background())
 	// Interrupt as soon as the first import call has been answered.

@@ -4,14 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"image"
-	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/wixmigrate/wixmigrate/internal/testenv"
 	"github.com/wixmigrate/wixmigrate/manifest"
 	"github.com/wixmigrate/wixmigrate/report"
 	"github.com/wixmigrate/wixmigrate/wix"
@@ -22,7 +21,7 @@ import (
 // through the public API.
 func filesBySource(t *testing.T, s *testSetup) map[string]int {
 	t.Helper()
-	c := wix.NewClient("test-key", "site-a")
+	c := wix.NewClient(testenv.APIKey, testenv.SiteID)
 	c.BaseURL = s.sim.URL
 	counts := map[string]int{}
 	req := &wix.ListFilesRequest{Paging: wix.CursorPaging{Limit: 100}}
@@ -54,6 +53,7 @@ func assertOncePerSource(t *testing.T, s *testSetup, want int) {
 }
 
 func TestTornJournalAfterCrashAdoptsSentImports(t *testing.T) {
+	t.Parallel()
 	s := newSetup(t, wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}}, 50, "")
 	reportPath := filepath.Join(s.dir, "media.report.csv")
 
@@ -80,7 +80,7 @@ func TestTornJournalAfterCrashAdoptsSentImports(t *testing.T) {
 		t.Fatal(err)
 	}
 	j.Close()
-	c := wix.NewClient("test-key", "site-a")
+	c := wix.NewClient(testenv.APIKey, testenv.SiteID)
 	c.BaseURL = s.sim.URL
 	if _, err := c.BulkImportFiles(context.Background(), reqs); err != nil {
 		t.Fatal(err)
@@ -100,6 +100,7 @@ func TestTornJournalAfterCrashAdoptsSentImports(t *testing.T) {
 }
 
 func TestTruncatedReportLosesNothingAndDuplicatesNothing(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		cut  func(data []byte) []byte
@@ -111,6 +112,7 @@ func TestTruncatedReportLosesNothingAndDuplicatesNothing(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			s := newSetup(t, wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}}, 120, "")
 			if code, out, errOut := s.migrate(t, context.Background()); code != exitOK {
 				t.Fatalf("first run: exit %d\n%s\n%s", code, out, errOut)
@@ -149,6 +151,7 @@ func TestTruncatedReportLosesNothingAndDuplicatesNothing(t *testing.T) {
 }
 
 func TestReportOfAnotherManifestIsRefused(t *testing.T) {
+	t.Parallel()
 	s := newSetup(t, wixsim.Options{}, 5, "")
 	if code, _, errOut := s.migrate(t, context.Background()); code != exitOK {
 		t.Fatalf("first run: exit %d %s", code, errOut)
@@ -178,10 +181,10 @@ func TestReportOfAnotherManifestIsRefused(t *testing.T) {
 }
 
 func TestCrashDuringLocalUploadDoesNotUploadTwice(t *testing.T) {
+	t.Parallel()
 	s := newSetup(t, wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}}, 0, "photo.png,LOCAL-1\n")
-	var img bytes.Buffer
-	png.Encode(&img, image.NewGray(image.Rect(0, 0, 8, 6)))
-	os.WriteFile(filepath.Join(s.dir, "photo.png"), img.Bytes(), 0o644)
+	img := testenv.PNG(1, 8, 6)
+	os.WriteFile(filepath.Join(s.dir, "photo.png"), img, 0o644)
 	reportPath := filepath.Join(s.dir, "media.report.csv")
 
 	// The crashed run: intent on disk, the upload reached Wix, no answer recorded.
@@ -197,13 +200,13 @@ func TestCrashDuringLocalUploadDoesNotUploadTwice(t *testing.T) {
 	}
 	j.Intent([]manifest.Key{row.Key}, time.Now())
 	j.Close()
-	c := wix.NewClient("test-key", "site-a")
+	c := wix.NewClient(testenv.APIKey, testenv.SiteID)
 	c.BaseURL = s.sim.URL
 	u, err := c.GenerateUploadURL(context.Background(), &wix.GenerateUploadURLRequest{MimeType: "image/png", FileName: "photo.png", ParentFolderID: wix.RootFolderMedia})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Upload(context.Background(), u.UploadURL, "photo.png", "image/png", bytes.NewReader(img.Bytes()), int64(img.Len())); err != nil {
+	if _, err := c.Upload(context.Background(), u.UploadURL, "photo.png", "image/png", bytes.NewReader(img), int64(len(img))); err != nil {
 		t.Fatal(err)
 	}
 
@@ -221,6 +224,7 @@ func TestCrashDuringLocalUploadDoesNotUploadTwice(t *testing.T) {
 }
 
 func TestRowsAddedToTheManifestAreImported(t *testing.T) {
+	t.Parallel()
 	s := newSetup(t, wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}}, 10, "")
 	if code, _, errOut := s.migrate(t, context.Background()); code != exitOK {
 		t.Fatalf("first run: exit %d %s", code, errOut)

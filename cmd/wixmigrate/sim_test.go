@@ -12,6 +12,7 @@ import (
 // binary as a subprocess.
 
 func TestSimFlagErrors(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name string
 		args []string
@@ -49,6 +50,7 @@ func TestSimFlagErrors(t *testing.T) {
 }
 
 func TestSimHelp(t *testing.T) {
+	t.Parallel()
 	var stdout, stderr bytes.Buffer
 	if code := run([]string{"sim", "-h"}, &stdout, &stderr); code != exitOK {
 		t.Fatalf("exit %d, want 0", code)
@@ -61,6 +63,7 @@ func TestSimHelp(t *testing.T) {
 }
 
 func TestSimIsListed(t *testing.T) {
+	t.Parallel()
 	var stdout, stderr bytes.Buffer
 	run([]string{"help"}, &stdout, &stderr)
 	if !strings.Contains(stderr.String(), "sim") || !strings.Contains(stderr.String(), "simulator") {

@@ -2,41 +2,13 @@ package main
 
 import (
 	"bytes"
-	"io"
-	"log"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wixmigrate/wixmigrate/internal/testenv"
 )
-
-// validatePNG is enough of a PNG for content sniffing.
-var validatePNG = append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"), make([]byte, 600)...)
-
-// validateOrigin is an old site on loopback: media, a missing file and a
-// hotlink-protected file.
-func validateOrigin(t *testing.T) *httptest.Server {
-	t.Helper()
-	mux := http.NewServeMux()
-	mux.HandleFunc("/media/", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "image/png")
-		w.Write(validatePNG)
-	})
-	mux.HandleFunc("/protected/", func(w http.ResponseWriter, r *http.Request) {
-		http.Error(w, "no hotlinking", http.StatusForbidden)
-	})
-	mux.HandleFunc("/page", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html")
-		io.WriteString(w, "<!DOCTYPE html><html><body>Log in</body></html>")
-	})
-	ts := httptest.NewUnstartedServer(mux) // unknown paths answer 404
-	ts.Config.ErrorLog = log.New(io.Discard, "", 0)
-	ts.Start()
-	t.Cleanup(ts.Close)
-	return ts
-}
 
 // validateManifest writes a manifest, replacing {{origin}} with the origin's
 // URL, beside a local media file media/local.png.
@@ -44,7 +16,7 @@ func validateManifest(t *testing.T, origin, text string) string {
 	t.Helper()
 	dir := t.TempDir()
 	os.Mkdir(filepath.Join(dir, "media"), 0o755)
-	if err := os.WriteFile(filepath.Join(dir, "media", "local.png"), validatePNG, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "media", "local.png"), testenv.PNG(1, 8, 8), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "manifest.csv")
@@ -62,12 +34,13 @@ func runValidateTest(t *testing.T, args ...string) (code int, stdout, stderr str
 }
 
 func TestValidateClean(t *testing.T) {
-	ts := validateOrigin(t)
+	t.Parallel()
+	ts := testenv.Origin(t, nil)
 	path := validateManifest(t, ts.URL, "source_url,display_name,media_type\n"+
-		"{{origin}}/media/a.png,A,IMAGE\n"+
-		"{{origin}}/media/b.png,B,\n"+
+		"{{origin}}/img/1.png,A,IMAGE\n"+
+		"{{origin}}/img/2.png,B,\n"+
 		"media/local.png,Local,image\n"+
-		"{{origin}}/media/a.png,A,IMAGE\n") // a duplicate is not a problem
+		"{{origin}}/img/1.png,A,IMAGE\n") // a duplicate is not a problem
 	for _, args := range [][]string{{"--manifest", path}, {"--manifest", path, "--check-sources", "--concurrency", "2"}} {
 		code, out, errs := runValidateTest(t, args...)
 		if code != exitOK {
@@ -87,11 +60,12 @@ func TestValidateClean(t *testing.T) {
 }
 
 func TestValidateBadRows(t *testing.T) {
+	t.Parallel()
 	path := validateManifest(t, "http://127.0.0.1:1", "source_url,media_type,private\n"+
-		"{{origin}}/media/a.png,IMAGE,\n"+
+		"{{origin}}/img/1.png,IMAGE,\n"+
 		"ftp://old.example/a.png,,\n"+
-		"{{origin}}/media/b.png,PICTURE,\n"+
-		"{{origin}}/media/c.png,,maybe\n"+
+		"{{origin}}/img/2.png,PICTURE,\n"+
+		"{{origin}}/img/3.png,,maybe\n"+
 		"media/missing.png,,\n")
 	code, out, errs := runValidateTest(t, "--manifest", path)
 	if code != exitIncomplete {
@@ -118,9 +92,10 @@ func TestValidateBadRows(t *testing.T) {
 }
 
 func TestValidateCheckSources(t *testing.T) {
-	ts := validateOrigin(t)
+	t.Parallel()
+	ts := testenv.Origin(t, nil)
 	path := validateManifest(t, ts.URL, "source_url,sku\n"+
-		"{{origin}}/media/a.png,A\n"+
+		"{{origin}}/img/1.png,A\n"+
 		"{{origin}}/protected/b.png,B\n"+
 		"{{origin}}/gone/c.png,C\n"+
 		"{{origin}}/page,D\n"+
@@ -151,6 +126,7 @@ func TestValidateCheckSources(t *testing.T) {
 }
 
 func TestValidateHeader(t *testing.T) {
+	t.Parallel()
 	path := validateManifest(t, "", "display_name,sku\nA,1\n")
 	code, out, _ := runValidateTest(t, "--manifest", path)
 	if code != exitIncomplete || !strings.Contains(out, "bad-header") || !strings.Contains(out, "manifest header") {
@@ -159,6 +135,7 @@ func TestValidateHeader(t *testing.T) {
 }
 
 func TestValidateUsage(t *testing.T) {
+	t.Parallel()
 	path := validateManifest(t, "", "source_url\nmedia/local.png\n")
 	cases := [][]string{
 		{},
