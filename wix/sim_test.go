@@ -10,9 +10,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"image"
-	"image/color"
-	"image/png"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -24,55 +21,30 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wixmigrate/wixmigrate/internal/testenv"
 	"github.com/wixmigrate/wixmigrate/wix"
 	"github.com/wixmigrate/wixmigrate/wixsim"
 )
 
 const (
-	simKey  = "sim-secret-key-never-print"
-	simSite = "site-e2e"
+	simKey  = testenv.APIKey
+	simSite = testenv.SiteID
 )
 
 func newSim(t *testing.T, opts wixsim.Options) (*wixsim.Server, *wix.Client) {
 	t.Helper()
-	opts.APIKey = simKey
-	srv := wixsim.NewServer(opts)
-	t.Cleanup(srv.Close)
-	c := wix.NewClient(simKey, simSite)
-	c.BaseURL = srv.URL
-	c.HTTPClient = &http.Client{Timeout: 30 * time.Second}
-	return srv, c
-}
-
-// pngOf encodes a w×h PNG; uncompressed, so its size is about 4·w·h bytes.
-func pngOf(t *testing.T, w, h int, level png.CompressionLevel) []byte {
-	t.Helper()
-	img := image.NewNRGBA(image.Rect(0, 0, w, h))
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			img.Set(x, y, color.NRGBA{uint8(x), uint8(y), uint8(x ^ y), 255})
-		}
-	}
-	var b bytes.Buffer
-	if err := (&png.Encoder{CompressionLevel: level}).Encode(&b, img); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
+	sim := testenv.NewSim(t, opts)
+	return sim.Server, sim.Client
 }
 
 // origin serves import sources on loopback: /img/<name>.
 func origin(t *testing.T, files map[string][]byte) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, ok := files[strings.TrimPrefix(r.URL.Path, "/img/")]
-		if !ok {
-			http.NotFound(w, r)
-			return
-		}
-		w.Write(b)
-	}))
-	t.Cleanup(srv.Close)
-	return srv
+	byPath := map[string][]byte{}
+	for name, b := range files {
+		byPath["/img/"+name] = b
+	}
+	return testenv.Origin(t, byPath)
 }
 
 // waitDone polls (bounded, tiny interval) until the file leaves PENDING.
@@ -101,7 +73,7 @@ func md5hex(b []byte) string {
 
 func TestSimImportToReady(t *testing.T) {
 	_, c := newSim(t, wixsim.Options{ProcessingDelay: wixsim.Range{Min: 20 * time.Millisecond, Max: 20 * time.Millisecond}})
-	img := pngOf(t, 64, 48, png.BestSpeed)
+	img := testenv.PNG(1, 64, 48)
 	src := origin(t, map[string][]byte{"cat.png": img})
 	ctx := context.Background()
 
@@ -150,7 +122,7 @@ func TestSimImportToReady(t *testing.T) {
 func TestSimBulkListGetSearch(t *testing.T) {
 	_, c := newSim(t, wixsim.Options{})
 	ctx := context.Background()
-	img := pngOf(t, 8, 8, png.BestSpeed)
+	img := testenv.PNG(1, 8, 8)
 	src := origin(t, map[string][]byte{"a.png": img})
 
 	var reqs []wix.ImportFileRequest
@@ -280,7 +252,7 @@ func sameSet(a, b []string) bool {
 func TestSimUploadURL(t *testing.T) {
 	_, c := newSim(t, wixsim.Options{})
 	ctx := context.Background()
-	img := pngOf(t, 30, 20, png.BestSpeed)
+	img := testenv.PNG(1, 30, 20)
 	gen, err := c.GenerateUploadURL(ctx, &wix.GenerateUploadURLRequest{MimeType: "image/png", SizeInBytes: strconv.Itoa(len(img))})
 	if err != nil {
 		t.Fatal(err)
@@ -407,7 +379,7 @@ func (b *breakingBody) Read(buf []byte) (int, error) {
 func TestSimResumableUploadSurvivesDroppedPatch(t *testing.T) {
 	srv, c := newSim(t, wixsim.Options{})
 	ctx := context.Background()
-	img := pngOf(t, 1000, 700, png.NoCompression) // about 2.1 MB (opaque: RGB)
+	img := testenv.PNG(1, 1000, 700) // about 2.8 MB
 	const chunk = 256 << 10
 	const cut = 100 << 10
 	pb := &patchBreaker{base: http.DefaultTransport.(*http.Transport).Clone(), breakAt: 4, after: cut, settle: settled(t, srv)}
