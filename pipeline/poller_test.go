@@ -1,0 +1,101 @@
+package pipeline
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/wixmigrate/wixmigrate/manifest"
+	"github.com/wixmigrate/wixmigrate/report"
+	"github.com/wixmigrate/wixmigrate/wix"
+)
+
+func TestNextPause(t *testing.T) {
+	t.Parallel()
+	const base = 2 * time.Second
+	cases := []struct {
+		name  string
+		pause time.Duration
+		round roundResult
+		want  time.Duration
+	}{
+		{"nothing final: double", base, roundResult{final: 0, stillPending: 5, importing: true}, 2 * base},
+		{"nothing final, doubling stops at the cap", 20 * time.Second, roundResult{final: 0}, maxPollPause},
+		{"mostly still processing while importing: half again", 4 * time.Second, roundResult{final: 1, stillPending: 11, importing: true}, 6 * time.Second},
+		{"mostly still processing after the imports: shrink", 10 * time.Second, roundResult{final: 1, stillPending: 11}, 8 * time.Second},
+		{"mostly final: shrink by a fifth", 10 * time.Second, roundResult{final: 10, stillPending: 1, importing: true}, 8 * time.Second},
+		{"shrinking stops at the base", base, roundResult{final: 10}, base},
+		{"imports wait for room: back to the base at once", 20 * time.Second, roundResult{final: 0, stalled: true}, base},
+	}
+	for _, c := range cases {
+		if got := nextPause(c.pause, base, c.round); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// fakeStatus is a Media Manager whose one file turns READY at its
+// readyAfter-th listing; it records when each listing came.
+type fakeStatus struct {
+	mu         sync.Mutex
+	readyAfter int
+	calls      []time.Duration
+	start      time.Time
+}
+
+func (f *fakeStatus) ListFiles(ctx context.Context, req *wix.ListFilesRequest) (*wix.ListFilesResponse, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, time.Since(f.start))
+	status := wix.StatusPending
+	if len(f.calls) >= f.readyAfter {
+		status = wix.StatusReady
+	}
+	now := time.Now()
+	return &wix.ListFilesResponse{Files: []wix.File{{ID: "f1", ParentFolderID: wix.RootFolderMedia,
+		OperationStatus: status, UpdatedDate: &now}}}, nil
+}
+
+func (f *fakeStatus) GetFiles(context.Context, []string) ([]wix.File, error) { panic("not listed") }
+func (f *fakeStatus) GetFile(context.Context, string) (*wix.File, error)     { panic("not listed") }
+
+// TestPollerBacksOff runs the poller in virtual time against a file that
+// takes long to process: rounds that find nothing final come ever further
+// apart (1s, 2s, 4s, ... up to the cap), and the loop ends once the file is
+// READY, with the outcome recorded.
+func TestPollerBacksOff(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		fake := &fakeStatus{readyAfter: 8, start: time.Now()}
+		s := Settings{Poll: PollList, PollInterval: time.Second, PendingTimeout: time.Hour, Rate: NoRateLimit}.WithDefaults()
+		stats := &Stats{}
+		log := slog.New(slog.DiscardHandler)
+		l := &ledger{state: report.NewState(), stats: stats, stop: func(err error) { t.Error(err) }}
+		key := manifest.Key{7}
+		l.state.Add(key, report.Outcome{Status: report.Pending, FileID: "f1", Method: report.MethodImport, Attempts: 1})
+		p := newPoller(s, fake, newCaller(s, stats, log), l, log, l.stop)
+		p.track("f1", wix.RootFolderMedia, key, 0)
+		importsDone := make(chan struct{})
+		close(importsDone)
+		p.loop(context.Background(), importsDone)
+
+		want := []time.Duration{1, 3, 7, 15, 31, 61, 91, 121} // seconds: gaps 1, 2, 4, 8, 16, 30 (the cap), 30
+		if len(fake.calls) != len(want) {
+			t.Fatalf("%d listings at %v, want %d", len(fake.calls), fake.calls, len(want))
+		}
+		for i, at := range fake.calls {
+			if at != want[i]*time.Second {
+				t.Errorf("listing %d at %v, want %v", i+1, at, want[i]*time.Second)
+			}
+		}
+		if o, _ := l.state.Get(key); o.Status != report.Ready {
+			t.Errorf("outcome %v, want READY", o.Status)
+		}
+		if stats.Pending.Load() != 0 || stats.Ready.Load() != 1 {
+			t.Errorf("pending %d ready %d, want 0 and 1", stats.Pending.Load(), stats.Ready.Load())
+		}
+	})
+}
