@@ -49,6 +49,7 @@ var reportColumns = []string{
 }
 
 func TestHeaderErrors(t *testing.T) {
+	t.Parallel()
 	reportTail := "," + strings.Join(reportColumns, ",")
 	tests := []struct {
 		name   string
@@ -110,6 +111,7 @@ func TestHeaderErrors(t *testing.T) {
 }
 
 func TestHeaderAccepted(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, in string
 		want     []string
@@ -134,6 +136,7 @@ func TestHeaderAccepted(t *testing.T) {
 // TestFileFormat checks how records and line numbers come out of the CSV
 // syntax: each case lists every row's line, record and error.
 func TestFileFormat(t *testing.T) {
+	t.Parallel()
 	type row struct {
 		line   int
 		record []string
@@ -218,6 +221,7 @@ func TestFileFormat(t *testing.T) {
 }
 
 func TestRowErrors(t *testing.T) {
+	t.Parallel()
 	const header = "sku,source_url,display_name,mime_type,media_type,parent_folder_id,file_path,labels,private\n"
 	long := func(n int) string { return strings.Repeat("é", n) } // runes, not bytes, count
 	labels := func(n int) string {
@@ -288,6 +292,7 @@ func TestRowErrors(t *testing.T) {
 }
 
 func TestImportFields(t *testing.T) {
+	t.Parallel()
 	yes, no := true, false
 	tests := []struct {
 		name, header, row string
@@ -331,6 +336,7 @@ func TestImportFields(t *testing.T) {
 }
 
 func TestPassthroughByteForByte(t *testing.T) {
+	t.Parallel()
 	odd := []string{"  padded  ", `"quoted"`, "a,b", "multi\nline", "=SUM(A1)", "ünïcödé 日本", "", "\t", "trailing\\", "caf\xe9"}
 	var b strings.Builder
 	b.WriteString("sku,url,post_slug\n")
@@ -352,6 +358,7 @@ func TestPassthroughByteForByte(t *testing.T) {
 }
 
 func TestReport(t *testing.T) {
+	t.Parallel()
 	header := "sku,media_type,source_url," + strings.Join(reportColumns, ",") + "\n"
 	in := header +
 		"A1,image,https://a.test/a.jpg,imported,f1,https://static.wixstatic.com/media/f1,IMAGE,1234,640,480,,1,2025-01-02T03:04:05Z,import\n" +
@@ -388,6 +395,7 @@ func TestReport(t *testing.T) {
 }
 
 func TestKey(t *testing.T) {
+	t.Parallel()
 	const header = "sku,source_url,display_name,mime_type,media_type,parent_folder_id,file_path,labels,private\n"
 	base := "https://a.test/a.jpg,Red,image/jpeg,IMAGE,f1,/p,a;b,true"
 	tests := []struct {
@@ -435,6 +443,7 @@ func TestKey(t *testing.T) {
 }
 
 func TestLocalSources(t *testing.T) {
+	t.Parallel()
 	base := t.TempDir()
 	tests := []struct {
 		name, source string
@@ -476,6 +485,7 @@ func TestLocalSources(t *testing.T) {
 }
 
 func TestCheckLocal(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "a.png")
 	if err := os.WriteFile(file, []byte("png"), 0o644); err != nil {
@@ -496,6 +506,7 @@ func TestCheckLocal(t *testing.T) {
 }
 
 func TestRequest(t *testing.T) {
+	t.Parallel()
 	private := true
 	im := Import{SourceURL: "https://a.test/a.jpg", DisplayName: "Red", MimeType: "image/jpeg", MediaType: wix.MediaImage,
 		FilePath: "/products/2024", Labels: []string{"a"}, Private: &private}
@@ -520,6 +531,7 @@ func TestRequest(t *testing.T) {
 }
 
 func TestOpen(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "manifest.csv")
 	if err := os.WriteFile(path, []byte("url,sku\nmedia/a.png,A1\n"), 0o644); err != nil {
@@ -549,6 +561,7 @@ func TestOpen(t *testing.T) {
 }
 
 func TestFields(t *testing.T) {
+	t.Parallel()
 	_, rows := readAll(t, "url,sku,slug\nhttps://a.test/a.jpg,A1,s\nhttps://a.test/b.jpg\nhttps://a.test/c.jpg,A3,s,x\nhttps://a.test/d.jpg,\"A\"4,s\n", Options{})
 	want := [][]string{
 		{"https://a.test/a.jpg", "A1", "s"},
@@ -564,6 +577,7 @@ func TestFields(t *testing.T) {
 }
 
 func TestReadError(t *testing.T) {
+	t.Parallel()
 	boom := errors.New("disk on fire")
 	in := io.MultiReader(strings.NewReader("url\nhttps://a.test/a.jpg\n"), iotest.ErrReader(boom))
 	r, err := NewReader(in, Options{})
@@ -579,6 +593,7 @@ func TestReadError(t *testing.T) {
 }
 
 func TestOneImportOneKey(t *testing.T) {
+	t.Parallel()
 	same := [][2]string{
 		{"https://a.test/a.jpg,/x,", "https://a.test/a.jpg,x/,"},
 		{"https://a.test/a.jpg,/products/2024,", "https://a.test/a.jpg, products//2024/ ,"},

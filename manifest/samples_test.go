@@ -10,6 +10,7 @@ import (
 // TestSampleManifest keeps samples/manifest.csv showing what the demo
 // promises (see samples/README.md).
 func TestSampleManifest(t *testing.T) {
+	t.Parallel()
 	samples := filepath.Join("..", "samples")
 	data, err := os.ReadFile(filepath.Join(samples, "manifest.csv"))
 	if err != nil {

@@ -72,6 +72,7 @@ func checkRecords(t *testing.T, got, want []Record) {
 }
 
 func TestJournalRoundTrip(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "r.csv.journal")
 	j, recs, st := openJournal(t, path)
 	if len(recs) != 0 || st != (ReplayStats{}) {
@@ -132,6 +133,7 @@ func TestJournalRoundTrip(t *testing.T) {
 }
 
 func TestJournalReopenContinues(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "j")
 	var want []Record
 	for run := range 3 {
@@ -208,6 +210,7 @@ func writeSample(t *testing.T, path string) ([]byte, []Record, []int) {
 }
 
 func TestJournalTornLastRecord(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "j")
 	data, want, starts := writeSample(t, path)
 	last := starts[len(starts)-1]
@@ -267,6 +270,7 @@ func boolInt(b bool) int {
 }
 
 func TestJournalCorruptMiddle(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "j")
 	data, want, starts := writeSample(t, path)
 	for rec := range starts {
@@ -286,6 +290,7 @@ func TestJournalCorruptMiddle(t *testing.T) {
 }
 
 func TestJournalMode(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	check := func(path string) {
 		t.Helper()
@@ -315,6 +320,7 @@ func TestJournalMode(t *testing.T) {
 }
 
 func TestJournalIntentIsDurableBeforeReturn(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "j")
 	j, _, _ := openJournal(t, path)
 	defer j.Close()
@@ -343,6 +349,7 @@ func TestJournalIntentIsDurableBeforeReturn(t *testing.T) {
 }
 
 func TestJournalStickyErrors(t *testing.T) {
+	t.Parallel()
 	for _, force := range []string{"Intent", "Sync", "Close"} {
 		t.Run(force, func(t *testing.T) {
 			j, _, _ := openJournal(t, filepath.Join(t.TempDir(), "j"))
@@ -377,6 +384,7 @@ func TestJournalStickyErrors(t *testing.T) {
 }
 
 func TestJournalClosedAndRemove(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "j")
 	j, _, _ := openJournal(t, path)
 	if err := j.Outcome(journalKey(1), Outcome{Status: Ready}); err != nil {
@@ -407,6 +415,7 @@ func TestJournalClosedAndRemove(t *testing.T) {
 }
 
 func TestJournalConcurrentAppenders(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "j")
 	j, _, _ := openJournal(t, path)
 	const workers, batches, per = 6, 20, 5

@@ -52,6 +52,7 @@ func serve(status int, contentType string, body []byte) http.HandlerFunc {
 }
 
 func TestProbeStatuses(t *testing.T) {
+	t.Parallel()
 	ts := origin(t, map[string]http.HandlerFunc{
 		"/403": serve(403, "text/html", []byte(htmlPage)),
 		"/404": serve(404, "text/html", []byte(htmlPage)),
@@ -81,6 +82,7 @@ func TestProbeStatuses(t *testing.T) {
 }
 
 func TestProbeContent(t *testing.T) {
+	t.Parallel()
 	ts := origin(t, map[string]http.HandlerFunc{
 		"/ok.png":   serve(200, "image/png", pngBytes),
 		"/page":     serve(200, "text/html; charset=utf-8", []byte(htmlPage)),
@@ -125,6 +127,7 @@ func TestProbeContent(t *testing.T) {
 }
 
 func TestProbeHeadNotAllowedThenRangedGet(t *testing.T) {
+	t.Parallel()
 	var methods []string
 	var mu sync.Mutex
 	ts := origin(t, map[string]http.HandlerFunc{
@@ -159,6 +162,7 @@ func TestProbeHeadNotAllowedThenRangedGet(t *testing.T) {
 // A server that ignores Range and streams forever: the probe must stop after
 // the bytes it sniffs, or this test would never end.
 func TestProbeIgnoredRangeReadsLittle(t *testing.T) {
+	t.Parallel()
 	var sent atomic.Int64
 	ts := origin(t, map[string]http.HandlerFunc{
 		"/stream": func(w http.ResponseWriter, r *http.Request) {
@@ -185,6 +189,7 @@ func TestProbeIgnoredRangeReadsLittle(t *testing.T) {
 }
 
 func TestProbeRedirects(t *testing.T) {
+	t.Parallel()
 	ts := origin(t, map[string]http.HandlerFunc{
 		"/a": func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/b", http.StatusFound) },
 		"/b": func(w http.ResponseWriter, r *http.Request) {
@@ -215,6 +220,7 @@ func TestProbeRedirects(t *testing.T) {
 func blocker(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }
 
 func TestProbeTimeout(t *testing.T) {
+	// Not parallel: its short client timeout must not meet a busy machine.
 	ts := origin(t, map[string]http.HandlerFunc{"/slow": blocker})
 	p := Prober{Timeout: 50 * time.Millisecond}
 	d := p.Probe(context.Background(), ts.URL+"/slow", "")
@@ -224,6 +230,7 @@ func TestProbeTimeout(t *testing.T) {
 }
 
 func TestProbeCanceled(t *testing.T) {
+	t.Parallel()
 	ts := origin(t, map[string]http.HandlerFunc{"/slow": blocker})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
 	defer cancel()
@@ -239,6 +246,7 @@ func TestProbeCanceled(t *testing.T) {
 }
 
 func TestProbeConnectionRefused(t *testing.T) {
+	t.Parallel()
 	ts := httptest.NewServer(http.NotFoundHandler())
 	url := ts.URL + "/a.png"
 	ts.Close()
@@ -250,6 +258,7 @@ func TestProbeConnectionRefused(t *testing.T) {
 }
 
 func TestProbeBadURL(t *testing.T) {
+	t.Parallel()
 	var p Prober
 	for _, u := range []string{"ftp://example.com/a.png", "not a url", "http://", "https:///a.png", "http://exa mple.com/"} {
 		d := p.Probe(context.Background(), u, "")
@@ -263,6 +272,7 @@ func TestProbeBadURL(t *testing.T) {
 }
 
 func TestProbeDNS(t *testing.T) {
+	t.Parallel()
 	p := Prober{Timeout: 5 * time.Second}
 	d := p.Probe(context.Background(), "http://no-such-host.invalid/a.png", "")
 	t.Log(d.Cause, d.Reason)
@@ -278,6 +288,7 @@ func TestProbeDNS(t *testing.T) {
 }
 
 func TestProbeTLS(t *testing.T) {
+	t.Parallel()
 	ts := httptest.NewUnstartedServer(serve(200, "image/png", pngBytes))
 	ts.Config.ErrorLog = log.New(io.Discard, "", 0)
 	ts.StartTLS()
@@ -300,6 +311,7 @@ func TestProbeTLS(t *testing.T) {
 }
 
 func TestWixFailedReason(t *testing.T) {
+	t.Parallel()
 	ok := Diagnosis{OK: true, ContentType: "image/jpeg", Cause: CauseOK}
 	if r := ok.WixFailedReason(); !strings.Contains(r, "hotlink protection") {
 		t.Error(r)
@@ -316,6 +328,7 @@ func isCause(err error, cause string) bool {
 }
 
 func TestDownload(t *testing.T) {
+	t.Parallel()
 	ts := origin(t, map[string]http.HandlerFunc{
 		"/files/photo.png": serve(200, "image/png", pngBytes),
 		"/dl": func(w http.ResponseWriter, r *http.Request) {
@@ -348,6 +361,7 @@ func TestDownload(t *testing.T) {
 }
 
 func TestDownloadFailures(t *testing.T) {
+	// Not parallel: its short client timeout must not meet a busy machine.
 	big := bytes.Repeat(pngBytes, 10)
 	ts := origin(t, map[string]http.HandlerFunc{
 		"/403":  serve(403, "text/html", []byte(htmlPage)),
@@ -409,6 +423,7 @@ func TestDownloadFailures(t *testing.T) {
 }
 
 func TestDownloadWriteError(t *testing.T) {
+	t.Parallel()
 	ts := origin(t, map[string]http.HandlerFunc{"/a.png": serve(200, "image/png", pngBytes)})
 	var p Prober
 	boom := errors.New("disk full")
@@ -427,6 +442,7 @@ type failWriter struct{ err error }
 func (f failWriter) Write([]byte) (int, error) { return 0, f.err }
 
 func TestExplain(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		err    error
 		status int
@@ -451,6 +467,7 @@ func TestExplain(t *testing.T) {
 }
 
 func TestMimeTypeFor(t *testing.T) {
+	t.Parallel()
 	zipHead := []byte("PK\x03\x04\x14\x00\x00\x00\x08\x00")
 	cases := []struct {
 		name string
@@ -475,6 +492,7 @@ func TestMimeTypeFor(t *testing.T) {
 }
 
 func TestLocal(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write := func(name string, data []byte) string {
 		p := filepath.Join(dir, name)
@@ -548,6 +566,7 @@ func TestLocal(t *testing.T) {
 }
 
 func TestHostLimiter(t *testing.T) {
+	t.Parallel()
 	l := &HostLimiter{PerHost: 2}
 	ctx := context.Background()
 	var inFlight, peak atomic.Int32
@@ -604,6 +623,7 @@ func TestHostLimiter(t *testing.T) {
 
 // A Prober with Hosts set never has more than PerHost requests at one origin.
 func TestProberUsesHostLimiter(t *testing.T) {
+	t.Parallel()
 	var inFlight, peak atomic.Int32
 	ts := origin(t, map[string]http.HandlerFunc{
 		"/": func(w http.ResponseWriter, r *http.Request) {

@@ -86,6 +86,7 @@ func decodeBody(t *testing.T, r *http.Request) map[string]any {
 }
 
 func TestListFilesQuery(t *testing.T) {
+	t.Parallel()
 	f, c := newFake(t)
 	var got *http.Request
 	f.set(func(w http.ResponseWriter, r *http.Request) {
@@ -162,6 +163,7 @@ const wireFile = `{"file": {
 }}`
 
 func TestGetFileDecodesWireFormat(t *testing.T) {
+	t.Parallel()
 	f, c := newFake(t)
 	id := "2acbb8_66ffafe2e5d04335b968dc73dae5585c~mv2.jpg"
 	f.set(func(w http.ResponseWriter, r *http.Request) {
@@ -204,6 +206,7 @@ func TestGetFileDecodesWireFormat(t *testing.T) {
 }
 
 func TestImportFileRequestBody(t *testing.T) {
+	t.Parallel()
 	f, c := newFake(t)
 	f.set(func(w http.ResponseWriter, r *http.Request) {
 		checkAPIHeaders(t, r)
@@ -237,6 +240,7 @@ func TestImportFileRequestBody(t *testing.T) {
 }
 
 func TestBulkImportReordersByOriginalIndex(t *testing.T) {
+	t.Parallel()
 	f, c := newFake(t)
 	f.set(func(w http.ResponseWriter, r *http.Request) {
 		checkAPIHeaders(t, r)
@@ -302,6 +306,7 @@ func TestBulkImportReordersByOriginalIndex(t *testing.T) {
 }
 
 func TestJSONCallsPathsAndBodies(t *testing.T) {
+	t.Parallel()
 	f, c := newFake(t)
 	type call struct {
 		path string
@@ -364,6 +369,7 @@ func TestJSONCallsPathsAndBodies(t *testing.T) {
 }
 
 func TestErrorDecoding(t *testing.T) {
+	t.Parallel()
 	f, c := newFake(t)
 	ctx := context.Background()
 
@@ -468,6 +474,7 @@ func hang(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestClassification(t *testing.T) {
+	// Not parallel: its short client timeout must not meet a busy machine.
 	f, c := newFake(t)
 	ctx := context.Background()
 	status := func(code int) func(w http.ResponseWriter, r *http.Request) {
@@ -535,6 +542,7 @@ func TestClassification(t *testing.T) {
 }
 
 func TestIsTransientOnRawErrors(t *testing.T) {
+	t.Parallel()
 	timeout := &net.OpError{Op: "read", Net: "tcp", Err: os.ErrDeadlineExceeded}
 	for _, tc := range []struct {
 		err  error
@@ -564,6 +572,7 @@ func TestIsTransientOnRawErrors(t *testing.T) {
 }
 
 func TestTransportFailuresAreTransient(t *testing.T) {
+	t.Parallel()
 	// Connection refused: a server that is gone.
 	srv := httptest.NewServer(http.NotFoundHandler())
 	base := srv.URL
@@ -604,6 +613,7 @@ func TestTransportFailuresAreTransient(t *testing.T) {
 }
 
 func TestAPIKeyNeverPrinted(t *testing.T) {
+	// Not parallel: its short client timeout must not meet a busy machine.
 	f, c := newFake(t)
 	for _, s := range []string{fmt.Sprint(c), fmt.Sprintf("%v|%+v|%#v|%s", c, c, c, c),
 		fmt.Sprint(*c), fmt.Sprintf("%v|%+v|%#v", *c, *c, *c),

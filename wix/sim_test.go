@@ -72,6 +72,7 @@ func md5hex(b []byte) string {
 }
 
 func TestSimImportToReady(t *testing.T) {
+	t.Parallel()
 	_, c := newSim(t, wixsim.Options{ProcessingDelay: wixsim.Range{Min: 20 * time.Millisecond, Max: 20 * time.Millisecond}})
 	img := testenv.PNG(1, 64, 48)
 	src := origin(t, map[string][]byte{"cat.png": img})
@@ -120,6 +121,7 @@ func TestSimImportToReady(t *testing.T) {
 }
 
 func TestSimBulkListGetSearch(t *testing.T) {
+	t.Parallel()
 	_, c := newSim(t, wixsim.Options{})
 	ctx := context.Background()
 	img := testenv.PNG(1, 8, 8)
@@ -250,6 +252,7 @@ func sameSet(a, b []string) bool {
 }
 
 func TestSimUploadURL(t *testing.T) {
+	t.Parallel()
 	_, c := newSim(t, wixsim.Options{})
 	ctx := context.Background()
 	img := testenv.PNG(1, 30, 20)
@@ -377,6 +380,7 @@ func (b *breakingBody) Read(buf []byte) (int, error) {
 }
 
 func TestSimResumableUploadSurvivesDroppedPatch(t *testing.T) {
+	t.Parallel()
 	srv, c := newSim(t, wixsim.Options{})
 	ctx := context.Background()
 	img := testenv.PNG(1, 1000, 700) // about 2.8 MB
@@ -449,6 +453,7 @@ func TestSimResumableUploadSurvivesDroppedPatch(t *testing.T) {
 }
 
 func TestSimRateLimit(t *testing.T) {
+	t.Parallel()
 	_, c := newSim(t, wixsim.Options{RateLimit: 5})
 	ctx := context.Background()
 	var err error
@@ -466,6 +471,7 @@ func TestSimRateLimit(t *testing.T) {
 }
 
 func TestSimCommitErrorsAreUnknownOutcomes(t *testing.T) {
+	t.Parallel()
 	_, c := newSim(t, wixsim.Options{CommitErrorRate: 1, Seed: 7})
 	ctx := context.Background()
 	var answered5xx, dropped int
@@ -511,6 +517,7 @@ func TestSimCommitErrorsAreUnknownOutcomes(t *testing.T) {
 }
 
 func TestSimAuth(t *testing.T) {
+	t.Parallel()
 	srv, _ := newSim(t, wixsim.Options{})
 	c := wix.NewClient("wrong-key", simSite)
 	c.BaseURL = srv.URL

@@ -19,6 +19,7 @@ import (
 const uploadToken = "tok/en+1="
 
 func TestUploadPUT(t *testing.T) {
+	t.Parallel()
 	f, c := newFake(t)
 	data := []byte("\x89PNG pretend image bytes")
 	var got struct {
@@ -74,6 +75,7 @@ func TestUploadPUT(t *testing.T) {
 }
 
 func TestUploadLostAnswerIsUnknownOutcome(t *testing.T) {
+	// Not parallel: its short client timeout must not meet a busy machine.
 	f, c := newFake(t)
 	hc := *f.Client()
 	hc.Timeout = 100 * time.Millisecond
@@ -246,6 +248,7 @@ func (s *tusServer) gen() *GenerateResumableUploadURLResponse {
 }
 
 func TestUploadResumableWire(t *testing.T) {
+	t.Parallel()
 	s := newTusServer(t)
 	c := NewClient(testKey, testSite)
 	c.HTTPClient = s.Client()
@@ -275,6 +278,7 @@ func TestUploadResumableWire(t *testing.T) {
 }
 
 func TestUploadResumableResumesFromServerOffset(t *testing.T) {
+	t.Parallel()
 	for _, how := range []string{"drop", "503", "423", "interrupted"} {
 		t.Run(how, func(t *testing.T) {
 			s := newTusServer(t)
@@ -316,6 +320,7 @@ func TestUploadResumableResumesFromServerOffset(t *testing.T) {
 // reports the chunk's start, the cut bytes land just after, and the next
 // PATCH gets 409. The client asks again and goes on from the true offset.
 func TestUploadResumableStaleOffset(t *testing.T) {
+	t.Parallel()
 	s := newTusServer(t)
 	s.breakPatch = func(n int) (int64, string) {
 		if n == 2 {
@@ -344,6 +349,7 @@ func TestUploadResumableStaleOffset(t *testing.T) {
 }
 
 func TestUploadResumableGivesUp(t *testing.T) {
+	t.Parallel()
 	s := newTusServer(t)
 	s.breakPatch = func(int) (int64, string) { return 1000, "drop" }
 	c := NewClient(testKey, testSite)
@@ -392,6 +398,7 @@ func TestUploadResumableGivesUp(t *testing.T) {
 }
 
 func TestUploadResumableFinalizeOutcome(t *testing.T) {
+	t.Parallel()
 	data := testData(1000)
 	for name, h := range map[string]func(http.ResponseWriter, *http.Request){
 		"500":                func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(500) },

@@ -14,6 +14,7 @@ import (
 )
 
 func TestAuth(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, Options{})
 	cases := []struct {
 		name, auth, site string
@@ -50,6 +51,7 @@ func TestAuth(t *testing.T) {
 }
 
 func TestImportValidation(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, Options{})
 	long := func(n int) string { return strings.Repeat("x", n) }
 	cases := []struct {
@@ -81,6 +83,7 @@ func TestImportValidation(t *testing.T) {
 }
 
 func TestDisplayNameTruncatedTo255(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, Options{})
 	f := importFile(t, srv, "s1", wix.ImportFileRequest{URL: "http://127.0.0.1:1/a.png", DisplayName: strings.Repeat("é", 1000)})
 	if n := len([]rune(f.DisplayName)); n != 255 {
@@ -89,6 +92,7 @@ func TestDisplayNameTruncatedTo255(t *testing.T) {
 }
 
 func TestListValidation(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, Options{})
 	cases := map[string]string{
 		"?paging.limit=101":                           "paging.limit",
@@ -111,6 +115,7 @@ func TestListValidation(t *testing.T) {
 }
 
 func TestBulkImport(t *testing.T) {
+	t.Parallel()
 	png := pngBytes(t, 4, 3)
 	src := origin(t, map[string][]byte{"a.png": png})
 	srv := newServer(t, Options{})
@@ -164,6 +169,7 @@ func TestBulkImport(t *testing.T) {
 var imageID = regexp.MustCompile(`^[0-9a-f]{6}_[0-9a-f]{32}~mv2\.png$`)
 
 func TestImportReady(t *testing.T) {
+	t.Parallel()
 	png := pngBytes(t, 64, 48)
 	src := origin(t, map[string][]byte{"a.png": png, "b.jpg": jpegBytes(t, 20, 10), "c.gif": gifBytes(t, 7, 5), "d.svg": []byte(svgDoc)})
 	srv := newServer(t, Options{ProcessingDelay: Range{Min: time.Millisecond, Max: 5 * time.Millisecond}})
@@ -224,6 +230,7 @@ func TestImportReady(t *testing.T) {
 }
 
 func TestImportFailed(t *testing.T) {
+	// Not parallel: its short client timeout must not meet a busy machine.
 	src := origin(t, map[string][]byte{"a.png": pngBytes(t, 2, 2), "big.png": pngBytes(t, 300, 300), "broken.png": []byte("\x89PNG\r\n\x1a\nbroken")})
 	srv := newServer(t, Options{FetchTimeout: 200 * time.Millisecond, MaxFetchBytes: 1000})
 	cases := map[string]wix.ImportFileRequest{

@@ -13,6 +13,7 @@ import (
 // updatedDate by a whole millisecond to be visible through the SDK
 // (conformance/sdk.test.mjs compares the Dates of PENDING and READY).
 func TestDatesHaveMillisecondPrecision(t *testing.T) {
+	t.Parallel()
 	frozen := time.Date(2024, 5, 6, 7, 8, 9, 123456789, time.UTC)
 	srv := newServer(t, Options{Now: func() time.Time { return frozen }})
 	src := origin(t, map[string][]byte{"a.png": pngBytes(t, 4, 4)})

@@ -14,6 +14,7 @@ import (
 )
 
 func TestRateLimit(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, Options{RateLimit: 3})
 	for i := range 3 {
 		if resp, b := do(t, srv, "GET", "/site-media/v1/files", "s1", nil, nil); resp.StatusCode != 200 {
@@ -44,6 +45,7 @@ func TestRateLimit(t *testing.T) {
 }
 
 func TestBucketRefillsContinuously(t *testing.T) {
+	t.Parallel()
 	var b bucket
 	start := time.Unix(1000, 0)
 	// A client at exactly 120/min (one call every 500 ms) is never throttled,
@@ -64,6 +66,7 @@ func TestBucketRefillsContinuously(t *testing.T) {
 }
 
 func TestErrorRateHasNoEffect(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, Options{ErrorRate: 1})
 	for range 5 {
 		resp, b := do(t, srv, "POST", "/site-media/v1/files/import", "s1", wix.ImportFileRequest{URL: "http://127.0.0.1:1/a.png"}, nil)
@@ -80,6 +83,7 @@ func TestErrorRateHasNoEffect(t *testing.T) {
 }
 
 func TestCommitErrorTakesEffect(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, Options{CommitErrorRate: 1, Seed: 7})
 	var fivexx, dropped int
 	for i := range 12 {
@@ -141,6 +145,7 @@ func quiet(t *testing.T, sim *Simulator, files int64) Stats {
 }
 
 func TestStuckFiles(t *testing.T) {
+	t.Parallel()
 	src := origin(t, map[string][]byte{"a.png": pngBytes(t, 2, 2)})
 	srv := newServer(t, Options{StuckRate: 0.5, Seed: 3})
 	ids := make([]string, 20)
@@ -216,6 +221,7 @@ func listAllFiles(t *testing.T, srv *Server, site string) []wix.File {
 }
 
 func TestSeededDeterminism(t *testing.T) {
+	t.Parallel()
 	src := origin(t, map[string][]byte{"a.png": pngBytes(t, 2, 2)})
 	u := src.URL + "/img/a.png"
 	a, b := faultPattern(t, 42, u), faultPattern(t, 42, u)
@@ -228,6 +234,7 @@ func TestSeededDeterminism(t *testing.T) {
 }
 
 func TestLatency(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, Options{Latency: Range{Min: 30 * time.Millisecond, Max: 40 * time.Millisecond}})
 	start := time.Now()
 	do(t, srv, "GET", "/site-media/v1/files", "s1", nil, nil)
@@ -237,6 +244,7 @@ func TestLatency(t *testing.T) {
 }
 
 func TestStatsEndpoint(t *testing.T) {
+	t.Parallel()
 	src := origin(t, map[string][]byte{"a.png": pngBytes(t, 2, 2)})
 	srv := newServer(t, Options{})
 	f := importFile(t, srv, "s1", wix.ImportFileRequest{URL: src.URL + "/img/a.png"})
@@ -263,6 +271,7 @@ func TestStatsEndpoint(t *testing.T) {
 }
 
 func TestParseRange(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]Range{
 		"200ms-2s": {200 * time.Millisecond, 2 * time.Second},
 		"500ms":    {500 * time.Millisecond, 500 * time.Millisecond},

@@ -41,6 +41,7 @@ func listAll(t *testing.T, srv *Server, site string, q url.Values) []string {
 }
 
 func TestSiteIsolation(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, Options{})
 	f := importFile(t, srv, "site-a", wix.ImportFileRequest{URL: "http://127.0.0.1:1/a.png"})
 	if got := list(t, srv, "site-b", nil); len(got.Files) != 0 {
@@ -65,6 +66,7 @@ func TestSiteIsolation(t *testing.T) {
 }
 
 func TestFoldersFromFilePath(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, Options{})
 	a := importFile(t, srv, "s1", wix.ImportFileRequest{URL: "http://127.0.0.1:1/a.png", FilePath: "/products/2024"})
 	b := importFile(t, srv, "s1", wix.ImportFileRequest{URL: "http://127.0.0.1:1/b.png", FilePath: "products/2024/"})
@@ -91,6 +93,7 @@ func TestFoldersFromFilePath(t *testing.T) {
 }
 
 func TestListPagingStableWhileFilesChange(t *testing.T) {
+	t.Parallel()
 	src := origin(t, map[string][]byte{"a.png": pngBytes(t, 3, 3)})
 	srv := newServer(t, Options{ProcessingDelay: Range{Max: 30 * time.Millisecond}})
 	const n = 40
@@ -126,6 +129,7 @@ func TestListPagingStableWhileFilesChange(t *testing.T) {
 }
 
 func TestListSortsAndFilters(t *testing.T) {
+	t.Parallel()
 	src := origin(t, map[string][]byte{"s.png": pngBytes(t, 1, 1), "m.png": pngBytes(t, 40, 40), "l.png": pngBytes(t, 200, 100), "v.svg": []byte(svgDoc)})
 	srv := newServer(t, Options{})
 	yes := true
@@ -191,6 +195,7 @@ func TestListSortsAndFilters(t *testing.T) {
 }
 
 func TestGetFiles(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, Options{})
 	a := importFile(t, srv, "s1", wix.ImportFileRequest{URL: "http://127.0.0.1:1/a.png"})
 	b := importFile(t, srv, "s1", wix.ImportFileRequest{URL: "http://127.0.0.1:1/b.png"})

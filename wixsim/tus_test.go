@@ -82,6 +82,7 @@ func tusAnswer(method, u string, hdr map[string]string, body []byte) (int, strin
 }
 
 func TestTusCreationNeedsTokenInMetadata(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, Options{})
 	gen := genResumable(t, srv, "s1", wix.GenerateResumableUploadURLRequest{MimeType: "image/png", FileName: "a.png"})
 	other := genResumable(t, srv, "s1", wix.GenerateResumableUploadURLRequest{MimeType: "image/png", FileName: "b.png"})
@@ -167,6 +168,7 @@ func cutPatch(t *testing.T, loc string, data []byte, offset, n int) {
 // (a lock-release request from the HEAD cancelled the PATCH's context
 // while the PATCH was still setting up its body reader). Run with -race.
 func TestTusCutPatchThenImmediateResume(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, Options{})
 	data := jpegBytes(t, 300, 200)
 	iterations := 12
@@ -231,6 +233,7 @@ func TestTusCutPatchThenImmediateResume(t *testing.T) {
 // TestTusRequestsLeaveNoGoroutines checks that tus requests do not leave
 // tusd's per-request goroutines behind once answered.
 func TestTusRequestsLeaveNoGoroutines(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, Options{})
 	data := pngBytes(t, 16, 16)
 	run := func() {

@@ -23,6 +23,7 @@ func put(t *testing.T, u, contentType string, body []byte) (*http.Response, []by
 }
 
 func TestUploadURL(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, Options{ProcessingDelay: Range{Min: time.Millisecond, Max: time.Millisecond}})
 	resp, b := do(t, srv, "POST", "/site-media/v1/files/generate-upload-url", "s1", wix.GenerateUploadURLRequest{}, nil)
 	wantViolation(t, resp, b, "mimeType")
@@ -82,6 +83,7 @@ func tusReq(t *testing.T, method, u string, hdr map[string]string, body []byte) 
 }
 
 func TestTusUploadWithResume(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, Options{})
 	var gen wix.GenerateResumableUploadURLResponse
 	resp, b := do(t, srv, "POST", "/site-media/v1/files/generate-resumable-upload-url", "s1",
