@@ -1,0 +1,75 @@
+package migrate_test
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/wixmigrate/wixmigrate/internal/testenv"
+	"github.com/wixmigrate/wixmigrate/migrate"
+	"github.com/wixmigrate/wixmigrate/pipeline"
+	"github.com/wixmigrate/wixmigrate/wix"
+	"github.com/wixmigrate/wixmigrate/wixsim"
+)
+
+// Example runs a migration from Go code. Here it runs against the Media
+// Manager simulator and an old site on loopback; against Wix, leave the
+// client's BaseURL alone and give it a real API key and site ID.
+func Example() {
+	sim := wixsim.NewServer(wixsim.Options{APIKey: "api-key", ProcessingDelay: wixsim.Range{Max: 20 * time.Millisecond}})
+	defer sim.Close()
+	oldSite := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "image/png")
+		w.Write(testenv.PNG(len(r.URL.Path), 40, 30))
+	}))
+	defer oldSite.Close()
+	dir, err := os.MkdirTemp("", "wixmigrate-example-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	manifestPath := filepath.Join(dir, "media.csv")
+	manifest := "source_url,post\n" + oldSite.URL + "/uploads/cat.png,about-cats\n" + oldSite.URL + "/uploads/dog.png,about-dogs\n"
+	if err := os.WriteFile(manifestPath, []byte(manifest), 0o644); err != nil {
+		log.Fatal(err)
+	}
+
+	client := wix.NewClient("api-key", "my-site")
+	client.BaseURL = sim.URL
+	m, err := migrate.Open(migrate.Config{
+		Manifest: manifestPath, // the report goes beside it: media.report.csv
+		Client:   client,
+		Settings: pipeline.Settings{PollInterval: 20 * time.Millisecond}, // the rest: pipeline's defaults
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := m.Run(context.Background()) // errors.Is(err, migrate.ErrIncomplete) when rows are not READY
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%d rows, %d READY\n", res.Summary.Rows, res.Summary.ByStatus["READY"])
+
+	f, err := os.Open(m.ReportPath())
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, row := range rows[1:] { // post, status, method
+		fmt.Println(row[1], row[2], row[len(row)-1])
+	}
+	// Output:
+	// 2 rows, 2 READY
+	// about-cats READY import
+	// about-dogs READY import
+}
