@@ -20,10 +20,7 @@ package pipeline
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
-	"hash/adler32"
-	"hash/crc32"
 	"io"
 	"log/slog"
 	"math"
@@ -38,6 +35,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wixmigrate/wixmigrate/internal/testenv"
 	"github.com/wixmigrate/wixmigrate/manifest"
 	"github.com/wixmigrate/wixmigrate/report"
 	"github.com/wixmigrate/wixmigrate/wix"
@@ -63,24 +61,6 @@ func realRate() bool { return os.Getenv("WIXMIGRATE_BENCH_REAL_RATE") == "1" }
 // benchDelay is the simulator's processing delay of the issue: 200ms-2s.
 var benchDelay = wixsim.Range{Min: 200 * time.Millisecond, Max: 2 * time.Second}
 
-// benchPNG is a distinct 2×1 RGBA PNG for n: the image data is n itself in
-// one stored deflate block, so a response costs two tiny checksums.
-func benchPNG(n uint64) []byte {
-	chunk := func(b []byte, typ string, data []byte) []byte {
-		b = binary.BigEndian.AppendUint32(b, uint32(len(data)))
-		s := len(b)
-		b = append(append(b, typ...), data...)
-		return binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(b[s:]))
-	}
-	b := []byte("\x89PNG\r\n\x1a\n")
-	b = chunk(b, "IHDR", []byte{0, 0, 0, 2, 0, 0, 0, 1, 8, 6, 0, 0, 0})
-	idat := []byte{0x78, 0x01, 1, 9, 0, 0xf6, 0xff, 0}
-	idat = binary.BigEndian.AppendUint64(idat, n)
-	idat = binary.BigEndian.AppendUint32(idat, adler32.Checksum(idat[7:]))
-	b = chunk(b, "IDAT", idat)
-	return chunk(b, "IEND", nil)
-}
-
 // benchEnv is a simulator, a loopback origin serving /p/<n>.png and a
 // manifest of rows distinct PNGs.
 type benchEnv struct {
@@ -97,13 +77,13 @@ func newBenchEnv(b testing.TB, rows int, opts wixsim.Options) *benchEnv {
 	opts.Seed = 1
 	e := &benchEnv{rows: rows}
 	e.origin = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/p/"), ".png"), 10, 64)
+		n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/p/"), ".png"))
 		if err != nil {
 			http.NotFound(w, r)
 			return
 		}
 		w.Header().Set("Content-Type", "image/png")
-		w.Write(benchPNG(n))
+		w.Write(testenv.PNG(n, 2, 1)) // tiny: the origin must not be what a benchmark measures
 	}))
 	e.sim = wixsim.NewServer(opts)
 	e.client = wix.NewClient("key", "bench-site")
