@@ -14,8 +14,6 @@ import (
 	tusd "github.com/tus/tusd/v2/pkg/handler"
 	"github.com/tus/tusd/v2/pkg/memorylocker"
 	expslog "golang.org/x/exp/slog"
-
-	"github.com/wixmigrate/wixmigrate/wix"
 )
 
 // tusCore is the tusd (reference tus server) handler behind resumable
@@ -248,11 +246,5 @@ func (s *Simulator) finalizeTus(w http.ResponseWriter, r *http.Request) {
 	if term := s.tusCore.store.AsTerminatableUpload(upload); term != nil {
 		_ = term.Terminate(ctx)
 	}
-	if aerr != nil {
-		writeError(w, aerr)
-		return
-	}
-	answer := wix.UploadResponse{File: f.renderFor(s, baseURL(r))}
-	process()
-	writeJSON(w, http.StatusOK, answer)
+	s.answerUpload(w, r, f, process, aerr)
 }

@@ -125,6 +125,13 @@ func (s *Simulator) serveUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, process, aerr := s.completeUpload(sess, name, r.Header.Get("Content-Type"), r.Body)
+	s.answerUpload(w, r, f, process, aerr)
+}
+
+// answerUpload answers a finished upload (one PUT, or the last step of a
+// tus upload) with its file, and only then lets its processing start, so
+// the answer says PENDING like Wix's.
+func (s *Simulator) answerUpload(w http.ResponseWriter, r *http.Request, f *fileRec, process func(), aerr *apiError) {
 	if aerr != nil {
 		writeError(w, aerr)
 		return
