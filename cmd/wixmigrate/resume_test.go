@@ -12,6 +12,7 @@ import (
 
 	"github.com/wixmigrate/wixmigrate/internal/testenv"
 	"github.com/wixmigrate/wixmigrate/manifest"
+	"github.com/wixmigrate/wixmigrate/pipeline"
 	"github.com/wixmigrate/wixmigrate/report"
 	"github.com/wixmigrate/wixmigrate/wix"
 	"github.com/wixmigrate/wixmigrate/wixsim"
@@ -38,6 +39,11 @@ func filesBySource(t *testing.T, s *testSetup) map[string]int {
 		}
 	}
 }
+
+// crashedAt is when a crashed run sent its last calls: a few seconds
+// before the re-run, as when a user re-runs the command. (A re-run at once
+// waits out the reconcile delay, since Wix may list a new file late.)
+func crashedAt() time.Time { return time.Now().Add(-pipeline.DefaultReconcileDelay) }
 
 func assertOncePerSource(t *testing.T, s *testSetup, want int) {
 	t.Helper()
@@ -76,7 +82,7 @@ func TestTornJournalAfterCrashAdoptsSentImports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := j.Intent(keys, time.Now()); err != nil {
+	if _, err := j.Intent(keys, crashedAt()); err != nil {
 		t.Fatal(err)
 	}
 	j.Close()
@@ -198,7 +204,7 @@ func TestCrashDuringLocalUploadDoesNotUploadTwice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	j.Intent([]manifest.Key{row.Key}, time.Now())
+	j.Intent([]manifest.Key{row.Key}, crashedAt())
 	j.Close()
 	c := wix.NewClient(testenv.APIKey, testenv.SiteID)
 	c.BaseURL = s.sim.URL
