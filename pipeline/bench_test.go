@@ -408,9 +408,7 @@ func TestPendingCap(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a pipeline")
 	}
-	old := maxPending
-	maxPending = 150
-	defer func() { maxPending = old }()
+	t.Parallel()
 	e := newBenchEnv(t, 1000, wixsim.Options{ProcessingDelay: wixsim.Range{Min: 5 * time.Millisecond, Max: 50 * time.Millisecond}})
 	defer e.close()
 	state := report.NewState()
@@ -427,7 +425,7 @@ func TestPendingCap(t *testing.T) {
 			peak.Store(max(peak.Load(), stats.Pending.Load()))
 		}
 	}()
-	cfg := Config{Client: e.client, Settings: Settings{Rate: NoRateLimit, PollInterval: 10 * time.Millisecond, PendingTimeout: time.Minute}}
+	cfg := Config{Client: e.client, Settings: Settings{Rate: NoRateLimit, PollInterval: 10 * time.Millisecond, PendingTimeout: time.Minute, MaxPending: 150}}
 	if _, err := Run(context.Background(), cfg, e.open, state, stats); err != nil {
 		t.Fatal(err)
 	}

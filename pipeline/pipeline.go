@@ -49,6 +49,7 @@ const (
 	DefaultRetryBase         = 200 * time.Millisecond
 	DefaultRetryMax          = 10 * time.Second
 	DefaultReconcileDelay    = 2 * time.Second
+	DefaultMaxPending        = 50000
 )
 
 // NoRateLimit, as Settings.Rate, sends calls as fast as they come.
@@ -74,6 +75,10 @@ type Settings struct {
 	// of downloading and uploading them.
 	NoFallbackUpload bool
 	ReconcileDelay   time.Duration // look for files of a lost answer no sooner than this after the call; < 0: at once
+	// MaxPending bounds the files waited on at once. When Wix's processing
+	// falls behind the imports, further imports wait rather than the
+	// pending set, and the memory it takes, growing with the manifest.
+	MaxPending int
 }
 
 // SettingError is a setting out of range. Setting is the Settings field's
@@ -116,6 +121,7 @@ func (s Settings) WithDefaults() Settings {
 	set(&s.MaxAttempts, DefaultMaxAttempts)
 	set(&s.UploadConcurrency, DefaultUploadConcurrency)
 	set(&s.Retries, DefaultRetries)
+	set(&s.MaxPending, DefaultMaxPending)
 	setDuration(&s.PollInterval, DefaultPollInterval)
 	setDuration(&s.PendingTimeout, DefaultPendingTimeout)
 	setDuration(&s.RetryBase, DefaultRetryBase)
@@ -160,6 +166,8 @@ func (s Settings) Validate() error {
 		return bad("Retries", s.Retries, "0 or more")
 	case s.RetryBase < 0 || s.RetryMax < 0:
 		return bad("RetryBase", s.RetryBase, "0 or more")
+	case s.MaxPending < 1:
+		return bad("MaxPending", s.MaxPending, "at least 1")
 	case s.ChunkSize < 0:
 		return bad("ChunkSize", s.ChunkSize, "0 (the default) or more")
 	}

@@ -19,11 +19,6 @@ var (
 	clockMargin = time.Second
 	// maxPollPause caps the back-off between rounds.
 	maxPollPause = 30 * time.Second
-	// maxPending bounds the files waited on at once. When Wix's processing
-	// falls behind the imports, further imports wait (track blocks) rather
-	// than the pending set, and the memory it takes, growing with the
-	// manifest.
-	maxPending = 50000
 )
 
 // pendingFile is a file the run waits on.
@@ -60,6 +55,7 @@ type poller struct {
 	strategy string        // PollList or PollGetFiles
 	interval time.Duration // shortest pause between rounds
 	timeout  time.Duration // give up waiting for a file after this
+	max      int           // files waited on at once (Settings.MaxPending)
 
 	mu      sync.Mutex
 	folders map[string]*folder
@@ -73,18 +69,18 @@ type poller struct {
 
 func newPoller(s Settings, client statusAPI, calls *caller, l *ledger, log *slog.Logger, stop func(error)) *poller {
 	p := &poller{client: client, calls: calls, ledger: l, log: log, stop: stop,
-		strategy: s.Poll, interval: s.PollInterval, timeout: s.PendingTimeout,
+		strategy: s.Poll, interval: s.PollInterval, timeout: s.PendingTimeout, max: s.MaxPending,
 		folders: map[string]*folder{}, wake: make(chan struct{}, 1)}
 	p.room.L = &p.mu
 	return p
 }
 
 // track starts waiting for a file, unless it already does. updated is its
-// last known updatedDate; folderID may be "" when unknown. While maxPending
+// last known updatedDate; folderID may be "" when unknown. While p.max
 // files are pending it blocks until one is final (or the loop stops).
 func (p *poller) track(fileID, folderID string, key manifest.Key, updated int64) {
 	p.mu.Lock()
-	for p.count >= maxPending && p.running {
+	for p.count >= p.max && p.running {
 		p.blocked++
 		p.room.Wait()
 		p.blocked--
