@@ -27,7 +27,7 @@ type pendingFile struct {
 	// checked is a server time at which the file was known to be unchanged:
 	// any later status change carries a newer updatedDate.
 	checked int64
-	since   time.Time // when this run started waiting, for --pending-timeout
+	since   time.Time // when this run started waiting, for the pending timeout
 	seq     uint64    // order of tracking: rounds begun before it must not vouch for it
 }
 
