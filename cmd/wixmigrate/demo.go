@@ -14,6 +14,7 @@ import (
 
 	"github.com/wixmigrate/wixmigrate/migrate"
 	"github.com/wixmigrate/wixmigrate/pipeline"
+	"github.com/wixmigrate/wixmigrate/wix"
 	"github.com/wixmigrate/wixmigrate/wixsim"
 )
 
@@ -59,7 +60,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	defer origin.Close()
 	sim := wixsim.NewServer(wixsim.Options{
 		APIKey:          demoAPIKey,
-		RateLimit:       200,
+		RateLimit:       wix.RateLimit,
 		ProcessingDelay: wixsim.Range{Min: 100 * time.Millisecond, Max: 800 * time.Millisecond},
 		Logger:          slog.New(slog.DiscardHandler),
 	})
