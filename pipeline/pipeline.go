@@ -139,8 +139,10 @@ func (s Settings) WithDefaults() Settings {
 	return s
 }
 
-// Validate checks the settings as they are (zero is not a default here), and
-// returns a *SettingError for the first one out of range.
+// Validate checks the settings as they are, and returns a *SettingError for
+// the first one out of range. Zero is not a default here for the settings
+// the command has flags for; the others (Retries, RetryBase, RetryMax,
+// ChunkSize, ReconcileDelay, MaxPending) may be zero.
 func (s Settings) Validate() error {
 	bad := func(name string, v any, want string) error { return &SettingError{name, v, want} }
 	switch {
@@ -166,8 +168,8 @@ func (s Settings) Validate() error {
 		return bad("Retries", s.Retries, "0 or more")
 	case s.RetryBase < 0 || s.RetryMax < 0:
 		return bad("RetryBase", s.RetryBase, "0 or more")
-	case s.MaxPending < 1:
-		return bad("MaxPending", s.MaxPending, "at least 1")
+	case s.MaxPending < 0:
+		return bad("MaxPending", s.MaxPending, "0 (the default) or more")
 	case s.ChunkSize < 0:
 		return bad("ChunkSize", s.ChunkSize, "0 (the default) or more")
 	}
