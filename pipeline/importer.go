@@ -136,7 +136,7 @@ func (im *importer) send(ctx context.Context, batch []job) {
 	case errors.Is(err, wix.ErrUnknownOutcome):
 		settled = im.reimport(ctx, batch, sent, err)
 	default:
-		im.failAll(batch, err)
+		im.callFailed(batch, err)
 	}
 	if settled {
 		im.ledger.answered(id)
@@ -167,9 +167,9 @@ func (im *importer) callImport(ctx context.Context, batch []job) ([]wix.BulkImpo
 	return resp.Results, nil
 }
 
-// failAll records a whole call's failure on its rows, or stops the run.
+// callFailed records a whole call's failure on its rows, or stops the run.
 // Rows of a call that never went out stay as they were.
-func (im *importer) failAll(batch []job, err error) {
+func (im *importer) callFailed(batch []job, err error) {
 	switch {
 	case errors.Is(err, ErrAuth):
 		im.stop(err)
@@ -177,22 +177,7 @@ func (im *importer) failAll(batch []job, err error) {
 	case errors.Is(err, context.Canceled):
 		return // interrupted while waiting for the limiter: never sent
 	}
-	failAll(im.ledger, batch, err)
-}
-
-// failAll records err as the failure of every job in batch.
-func failAll(l *ledger, batch []job, err error) {
-	reason := err.Error()
-	var we *wix.Error
-	if errors.As(err, &we) {
-		reason = we.Reason()
-	}
-	if errors.Is(err, wix.ErrUnknownOutcome) {
-		reason = fmt.Sprintf(report.Reasons.UnknownOutcome, err)
-	}
-	for _, j := range batch {
-		l.failed(j.key, reason)
-	}
+	im.ledger.failedBy(batch, err)
 }
 
 // reimport is what send does with an unknown outcome: reconcile, and send
@@ -214,7 +199,7 @@ func (im *importer) reimport(ctx context.Context, batch []job, since time.Time, 
 		}
 	}
 	if len(givenUp) > 0 {
-		failAll(im.ledger, givenUp, fmt.Errorf("%d lost answers in a row: %w", maxReconciles, cause))
+		im.ledger.failedBy(givenUp, fmt.Errorf("%d lost answers in a row: %w", maxReconciles, cause))
 	}
 	if len(again) == 0 {
 		return true

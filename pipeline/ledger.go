@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -159,6 +160,22 @@ func (l *ledger) failed(key manifest.Key, reason string) {
 		o.SetReason(reason)
 		o.Updated = time.Now().UnixNano()
 	})
+}
+
+// failedBy records err, an API call's error, as the failure of every job in
+// batch, in the words Wix gave when it gave some.
+func (l *ledger) failedBy(batch []job, err error) {
+	reason := err.Error()
+	var we *wix.Error
+	if errors.As(err, &we) {
+		reason = we.Reason()
+	}
+	if errors.Is(err, wix.ErrUnknownOutcome) {
+		reason = fmt.Sprintf(report.Reasons.UnknownOutcome, err)
+	}
+	for _, j := range batch {
+		l.failed(j.key, reason)
+	}
 }
 
 // inDoubt records imports sent at since whose outcome is unknown and could

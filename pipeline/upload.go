@@ -81,7 +81,7 @@ func (u *uploader) uploadLocal(ctx context.Context, j job) {
 	case errors.Is(err, context.Canceled):
 		return // never sent
 	case err != nil:
-		failAll(u.ledger, []job{j}, fmt.Errorf("uploading %s: %w", path, err))
+		u.ledger.failedBy([]job{j}, fmt.Errorf("uploading %s: %w", path, err))
 		return
 	}
 	u.reconciler.accept(j, file, report.MethodUpload)
