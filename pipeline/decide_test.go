@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -105,5 +106,40 @@ func TestAttemptCountsOnce(t *testing.T) {
 		if o, _ := l.state.Get(j.key); o.Attempts != 2 {
 			t.Errorf("key %v: %d attempts, want 2", j.key[0], o.Attempts)
 		}
+	}
+}
+
+// TestSettings: zero settings take the defaults, and Validate names the
+// setting out of range.
+func TestSettings(t *testing.T) {
+	t.Parallel()
+	d := Settings{}.WithDefaults()
+	if d.BatchSize != DefaultBatchSize || d.Rate != DefaultRate || d.MaxAttempts != DefaultMaxAttempts ||
+		d.PollInterval != DefaultPollInterval || d.FolderID != DefaultFolderID || d.MaxPending != DefaultMaxPending {
+		t.Errorf("defaults: %+v", d)
+	}
+	if err := d.Validate(); err != nil {
+		t.Errorf("the defaults are invalid: %v", err)
+	}
+	if err := (Settings{}).Validate(); err == nil {
+		t.Error("zero settings validated: the command's flags would let 0 through")
+	}
+	for setting, change := range map[string]func(*Settings){
+		"BatchSize":   func(s *Settings) { s.BatchSize = 101 },
+		"Concurrency": func(s *Settings) { s.Concurrency = -1 },
+		"Poll":        func(s *Settings) { s.Poll = "sometimes" },
+		"MaxAttempts": func(s *Settings) { s.MaxAttempts = 256 },
+		"FolderID":    func(s *Settings) { s.FolderID = string(make([]byte, 101)) },
+		"RetryMax":    func(s *Settings) { s.RetryMax = -1 },
+	} {
+		s := d
+		change(&s)
+		var se *SettingError
+		if err := s.Validate(); !errors.As(err, &se) || se.Setting != setting {
+			t.Errorf("%s out of range: %v", setting, err)
+		}
+	}
+	if s := (Settings{Rate: NoRateLimit}).WithDefaults(); s.Validate() != nil || s.Rate != NoRateLimit {
+		t.Errorf("no rate limit: %+v", s)
 	}
 }

@@ -165,9 +165,11 @@ func (s Settings) Validate() error {
 	case s.FolderID == "" || len(s.FolderID) > 100:
 		return bad("FolderID", s.FolderID, "1..100 characters")
 	case s.Retries < 0:
-		return bad("Retries", s.Retries, "0 or more")
-	case s.RetryBase < 0 || s.RetryMax < 0:
-		return bad("RetryBase", s.RetryBase, "0 or more")
+		return bad("Retries", s.Retries, "0 (the default) or more")
+	case s.RetryBase < 0:
+		return bad("RetryBase", s.RetryBase, "0 (the default) or more")
+	case s.RetryMax < 0:
+		return bad("RetryMax", s.RetryMax, "0 (the default) or more")
 	case s.MaxPending < 0:
 		return bad("MaxPending", s.MaxPending, "0 (the default) or more")
 	case s.ChunkSize < 0:
