@@ -1,0 +1,204 @@
+package content
+
+import (
+	"bytes"
+	"io"
+	"slices"
+	"strconv"
+)
+
+// readChunk is how much a stream asks its reader for at a time.
+const readChunk = 256 << 10
+
+// textChunk is the longest text run processed as one value; a longer run is
+// cut at a line break or white space, where no URL or escape can be split.
+const textChunk = 64 << 10
+
+// edit replaces buf[start:end] (in the coordinates of the text it belongs
+// to) with repl.
+type edit struct {
+	start, end int
+	repl       []byte
+}
+
+// stream is the window a scanner works through. Bytes before pos are done:
+// they are written out (from flushed on) before the buffer is compacted.
+// Scanners keep offsets relative to pos, which only they move, so a
+// compaction inside more() does not invalidate them.
+//
+// A nested stream scans a decoded value held whole in memory (HTML in a CSV
+// cell): it records edits in its own coordinates instead of writing, and
+// maps its offsets to the root stream's for line numbers.
+type stream struct {
+	e        *engine
+	r        io.Reader
+	buf      []byte
+	pos      int // scanning position
+	flushed  int // bytes before flushed have been written (or dropped)
+	eof      bool
+	readErr  error
+	base     int64     // file offset of buf[0] (root only)
+	w        io.Writer // rewrite output (root only); nil when finding
+	writeErr error
+
+	// root bookkeeping of line numbers: line is the line at buf[lineAt].
+	line, lineAt int
+
+	// nested streams
+	nested bool
+	edits  []edit
+	up     func(int) int // maps a buf offset to the root's buf offset
+	root   *stream
+}
+
+func newStream(e *engine, r io.Reader, w io.Writer) *stream {
+	s := &stream{e: e, r: r, w: w, line: 1, buf: make([]byte, 0, readChunk)}
+	s.root = s
+	return s
+}
+
+// newNested makes a stream over text, a decoded value whose byte i sits at
+// root offset up(i).
+func newNested(parent *stream, text []byte, up func(int) int) *stream {
+	return &stream{e: parent.e, buf: text, eof: true, nested: true, up: up, root: parent.root}
+}
+
+// rest is the unscanned part of the window.
+func (s *stream) rest() []byte { return s.buf[s.pos:] }
+
+// atEnd reports whether everything has been scanned.
+func (s *stream) atEnd() bool { return s.eof && s.pos >= len(s.buf) }
+
+// more reads more input into the window, compacting it first. It returns
+// false at the end of input, after a read error, or when the unscanned part
+// has reached the token limit.
+func (s *stream) more() bool {
+	if s.eof {
+		return false
+	}
+	if len(s.buf)-s.pos >= s.e.maxToken {
+		return false
+	}
+	s.compact()
+	if cap(s.buf)-len(s.buf) < readChunk {
+		grown := make([]byte, len(s.buf), 2*cap(s.buf)+readChunk)
+		copy(grown, s.buf)
+		s.buf = grown
+	}
+	for {
+		n, err := s.r.Read(s.buf[len(s.buf):cap(s.buf)])
+		s.buf = s.buf[:len(s.buf)+n]
+		if err != nil {
+			s.eof = true
+			if err != io.EOF {
+				s.readErr = err
+			}
+			return n > 0
+		}
+		if n > 0 {
+			return true
+		}
+	}
+}
+
+// compact writes out and drops the scanned bytes.
+func (s *stream) compact() {
+	s.flushTo(s.pos)
+	s.lineOf(s.pos)
+	drop := s.pos
+	copy(s.buf, s.buf[drop:])
+	s.buf = s.buf[:len(s.buf)-drop]
+	s.pos -= drop
+	s.flushed -= drop
+	s.lineAt -= drop
+	s.base += int64(drop)
+}
+
+// flushTo writes buf[flushed:i].
+func (s *stream) flushTo(i int) {
+	if i <= s.flushed {
+		return
+	}
+	if s.w != nil && s.writeErr == nil {
+		_, s.writeErr = s.w.Write(s.buf[s.flushed:i])
+	}
+	s.flushed = i
+}
+
+// finish writes what is left.
+func (s *stream) finish() error {
+	s.flushTo(len(s.buf))
+	if s.readErr != nil {
+		return s.readErr
+	}
+	return s.writeErr
+}
+
+// apply makes edits (buf coordinates, sorted, not overlapping, at or after
+// flushed).
+func (s *stream) apply(edits []edit) {
+	if s.nested {
+		s.edits = append(s.edits, edits...)
+		return
+	}
+	for _, ed := range edits {
+		s.flushTo(ed.start)
+		if s.w != nil && s.writeErr == nil {
+			_, s.writeErr = s.w.Write(ed.repl)
+		}
+		s.flushed = ed.end
+	}
+}
+
+// index finds sep in the unscanned part at or after from (relative to pos),
+// reading more as needed. It returns the offset relative to pos, or -1 when
+// the input (or the token limit) ends first.
+func (s *stream) index(from int, sep string) int {
+	for {
+		if i := bytes.Index(s.rest()[from:], []byte(sep)); i >= 0 {
+			return from + i
+		}
+		searched := max(from, len(s.rest())-len(sep)+1)
+		if !s.more() {
+			return -1
+		}
+		from = searched
+	}
+}
+
+// rootPos maps a buf offset to the root stream's buf offset.
+func (s *stream) rootPos(i int) int {
+	if s.nested {
+		return s.up(i)
+	}
+	return i
+}
+
+// lineOf is the 1-based line of root buf offset i.
+func (s *stream) lineOf(i int) int {
+	r := s.root
+	if i >= r.lineAt {
+		r.line += bytes.Count(r.buf[r.lineAt:i], newline)
+	} else {
+		r.line -= bytes.Count(r.buf[i:r.lineAt], newline)
+	}
+	r.lineAt = i
+	return r.line
+}
+
+var newline = []byte{'\n'}
+
+// warn records a problem at buf offset i.
+func (s *stream) warn(i int, msg string) {
+	s.e.stats.Warnings = append(s.e.stats.Warnings, Warning{Line: s.lineOf(s.rootPos(i)), Msg: msg})
+}
+
+// offset is the file offset of buf offset i.
+func (s *stream) offset(i int) int64 { return s.root.base + int64(s.rootPos(i)) }
+
+// sortEdits orders edits by position.
+func sortEdits(edits []edit) {
+	slices.SortStableFunc(edits, func(a, b edit) int { return a.start - b.start })
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

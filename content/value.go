@@ -1,0 +1,345 @@
+package content
+
+import (
+	"bytes"
+	"net/url"
+	"strings"
+)
+
+// role says how URLs are found in a value.
+type role int
+
+const (
+	roleText     role = iota // absolute and protocol-relative URLs anywhere; embedded HTML scanned as HTML
+	roleURL                  // the whole value, trimmed, is one URL (relative resolved)
+	roleSrcset               // a srcset list: "url [descriptor], ..."
+	roleCSS                  // CSS: url(...) and @import targets (relative resolved), absolute URLs elsewhere
+	roleMarkdown             // Markdown text: link and image targets, reference definitions, absolute URLs
+	roleAbsolute             // absolute URLs only, never scanned as HTML (a media column's list)
+	roleJSON                 // embedded JSON (a JSON-LD script)
+)
+
+// place is where a value sits: its context and name for the Refs in it.
+type place struct {
+	ctx   Context
+	where string
+}
+
+// span is a URL found in a value's decoded text.
+type span struct {
+	start, end int
+	ctx        Context
+	resolve    bool // a URL is expected here: relative URLs are resolved
+}
+
+// engine runs one Find or Rewrite over one file.
+type engine struct {
+	base     *url.URL
+	maxToken int
+	find     func(Ref) error
+	replace  func(Ref) (string, bool)
+	stats    Stats
+	err      error // the first error a find callback returned
+}
+
+// value finds URLs in buf[start:end], a value escaped by lay, and applies
+// the replacements.
+func (s *stream) value(start, end int, lay layer, r role, p place) {
+	s.apply(s.valueEdits(start, end, lay, r, p))
+}
+
+// valueEdits is value without applying: the edits in buf coordinates.
+func (s *stream) valueEdits(start, end int, lay layer, r role, p place) []edit {
+	if start >= end || s.e.err != nil {
+		return nil
+	}
+	raw := s.buf[start:end]
+	if !mayHoldURL(raw, r) {
+		return nil
+	}
+	text, offs := lay.decode(raw)
+	at := func(i int) int {
+		if offs == nil {
+			return start + i
+		}
+		return start + int(offs[i])
+	}
+	var inner []edit // in text coordinates, replacement as text
+	switch {
+	case r == roleText && hasTag(text), r == roleJSON:
+		up := func(i int) int { return s.rootPos(at(i)) }
+		n := newNested(s, text, up)
+		if r == roleJSON {
+			scanJSON(n)
+		} else {
+			scanMarkup(n, markupHTML)
+		}
+		inner = n.edits
+	default:
+		for _, sp := range findSpans(text, r, p.ctx) {
+			rawStart, rawEnd := at(sp.start), at(sp.end)
+			ref := Ref{
+				Raw:     string(s.buf[rawStart:rawEnd]),
+				Text:    string(text[sp.start:sp.end]),
+				Context: sp.ctx,
+				Where:   p.where,
+			}
+			if repl, ok := s.ref(&ref, rawStart, sp.resolve); ok {
+				inner = append(inner, edit{sp.start, sp.end, []byte(repl)})
+			}
+		}
+	}
+	if len(inner) == 0 {
+		return nil
+	}
+	inner = fixSerializedLengths(text, inner)
+	out := make([]edit, len(inner))
+	for i, ed := range inner {
+		out[i] = edit{at(ed.start), at(ed.end), lay.encode(nil, ed.repl)}
+	}
+	return out
+}
+
+// ref completes a found URL's Ref (raw offset i in buf), reports it and
+// asks for its replacement.
+func (s *stream) ref(ref *Ref, i int, resolve bool) (string, bool) {
+	ref.Escaped = ref.Raw != ref.Text
+	abs, relative, ok := s.e.absolute(ref.Text, resolve)
+	if !ok {
+		return "", false
+	}
+	ref.URL, ref.Relative = abs, relative
+	ref.Line = s.lineOf(s.rootPos(i))
+	ref.Offset = s.offset(i)
+	s.e.stats.Refs++
+	if s.e.find != nil {
+		if err := s.e.find(*ref); err != nil {
+			s.e.err = err
+		}
+		return "", false
+	}
+	if s.e.replace == nil {
+		return "", false
+	}
+	repl, ok := s.e.replace(*ref)
+	if !ok || repl == ref.Text {
+		return "", false
+	}
+	s.e.stats.Replaced++
+	return repl, true
+}
+
+// absolute makes a found URL absolute. ok is false for what is not an
+// http(s) URL (mailto:, data:, #fragment, an empty value).
+func (e *engine) absolute(u string, resolve bool) (abs string, relative, ok bool) {
+	switch {
+	case u == "" || u[0] == '#':
+		return "", false, false
+	case strings.HasPrefix(u, "//"):
+		scheme := "https"
+		if e.base != nil {
+			scheme = e.base.Scheme
+		}
+		return scheme + ":" + u, true, true
+	}
+	if scheme, ok := schemeOf(u); ok {
+		if !strings.EqualFold(scheme, "http") && !strings.EqualFold(scheme, "https") {
+			return "", false, false
+		}
+		return u, false, true
+	}
+	if !resolve {
+		return "", false, false
+	}
+	if e.base == nil {
+		return "", true, true
+	}
+	ref, err := url.Parse(u)
+	if err != nil {
+		return "", false, false
+	}
+	return e.base.ResolveReference(ref).String(), true, true
+}
+
+// schemeOf returns the scheme u starts with, if any.
+func schemeOf(u string) (string, bool) {
+	for i := 0; i < len(u); i++ {
+		c := u[i]
+		switch {
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+		case i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.'):
+		case c == ':' && i > 0:
+			return u[:i], true
+		default:
+			return "", false
+		}
+	}
+	return "", false
+}
+
+// mayHoldURL is a cheap test that lets most values skip decoding: text
+// roles need a "//" (or a markup tag, or an escaped slash); roles where a
+// URL is expected need something.
+func mayHoldURL(raw []byte, r role) bool {
+	switch r {
+	case roleText, roleAbsolute, roleJSON:
+		return bytes.Contains(raw, slashSlash) || bytes.Contains(raw, escapedSlash) ||
+			bytes.IndexByte(raw, '<') >= 0 || bytes.Contains(raw, []byte("&#47;")) || bytes.Contains(raw, []byte("&sol;"))
+	}
+	return len(bytes.TrimSpace(raw)) > 0
+}
+
+var (
+	slashSlash   = []byte("//")
+	escapedSlash = []byte(`\/`)
+)
+
+// hasTag reports whether text holds an HTML tag, so it is scanned as HTML.
+func hasTag(text []byte) bool {
+	for i := 0; ; {
+		j := bytes.IndexByte(text[i:], '<')
+		if j < 0 {
+			return false
+		}
+		i += j + 1
+		if i < len(text) && isLetter(text[i]) && bytes.IndexByte(text[i:], '>') > 0 {
+			return true
+		}
+	}
+}
+
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+// findSpans finds the URLs of a decoded value.
+func findSpans(text []byte, r role, ctx Context) []span {
+	switch r {
+	case roleURL:
+		a, b := trimSpace(text, 0, len(text))
+		if a == b {
+			return nil
+		}
+		return []span{{a, b, ctx, true}}
+	case roleSrcset:
+		return srcsetSpans(text, ctx)
+	case roleCSS:
+		return cssSpans(text)
+	case roleMarkdown:
+		return markdownSpans(text)
+	}
+	return absoluteSpans(text, ctx, nil)
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }
+
+func trimSpace(b []byte, a, e int) (int, int) {
+	for a < e && isSpace(b[a]) {
+		a++
+	}
+	for e > a && isSpace(b[e-1]) {
+		e--
+	}
+	return a, e
+}
+
+// absoluteSpans finds http(s) and protocol-relative URLs in free text,
+// appending to spans. A protocol-relative URL counts only after a boundary
+// (start, space, quote, '(', '=', '>'), so "a//b" and "// comment" do not.
+func absoluteSpans(text []byte, ctx Context, spans []span) []span {
+	for i := 0; ; {
+		j := bytes.Index(text[i:], slashSlash)
+		if j < 0 {
+			return spans
+		}
+		j += i
+		start := -1
+		switch {
+		case j >= 6 && equalFold(text[j-6:j], "https:"):
+			start = j - 6
+		case j >= 5 && equalFold(text[j-5:j], "http:"):
+			start = j - 5
+		case j == 0 || isBoundary(text[j-1]):
+			start = j
+		}
+		if start < 0 || (start > 0 && isAlnum(text[start-1])) || j+2 >= len(text) || !isHostStart(text[j+2]) {
+			i = j + 2
+			continue
+		}
+		end := urlEnd(text, start, j+2)
+		spans = append(spans, span{start, end, ctx, false})
+		i = end
+	}
+}
+
+func equalFold(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := range len(b) {
+		c := b[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != s[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func isAlnum(c byte) bool { return isLetter(c) || '0' <= c && c <= '9' }
+
+func isBoundary(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '\r', '"', '\'', '(', '=', '>', ',', '[', '`':
+		return true
+	}
+	return false
+}
+
+func isHostStart(c byte) bool { return isAlnum(c) || c == '[' || c >= 0x80 }
+
+// urlEnd returns where a URL starting before i ends in free text: at white
+// space, a quote, '<', '>', a backslash or another byte URLs do not hold;
+// trailing punctuation and unbalanced closing brackets are not part of it.
+func urlEnd(text []byte, start, i int) int {
+	for i < len(text) && isURLByte(text[i]) {
+		if text[i] == '&' && (hasPrefix(text[i:], "&quot;") || hasPrefix(text[i:], "&lt;") || hasPrefix(text[i:], "&gt;") || hasPrefix(text[i:], "&#39;")) {
+			break
+		}
+		i++
+	}
+	return trimURLTail(text, start, i)
+}
+
+func hasPrefix(b []byte, s string) bool { return len(b) >= len(s) && string(b[:len(s)]) == s }
+
+func isURLByte(c byte) bool {
+	switch c {
+	case '"', '\'', '<', '>', '`', '\\', '{', '}', '|', '^', 0x7f:
+		return false
+	}
+	return c > ' '
+}
+
+// trimURLTail drops sentence punctuation and unbalanced brackets from the
+// end of text[start:end], where a URL in prose stops.
+func trimURLTail(text []byte, start, end int) int {
+	for end > start {
+		switch c := text[end-1]; c {
+		case '.', ',', ';', ':', '!', '?', '*':
+			end--
+			continue
+		case ')', ']':
+			open := byte('(')
+			if c == ']' {
+				open = '['
+			}
+			if bytes.Count(text[start:end], []byte{open}) < bytes.Count(text[start:end], []byte{c}) {
+				end--
+				continue
+			}
+		}
+		return end
+	}
+	return end
+}
