@@ -21,10 +21,10 @@ type layer interface {
 type rawLayer struct{}
 
 func (rawLayer) decode(raw []byte) ([]byte, []int32) { return raw, nil }
-func (rawLayer) encode(dst, s []byte) []byte          { return append(dst, s...) }
+func (rawLayer) encode(dst, s []byte) []byte         { return append(dst, s...) }
 
 // entityLayer is HTML/XML character references. quote is the attribute's
-// quote ('"', '\'', or 0 for text and unquoted values).
+// quote ('"', '\”, or 0 for text and unquoted values).
 type entityLayer struct {
 	quote byte
 }

@@ -10,20 +10,20 @@ type Context string
 
 // The contexts. Attribute and element names are in Ref.Where.
 const (
-	ContextText       Context = "text"        // free text, a JSON string, a CSV cell, an SQL literal
-	ContextLink       Context = "link"        // href and other URL attributes, Markdown links
-	ContextImage      Context = "img"         // <img src>, <input type=image src>, Markdown ![](...)
-	ContextSrcset     Context = "srcset"      // a srcset (or data-*srcset) candidate
-	ContextPoster     Context = "poster"      // <video poster>
-	ContextSource     Context = "source"      // <source src>, <video src>, <audio src>, <track src>, <embed src>
-	ContextOGImage    Context = "og:image"    // <meta property=og:image|og:video|twitter:image content>
-	ContextCSS        Context = "css url"     // CSS url(...) or @import
-	ContextEnclosure  Context = "enclosure"   // RSS <enclosure url>, <media:content url>, <media:thumbnail url>
-	ContextImageLoc   Context = "image:loc"   // a sitemap's <image:loc>
-	ContextAttachment Context = "attachment"  // WordPress <wp:attachment_url>
-	ContextURLElement Context = "url element" // XML elements that hold one URL: <loc>, <link>, <guid>, <url>
+	ContextText       Context = "text"         // free text, a JSON string, a CSV cell, an SQL literal
+	ContextLink       Context = "link"         // href and other URL attributes, Markdown links
+	ContextImage      Context = "img"          // <img src>, <input type=image src>, Markdown ![](...)
+	ContextSrcset     Context = "srcset"       // a srcset (or data-*srcset) candidate
+	ContextPoster     Context = "poster"       // <video poster>
+	ContextSource     Context = "source"       // <source src>, <video src>, <audio src>, <track src>, <embed src>
+	ContextOGImage    Context = "og:image"     // <meta property=og:image|og:video|twitter:image content>
+	ContextCSS        Context = "css url"      // CSS url(...) or @import
+	ContextEnclosure  Context = "enclosure"    // RSS <enclosure url>, <media:content url>, <media:thumbnail url>
+	ContextImageLoc   Context = "image:loc"    // a sitemap's <image:loc>
+	ContextAttachment Context = "attachment"   // WordPress <wp:attachment_url>
+	ContextURLElement Context = "url element"  // XML elements that hold one URL: <loc>, <link>, <guid>, <url>
 	ContextMediaCell  Context = "media column" // a CSV cell under an image column (Image Src, Variant Image, Images...)
-	ContextData       Context = "data attr"   // a data-* attribute value
+	ContextData       Context = "data attr"    // a data-* attribute value
 )
 
 // IsMedia reports whether the format says a URL in this context is media,
