@@ -30,6 +30,10 @@ type Attachment struct {
 	// the original's by more than -WxH (photo-1-300x225.jpg for photo.jpg,
 	// an edited image's photo-e1612345678901-300x200.jpg).
 	Sizes []Size
+	// Original is the metadata's original_image as a URL in the same
+	// folder: the upload as it came, which WordPress 5.3+ keeps beside a
+	// "-scaled" or "-rotated" URL. "" when there is none.
+	Original string
 }
 
 // Size is one size variant WordPress made of an attachment.
@@ -249,6 +253,11 @@ func (it *wxrItem) attachment() (a Attachment, ok bool, warn string) {
 		a.Height = int(h)
 	}
 	a.Sizes = sizesOf(u, meta.Array("sizes"))
+	if name := meta.String("original_image"); isBareName(name) {
+		if o := folderOf(u) + name; o != u {
+			a.Original = o
+		}
+	}
 	return a, true, ""
 }
 
@@ -259,18 +268,14 @@ func sizesOf(attachmentURL string, sizes *PHPArray) []Size {
 	if sizes == nil {
 		return nil
 	}
-	folder := attachmentURL
-	if i := strings.IndexAny(folder, "?#"); i >= 0 {
-		folder = folder[:i]
-	}
-	folder = folder[:strings.LastIndexByte(folder, '/')+1]
+	folder := folderOf(attachmentURL)
 	var out []Size
 	seen := map[string]bool{}
 	for i, key := range sizes.Keys {
 		size, _ := sizes.Values[i].(*PHPArray)
 		file := size.String("file")
 		// A size's file is a bare name; anything else is not WordPress's.
-		if file == "" || strings.ContainsAny(file, "/\\") || file == "." || file == ".." {
+		if !isBareName(file) {
 			continue
 		}
 		// The name is appended as WordPress writes it, not re-escaped:
@@ -290,6 +295,20 @@ func sizesOf(attachmentURL string, sizes *PHPArray) []Size {
 		out = append(out, v)
 	}
 	return out
+}
+
+// folderOf is u up to its path's last '/', query and fragment dropped.
+func folderOf(u string) string {
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
+	}
+	return u[:strings.LastIndexByte(u, '/')+1]
+}
+
+// isBareName reports whether name is a file name without a folder, as
+// WordPress writes a size's file.
+func isBareName(name string) bool {
+	return name != "" && name != "." && name != ".." && !strings.ContainsAny(name, "/\\")
 }
 
 // IsWXR reports whether head, a file's first bytes, is a WordPress export:

@@ -107,7 +107,7 @@ func TestReadWXRAttachments(t *testing.T) {
 		t.Fatalf("%d attachments, want 4", len(got))
 	}
 	photo := got[0]
-	if photo.URL != "https://old.example.com/wp-content/uploads/2023/05/photo-1-scaled.jpg" ||
+	if photo.URL != "https://old.example.com/wp-content/uploads/2023/05/photo-1-scaled.jpg" || photo.Original != "https://old.example.com/wp-content/uploads/2023/05/photo-1.jpg" ||
 		photo.Title != "Sunset over the bay" || photo.File != "2023/05/photo-1-scaled.jpg" ||
 		photo.Width != 2560 || photo.Height != 1920 {
 		t.Errorf("photo = %+v", photo)

@@ -1,0 +1,714 @@
+package content
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/wixmigrate/wixmigrate/manifest"
+)
+
+// Limits of what a scanned row may hold, as Wix's import takes it.
+const (
+	// MaxSourceURL is the longest source_url scan writes, in bytes. The
+	// official SDK declares no maximum for an import's URL, but servers,
+	// CDNs and fetchers commonly stop at about 2,000 characters, and a
+	// URL past that is almost always a tracking or signed link, not a file.
+	MaxSourceURL = 2048
+	// MaxFilePath is Wix's limit on an import's file_path, in characters.
+	MaxFilePath = 100
+	// MaxDisplayName is Wix's limit on an import's display name.
+	MaxDisplayName = 1000
+)
+
+// ScanColumns are the columns of the manifest scan writes, in order;
+// ScanColumnFilePath is written only with ScanOptions.KeepFolders.
+var ScanColumns = []string{"source_url", "display_name", ScanColumnFilePath, ScanColumnVariants, "found_in", "occurrences"}
+
+// Column names other commands read from a scanned manifest (rewrite reads
+// variants through migrate's report).
+const (
+	ScanColumnFilePath = "file_path"
+	ScanColumnVariants = "variants"
+)
+
+// VariantSeparator separates the URLs in the variants column.
+const VariantSeparator = ";"
+
+// ScanOptions say what Scan keeps.
+type ScanOptions struct {
+	// BaseURL resolves relative URLs where a URL is expected; an HTML
+	// file's <base href> wins. nil leaves relative URLs out (counted).
+	BaseURL *url.URL
+	// Hosts keeps only URLs on these hosts (host names, "*.example.com"
+	// for a domain and its subdomains; any port). Empty keeps every host.
+	Hosts []string
+	// Kinds keeps only media of these kinds; empty keeps every kind.
+	Kinds []Kind
+	// KeepFolders fills file_path with each URL's folder.
+	KeepFolders bool
+}
+
+// ParseKinds reads --media: a comma-separated list of images, video,
+// audio, documents, models and all.
+func ParseKinds(list string) ([]Kind, error) {
+	var kinds []Kind
+	for name := range strings.SplitSeq(list, ",") {
+		switch k := Kind(strings.ToLower(strings.TrimSpace(name))); k {
+		case "all":
+			return nil, nil
+		case KindImage, KindVideo, KindAudio, KindDocument, KindModel:
+			if !slices.Contains(kinds, k) {
+				kinds = append(kinds, k)
+			}
+		case "":
+		default:
+			return nil, fmt.Errorf("%q is not a kind of media (images, video, audio, documents, models, all)", name)
+		}
+	}
+	if len(kinds) == 0 {
+		return nil, errors.New("no kind of media named (images, video, audio, documents, models, all)")
+	}
+	return kinds, nil
+}
+
+// ScanRow is one row of a scanned manifest: one file.
+type ScanRow struct {
+	SourceURL   string
+	DisplayName string
+	FilePath    string   // "" without KeepFolders, or for a file at the root
+	Variants    []string // URLs of the file's size variants, found or known
+	FoundIn     string   // file:line of the first occurrence
+	Occurrences int      // of the URL and its variants
+}
+
+// ScanSummary says what a scan read and what it left out. URL counts are
+// of distinct URLs unless said otherwise.
+type ScanSummary struct {
+	Files      map[Format]int // files read, by format
+	WXRFiles   int            // of the XML files, WordPress exports
+	Bytes      int64
+	URLs       int // URL occurrences found (http(s), after resolving)
+	Rows       int // media rows written
+	Folded     int // variant URLs folded into their original's row
+	Known      int // variants known from WXR metadata but not found in the content
+	Pages      int // skipped: page extensions (.html, .php, .asp...)
+	NotMedia   int // skipped: neither a media extension nor a media place
+	OtherHosts int // skipped: not on --host
+	OtherKinds int // skipped: media of a kind --media left out
+	Relative   int // skipped: relative URLs with no base to resolve them (occurrences)
+	TooLong    int // skipped: longer than MaxSourceURL
+	Invalid    int // skipped: not an http(s) URL migrate accepts
+	// Binary are files skipped as binary (images, archives...), by path.
+	Binary []string
+	// Unreadable are files that could not be read, by path, with why.
+	Unreadable []FileProblem
+	// Warnings are problems passed over: malformed files read as text,
+	// WordPress metadata that could not be read.
+	Warnings []FileProblem
+}
+
+// FileProblem is a problem with one input file.
+type FileProblem struct {
+	Path string
+	Line int // 0 when not at a line
+	Msg  string
+}
+
+func (p FileProblem) String() string {
+	if p.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", p.Path, p.Line, p.Msg)
+	}
+	return p.Path + ": " + p.Msg
+}
+
+// ScanResult is what Scan found.
+type ScanResult struct {
+	Rows        []ScanRow
+	Summary     ScanSummary
+	KeepFolders bool
+}
+
+// Scan reads every file under paths (files, or directories walked in
+// lexical order, skipping hidden entries and symbolic links) and collects
+// their media URLs into manifest rows: one row per file, in order of first
+// occurrence, with a WordPress original's size variants folded into its
+// row. What a WordPress export (WXR) says about attachments applies to
+// every input, whichever comes first.
+//
+// Memory grows with the number of distinct URLs, not with the inputs:
+// each file is streamed. Problems with single files are in the summary;
+// the error is for a cancelled ctx.
+func Scan(ctx context.Context, paths []string, opts ScanOptions) (*ScanResult, error) {
+	s := newScanner(opts)
+	for _, p := range paths {
+		if err := s.walk(ctx, p); err != nil {
+			return nil, err
+		}
+	}
+	return s.finish(), nil
+}
+
+// scanEntry is what is known about one distinct URL.
+type scanEntry struct {
+	key         string
+	url         string // the first spelling seen, absolute
+	seq         int    // order of first occurrence
+	foundIn     string
+	occurrences int
+	attachment  *Attachment // set when a WXR names this URL an attachment
+}
+
+type scanner struct {
+	opts    ScanOptions
+	entries map[string]*scanEntry
+	skipped map[string]bool // keys of URLs left out, counted once
+	seq     int
+	sum     ScanSummary
+}
+
+func newScanner(opts ScanOptions) *scanner {
+	return &scanner{
+		opts:    opts,
+		entries: map[string]*scanEntry{},
+		skipped: map[string]bool{},
+		sum:     ScanSummary{Files: map[Format]int{}},
+	}
+}
+
+func (s *scanner) walk(ctx context.Context, root string) error {
+	info, err := os.Stat(root)
+	if err != nil {
+		s.unreadable(root, err)
+		return nil
+	}
+	if !info.IsDir() {
+		return s.scanFile(ctx, root)
+	}
+	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			s.unreadable(p, err)
+			return nil
+		}
+		if p != root && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() || !d.Type().IsRegular() {
+			return nil // symbolic links are not followed out of the tree
+		}
+		return s.scanFile(ctx, p)
+	})
+}
+
+func (s *scanner) unreadable(p string, err error) {
+	var pathErr *fs.PathError
+	if errors.As(err, &pathErr) {
+		err = pathErr.Err
+	}
+	s.sum.Unreadable = append(s.sum.Unreadable, FileProblem{Path: p, Msg: err.Error()})
+}
+
+func (s *scanner) warn(p string, w Warning) {
+	s.sum.Warnings = append(s.sum.Warnings, FileProblem{Path: p, Line: w.Line, Msg: w.Msg})
+}
+
+// scanFile reads one file: its URLs, and for a WordPress export its
+// attachments.
+func (s *scanner) scanFile(ctx context.Context, p string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		s.unreadable(p, err)
+		return nil
+	}
+	defer f.Close()
+	in := bufio.NewReaderSize(f, 256<<10)
+	head, err := in.Peek(SniffLen)
+	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+		s.unreadable(p, err)
+		return nil
+	}
+	format, ok := DetectFormat(p, head)
+	if !ok {
+		s.sum.Binary = append(s.sum.Binary, p)
+		return nil
+	}
+	wxr := format == XML && IsWXR(head)
+	stats, err := Find(in, format, Options{BaseURL: s.opts.BaseURL}, func(r Ref) error {
+		s.ref(p, r)
+		if s.seq%4096 == 0 {
+			return ctx.Err()
+		}
+		return nil
+	})
+	s.sum.Bytes += stats.Bytes
+	for _, w := range stats.Warnings {
+		s.warn(p, w)
+	}
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
+		s.unreadable(p, err)
+		return nil
+	}
+	s.sum.Files[format]++
+	if wxr {
+		s.sum.WXRFiles++
+		return s.readAttachments(p)
+	}
+	return nil
+}
+
+// readAttachments reads a WordPress export's attachments (a second pass
+// over the file, which Find has read as XML).
+func (s *scanner) readAttachments(p string) error {
+	f, err := os.Open(p)
+	if err != nil {
+		s.unreadable(p, err)
+		return nil
+	}
+	defer f.Close()
+	stats, err := ReadWXRAttachments(f, func(a Attachment) error {
+		s.attachment(p, a)
+		return nil
+	})
+	for _, w := range stats.Warnings {
+		s.warn(p, w)
+	}
+	if err != nil {
+		var syntax *xml.SyntaxError
+		line := 0
+		if errors.As(err, &syntax) {
+			line = syntax.Line
+		}
+		s.warn(p, Warning{Line: line, Msg: fmt.Sprintf("WordPress export malformed (%v): attachments after this point are scanned as URLs only, without their size variants", err)})
+	}
+	return nil
+}
+
+// skip counts a left-out URL once per distinct URL.
+func (s *scanner) skip(key string, counter *int) {
+	if !s.skipped[key] {
+		s.skipped[key] = true
+		*counter++
+	}
+}
+
+// ref takes one URL found in a file.
+func (s *scanner) ref(p string, r Ref) {
+	if r.URL == "" {
+		s.sum.Relative++
+		return
+	}
+	s.sum.URLs++
+	key := Key(r.URL)
+	if e, ok := s.entries[key]; ok {
+		e.occurrences++
+		return
+	}
+	if s.skipped[key] {
+		return
+	}
+	if !s.keepHost(r.URL) {
+		s.skip(key, &s.sum.OtherHosts)
+		return
+	}
+	if IsPage(r.URL) {
+		s.skip(key, &s.sum.Pages)
+		return
+	}
+	if !r.IsMedia() {
+		s.skip(key, &s.sum.NotMedia)
+		return
+	}
+	if !s.keepKind(r.URL, r.Context) {
+		s.skip(key, &s.sum.OtherKinds)
+		return
+	}
+	if !s.valid(key, r.URL) {
+		return
+	}
+	s.add(key, r.URL, fmt.Sprintf("%s:%d", p, r.Line))
+}
+
+// attachment takes a WXR attachment: an original, media whatever its
+// extension.
+func (s *scanner) attachment(p string, a Attachment) {
+	key := Key(a.URL)
+	e, ok := s.entries[key]
+	if !ok {
+		if !s.keepHost(a.URL) || !s.keepKind(a.URL, ContextAttachment) || !s.valid(key, a.URL) {
+			return
+		}
+		e = s.add(key, a.URL, fmt.Sprintf("%s:%d", p, a.Line))
+	}
+	if e.attachment == nil {
+		e.attachment = &a
+	}
+}
+
+func (s *scanner) add(key, u, foundIn string) *scanEntry {
+	s.seq++
+	e := &scanEntry{key: key, url: sourceURL(u), seq: s.seq, foundIn: foundIn, occurrences: 1}
+	s.entries[key] = e
+	return e
+}
+
+func (s *scanner) keepHost(u string) bool {
+	if len(s.opts.Hosts) == 0 {
+		return true
+	}
+	host := Host(u)
+	for _, pattern := range s.opts.Hosts {
+		if MatchHost(pattern, host) {
+			return true
+		}
+	}
+	return false
+}
+
+// keepKind applies --media. A URL whose extension names no kind takes the
+// kind its place implies (an <img> holds an image); a place that implies
+// none (a <source>, an enclosure) is kept only when every kind is.
+func (s *scanner) keepKind(u string, ctx Context) bool {
+	if len(s.opts.Kinds) == 0 {
+		return true
+	}
+	kind := MediaKind(u)
+	if kind == KindNone {
+		switch ctx {
+		case ContextImage, ContextSrcset, ContextPoster, ContextOGImage, ContextImageLoc, ContextMediaCell:
+			kind = KindImage
+		}
+	}
+	return slices.Contains(s.opts.Kinds, kind)
+}
+
+// valid checks what migrate would refuse, counting a refused URL once.
+func (s *scanner) valid(key, u string) bool {
+	su := sourceURL(u)
+	if len(su) > MaxSourceURL {
+		s.skip(key, &s.sum.TooLong)
+		return false
+	}
+	parsed, err := url.Parse(su)
+	if err != nil || (parsed.Scheme != "http" && parsed.Scheme != "https") || parsed.Host == "" {
+		s.skip(key, &s.sum.Invalid)
+		return false
+	}
+	return true
+}
+
+// sourceURL is u as a manifest row holds it: bytes that are not UTF-8 (a
+// URL in a Latin-1 file) percent-encoded, which is how an HTTP client sends
+// them anyway, since a manifest must be UTF-8.
+func sourceURL(u string) string {
+	if utf8.ValidString(u) {
+		return u
+	}
+	var b strings.Builder
+	for i := 0; i < len(u); {
+		r, size := utf8.DecodeRuneInString(u[i:])
+		if r == utf8.RuneError && size == 1 {
+			fmt.Fprintf(&b, "%%%02X", u[i])
+		} else {
+			b.WriteString(u[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// group is an original's row and the variants folded into it.
+type group struct {
+	root     *scanEntry
+	seq      int // the earliest occurrence of any member
+	foundIn  string
+	count    int
+	variants []string
+	seen     map[string]bool // variant keys listed
+}
+
+// finish folds variants into their originals and makes the rows.
+func (s *scanner) finish() *ScanResult {
+	known := s.knownVariants()
+	rootOf := map[string]*scanEntry{}
+	var resolve func(e *scanEntry, depth int) *scanEntry
+	resolve = func(e *scanEntry, depth int) *scanEntry {
+		if r, ok := rootOf[e.key]; ok {
+			return r
+		}
+		root := e
+		if e.attachment == nil && depth < 8 {
+			if o, ok := known[e.key]; ok {
+				root = o
+			} else if v, ok := ParseVariant(e.url); ok {
+				for _, candidate := range v.Originals {
+					if o, ok := s.entries[Key(candidate)]; ok && o != e {
+						root = resolve(o, depth+1)
+						break
+					}
+				}
+			}
+		}
+		rootOf[e.key] = root
+		return root
+	}
+
+	ordered := make([]*scanEntry, 0, len(s.entries))
+	for _, e := range s.entries {
+		ordered = append(ordered, e)
+	}
+	slices.SortFunc(ordered, func(a, b *scanEntry) int { return a.seq - b.seq })
+
+	groups := map[*scanEntry]*group{}
+	var roots []*group
+	groupOf := func(root *scanEntry) *group {
+		g, ok := groups[root]
+		if !ok {
+			g = &group{root: root, seq: root.seq, foundIn: root.foundIn, seen: map[string]bool{}}
+			groups[root] = g
+			roots = append(roots, g)
+			if a := root.attachment; a != nil && foldsSizes(a) {
+				for _, size := range a.Sizes {
+					g.addVariant(size.URL)
+				}
+			}
+		}
+		return g
+	}
+	for _, e := range ordered {
+		root := resolve(e, 0)
+		g := groupOf(root)
+		g.count += e.occurrences
+		if e.seq < g.seq {
+			g.seq, g.foundIn = e.seq, e.foundIn
+		}
+		if root != e {
+			s.sum.Folded++
+			g.addVariant(e.url)
+		}
+	}
+	slices.SortFunc(roots, func(a, b *group) int { return a.seq - b.seq })
+
+	rows := make([]ScanRow, 0, len(roots))
+	for _, g := range roots {
+		row := ScanRow{
+			SourceURL:   g.root.url,
+			DisplayName: displayName(g.root),
+			Variants:    g.variants,
+			FoundIn:     g.foundIn,
+			Occurrences: g.count,
+		}
+		if s.opts.KeepFolders {
+			row.FilePath = folderPath(g.root.url)
+		}
+		for _, v := range g.variants {
+			if _, found := s.entries[Key(v)]; !found {
+				s.sum.Known++
+			}
+		}
+		rows = append(rows, row)
+	}
+	rows, rejected := checkRows(rows, s.opts.KeepFolders)
+	s.sum.Invalid += rejected
+	s.sum.Rows = len(rows)
+	return &ScanResult{Rows: rows, Summary: s.sum, KeepFolders: s.opts.KeepFolders}
+}
+
+func (g *group) addVariant(u string) {
+	k := Key(u)
+	if g.seen[k] || k == g.root.key {
+		return
+	}
+	g.seen[k] = true
+	g.variants = append(g.variants, u)
+}
+
+// knownVariants maps the key of each size variant a WXR lists to its
+// original's entry. An attachment is an original even when another lists
+// its name as a size; and only images have sizes that are the same
+// picture (a PDF's "sizes" are preview images of its first page).
+func (s *scanner) knownVariants() map[string]*scanEntry {
+	known := map[string]*scanEntry{}
+	for _, e := range s.entries {
+		a := e.attachment
+		if a == nil || !foldsSizes(a) {
+			continue
+		}
+		for _, size := range a.Sizes {
+			k := Key(size.URL)
+			if o, ok := s.entries[k]; ok && o.attachment != nil {
+				continue
+			}
+			if prev, ok := known[k]; !ok || e.seq < prev.seq {
+				known[k] = e
+			}
+		}
+	}
+	return known
+}
+
+// foldsSizes reports whether an attachment's sizes are copies of it.
+func foldsSizes(a *Attachment) bool {
+	kind := MediaKind(a.URL)
+	return kind == KindImage || kind == KindNone && a.Width > 0
+}
+
+// displayName is the row's display_name: a WXR attachment's title with the
+// file's extension when the title lacks it, or else the file name from the
+// URL's path, percent-decoded.
+func displayName(e *scanEntry) string {
+	file := fileName(e.url)
+	name := file
+	if a := e.attachment; a != nil && strings.TrimSpace(a.Title) != "" {
+		name = strings.TrimSpace(a.Title)
+		if ext := path.Ext(file); ext != "" && !strings.EqualFold(path.Ext(name), ext) {
+			name += ext
+		}
+	}
+	return truncateName(name, MaxDisplayName)
+}
+
+// fileName is the last segment of u's path, percent-decoded; the host for a
+// URL with no file name.
+func fileName(u string) string {
+	p := strings.TrimRight(URLPath(u), "/")
+	name := p[strings.LastIndexByte(p, '/')+1:]
+	if name == "" {
+		return Host(u)
+	}
+	return decodeSegment(name)
+}
+
+func decodeSegment(seg string) string {
+	if dec, err := url.PathUnescape(seg); err == nil {
+		seg = dec
+	}
+	return strings.ToValidUTF8(seg, "\uFFFD")
+}
+
+// truncateName cuts name to limit characters, keeping its extension.
+func truncateName(name string, limit int) string {
+	if utf8.RuneCountInString(name) <= limit {
+		return name
+	}
+	ext := path.Ext(name)
+	if utf8.RuneCountInString(ext) > limit/2 {
+		ext = ""
+	}
+	stem := []rune(strings.TrimSuffix(name, ext))
+	return string(stem[:limit-utf8.RuneCountInString(ext)]) + ext
+}
+
+// folderPath is the folder of u's path, percent-decoded, like
+// /wp-content/uploads/2023/05, shortened to MaxFilePath characters by
+// dropping its leading folders (the ones nearest the file say most), and a
+// single folder's name cut when it alone is too long. "" at the root.
+func folderPath(u string) string {
+	p := URLPath(u)
+	p = p[:strings.LastIndexByte(p, '/')+1]
+	var segs []string
+	for seg := range strings.SplitSeq(p, "/") {
+		seg = strings.TrimSpace(decodeSegment(seg))
+		if seg != "" && seg != "." && seg != ".." {
+			segs = append(segs, strings.ReplaceAll(seg, "/", "-"))
+		}
+	}
+	length := func() int {
+		n := 0
+		for _, s := range segs {
+			n += 1 + utf8.RuneCountInString(s)
+		}
+		return n
+	}
+	for len(segs) > 1 && length() > MaxFilePath {
+		segs = segs[1:]
+	}
+	if len(segs) == 1 && length() > MaxFilePath {
+		segs[0] = string([]rune(segs[0])[:MaxFilePath-1])
+	}
+	if len(segs) == 0 {
+		return ""
+	}
+	return "/" + strings.Join(segs, "/")
+}
+
+// Header is the manifest's header line for r.
+func (r *ScanResult) Header() []string {
+	var h []string
+	for _, c := range ScanColumns {
+		if c == ScanColumnFilePath && !r.KeepFolders {
+			continue
+		}
+		h = append(h, c)
+	}
+	return h
+}
+
+func (row ScanRow) record(keepFolders bool) []string {
+	rec := []string{row.SourceURL, row.DisplayName}
+	if keepFolders {
+		rec = append(rec, row.FilePath)
+	}
+	return append(rec, strings.Join(row.Variants, VariantSeparator), row.FoundIn, strconv.Itoa(row.Occurrences))
+}
+
+// WriteManifest writes r as a manifest CSV that migrate reads as it is.
+func (r *ScanResult) WriteManifest(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	cw.Write(r.Header())
+	for _, row := range r.Rows {
+		cw.Write(row.record(r.KeepFolders))
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// checkRows reads the rows back with the manifest reader migrate uses and
+// drops any it would refuse, so a scanned manifest never fails a row; the
+// checks before should leave none, and the count says if they did.
+func checkRows(rows []ScanRow, keepFolders bool) (kept []ScanRow, rejected int) {
+	var buf bytes.Buffer
+	r := &ScanResult{Rows: rows, KeepFolders: keepFolders}
+	if err := r.WriteManifest(&buf); err != nil {
+		return rows, 0
+	}
+	reader, err := manifest.NewReader(&buf, manifest.Options{})
+	if err != nil {
+		return rows, 0
+	}
+	kept = rows[:0]
+	for i := 0; ; i++ {
+		row, err := reader.Next()
+		if err != nil {
+			break
+		}
+		if row.Err != nil {
+			rejected++
+			continue
+		}
+		kept = append(kept, rows[i])
+	}
+	return kept, rejected
+}
