@@ -1,0 +1,140 @@
+package content
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// File is one input file found by Walk.
+type File struct {
+	// Path is the file's path, as reachable from the working directory.
+	Path string
+	// Rel is its path relative to the argument it was found under, with
+	// '/' separators; a file argument's Rel is its base name.
+	Rel string
+	// Arg is the argument (file or directory) it was found under.
+	Arg string
+}
+
+// Walk calls fn for every regular file named by paths or found in the
+// directories among them, recursively, in lexical order. It skips hidden
+// files and folders (".git" among them) inside directories, and does not
+// follow a symbolic link that leads out of the directory it was found in.
+// An error from fn stops the walk; a missing argument is an error naming it.
+// Binary files are not Walk's business: DetectFormat tells them.
+func Walk(paths []string, fn func(File) error) error {
+	for _, arg := range paths {
+		info, err := os.Stat(arg)
+		if err != nil {
+			return err
+		}
+		if !info.IsDir() {
+			if err := fn(File{Path: arg, Rel: filepath.Base(arg), Arg: arg}); err != nil {
+				return err
+			}
+			continue
+		}
+		root, err := filepath.EvalSymlinks(arg)
+		if err != nil {
+			return err
+		}
+		root, err = filepath.Abs(root)
+		if err != nil {
+			return err
+		}
+		err = filepath.WalkDir(arg, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if p != arg && strings.HasPrefix(d.Name(), ".") {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.Type()&fs.ModeSymlink != 0 {
+				target, err := filepath.EvalSymlinks(p)
+				if err != nil || !within(root, target) {
+					return nil // dangling, or leads out of the directory
+				}
+				info, err := os.Stat(target)
+				if err != nil || !info.Mode().IsRegular() {
+					return nil // a linked directory is walked where it really is, if inside
+				}
+			} else if !d.Type().IsRegular() {
+				return nil
+			}
+			rel, err := filepath.Rel(arg, p)
+			if err != nil {
+				return err
+			}
+			return fn(File{Path: p, Rel: filepath.ToSlash(rel), Arg: arg})
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// within reports whether path (resolved) is inside dir (absolute,
+// resolved) or is dir itself.
+func within(dir, path string) bool {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return false
+	}
+	rel, err := filepath.Rel(dir, abs)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// ErrOutInsideInput means --out is an input directory or inside one.
+var ErrOutInsideInput = errors.New("the output folder is inside an input folder")
+
+// CheckOutDir refuses an output folder that is one of the input
+// directories or inside one: the output would be read back as input.
+func CheckOutDir(out string, paths []string) error {
+	outAbs, err := resolvedAbs(out)
+	if err != nil {
+		return err
+	}
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil || !info.IsDir() {
+			continue
+		}
+		dir, err := resolvedAbs(p)
+		if err != nil {
+			return err
+		}
+		if within(dir, outAbs) {
+			return fmt.Errorf("%w: --out %s is inside %s (to change the files where they are, use --in-place)", ErrOutInsideInput, out, p)
+		}
+	}
+	return nil
+}
+
+// resolvedAbs is path made absolute with symbolic links resolved, as far
+// as it exists (an output folder may not exist yet).
+func resolvedAbs(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	var missing []string
+	for {
+		if resolved, err := filepath.EvalSymlinks(abs); err == nil {
+			return filepath.Join(append([]string{resolved}, missing...)...), nil
+		}
+		parent := filepath.Dir(abs)
+		if parent == abs {
+			return filepath.Join(append([]string{abs}, missing...)...), nil
+		}
+		missing = append([]string{filepath.Base(abs)}, missing...)
+		abs = parent
+	}
+}
