@@ -176,17 +176,21 @@ type scanEntry struct {
 type scanner struct {
 	opts    ScanOptions
 	entries map[string]*scanEntry
-	skipped map[string]bool // keys of URLs left out, counted once
-	seq     int
-	sum     ScanSummary
+	// spellings maps each URL as found (Ref.URL) to its entry, nil when it
+	// is left out.
+	spellings map[string]*scanEntry
+	skipped   map[string]bool // keys of URLs left out, counted once
+	seq       int
+	sum       ScanSummary
 }
 
 func newScanner(opts ScanOptions) *scanner {
 	return &scanner{
-		opts:    opts,
-		entries: map[string]*scanEntry{},
-		skipped: map[string]bool{},
-		sum:     ScanSummary{Files: map[Format]int{}},
+		opts:      opts,
+		entries:   map[string]*scanEntry{},
+		spellings: map[string]*scanEntry{},
+		skipped:   map[string]bool{},
+		sum:       ScanSummary{Files: map[Format]int{}},
 	}
 }
 
@@ -252,14 +256,24 @@ func (s *scanner) scanFile(ctx context.Context, p string) error {
 		s.sum.Binary = append(s.sum.Binary, p)
 		return nil
 	}
-	wxr := format == XML && IsWXR(head)
-	stats, err := Find(in, format, Options{BaseURL: s.opts.BaseURL}, func(r Ref) error {
+	var wxr *wxrReader
+	var input io.Reader = in
+	if format == XML && IsWXR(head) {
+		// The export's attachments are read from the same bytes as Find
+		// reads, on another goroutine; they apply once both are done.
+		wxr = startWXRReader()
+		input = io.TeeReader(in, wxr.pipe)
+	}
+	stats, err := Find(input, format, Options{BaseURL: s.opts.BaseURL}, func(r Ref) error {
 		s.ref(p, r)
 		if s.seq%4096 == 0 {
 			return ctx.Err()
 		}
 		return nil
 	})
+	if wxr != nil {
+		wxr.finish(err)
+	}
 	s.sum.Bytes += stats.Bytes
 	for _, w := range stats.Warnings {
 		s.warn(p, w)
@@ -272,38 +286,63 @@ func (s *scanner) scanFile(ctx context.Context, p string) error {
 		return nil
 	}
 	s.sum.Files[format]++
-	if wxr {
+	if wxr != nil {
 		s.sum.WXRFiles++
-		return s.readAttachments(p)
+		s.applyWXR(p, wxr)
 	}
 	return nil
 }
 
-// readAttachments reads a WordPress export's attachments (a second pass
-// over the file, which Find has read as XML).
-func (s *scanner) readAttachments(p string) error {
-	f, err := os.Open(p)
-	if err != nil {
-		s.unreadable(p, err)
-		return nil
-	}
-	defer f.Close()
-	stats, err := ReadWXRAttachments(f, func(a Attachment) error {
+// wxrReader reads a WordPress export's attachments from a pipe fed by the
+// main read of the file.
+type wxrReader struct {
+	pipe        *io.PipeWriter
+	done        chan struct{}
+	attachments []Attachment
+	stats       WXRStats
+	err         error
+}
+
+func startWXRReader() *wxrReader {
+	pr, pw := io.Pipe()
+	w := &wxrReader{pipe: pw, done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		w.stats, w.err = ReadWXRAttachments(pr, func(a Attachment) error {
+			w.attachments = append(w.attachments, a)
+			return nil
+		})
+		// Keep taking the bytes after a syntax error, so the main read
+		// never waits on a reader that stopped.
+		io.Copy(io.Discard, pr)
+	}()
+	return w
+}
+
+// finish ends the pipe (with the main read's error, if any) and waits for
+// the attachments.
+func (w *wxrReader) finish(readErr error) {
+	w.pipe.CloseWithError(readErr)
+	<-w.done
+}
+
+// applyWXR takes a WordPress export's attachments and reports what could
+// not be read.
+func (s *scanner) applyWXR(p string, w *wxrReader) {
+	for _, a := range w.attachments {
 		s.attachment(p, a)
-		return nil
-	})
-	for _, w := range stats.Warnings {
-		s.warn(p, w)
 	}
-	if err != nil {
+	for _, warning := range w.stats.Warnings {
+		s.warn(p, warning)
+	}
+	if w.err != nil {
 		var syntax *xml.SyntaxError
 		line := 0
-		if errors.As(err, &syntax) {
+		if errors.As(w.err, &syntax) {
 			line = syntax.Line
 		}
-		s.warn(p, Warning{Line: line, Msg: fmt.Sprintf("WordPress export malformed (%v): attachments after this point are scanned as URLs only, without their size variants", err)})
+		s.warn(p, Warning{Line: line, Msg: fmt.Sprintf("WordPress export malformed (%v): attachments after this point are scanned as URLs only, without their size variants", w.err)})
 	}
-	return nil
 }
 
 // skip counts a left-out URL once per distinct URL.
@@ -321,34 +360,39 @@ func (s *scanner) ref(p string, r Ref) {
 		return
 	}
 	s.sum.URLs++
+	// Most occurrences repeat a spelling already seen: one lookup, no key.
+	if e, seen := s.spellings[r.URL]; seen {
+		if e != nil {
+			e.occurrences++
+		}
+		return
+	}
+	e := s.take(p, r)
+	s.spellings[r.URL] = e
+}
+
+// take decides about a URL spelling seen for the first time: the entry it
+// counts for, or nil when it is left out.
+func (s *scanner) take(p string, r Ref) *scanEntry {
 	key := Key(r.URL)
 	if e, ok := s.entries[key]; ok {
 		e.occurrences++
-		return
+		return e
 	}
-	if s.skipped[key] {
-		return
-	}
-	if !s.keepHost(r.URL) {
+	switch {
+	case s.skipped[key]:
+	case !s.keepHost(r.URL):
 		s.skip(key, &s.sum.OtherHosts)
-		return
-	}
-	if IsPage(r.URL) {
+	case IsPage(r.URL):
 		s.skip(key, &s.sum.Pages)
-		return
-	}
-	if !r.IsMedia() {
+	case !r.IsMedia():
 		s.skip(key, &s.sum.NotMedia)
-		return
-	}
-	if !s.keepKind(r.URL, r.Context) {
+	case !s.keepKind(r.URL, r.Context):
 		s.skip(key, &s.sum.OtherKinds)
-		return
+	case s.valid(key, r.URL):
+		return s.add(key, r.URL, p+":"+strconv.Itoa(r.Line))
 	}
-	if !s.valid(key, r.URL) {
-		return
-	}
-	s.add(key, r.URL, fmt.Sprintf("%s:%d", p, r.Line))
+	return nil
 }
 
 // attachment takes a WXR attachment: an original, media whatever its
@@ -360,7 +404,7 @@ func (s *scanner) attachment(p string, a Attachment) {
 		if !s.keepHost(a.URL) || !s.keepKind(a.URL, ContextAttachment) || !s.valid(key, a.URL) {
 			return
 		}
-		e = s.add(key, a.URL, fmt.Sprintf("%s:%d", p, a.Line))
+		e = s.add(key, a.URL, p+":"+strconv.Itoa(a.Line))
 	}
 	if e.attachment == nil {
 		e.attachment = &a

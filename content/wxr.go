@@ -82,17 +82,27 @@ func ReadWXRAttachments(r io.Reader, fn func(Attachment) error) (WXRStats, error
 	d.CharsetReader = charsetReader
 
 	var (
-		item     *wxrItem
-		depth    int // element depth inside the current item
-		field    *bytes.Buffer
-		fieldCap bool // field has been cut at maxWXRField
+		// RawToken skips the decoder's namespace translation, a good part
+		// of its cost; the prefixes bound to WordPress's namespace are
+		// tracked here, and so are the open elements, which RawToken does
+		// not check.
+		wpPrefixes = map[string]bool{"wp": true}
+		open       []xml.Name
+		item       *wxrItem
+		itemDepth  int // len(open) inside the current <item>
+		field      *bytes.Buffer
+		fieldCap   bool // field has been cut at maxWXRField
 	)
+	isWP := func(name xml.Name, local string) bool {
+		return name.Local == local && wpPrefixes[name.Space]
+	}
 	for {
-		tok, err := d.Token()
+		tok, err := d.RawToken()
 		if err != nil {
 			if err == io.EOF {
-				if item != nil {
-					return stats, &xml.SyntaxError{Msg: "unexpected EOF inside an <item>", Line: item.line}
+				if len(open) > 0 {
+					line, _ := d.InputPos()
+					return stats, &xml.SyntaxError{Msg: fmt.Sprintf("the file ends with <%s> open (cut short?)", qualified(open[len(open)-1])), Line: line}
 				}
 				return stats, nil
 			}
@@ -100,16 +110,22 @@ func ReadWXRAttachments(r io.Reader, fn func(Attachment) error) (WXRStats, error
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			for _, a := range t.Attr {
+				if a.Name.Space == "xmlns" && strings.HasPrefix(a.Value, wxrNamespacePrefix) && !strings.Contains(a.Value[len(wxrNamespacePrefix):], "/excerpt") {
+					wpPrefixes[a.Name.Local] = true
+				}
+			}
+			open = append(open, t.Name)
 			if item == nil {
-				if t.Name.Local == "item" {
+				if t.Name.Local == "item" && t.Name.Space == "" {
 					line, _ := d.InputPos()
 					item = &wxrItem{line: line}
-					depth = 0
+					itemDepth = len(open)
 					stats.Items++
 				}
 				continue
 			}
-			depth++
+			depth := len(open) - itemDepth
 			field, fieldCap = nil, false
 			switch {
 			case depth == 1 && t.Name.Local == "title" && t.Name.Space == "":
@@ -136,10 +152,19 @@ func ReadWXRAttachments(r io.Reader, fn func(Attachment) error) (WXRStats, error
 				field.Write(t)
 			}
 		case xml.EndElement:
-			if item == nil {
-				continue
+			if len(open) == 0 || open[len(open)-1] != t.Name {
+				line, _ := d.InputPos()
+				want := "no element"
+				if len(open) > 0 {
+					want = "</" + qualified(open[len(open)-1]) + ">"
+				}
+				return stats, &xml.SyntaxError{Msg: fmt.Sprintf("</%s> where %s is expected", qualified(t.Name), want), Line: line}
 			}
-			if depth == 0 { // the item's own end
+			field = nil
+			if item != nil && len(open)-itemDepth == 1 && isWP(t.Name, "postmeta") && strings.TrimSpace(item.metaKey.String()) == metadataKey {
+				item.metadata = append(item.metadata[:0], item.metaValue.Bytes()...)
+			}
+			if item != nil && len(open) == itemDepth { // the item's own end
 				if a, ok, warn := item.attachment(); ok {
 					stats.Attachments++
 					if warn != "" {
@@ -151,21 +176,18 @@ func ReadWXRAttachments(r io.Reader, fn func(Attachment) error) (WXRStats, error
 					}
 				}
 				item = nil
-				continue
 			}
-			if depth == 1 && isWP(t.Name, "postmeta") && strings.TrimSpace(item.metaKey.String()) == metadataKey {
-				item.metadata = append(item.metadata[:0], item.metaValue.Bytes()...)
-			}
-			depth--
-			field = nil
+			open = open[:len(open)-1]
 		}
 	}
 }
 
-// isWP reports whether name is the WordPress export element local. An
-// undeclared wp: prefix (hand-edited exports) is accepted too.
-func isWP(name xml.Name, local string) bool {
-	return name.Local == local && (strings.HasPrefix(name.Space, wxrNamespacePrefix) || name.Space == "wp")
+// qualified writes an element's name as the file has it.
+func qualified(n xml.Name) string {
+	if n.Space == "" {
+		return n.Local
+	}
+	return n.Space + ":" + n.Local
 }
 
 // charsetReader reads the encodings old WordPress exports declare besides
