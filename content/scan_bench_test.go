@@ -6,14 +6,25 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
-// benchFileSize is the size of each generated input: big enough that the
-// per-file costs (opening, sniffing, folding) do not flatter the figure,
-// small enough for CI's -benchtime=1x.
+// benchFileSize is the default size of each generated input: big enough
+// that the per-file costs (opening, sniffing, folding) do not flatter the
+// figure, small enough for CI's -benchtime=1x. WIXMIGRATE_BENCH_SCAN_MB
+// sets another, for measured runs of memory on big exports.
 const benchFileSize = 16 << 20
+
+// benchBytesPerImage sets the number of distinct images: one per this many
+// bytes of input (5,000 in 16 MB), so bigger inputs have more files, as
+// bigger sites do.
+const benchBytesPerImage = benchFileSize / 5000
 
 // writeBenchHTML writes about size bytes of blog pages: paragraphs of text,
 // and every few paragraphs a WordPress image with a srcset, a link to a
@@ -77,7 +88,11 @@ func benchInput(b *testing.B, name string, write func(io.Writer, int, int)) (str
 	if err != nil {
 		b.Fatal(err)
 	}
-	write(f, benchFileSize, 5000)
+	size := benchFileSize
+	if mb, err := strconv.Atoi(os.Getenv("WIXMIGRATE_BENCH_SCAN_MB")); err == nil && mb > 0 {
+		size = mb << 20
+	}
+	write(f, size, size/benchBytesPerImage)
 	if err := f.Close(); err != nil {
 		b.Fatal(err)
 	}
@@ -102,6 +117,9 @@ func BenchmarkScan(b *testing.B) {
 		b.Run(input.name, func(b *testing.B) {
 			p, size := benchInput(b, "input."+strings.Replace(input.name, "wxr", "xml", 1), input.write)
 			b.SetBytes(size)
+			runtime.GC()
+			peak, stop := samplePeakHeap()
+			defer stop()
 			var res *ScanResult
 			for b.Loop() {
 				var err error
@@ -110,11 +128,38 @@ func BenchmarkScan(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			if len(res.Rows) < 5000 || res.Summary.Folded < 5000 {
+			if want := int(size / benchBytesPerImage / 2); len(res.Rows) < want || res.Summary.Folded < want {
 				b.Fatalf("%d rows, %d folded: the input is not what the benchmark means to measure", len(res.Rows), res.Summary.Folded)
 			}
 			b.ReportMetric(float64(len(res.Rows)), "rows")
+			b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MB")
 			b.ReportMetric(float64(res.Summary.URLs)/float64(size)*(1<<20), "URLs/MB")
 		})
 	}
+}
+
+// samplePeakHeap samples the bytes of live and unswept heap objects every
+// few milliseconds, keeping the highest, until stop is called.
+func samplePeakHeap() (peak *atomic.Uint64, stop func()) {
+	peak = new(atomic.Uint64)
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		tick := time.NewTicker(5 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			metrics.Read(sample)
+			if v := sample[0].Value.Uint64(); v > peak.Load() {
+				peak.Store(v)
+			}
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return peak, func() { close(done); <-stopped }
 }
