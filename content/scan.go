@@ -13,7 +13,6 @@ import (
 	"net/url"
 	"os"
 	"path"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -144,7 +143,7 @@ type ScanResult struct {
 }
 
 // Scan reads every file under paths (files, or directories walked in
-// lexical order, skipping hidden entries and symbolic links) and collects
+// lexical order as Walk does) and collects
 // their media URLs into manifest rows: one row per file, in order of first
 // occurrence, with a WordPress original's size variants folded into its
 // row. What a WordPress export (WXR) says about attachments applies to
@@ -194,31 +193,16 @@ func newScanner(opts ScanOptions) *scanner {
 	}
 }
 
-func (s *scanner) walk(ctx context.Context, root string) error {
-	info, err := os.Stat(root)
-	if err != nil {
-		s.unreadable(root, err)
+// walk scans the files under one argument. An argument, or a folder in
+// it, that cannot be read is named in the summary, and the other
+// arguments are still scanned.
+func (s *scanner) walk(ctx context.Context, arg string) error {
+	err := Walk([]string{arg}, func(f File) error { return s.scanFile(ctx, f.Path) })
+	if err != nil && ctx.Err() == nil {
+		s.unreadable(arg, err)
 		return nil
 	}
-	if !info.IsDir() {
-		return s.scanFile(ctx, root)
-	}
-	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			s.unreadable(p, err)
-			return nil
-		}
-		if p != root && strings.HasPrefix(d.Name(), ".") {
-			if d.IsDir() {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if d.IsDir() || !d.Type().IsRegular() {
-			return nil // symbolic links are not followed out of the tree
-		}
-		return s.scanFile(ctx, p)
-	})
+	return err
 }
 
 func (s *scanner) unreadable(p string, err error) {
