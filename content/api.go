@@ -94,7 +94,7 @@ func scanText(s *stream, r role) {
 		if !s.eof {
 			n = cutText(rest)
 		}
-		s.value(s.pos, s.pos+n, rawLayer{}, r, place{ContextText, ""})
+		s.value(s.pos, s.pos+n, rawLayer{}, r, place{ctx: ContextText, where: ""})
 		s.pos += n
 	}
 }

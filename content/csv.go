@@ -42,7 +42,7 @@ func scanCSV(s *stream, delim byte) {
 				text, _ := quoteLayer{'"'}.decode(rest[1:end])
 				header = append(header, string(text))
 			} else {
-				s.value(s.pos+1, s.pos+end, quoteLayer{'"'}, r, place{ctx, where})
+				s.value(s.pos+1, s.pos+end, quoteLayer{'"'}, r, place{ctx: ctx, where: where})
 			}
 			n = end + 1
 			rest = s.rest()
@@ -52,7 +52,7 @@ func scanCSV(s *stream, delim byte) {
 			if n < len(rest) && rest[n] != delim && rest[n] != '\n' && rest[n] != '\r' {
 				s.warn(s.pos+n, "text after a quoted CSV cell's closing quote; read as part of the cell")
 				k := s.cellEnd(n, delim)
-				s.value(s.pos+n, s.pos+k, rawLayer{}, roleText, place{ContextText, where})
+				s.value(s.pos+n, s.pos+k, rawLayer{}, roleText, place{ctx: ContextText, where: where})
 				n = k
 			}
 		} else {
@@ -60,7 +60,7 @@ func scanCSV(s *stream, delim byte) {
 			if record == 0 {
 				header = append(header, strings.TrimSpace(string(s.rest()[:n])))
 			} else {
-				s.bareCell(s.pos, s.pos+n, delim, quoting, r, place{ctx, where})
+				s.bareCell(s.pos, s.pos+n, delim, quoting, r, place{ctx: ctx, where: where})
 			}
 		}
 		s.pos += n
@@ -140,21 +140,21 @@ func (s *stream) bareCell(start, end int, delim byte, quoting bool, r role, p pl
 	if quoting {
 		needs := false
 		for _, ed := range edits {
-			if bytes.ContainsAny(ed.repl, string([]byte{delim, '"', '\n', '\r'})) {
+			if strings.ContainsAny(ed.repl, string([]byte{delim, '"', '\n', '\r'})) {
 				needs = true
 			}
 		}
 		if needs {
 			q := quoteLayer{'"'}
-			quoted := []edit{{start, start, []byte{'"'}}}
+			quoted := []edit{{start, start, `"`}}
 			prev := start
 			for _, ed := range edits {
 				quoted = append(quoted, s.requote(prev, ed.start)...)
-				quoted = append(quoted, edit{ed.start, ed.end, q.encode(nil, ed.repl)})
+				quoted = append(quoted, edit{ed.start, ed.end, q.encode(ed.repl)})
 				prev = ed.end
 			}
 			quoted = append(quoted, s.requote(prev, end)...)
-			edits = append(quoted, edit{end, end, []byte{'"'}})
+			edits = append(quoted, edit{end, end, `"`})
 		}
 	}
 	s.apply(edits)
@@ -166,7 +166,7 @@ func (s *stream) requote(a, b int) []edit {
 	var edits []edit
 	for i := a; i < b; i++ {
 		if s.buf[i] == '"' {
-			edits = append(edits, edit{i, i + 1, []byte(`""`)})
+			edits = append(edits, edit{i, i + 1, `""`})
 		}
 	}
 	return edits

@@ -29,15 +29,16 @@ func WixImageURI(fileID, name string, originWidth, originHeight int) string {
 // image-kit does not transform (GIF, SVG, no extension) get the plain
 // media URL.
 func ScaledToFillURL(fileID string, originWidth, originHeight, width, height int) string {
-	return wixStaticURL(imageKitFill(fileID, float64(originHeight), float64(originWidth), float64(width), float64(height)))
-}
-
-// wixStaticURL is image-kit's getURL without a baseHostURL.
-func wixStaticURL(uri string) string {
-	if len(uri) >= 6 && strings.EqualFold(uri[:6], "media/") {
-		return "https://static.wixstatic.com/" + uri
+	var b strings.Builder
+	b.Grow(2*len(fileID) + 120)
+	// image-kit's getURL without a baseHostURL
+	if len(fileID) >= 6 && strings.EqualFold(fileID[:6], "media/") {
+		b.WriteString("https://static.wixstatic.com/")
+	} else {
+		b.WriteString("https://static.wixstatic.com/media/")
 	}
-	return "https://static.wixstatic.com/media/" + uri
+	imageKitFill(&b, fileID, float64(originHeight), float64(originWidth), float64(width), float64(height))
+	return b.String()
 }
 
 // Image-kit's constants (helpers/imageServiceConstants.js).
@@ -71,13 +72,14 @@ func imageKitDefaults(w, h float64) (quality int, maxUpscale float64) {
 
 // imageKitFill is getData(SCALE_TO_FILL, {id, width: sw, height: sh},
 // {width: tw, height: th, alignment: center, pixelAspectRatio: 1}, {}).uri.
-func imageKitFill(id string, sw, sh, tw, th float64) string {
+func imageKitFill(b *strings.Builder, id string, sw, sh, tw, th float64) {
 	if strings.TrimSpace(id) == "" || strings.EqualFold(id, "none") {
-		return ""
+		return
 	}
 	ext := imageKitExtension(id)
 	if !imageKitTransformable(id, ext) {
-		return id
+		b.WriteString(id)
+		return
 	}
 	// getTransformData: a missing source size is the target's.
 	if sw == 0 {
@@ -101,12 +103,11 @@ func imageKitFill(id string, sw, sh, tw, th float64) string {
 		scale = maxUpscale
 	}
 	pw, ph := jsRound(w), jsRound(h)
-	var b strings.Builder
 	b.WriteString(id)
 	b.WriteString("/v1/fill/w_")
-	b.WriteString(jsNumber(pw))
+	b.WriteString(strconv.FormatFloat(pw, 'f', -1, 64))
 	b.WriteString(",h_")
-	b.WriteString(jsNumber(ph))
+	b.WriteString(strconv.FormatFloat(ph, 'f', -1, 64))
 	b.WriteString(",al_c")
 	if scale > 1 {
 		b.WriteString(",lg_1")
@@ -126,7 +127,6 @@ func imageKitFill(id string, sw, sh, tw, th float64) string {
 	b.WriteString(imageKitFileName(id))
 	b.WriteString(".")
 	b.WriteString(ext)
-	return b.String()
 }
 
 // imageKitExtension is getFileExtension: the lower-cased text after the
@@ -172,9 +172,4 @@ func jsRound(x float64) float64 {
 		r++
 	}
 	return r
-}
-
-// jsNumber formats an integral float as JavaScript would.
-func jsNumber(x float64) string {
-	return strconv.FormatFloat(x, 'f', -1, 64)
 }

@@ -53,7 +53,7 @@ func scanJSON(s *stream) {
 			key = string(rest[q+1 : end])
 		} else {
 			raw := rest[q+1 : end]
-			s.value(s.pos+q+1, s.pos+end, jsonLayer{slash: bytes.Contains(raw, escapedSlash)}, roleText, place{ContextText, key})
+			s.value(s.pos+q+1, s.pos+end, jsonLayer{slash: bytes.Contains(raw, escapedSlash)}, roleText, place{ctx: ContextText, where: key})
 		}
 		s.pos += end + 1
 	}

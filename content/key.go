@@ -1,6 +1,7 @@
 package content
 
 import (
+	"bytes"
 	"strings"
 )
 
@@ -13,15 +14,25 @@ import (
 // u is an absolute or protocol-relative URL with escapes of its format
 // already decoded (Ref.URL); Key of anything else is u itself.
 func Key(u string) string {
+	k, ok := appendKey(nil, u)
+	if !ok {
+		return u
+	}
+	return string(k)
+}
+
+// appendKey appends u's Key to dst; ok is false when u is not an http(s)
+// or protocol-relative URL (its key is u itself).
+func appendKey(dst []byte, u string) (_ []byte, ok bool) {
 	rest, ok := strings.CutPrefix(u, "//")
 	if !ok {
 		scheme, ok := schemeOf(u)
 		if !ok || !(strings.EqualFold(scheme, "http") || strings.EqualFold(scheme, "https")) {
-			return u
+			return dst, false
 		}
 		rest, ok = strings.CutPrefix(u[len(scheme)+1:], "//")
 		if !ok {
-			return u
+			return dst, false
 		}
 	}
 	if i := strings.IndexByte(rest, '#'); i >= 0 {
@@ -31,32 +42,53 @@ func Key(u string) string {
 	if end < 0 {
 		end = len(rest)
 	}
-	host, tail := strings.ToLower(rest[:end]), rest[end:]
+	host, tail := rest[:end], rest[end:]
 	if at := strings.LastIndexByte(host, '@'); at >= 0 {
 		host = host[at+1:] // credentials do not name another file
 	}
-	host = strings.TrimSuffix(strings.TrimSuffix(host, ":80"), ":443")
-	host = strings.TrimSuffix(host, ".")
-	if tail == "" {
-		tail = "/"
-	} else if tail[0] == '?' {
-		tail = "/" + tail
+	start := len(dst)
+	for i := range len(host) {
+		c := host[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
 	}
-	return host + unescapePercent(tail)
+	h := dst[start:]
+	switch {
+	case bytes.HasSuffix(h, []byte(":80")):
+		dst = dst[:len(dst)-3]
+	case bytes.HasSuffix(h, []byte(":443")):
+		dst = dst[:len(dst)-4]
+	}
+	if len(dst) > start && dst[len(dst)-1] == '.' {
+		dst = dst[:len(dst)-1]
+	}
+	if tail == "" || tail[0] == '?' {
+		dst = append(dst, '/')
+	}
+	return appendUnescaped(dst, tail), true
 }
 
 // Host is the lower-case host name of an absolute or protocol-relative URL,
 // without port or credentials; "" when u has none.
 func Host(u string) string {
-	k := Key(u)
-	if k == u && !strings.Contains(u, "//") {
+	k, ok := appendKey(nil, u)
+	if !ok {
 		return ""
 	}
-	host, _, _ := strings.Cut(k, "/")
-	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.HasSuffix(host, "]") {
-		host = host[:i]
+	return string(keyHost(k))
+}
+
+// keyHost is the host name of a key, without its port.
+func keyHost(k []byte) []byte {
+	if i := bytes.IndexByte(k, '/'); i >= 0 {
+		k = k[:i]
 	}
-	return host
+	if i := bytes.LastIndexByte(k, ':'); i >= 0 && !bytes.HasSuffix(k, []byte("]")) {
+		k = k[:i]
+	}
+	return k
 }
 
 // MatchHost reports whether host matches pattern: a host name, or
@@ -74,23 +106,21 @@ func MatchHost(pattern, host string) bool {
 	return host == pattern
 }
 
-// unescapePercent decodes every valid %XX in s, keeping invalid ones as
-// written (a lenient url.PathUnescape that never fails).
-func unescapePercent(s string) string {
+// appendUnescaped appends s with every valid %XX decoded, keeping invalid
+// ones as written (a lenient url.PathUnescape that never fails).
+func appendUnescaped(dst []byte, s string) []byte {
 	if strings.IndexByte(s, '%') < 0 {
-		return s
+		return append(dst, s...)
 	}
-	var b strings.Builder
-	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {
 		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
-			b.WriteByte(unhex(s[i+1])<<4 | unhex(s[i+2]))
+			dst = append(dst, unhex(s[i+1])<<4|unhex(s[i+2]))
 			i += 2
 			continue
 		}
-		b.WriteByte(s[i])
+		dst = append(dst, s[i])
 	}
-	return b.String()
+	return dst
 }
 
 func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }

@@ -11,17 +11,54 @@ import (
 // layer is one level of escaping around a value: decode turns the raw bytes
 // into the text they stand for, with offs[i] the raw offset of text byte i
 // (len(text)+1 entries; nil when text is raw itself); encode writes s the
-// way this value escapes it.
+// way this value escapes it (s itself when nothing needs escaping, the
+// common case for a URL, which then costs no allocation).
 type layer interface {
 	decode(raw []byte) (text []byte, offs []int32)
-	encode(dst []byte, s []byte) []byte
+	encode(s string) string
 }
+
+// byteSet is a set of bytes, for escaping without a call per byte.
+type byteSet [256]bool
+
+func newByteSet(chars string) *byteSet {
+	var s byteSet
+	for i := range len(chars) {
+		s[chars[i]] = true
+	}
+	return &s
+}
+
+// escapeWith returns s with each byte in need replaced by esc's answer; s
+// itself when no byte needs it.
+func escapeWith(s string, need *byteSet, esc func(dst []byte, c byte) []byte) string {
+	i := 0
+	for i < len(s) && !need[s[i]] {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	dst := make([]byte, 0, len(s)+16)
+	dst = append(dst, s[:i]...)
+	for ; i < len(s); i++ {
+		if c := s[i]; need[c] {
+			dst = esc(dst, c)
+		} else {
+			dst = append(dst, c)
+		}
+	}
+	return string(dst)
+}
+
+// controls are the bytes below 0x20.
+const controls = "\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f"
 
 // rawLayer is no escaping: CDATA, comments, script text, bare CSV cells.
 type rawLayer struct{}
 
 func (rawLayer) decode(raw []byte) ([]byte, []int32) { return raw, nil }
-func (rawLayer) encode(dst, s []byte) []byte         { return append(dst, s...) }
+func (rawLayer) encode(s string) string              { return s }
 
 // entityLayer is HTML/XML character references. quote is the attribute's
 // quote ('"', '\”, or 0 for text and unquoted values).
@@ -69,24 +106,35 @@ func entityAt(b []byte) (n int, dec string) {
 	return end + 1, dec
 }
 
-func (l entityLayer) encode(dst, s []byte) []byte {
-	for _, c := range s {
-		switch {
-		case c == '&':
-			dst = append(dst, "&amp;"...)
-		case c == '<':
-			dst = append(dst, "&lt;"...)
-		case c == '>' && l.quote == 0:
-			dst = append(dst, "&gt;"...)
-		case c == '"' && l.quote != '\'':
-			dst = append(dst, "&quot;"...)
-		case c == '\'' && l.quote == '\'':
-			dst = append(dst, "&#39;"...)
-		default:
-			dst = append(dst, c)
-		}
+// The bytes an entity-escaped value escapes: in text and unquoted values,
+// in double-quoted and in single-quoted attributes.
+var (
+	entityText   = newByteSet(`&<>"`)
+	entityDouble = newByteSet(`&<"`)
+	entitySingle = newByteSet(`&<'`)
+)
+
+func (l entityLayer) encode(s string) string {
+	need := entityText
+	switch l.quote {
+	case '"':
+		need = entityDouble
+	case '\'':
+		need = entitySingle
 	}
-	return dst
+	return escapeWith(s, need, func(dst []byte, c byte) []byte {
+		switch c {
+		case '&':
+			return append(dst, "&amp;"...)
+		case '<':
+			return append(dst, "&lt;"...)
+		case '>':
+			return append(dst, "&gt;"...)
+		case '"':
+			return append(dst, "&quot;"...)
+		}
+		return append(dst, "&#39;"...)
+	})
 }
 
 // jsonLayer is a JSON string's escapes. slash is set when the string wrote
@@ -159,21 +207,22 @@ func hex4(b []byte) (uint16, bool) {
 	return uint16(v), err == nil
 }
 
-func (l jsonLayer) encode(dst, s []byte) []byte {
-	for _, c := range s {
-		switch {
-		case c == '"' || c == '\\':
-			dst = append(dst, '\\', c)
-		case c == '/' && l.slash:
-			dst = append(dst, '\\', '/')
-		case c < 0x20:
-			dst = append(dst, `\u00`...)
-			dst = append(dst, "0123456789abcdef"[c>>4], "0123456789abcdef"[c&15])
-		default:
-			dst = append(dst, c)
-		}
+var (
+	jsonEscaped      = newByteSet(`"\` + controls)
+	jsonEscapedSlash = newByteSet(`"\/` + controls)
+)
+
+func (l jsonLayer) encode(s string) string {
+	need := jsonEscaped
+	if l.slash {
+		need = jsonEscapedSlash
 	}
-	return dst
+	return escapeWith(s, need, func(dst []byte, c byte) []byte {
+		if c < 0x20 {
+			return append(dst, '\\', 'u', '0', '0', "0123456789abcdef"[c>>4], "0123456789abcdef"[c&15])
+		}
+		return append(dst, '\\', c)
+	})
 }
 
 // quoteLayer is a quoted CSV cell: a quote inside is doubled.
@@ -198,14 +247,14 @@ func (l quoteLayer) decode(raw []byte) ([]byte, []int32) {
 	return text, append(offs, int32(len(raw)))
 }
 
-func (l quoteLayer) encode(dst, s []byte) []byte {
-	for _, c := range s {
-		if c == l.quote {
-			dst = append(dst, c)
-		}
-		dst = append(dst, c)
+var doubleQuote = newByteSet(`"`)
+
+func (l quoteLayer) encode(s string) string {
+	need := doubleQuote
+	if l.quote != '"' {
+		need = newByteSet(string(l.quote))
 	}
-	return dst
+	return escapeWith(s, need, func(dst []byte, c byte) []byte { return append(dst, c, c) })
 }
 
 // sqlLayer is a MySQL string literal: backslash escapes, and a doubled
@@ -257,22 +306,27 @@ func (l sqlLayer) decode(raw []byte) ([]byte, []int32) {
 	return text, append(offs, int32(len(raw)))
 }
 
-func (l sqlLayer) encode(dst, s []byte) []byte {
-	for _, c := range s {
+var (
+	sqlEscaped       = newByteSet("'\\\n\r\x00")
+	sqlEscapedDquote = newByteSet("'\\\n\r\x00\"")
+)
+
+func (l sqlLayer) encode(s string) string {
+	need := sqlEscaped
+	if l.dquote {
+		need = sqlEscapedDquote
+	}
+	return escapeWith(s, need, func(dst []byte, c byte) []byte {
 		switch {
 		case c == l.quote && l.doubled:
-			dst = append(dst, c, c)
-		case c == l.quote || c == '\\' || (c == '"' && l.dquote):
-			dst = append(dst, '\\', c)
+			return append(dst, c, c)
 		case c == '\n':
-			dst = append(dst, '\\', 'n')
+			return append(dst, '\\', 'n')
 		case c == '\r':
-			dst = append(dst, '\\', 'r')
+			return append(dst, '\\', 'r')
 		case c == 0:
-			dst = append(dst, '\\', '0')
-		default:
-			dst = append(dst, c)
+			return append(dst, '\\', '0')
 		}
-	}
-	return dst
+		return append(dst, '\\', c)
+	})
 }

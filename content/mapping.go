@@ -190,24 +190,33 @@ func (m *Mapping) Hosts() []string {
 // Match finds what ref's URL becomes. ok is false for a URL the mapping
 // has nothing to say about: not media and unmapped.
 func (m *Mapping) Match(ref Ref) (Match, bool) {
-	key := Key(ref.URL)
-	if t, ok := m.exact[key]; ok {
+	key, _ := appendKey(nil, ref.URL)
+	return m.match(ref, key)
+}
+
+// match is Match with ref.URL's key, which it does not keep.
+func (m *Mapping) match(ref Ref, key []byte) (Match, bool) {
+	if t, ok := m.exact[string(key)]; ok {
 		return Match{Kind: spellingKind(ref, t.SourceURL), Target: t, NewURL: t.WixURL + fragment(ref.Text)}, true
 	}
-	if v, ok := m.variants[key]; ok {
+	if v, ok := m.variants[string(key)]; ok {
 		return m.variantMatch(ref, v.target, v.width, v.height), true
 	}
-	if sv, ok := ParseVariant(ref.URL); ok {
-		for _, original := range sv.Originals {
-			if t, ok := m.exact[Key(original)]; ok {
-				return m.variantMatch(ref, t, sv.Width, sv.Height), true
+	// A key is a URL without its scheme, and the variant's name is in its
+	// path, so the originals' keys come straight from the variant's key.
+	if before, after, w, h, ok := splitVariant(string(key)); ok {
+		var buf [256]byte
+		for _, suffix := range originalSuffixes {
+			original := append(append(append(buf[:0], before...), suffix...), after...)
+			if t, ok := m.exact[string(original)]; ok {
+				return m.variantMatch(ref, t, w, h), true
 			}
 		}
 	}
 	if !ref.IsMedia() {
 		return Match{}, false
 	}
-	return Match{Kind: MatchUnmapped, Status: m.status[key]}, true
+	return Match{Kind: MatchUnmapped, Status: m.status[string(key)]}, true
 }
 
 // variantMatch is the match of a size variant of t's file.

@@ -93,15 +93,15 @@ var urlElements = map[string]Context{
 func (s *stream) markupText(start, end int, mode markupMode, element string) {
 	switch mode {
 	case markupMarkdown:
-		s.value(start, end, rawLayer{}, roleMarkdown, place{ContextText, ""})
+		s.value(start, end, rawLayer{}, roleMarkdown, place{ctx: ContextText, where: ""})
 	case markupXML:
 		if ctx, ok := urlElements[element]; ok {
-			s.value(start, end, entityLayer{}, roleURL, place{ctx, element})
+			s.value(start, end, entityLayer{}, roleURL, place{ctx: ctx, where: element})
 			return
 		}
-		s.value(start, end, entityLayer{}, roleText, place{ContextText, element})
+		s.value(start, end, entityLayer{}, roleText, place{ctx: ContextText, where: element})
 	default:
-		s.value(start, end, entityLayer{}, roleAbsolute, place{ContextText, element})
+		s.value(start, end, entityLayer{}, roleAbsolute, place{ctx: ContextText, where: element})
 	}
 }
 
@@ -123,7 +123,7 @@ func (s *stream) markupTag(mode markupMode, element string) (n int, name string,
 			s.warn(s.pos, "comment never closed; read as text")
 			return 0, "", false
 		}
-		s.value(s.pos+4, s.pos+end, rawLayer{}, roleText, place{ContextText, "comment"})
+		s.value(s.pos+4, s.pos+end, rawLayer{}, roleText, place{ctx: ContextText, where: "comment"})
 		return end + 3, "", false
 	case hasPrefix(rest, "<![CDATA["):
 		end := s.index(9, "]]>")
@@ -131,9 +131,9 @@ func (s *stream) markupTag(mode markupMode, element string) (n int, name string,
 			s.warn(s.pos, "CDATA section never closed; read as text")
 			return 0, "", false
 		}
-		r, p := roleText, place{ContextText, element}
+		r, p := roleText, place{ctx: ContextText, where: element}
 		if ctx, ok := urlElements[element]; ok && mode == markupXML {
-			r, p = roleURL, place{ctx, element}
+			r, p = roleURL, place{ctx: ctx, where: element}
 		}
 		s.value(s.pos+9, s.pos+end, rawLayer{}, r, p)
 		return end + 3, "", false
@@ -162,9 +162,6 @@ func (s *stream) markupTag(mode markupMode, element string) (n int, name string,
 		}
 		return 0, "", false
 	}
-	if mode != markupXML {
-		name = strings.ToLower(name)
-	}
 	s.tagAttributes(name, attrs, mode)
 	if mode == markupXML || selfClosing {
 		return n, name, false
@@ -181,7 +178,7 @@ func (s *stream) markupTag(mode markupMode, element string) (n int, name string,
 		} else if typ := attrValue(s.rest()[:n], attrs, "type"); strings.Contains(strings.ToLower(typ), "json") {
 			r = roleJSON
 		}
-		s.value(s.pos+n, s.pos+end, rawLayer{}, r, place{ContextText, name})
+		s.value(s.pos+n, s.pos+end, rawLayer{}, r, place{ctx: ContextText, where: name})
 		return end, "", false
 	}
 	return n, name, false
@@ -207,7 +204,8 @@ func (s *stream) closeTag(from int, name string) int {
 // startTag parses the start tag at pos, reading more as needed.
 func (s *stream) startTag() (name string, attrs []attr, n int, selfClosing, ok bool) {
 	for {
-		name, attrs, n, selfClosing, complete := parseStartTag(s.rest())
+		name, attrs, n, selfClosing, complete := parseStartTag(s.rest(), s.attrs[:0])
+		s.attrs = attrs
 		if complete {
 			return name, attrs, n, selfClosing, n > 0
 		}
@@ -220,7 +218,7 @@ func (s *stream) startTag() (name string, attrs []attr, n int, selfClosing, ok b
 // parseStartTag parses "<name attr=value ...>" at the start of b. complete
 // is false when b ends inside the tag; n is 0 for what is not a tag (such as
 // an autolink "<https://...>").
-func parseStartTag(b []byte) (name string, attrs []attr, n int, selfClosing, complete bool) {
+func parseStartTag(b []byte, attrs []attr) (name string, _ []attr, n int, selfClosing, complete bool) {
 	i := 1
 	for i < len(b) && !isSpace(b[i]) && b[i] != '>' && b[i] != '/' {
 		i++
@@ -228,7 +226,7 @@ func parseStartTag(b []byte) (name string, attrs []attr, n int, selfClosing, com
 	if i >= len(b) {
 		return "", nil, 0, false, false
 	}
-	name = string(b[1:i])
+	name = lowerName(b[1:i])
 	if strings.Contains(name, "://") || strings.ContainsAny(name, "<\"'=") {
 		return "", nil, 0, false, true
 	}
@@ -258,7 +256,7 @@ func parseStartTag(b []byte) (name string, attrs []attr, n int, selfClosing, com
 		for i < len(b) && !isSpace(b[i]) && b[i] != '=' && b[i] != '>' && b[i] != '/' && b[i] != '<' {
 			i++
 		}
-		at := attr{name: strings.ToLower(string(b[a:i]))}
+		at := attr{name: lowerName(b[a:i])}
 		j := i
 		for j < len(b) && isSpace(b[j]) {
 			j++
@@ -337,20 +335,19 @@ func (s *stream) tagAttributes(tag string, attrs []attr, mode markupMode) {
 		}
 		lay := entityLayer{quote: a.quote}
 		start, end := s.pos+a.start, s.pos+a.end
-		where := tag + " " + a.name
 		switch {
 		case strings.HasSuffix(a.name, "srcset"):
-			s.value(start, end, lay, roleSrcset, place{ContextSrcset, where})
+			s.value(start, end, lay, roleSrcset, place{ContextSrcset, tag, a.name})
 		case a.name == "style":
-			s.value(start, end, lay, roleCSS, place{ContextCSS, where})
+			s.value(start, end, lay, roleCSS, place{ContextCSS, tag, a.name})
 		case a.name == "content" && tag == "meta":
 			if isMediaMeta {
-				s.value(start, end, lay, roleURL, place{ContextOGImage, where})
+				s.value(start, end, lay, roleURL, place{ContextOGImage, tag, a.name})
 			} else {
-				s.value(start, end, lay, roleAbsolute, place{ContextText, where})
+				s.value(start, end, lay, roleAbsolute, place{ContextText, tag, a.name})
 			}
 		case a.name == "poster":
-			s.value(start, end, lay, roleURL, place{ContextPoster, where})
+			s.value(start, end, lay, roleURL, place{ContextPoster, tag, a.name})
 		case a.name == "src" || (strings.HasPrefix(a.name, "data-") && strings.HasSuffix(a.name, "src")):
 			ctx := ContextLink
 			switch tag {
@@ -362,19 +359,19 @@ func (s *stream) tagAttributes(tag string, attrs []attr, mode markupMode) {
 			if a.name != "src" && ctx == ContextLink {
 				ctx = ContextData
 			}
-			s.value(start, end, lay, roleURL, place{ctx, where})
+			s.value(start, end, lay, roleURL, place{ctx, tag, a.name})
 		case a.name == "url" && mode == markupXML:
 			ctx := ContextURLElement
 			if tag == "enclosure" || strings.HasPrefix(tag, "media:") {
 				ctx = ContextEnclosure
 			}
-			s.value(start, end, lay, roleURL, place{ctx, where})
+			s.value(start, end, lay, roleURL, place{ctx, tag, a.name})
 		case linkAttrs[a.name]:
-			s.value(start, end, lay, roleURL, place{ContextLink, where})
+			s.value(start, end, lay, roleURL, place{ContextLink, tag, a.name})
 		case strings.HasPrefix(a.name, "data-") && looksLikeURLList(s.buf[start:end]):
-			s.value(start, end, lay, roleSrcset, place{ContextData, where})
+			s.value(start, end, lay, roleSrcset, place{ContextData, tag, a.name})
 		default:
-			s.value(start, end, lay, roleAbsolute, place{ContextText, where})
+			s.value(start, end, lay, roleAbsolute, place{ContextText, tag, a.name})
 		}
 	}
 	if tag == "base" && mode != markupXML && !s.nested {
@@ -390,4 +387,40 @@ func (s *stream) tagAttributes(tag string, attrs []attr, mode markupMode) {
 			}
 		}
 	}
+}
+
+// commonNames interns the tag and attribute names most markup uses, so
+// reading them allocates nothing.
+var commonNames = func() map[string]string {
+	m := map[string]string{}
+	for _, n := range strings.Fields(`a img src srcset sizes alt title class id style width height href rel type
+		p div span figure figcaption source picture video audio poster meta content property name link script
+		loading decoding data-src data-srcset data-id target li ul ol h1 h2 h3 h4 h5 h6 br hr table tr td th
+		tbody thead iframe input form button label section article header footer nav main aside em strong b i
+		item title guid description pubdate dc:creator content:encoded excerpt:encoded wp:post_id
+		wp:post_type wp:attachment_url wp:meta_key wp:meta_value wp:postmeta wp:post_name wp:status
+		wp:post_parent category url loc lastmod image:image image:loc enclosure media:content`) {
+		m[n] = n
+	}
+	return m
+}()
+
+// lowerName is b lower-cased (ASCII), interned when common. XML names are
+// case-sensitive, but the names that decide anything here are lower case.
+func lowerName(b []byte) string {
+	var buf [48]byte
+	if len(b) > len(buf) {
+		return strings.ToLower(string(b))
+	}
+	l := buf[:len(b)]
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		l[i] = c
+	}
+	if n, ok := commonNames[string(l)]; ok {
+		return n
+	}
+	return string(l)
 }

@@ -197,12 +197,12 @@ func newHostSet(patterns []string) *hostSet {
 	return h
 }
 
-func (h *hostSet) match(host string) bool {
-	if h.exact[host] {
+func (h *hostSet) match(host []byte) bool {
+	if h.exact[string(host)] {
 		return true
 	}
 	for _, p := range h.suffixes {
-		if MatchHost(p, host) {
+		if MatchHost(p, string(host)) {
 			return true
 		}
 	}
@@ -327,10 +327,15 @@ func (r *rewriter) file(f File) error {
 
 // replace decides what one found URL becomes.
 func (r *rewriter) replace(f File, fr *FileResult, ref Ref) (string, bool) {
-	if ref.URL == "" || !r.hosts.match(Host(ref.URL)) {
+	if ref.URL == "" {
 		return "", false
 	}
-	m, ok := r.mapping.Match(ref)
+	var buf [512]byte
+	key, ok := appendKey(buf[:0], ref.URL)
+	if !ok || !r.hosts.match(keyHost(key)) {
+		return "", false
+	}
+	m, ok := r.mapping.match(ref, key)
 	if !ok {
 		return "", false
 	}

@@ -45,7 +45,7 @@ func fixSerializedLengths(text []byte, edits []edit) []edit {
 			}
 		}
 		if delta != 0 {
-			fixes = append(fixes, edit{j + 2, k, []byte(strconv.Itoa(n + delta))})
+			fixes = append(fixes, edit{j + 2, k, strconv.Itoa(n + delta)})
 		}
 	}
 	if len(fixes) == 0 {

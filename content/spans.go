@@ -7,8 +7,7 @@ import (
 // srcsetSpans splits a srcset list into its candidates' URLs, as the HTML
 // standard parses it: a URL runs to white space; a URL ending in ',' has no
 // descriptor; descriptors run to the next ',' outside parentheses.
-func srcsetSpans(text []byte, ctx Context) []span {
-	var spans []span
+func srcsetSpans(text []byte, ctx Context, spans []span) []span {
 	i := 0
 	for i < len(text) {
 		for i < len(text) && (isSpace(text[i]) || text[i] == ',') {
@@ -49,7 +48,7 @@ func looksLikeURLList(text []byte) bool {
 	if len(t) == 0 || t[0] == '{' || t[0] == '[' {
 		return false
 	}
-	for _, sp := range srcsetSpans(t, "") {
+	for _, sp := range srcsetSpans(t, "", nil) {
 		u := t[sp.start:sp.end]
 		if bytes.IndexByte(u, '/') < 0 && bytes.IndexByte(u, '.') < 0 {
 			return false

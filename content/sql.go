@@ -23,12 +23,12 @@ func scanSQL(s *stream) {
 			if !s.eof {
 				n = cutText(rest)
 			}
-			s.value(s.pos, s.pos+n, rawLayer{}, roleAbsolute, place{ContextText, ""})
+			s.value(s.pos, s.pos+n, rawLayer{}, roleAbsolute, place{ctx: ContextText, where: ""})
 			s.pos += n
 			continue
 		}
 		if q > 0 {
-			s.value(s.pos, s.pos+q, rawLayer{}, roleAbsolute, place{ContextText, ""})
+			s.value(s.pos, s.pos+q, rawLayer{}, roleAbsolute, place{ctx: ContextText, where: ""})
 			s.pos += q
 			continue
 		}
@@ -38,7 +38,7 @@ func scanSQL(s *stream) {
 			scanText(s, roleText)
 			return
 		}
-		s.value(s.pos+1, s.pos+end, lay, roleText, place{ContextText, ""})
+		s.value(s.pos+1, s.pos+end, lay, roleText, place{ctx: ContextText, where: ""})
 		s.pos += end + 1
 	}
 }

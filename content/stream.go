@@ -18,7 +18,7 @@ const textChunk = 64 << 10
 // to) with repl.
 type edit struct {
 	start, end int
-	repl       []byte
+	repl       string
 }
 
 // stream is the window a scanner works through. Bytes before pos are done:
@@ -41,14 +41,22 @@ type stream struct {
 	w        io.Writer // rewrite output (root only); nil when finding
 	writeErr error
 
+	attrs []attr // a start tag's attributes, reused
+	spans []span // a value's URLs, reused
+	inner []edit // a value's edits in its text, reused
+	out   []edit // a value's edits in the buffer, reused
+
 	// root bookkeeping of line numbers: line is the line at buf[lineAt].
 	line, lineAt int
 
-	// nested streams
-	nested bool
-	edits  []edit
-	up     func(int) int // maps a buf offset to the root's buf offset
-	root   *stream
+	// nested streams: byte i of buf is byte rawAt(parentStart, parentOffs, i)
+	// of the parent's buffer.
+	nested      bool
+	edits       []edit
+	parent      *stream
+	parentStart int
+	parentOffs  []int32
+	root        *stream
 }
 
 func newStream(e *engine, r io.Reader, w io.Writer) *stream {
@@ -57,10 +65,26 @@ func newStream(e *engine, r io.Reader, w io.Writer) *stream {
 	return s
 }
 
-// newNested makes a stream over text, a decoded value whose byte i sits at
-// root offset up(i).
-func newNested(parent *stream, text []byte, up func(int) int) *stream {
-	return &stream{e: parent.e, buf: text, eof: true, nested: true, up: up, root: parent.root}
+// newNested makes a stream over text, a decoded value starting at start in
+// parent's buffer, with offs its decoding's offset map. Nested streams are
+// pooled by the engine, with their scratch slices: release returns one.
+func newNested(parent *stream, text []byte, start int, offs []int32) *stream {
+	e := parent.e
+	var n *stream
+	if k := len(e.pool); k > 0 {
+		n, e.pool = e.pool[k-1], e.pool[:k-1]
+	} else {
+		n = &stream{}
+	}
+	*n = stream{e: e, buf: text, eof: true, nested: true, parent: parent, parentStart: start, parentOffs: offs,
+		root: parent.root, attrs: n.attrs[:0], spans: n.spans[:0], inner: n.inner[:0], out: n.out[:0], edits: n.edits[:0]}
+	return n
+}
+
+// release returns a nested stream to the pool.
+func (s *stream) release() {
+	s.buf, s.parent, s.parentOffs = nil, nil, nil
+	s.e.pool = append(s.e.pool, s)
 }
 
 // rest is the unscanned part of the window.
@@ -144,7 +168,7 @@ func (s *stream) apply(edits []edit) {
 	for _, ed := range edits {
 		s.flushTo(ed.start)
 		if s.w != nil && s.writeErr == nil {
-			_, s.writeErr = s.w.Write(ed.repl)
+			_, s.writeErr = io.WriteString(s.w, ed.repl)
 		}
 		s.flushed = ed.end
 	}
@@ -169,7 +193,7 @@ func (s *stream) index(from int, sep string) int {
 // rootPos maps a buf offset to the root stream's buf offset.
 func (s *stream) rootPos(i int) int {
 	if s.nested {
-		return s.up(i)
+		return s.parent.rootPos(rawAt(s.parentStart, s.parentOffs, i))
 	}
 	return i
 }

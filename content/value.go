@@ -20,9 +20,31 @@ const (
 )
 
 // place is where a value sits: its context and name for the Refs in it.
+// The name is kept in two parts (a tag and its attribute) and joined only
+// when a URL is found, so the values without one cost no allocation.
 type place struct {
 	ctx   Context
 	where string
+	attr  string // with where, names "tag attr"
+}
+
+// placeName is p's name, "tag attr" joined once per pair and kept.
+func (e *engine) placeName(p place) string {
+	if p.attr == "" {
+		return p.where
+	}
+	key := [2]string{p.where, p.attr}
+	if name, ok := e.names[key]; ok {
+		return name
+	}
+	name := p.where + " " + p.attr
+	if len(e.names) < 1024 {
+		if e.names == nil {
+			e.names = map[[2]string]string{}
+		}
+		e.names[key] = name
+	}
+	return name
 }
 
 // span is a URL found in a value's decoded text.
@@ -40,6 +62,8 @@ type engine struct {
 	replace  func(Ref) (string, bool)
 	stats    Stats
 	err      error // the first error a find callback returned
+	names    map[[2]string]string
+	pool     []*stream // nested streams to reuse
 }
 
 // value finds URLs in buf[start:end], a value escaped by lay, and applies
@@ -58,46 +82,51 @@ func (s *stream) valueEdits(start, end int, lay layer, r role, p place) []edit {
 		return nil
 	}
 	text, offs := lay.decode(raw)
-	at := func(i int) int {
-		if offs == nil {
-			return start + i
-		}
-		return start + int(offs[i])
-	}
-	var inner []edit // in text coordinates, replacement as text
+	inner := s.inner[:0] // in text coordinates, replacement as text
 	switch {
 	case r == roleText && hasTag(text), r == roleJSON:
-		up := func(i int) int { return s.rootPos(at(i)) }
-		n := newNested(s, text, up)
+		n := newNested(s, text, start, offs)
 		if r == roleJSON {
 			scanJSON(n)
 		} else {
 			scanMarkup(n, markupHTML)
 		}
-		inner = n.edits
+		inner = append(inner, n.edits...)
+		n.release()
 	default:
-		for _, sp := range findSpans(text, r, p.ctx) {
-			rawStart, rawEnd := at(sp.start), at(sp.end)
-			ref := Ref{
-				Raw:     string(s.buf[rawStart:rawEnd]),
-				Text:    string(text[sp.start:sp.end]),
-				Context: sp.ctx,
-				Where:   p.where,
+		s.spans = findSpans(text, r, p.ctx, s.spans[:0])
+		for _, sp := range s.spans {
+			rawStart, rawEnd := rawAt(start, offs, sp.start), rawAt(start, offs, sp.end)
+			ref := Ref{Raw: string(s.buf[rawStart:rawEnd]), Context: sp.ctx, Where: s.e.placeName(p)}
+			ref.Text = ref.Raw
+			if t := text[sp.start:sp.end]; string(t) != ref.Raw {
+				ref.Text = string(t)
 			}
 			if repl, ok := s.ref(&ref, rawStart, sp.resolve); ok {
-				inner = append(inner, edit{sp.start, sp.end, []byte(repl)})
+				inner = append(inner, edit{sp.start, sp.end, repl})
 			}
 		}
 	}
+	s.inner = inner
 	if len(inner) == 0 {
 		return nil
 	}
 	inner = fixSerializedLengths(text, inner)
-	out := make([]edit, len(inner))
-	for i, ed := range inner {
-		out[i] = edit{at(ed.start), at(ed.end), lay.encode(nil, ed.repl)}
+	out := s.out[:0]
+	for _, ed := range inner {
+		out = append(out, edit{rawAt(start, offs, ed.start), rawAt(start, offs, ed.end), lay.encode(ed.repl)})
 	}
+	s.out = out
 	return out
+}
+
+// rawAt maps offset i of a value's decoded text to the buffer: the value
+// starts at start, and offs maps text to raw offsets (nil: the same).
+func rawAt(start int, offs []int32, i int) int {
+	if offs == nil {
+		return start + i
+	}
+	return start + int(offs[i])
 }
 
 // ref completes a found URL's Ref (raw offset i in buf), reports it and
@@ -211,22 +240,23 @@ func hasTag(text []byte) bool {
 func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
 // findSpans finds the URLs of a decoded value.
-func findSpans(text []byte, r role, ctx Context) []span {
+// findSpans appends the URLs of a decoded value to spans.
+func findSpans(text []byte, r role, ctx Context, spans []span) []span {
 	switch r {
 	case roleURL:
 		a, b := trimSpace(text, 0, len(text))
 		if a == b {
-			return nil
+			return spans
 		}
-		return []span{{a, b, ctx, true}}
+		return append(spans, span{a, b, ctx, true})
 	case roleSrcset:
-		return srcsetSpans(text, ctx)
+		return srcsetSpans(text, ctx, spans)
 	case roleCSS:
-		return cssSpans(text)
+		return append(spans, cssSpans(text)...)
 	case roleMarkdown:
-		return markdownSpans(text)
+		return append(spans, markdownSpans(text)...)
 	}
-	return absoluteSpans(text, ctx, nil)
+	return absoluteSpans(text, ctx, spans)
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }

@@ -21,31 +21,42 @@ type SizeVariant struct {
 // name can look like a variant and be an original of its own
 // (banner-1200x400.jpg): only a known original makes it a variant.
 func ParseVariant(u string) (v SizeVariant, ok bool) {
+	before, after, w, h, ok := splitVariant(u)
+	if !ok {
+		return SizeVariant{}, false
+	}
+	return SizeVariant{Width: w, Height: h, Originals: []string{
+		before + after, before + "-scaled" + after, before + "-rotated" + after,
+	}}, true
+}
+
+// originalSuffixes are what may stand where a variant has "-WxH", in
+// SizeVariant.Originals order.
+var originalSuffixes = []string{"", "-scaled", "-rotated"}
+
+// splitVariant is ParseVariant without building the originals: u is
+// before + "-WxH" + after.
+func splitVariant(u string) (before, after string, w, h int, ok bool) {
 	p := URLPath(u)
 	slash := strings.LastIndexByte(p, '/')
 	dot := strings.LastIndexByte(p, '.')
 	if dot <= slash+1 {
-		return SizeVariant{}, false
-	}
-	// The stem's end, within u: URLPath keeps the path's bytes, so find
-	// the extension's dot in u by the path's offset.
-	offset := strings.Index(u, p)
-	if offset < 0 {
-		return SizeVariant{}, false
+		return "", "", 0, 0, false
 	}
 	stem := p[:dot]
 	dash := strings.LastIndexByte(stem, '-')
 	if dash <= slash+1 {
-		return SizeVariant{}, false
+		return "", "", 0, 0, false
 	}
-	w, h, ok := parseSize(stem[dash+1:])
-	if !ok {
-		return SizeVariant{}, false
+	if w, h, ok = parseSize(stem[dash+1:]); !ok {
+		return "", "", 0, 0, false
 	}
-	before, after := u[:offset+dash], u[offset+dot:]
-	return SizeVariant{Width: w, Height: h, Originals: []string{
-		before + after, before + "-scaled" + after, before + "-rotated" + after,
-	}}, true
+	// URLPath keeps the path's bytes: find them in u by offset.
+	offset := strings.Index(u, p)
+	if offset < 0 {
+		return "", "", 0, 0, false
+	}
+	return u[:offset+dash], u[offset+dot:], w, h, true
 }
 
 // parseSize reads "300x200".

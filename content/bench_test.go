@@ -1,0 +1,224 @@
+package content
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"runtime/metrics"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// benchRows is how many READY rows the benchmark's mapping holds.
+const benchRows = 100_000
+
+// benchBytes is how much content each benchmark rewrites; set
+// WIXMIGRATE_BENCH_MB to measure more (the README's figures use 1024).
+func benchBytes() int64 {
+	if mb, err := strconv.Atoi(os.Getenv("WIXMIGRATE_BENCH_MB")); err == nil && mb > 0 {
+		return int64(mb) << 20
+	}
+	return 32 << 20
+}
+
+var (
+	benchOnce    sync.Once
+	benchMapping *Mapping
+	benchPairs   [][2]string // source_url, wix_url, for the naive baseline
+)
+
+// loadBenchMapping builds a report of benchRows READY rows and reads it as
+// rewrite does.
+func loadBenchMapping(b *testing.B) *Mapping {
+	benchOnce.Do(func() {
+		var rep bytes.Buffer
+		rep.WriteString("source_url,status,file_id,wix_url,media_type,size_bytes,width,height,failure_reason,attempts,updated_at,method\n")
+		for i := range benchRows {
+			src := benchSource(i)
+			id := fmt.Sprintf("2acbb8_%032x~mv2.jpg", i)
+			wix := "https://static.wixstatic.com/media/" + id
+			fmt.Fprintf(&rep, "%s,READY,%s,%s,IMAGE,123456,1600,1200,,1,2026-11-30T22:00:00Z,import\n", src, id, wix)
+			benchPairs = append(benchPairs, [2]string{src, wix})
+		}
+		benchMapping = NewMapping()
+		if err := benchMapping.readReport(&rep); err != nil {
+			panic(err)
+		}
+	})
+	if benchMapping.Ready != benchRows {
+		b.Fatalf("mapping has %d READY rows, want %d", benchMapping.Ready, benchRows)
+	}
+	return benchMapping
+}
+
+func benchSource(i int) string {
+	return fmt.Sprintf("https://old.example.com/wp-content/uploads/%d/%02d/photo-%d.jpg", 2010+i%14, 1+i%12, i)
+}
+
+// benchHTML is one post of a WordPress-like HTML export: an image with a
+// srcset of size variants, a relative link, an escaped query, and prose.
+func benchHTML(i int) string {
+	src := benchSource(i % benchRows)
+	stem := strings.TrimSuffix(src, ".jpg")
+	return `<article class="post"><h2>Post ` + strconv.Itoa(i) + `</h2>
+<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat.</p>
+<figure><img src="` + src + `" alt="A photo" width="1600" height="1200" srcset="` + stem + `-300x225.jpg 300w, ` + stem + `-1024x768.jpg 1024w, ` + src + ` 1600w" sizes="(max-width: 1600px) 100vw, 1600px"><figcaption>Duis aute irure dolor in reprehenderit in voluptate velit esse cillum dolore eu fugiat nulla pariatur.</figcaption></figure>
+<p>See <a href="https://www.example.org/page?x=1&amp;y=2">this page</a> and <a href="/about/">about</a>. Excepteur sint occaecat cupidatat non proident, sunt in culpa qui officia deserunt mollit anim id est laborum.</p>
+</article>
+`
+}
+
+// benchWXR is one attachment and one post of a WXR export.
+func benchWXR(i int) string {
+	src := benchSource(i % benchRows)
+	stem := strings.TrimSuffix(src, ".jpg")
+	return `<item><title>photo-` + strconv.Itoa(i) + `</title><link>https://old.example.com/?attachment_id=` + strconv.Itoa(i) + `</link>
+<wp:post_type><![CDATA[attachment]]></wp:post_type><wp:attachment_url><![CDATA[` + src + `]]></wp:attachment_url>
+<wp:postmeta><wp:meta_key><![CDATA[_wp_attached_file]]></wp:meta_key><wp:meta_value><![CDATA[2020/01/photo-` + strconv.Itoa(i) + `.jpg]]></wp:meta_value></wp:postmeta>
+</item><item><title>Post ` + strconv.Itoa(i) + `</title><content:encoded><![CDATA[<!-- wp:image {"id":` + strconv.Itoa(i) + `,"sizeSlug":"large"} -->
+<figure class="wp-block-image size-large"><img src="` + stem + `-1024x768.jpg" alt="" class="wp-image-` + strconv.Itoa(i) + `"/></figure>
+<!-- /wp:image --><p>Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua.</p>]]></content:encoded></item>
+`
+}
+
+// genReader streams n bytes of documents made by doc(0), doc(1), ...
+type genReader struct {
+	doc  func(int) string
+	n    int64
+	i    int
+	cur  string
+	left int64
+}
+
+func newGenReader(doc func(int) string, n int64) *genReader { return &genReader{doc: doc, left: n} }
+
+func (g *genReader) Read(p []byte) (int, error) {
+	if g.left <= 0 {
+		return 0, io.EOF
+	}
+	written := 0
+	for written < len(p) && g.left > 0 {
+		if g.cur == "" {
+			g.cur = g.doc(g.i)
+			g.i++
+		}
+		n := copy(p[written:min(len(p), written+int(min(g.left, int64(len(g.cur)))))], g.cur)
+		g.cur = g.cur[n:]
+		written += n
+		g.left -= int64(n)
+	}
+	return written, nil
+}
+
+// peakHeap samples the live heap while a benchmark runs.
+type peakHeap struct {
+	stop chan struct{}
+	done chan uint64
+}
+
+func watchHeap() *peakHeap {
+	p := &peakHeap{stop: make(chan struct{}), done: make(chan uint64)}
+	go func() {
+		sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		var peak uint64
+		tick := time.NewTicker(2 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			metrics.Read(sample)
+			peak = max(peak, sample[0].Value.Uint64())
+			select {
+			case <-p.stop:
+				p.done <- peak
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return p
+}
+
+func (p *peakHeap) peakMB() float64 {
+	close(p.stop)
+	return float64(<-p.done) / (1 << 20)
+}
+
+// benchRewrite rewrites generated content with the 100,000-row mapping.
+func benchRewrite(b *testing.B, f Format, doc func(int) string) {
+	m := loadBenchMapping(b)
+	hosts := newHostSet(m.Hosts())
+	size := benchBytes()
+	b.SetBytes(size)
+	b.ReportAllocs()
+	heap := watchHeap()
+	replaced := 0
+	b.ResetTimer()
+	cpu := processCPU()
+	for range b.N {
+		st, err := Rewrite(newGenReader(doc, size), io.Discard, f, Options{}, func(ref Ref) (string, bool) {
+			if ref.URL == "" {
+				return "", false
+			}
+			var buf [512]byte
+			key, ok := appendKey(buf[:0], ref.URL)
+			if !ok || !hosts.match(keyHost(key)) {
+				return "", false
+			}
+			if match, ok := m.match(ref, key); ok && match.Kind != MatchUnmapped {
+				return match.NewURL, true
+			}
+			return "", false
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		replaced = st.Replaced
+	}
+	b.StopTimer()
+	reportCPU(b, processCPU()-cpu, size)
+	if replaced == 0 {
+		b.Fatal("nothing replaced")
+	}
+	b.ReportMetric(heap.peakMB(), "peak-heap-MB")
+	b.ReportMetric(float64(replaced)/float64(size)*(1<<20), "URLs/MB")
+}
+
+// benchNaive is the script users write by hand: one strings.ReplaceAll per
+// report row over the whole file. Its cost grows with rows × bytes, so it
+// runs on a smaller input; MB/s compares the two.
+func benchNaive(b *testing.B, doc func(int) string) {
+	loadBenchMapping(b)
+	data, err := io.ReadAll(newGenReader(doc, 64<<10))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	cpu := processCPU()
+	defer func() { reportCPU(b, processCPU()-cpu, int64(len(data))) }()
+	for range b.N {
+		s := string(data)
+		for _, p := range benchPairs {
+			s = strings.ReplaceAll(s, p[0], p[1])
+		}
+		if len(s) == len(data) {
+			b.Fatal("nothing replaced")
+		}
+	}
+}
+
+func BenchmarkRewriteHTML(b *testing.B)      { benchRewrite(b, HTML, benchHTML) }
+func BenchmarkRewriteWXR(b *testing.B)       { benchRewrite(b, XML, benchWXR) }
+func BenchmarkRewriteNaiveHTML(b *testing.B) { benchNaive(b, benchHTML) }
+func BenchmarkRewriteNaiveWXR(b *testing.B)  { benchNaive(b, benchWXR) }
+
+// reportCPU reports MB per CPU second: throughput on one core, whatever
+// else the machine is running.
+func reportCPU(b *testing.B, cpu time.Duration, size int64) {
+	if cpu > 0 {
+		b.ReportMetric(float64(size)*float64(b.N)/(1<<20)/cpu.Seconds(), "MB/cpu-s")
+	}
+}
