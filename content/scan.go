@@ -518,8 +518,8 @@ func (s *scanner) finish() *ScanResult {
 			groups[root] = g
 			roots = append(roots, g)
 			if a := root.attachment; a != nil && foldsSizes(a) {
-				for _, size := range a.Sizes {
-					g.addVariant(size.URL)
+				for _, v := range knownCopies(a) {
+					g.addVariant(v)
 				}
 			}
 		}
@@ -573,8 +573,8 @@ func (g *group) addVariant(u string) {
 	g.variants = append(g.variants, u)
 }
 
-// knownVariants maps the key of each size variant a WXR lists to its
-// original's entry. An attachment is an original even when another lists
+// knownVariants maps the key of each size variant a WXR lists (see
+// knownCopies) to its original's entry. An attachment is an original even when another lists
 // its name as a size; and only images have sizes that are the same
 // picture (a PDF's "sizes" are preview images of its first page).
 func (s *scanner) knownVariants() map[string]*scanEntry {
@@ -584,8 +584,8 @@ func (s *scanner) knownVariants() map[string]*scanEntry {
 		if a == nil || !foldsSizes(a) {
 			continue
 		}
-		for _, size := range a.Sizes {
-			k := Key(size.URL)
+		for _, v := range knownCopies(a) {
+			k := Key(v)
 			if o, ok := s.entries[k]; ok && o.attachment != nil {
 				continue
 			}
@@ -595,6 +595,22 @@ func (s *scanner) knownVariants() map[string]*scanEntry {
 		}
 	}
 	return known
+}
+
+// knownCopies are the URLs of an attachment's size variants and, for an
+// image WordPress scaled or rotated on upload, of the upload as it came
+// (original_image, often named by the attachment's <guid>): one picture,
+// one file in Wix. rewrite maps a listed URL without -WxH in its name to
+// the file's own Wix URL.
+func knownCopies(a *Attachment) []string {
+	urls := make([]string, 0, len(a.Sizes)+1)
+	for _, size := range a.Sizes {
+		urls = append(urls, size.URL)
+	}
+	if a.Original != "" {
+		urls = append(urls, a.Original)
+	}
+	return urls
 }
 
 // foldsSizes reports whether an attachment's sizes are copies of it.

@@ -113,7 +113,6 @@ func TestScanWordPressExportAppliesToEveryInput(t *testing.T) {
 		up + "2023/06/banner-1200x400.jpg",
 		up + "2023/06/poster-1024x768.jpg", // looks like a variant, no original: its own row
 		up + "2023/06/gallery.jpg",
-		up + "2023/05/photo-1.jpg", // the attachment's guid: the unscaled upload
 		up + "2023/07/prices.pdf",
 		up + "2023/08/broken.png",
 	}
@@ -125,13 +124,15 @@ func TestScanWordPressExportAppliesToEveryInput(t *testing.T) {
 		t.Errorf("display_name = %q, want the title with the file's extension", photo.DisplayName)
 	}
 	// Known sizes in the metadata's order (names differ from the
-	// original's by more than -WxH).
-	if want := []string{up + "2023/05/photo-1-300x225.jpg", up + "2023/05/photo-1-150x150.jpg"}; !reflect.DeepEqual(photo.Variants, want) {
+	// original's by more than -WxH), then the upload WordPress scaled down
+	// (its original_image, which the attachment's guid names).
+	if want := []string{up + "2023/05/photo-1-300x225.jpg", up + "2023/05/photo-1-150x150.jpg", up + "2023/05/photo-1.jpg"}; !reflect.DeepEqual(photo.Variants, want) {
 		t.Errorf("variants = %q", photo.Variants)
 	}
 	// First found (as a variant) on the HTML's line 2; 3 times in the HTML,
-	// 4 in the export (the post's img and srcset, the attachment URL).
-	if photo.FoundIn != filepath.Join(dir, "page.html")+":2" || photo.Occurrences != 7 {
+	// 5 in the export (the post's img and srcset, the guid, the attachment
+	// URL).
+	if photo.FoundIn != filepath.Join(dir, "page.html")+":2" || photo.Occurrences != 8 {
 		t.Errorf("found_in %s, occurrences %d", photo.FoundIn, photo.Occurrences)
 	}
 	// An original named like a variant is an original, with its own sizes.
@@ -148,7 +149,7 @@ func TestScanWordPressExportAppliesToEveryInput(t *testing.T) {
 		t.Errorf("pdf = %+v", pdf)
 	}
 	s := res.Summary
-	if s.WXRFiles != 1 || s.Files[HTML] != 1 || s.Files[XML] != 1 || s.Folded != 4 || s.Known != 0 || s.Rows != 7 {
+	if s.WXRFiles != 1 || s.Files[HTML] != 1 || s.Files[XML] != 1 || s.Folded != 5 || s.Known != 0 || s.Rows != 6 {
 		t.Errorf("summary %+v", s)
 	}
 	if len(s.Warnings) != 1 || !strings.Contains(s.Warnings[0].Msg, "broken.png") {

@@ -29,7 +29,6 @@ type loopSite struct {
 // variants are not among them: nothing fetches them.
 var loopMedia = map[string][2]int{
 	"wp-content/uploads/2023/05/photo-1-scaled.png":  {1200, 900},
-	"wp-content/uploads/2023/05/photo-1.png":         {2400, 1800}, // the unscaled upload the guid names
 	"wp-content/uploads/2023/06/banner-1200x400.png": {1200, 400},  // an original named like a variant
 	"wp-content/uploads/2023/06/gallery.png":         {800, 600},
 	"wp-content/uploads/2023/06/poster-1024x768.png": {1024, 768}, // looks like a variant, has no original
@@ -69,6 +68,13 @@ func newLoopSite(t *testing.T) *loopSite {
 		}
 		return b.String() + "}}"
 	}
+	// An image WordPress scaled down on upload also names the upload as it
+	// came; the <guid> points at it, and it is not served here: scan folds
+	// it into the scaled file's row, so nothing fetches it.
+	metaOriginal := func(file string, w, h int, original string, sizes ...string) string {
+		m := strings.Replace(meta(file, w, h, sizes...), "a:4:{", "a:5:{", 1)
+		return m[:len(m)-1] + fmt.Sprintf(`s:14:"original_image";s:%d:"%s";}`, len(original), original)
+	}
 	files := map[string]string{
 		"wordpress/export.xml": `<?xml version="1.0" encoding="UTF-8" ?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:wp="http://wordpress.org/export/1.2/">
@@ -81,7 +87,7 @@ func newLoopSite(t *testing.T) *loopSite {
 <item><title>Sunset</title><guid isPermaLink="false">` + up + `2023/05/photo-1.png</guid>
 <wp:post_type>attachment</wp:post_type><wp:attachment_url>` + up + `2023/05/photo-1-scaled.png</wp:attachment_url>
 <wp:postmeta><wp:meta_key>_wp_attachment_metadata</wp:meta_key><wp:meta_value><![CDATA[` +
-			meta("2023/05/photo-1-scaled.png", 1200, 900, "photo-1-300x225.png", "photo-1-1024x768.png", "photo-1-150x150.png", "photo-1-e1690000000000-300x225.png") + `]]></wp:meta_value></wp:postmeta></item>
+			metaOriginal("2023/05/photo-1-scaled.png", 1200, 900, "photo-1.png", "photo-1-300x225.png", "photo-1-1024x768.png", "photo-1-150x150.png", "photo-1-e1690000000000-300x225.png") + `]]></wp:meta_value></wp:postmeta></item>
 <item><title>banner-1200x400</title><wp:post_type>attachment</wp:post_type><wp:attachment_url>` + up + `2023/06/banner-1200x400.png</wp:attachment_url>
 <wp:postmeta><wp:meta_key>_wp_attachment_metadata</wp:meta_key><wp:meta_value><![CDATA[` +
 			meta("2023/06/banner-1200x400.png", 1200, 400, "banner-1200x400-300x100.png") + `]]></wp:meta_value></wp:postmeta></item>
@@ -125,7 +131,7 @@ func TestScanMigrateRewriteLeavesNoOldMediaURL(t *testing.T) {
 	manifestPath := filepath.Join(work, "media.csv")
 
 	code, _, errs := runScanTest(t, "--out", manifestPath, "--base-url", site.origin.URL+"/", "--host", "127.0.0.1", site.exports)
-	if code != exitOK {
+	if code != exitOK || strings.Contains(errs, "warning") {
 		t.Fatalf("scan: exit %d\n%s", code, errs)
 	}
 	manifestText, _ := os.ReadFile(manifestPath)
