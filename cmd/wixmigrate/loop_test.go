@@ -29,7 +29,7 @@ type loopSite struct {
 // variants are not among them: nothing fetches them.
 var loopMedia = map[string][2]int{
 	"wp-content/uploads/2023/05/photo-1-scaled.png":  {1200, 900},
-	"wp-content/uploads/2023/06/banner-1200x400.png": {1200, 400},  // an original named like a variant
+	"wp-content/uploads/2023/06/banner-1200x400.png": {1200, 400}, // an original named like a variant
 	"wp-content/uploads/2023/06/gallery.png":         {800, 600},
 	"wp-content/uploads/2023/06/poster-1024x768.png": {1024, 768}, // looks like a variant, has no original
 	"wp-content/uploads/2023/07/café menu.png":       {600, 800},
