@@ -69,17 +69,9 @@ flags:`)
 	if len(paths) == 0 {
 		return usageErr("name at least one file or folder to scan (see wixmigrate scan -h)")
 	}
-	if baseURL != "" {
-		u, err := url.Parse(baseURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return usageErr("--base-url %q is not an absolute http(s) URL, like https://old.example.com/", baseURL)
-		}
-		opts.BaseURL = u
-	}
-	for _, h := range hosts {
-		if msg := checkHostPattern(h); msg != "" {
-			return usageErr("--host %q %s", h, msg)
-		}
+	var problem string
+	if opts.BaseURL, problem = parseSiteFlags(baseURL, hosts); problem != "" {
+		return usageErr("%s", problem)
 	}
 	opts.Hosts = hosts
 	kinds, err := content.ParseKinds(media)
@@ -136,6 +128,26 @@ func parseScanArgs(fs *flag.FlagSet, args []string) (paths []string, code int, o
 		paths = append(paths, rest[0])
 		args = rest[1:]
 	}
+}
+
+// parseSiteFlags checks the old site's --base-url and --host values, as
+// scan and rewrite take them: the base URL (nil when not given), or what is
+// wrong, naming the flag.
+func parseSiteFlags(baseURL string, hosts []string) (*url.URL, string) {
+	var base *url.URL
+	if baseURL != "" {
+		u, err := url.Parse(baseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Sprintf("--base-url %q is not an absolute http(s) URL, like https://old.example.com/", baseURL)
+		}
+		base = u
+	}
+	for _, h := range hosts {
+		if msg := checkHostPattern(h); msg != "" {
+			return nil, fmt.Sprintf("--host %q %s", h, msg)
+		}
+	}
+	return base, ""
 }
 
 // checkHostPattern says what is wrong with a --host value, or "".
