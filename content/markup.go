@@ -226,6 +226,9 @@ func parseStartTag(b []byte, attrs []attr) (name string, _ []attr, n int, selfCl
 	if i >= len(b) {
 		return "", nil, 0, false, false
 	}
+	if b[i-1] == ':' && i+1 < len(b) && b[i] == '/' && b[i+1] == '/' {
+		return "", nil, 0, false, true // an autolink: <https://...>
+	}
 	name = lowerName(b[1:i])
 	if strings.Contains(name, "://") || strings.ContainsAny(name, "<\"'=") {
 		return "", nil, 0, false, true

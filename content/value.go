@@ -295,9 +295,27 @@ func absoluteSpans(text []byte, ctx Context, spans []span) []span {
 			continue
 		}
 		end := urlEnd(text, start, j+2)
+		if start == j && !hasDottedHost(text[j+2:end]) {
+			i = j + 2 // "//word" in a script is a comment, not a host
+			continue
+		}
 		spans = append(spans, span{start, end, ctx, false})
 		i = end
 	}
+}
+
+// hasDottedHost reports whether a URL's authority (what follows "//")
+// names a host with a dot, an IPv6 address or a port.
+func hasDottedHost(b []byte) bool {
+	for _, c := range b {
+		switch c {
+		case '.', '[', ':':
+			return true
+		case '/', '?', '#':
+			return false
+		}
+	}
+	return false
 }
 
 func equalFold(b []byte, s string) bool {
