@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -60,6 +61,10 @@ type ScanOptions struct {
 	Kinds []Kind
 	// KeepFolders fills file_path with each URL's folder.
 	KeepFolders bool
+	// Output is the manifest being written, if it is a file: a run that
+	// writes it inside a scanned folder does not read an earlier one back
+	// as content.
+	Output string
 }
 
 // ParseKinds reads --media: a comma-separated list of images, video,
@@ -174,6 +179,7 @@ type scanEntry struct {
 
 type scanner struct {
 	opts    ScanOptions
+	output  string // opts.Output, absolute
 	entries map[string]*scanEntry
 	// spellings maps each URL as found (Ref.URL) to its entry, nil when it
 	// is left out.
@@ -197,12 +203,25 @@ func newScanner(opts ScanOptions) *scanner {
 // it, that cannot be read is named in the summary, and the other
 // arguments are still scanned.
 func (s *scanner) walk(ctx context.Context, arg string) error {
-	err := Walk([]string{arg}, func(f File) error { return s.scanFile(ctx, f.Path) })
+	err := Walk([]string{arg}, func(f File) error {
+		if s.output != "" && sameFile(s.output, f.Path) {
+			return nil
+		}
+		return s.scanFile(ctx, f.Path)
+	})
 	if err != nil && ctx.Err() == nil {
 		s.unreadable(arg, err)
 		return nil
 	}
 	return err
+}
+
+// sameFile reports whether the paths name one file (by absolute path; the
+// output may not exist yet).
+func sameFile(a, b string) bool {
+	absA, errA := filepath.Abs(a)
+	absB, errB := filepath.Abs(b)
+	return errA == nil && errB == nil && absA == absB
 }
 
 func (s *scanner) unreadable(p string, err error) {

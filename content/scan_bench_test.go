@@ -1,6 +1,7 @@
 package content
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -92,7 +93,11 @@ func benchInput(b *testing.B, name string, write func(io.Writer, int, int)) (str
 	if mb, err := strconv.Atoi(os.Getenv("WIXMIGRATE_BENCH_SCAN_MB")); err == nil && mb > 0 {
 		size = mb << 20
 	}
-	write(f, size, size/benchBytesPerImage)
+	buf := bufio.NewWriterSize(f, 1<<20)
+	write(buf, size, size/benchBytesPerImage)
+	if err := buf.Flush(); err != nil {
+		b.Fatal(err)
+	}
 	if err := f.Close(); err != nil {
 		b.Fatal(err)
 	}

@@ -74,6 +74,7 @@ flags:`)
 		return usageErr("%s", problem)
 	}
 	opts.Hosts = hosts
+	opts.Output = out
 	kinds, err := content.ParseKinds(media)
 	if err != nil {
 		return usageErr("--media: %v", err)

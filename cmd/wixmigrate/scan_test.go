@@ -161,3 +161,22 @@ func TestParseScanArgs(t *testing.T) {
 		}
 	}
 }
+
+// A manifest written inside a scanned folder is not read back as content
+// by the next run.
+func TestScanSkipsItsOwnManifest(t *testing.T) {
+	dir := writeTree(t, map[string]string{"a.html": `<img src="https://old.example.com/a.png">`})
+	out := filepath.Join(dir, "0-manifest.csv") // sorts before a.html
+	var first []byte
+	for run := range 2 {
+		if code, _, errs := runScanTest(t, "--out", out, dir); code != exitOK {
+			t.Fatalf("run %d: exit %d\n%s", run, code, errs)
+		}
+		got, _ := os.ReadFile(out)
+		if run == 0 {
+			first = got
+		} else if !bytes.Equal(got, first) {
+			t.Errorf("the second run read the first one's manifest:\n%s\nfirst:\n%s", got, first)
+		}
+	}
+}
