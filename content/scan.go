@@ -190,8 +190,13 @@ type scanner struct {
 }
 
 func newScanner(opts ScanOptions) *scanner {
+	output := ""
+	if opts.Output != "" {
+		output, _ = filepath.Abs(opts.Output)
+	}
 	return &scanner{
 		opts:      opts,
+		output:    output,
 		entries:   map[string]*scanEntry{},
 		spellings: map[string]*scanEntry{},
 		skipped:   map[string]bool{},
