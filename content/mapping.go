@@ -1,6 +1,7 @@
 package content
 
 import (
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -104,10 +105,14 @@ func (m *Mapping) LoadReport(path string) error {
 	}
 	defer f.Close()
 	if err := m.readReport(f); err != nil {
-		re := &ReportError{Path: path, Err: err}
+		re := &ReportError{Path: path, Err: fmt.Errorf("not a migrate report: %w", err)}
 		var he *manifest.HeaderError
 		if errors.As(err, &he) {
 			re.Column = he.Column
+			if missing := missingReportColumn(path); missing != "" {
+				re.Column = missing
+				re.Err = fmt.Errorf("not a migrate report: it has no %s column (%v)", missing, err)
+			}
 		}
 		return re
 	}
@@ -174,6 +179,30 @@ func (m *Mapping) readReport(r io.Reader) error {
 			}
 		}
 	}
+}
+
+// missingReportColumn names the first column rewrite needs that the CSV at
+// path lacks, "" when it has them all (or cannot be read).
+func missingReportColumn(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	header, err := csv.NewReader(f).Read()
+	if err != nil {
+		return ""
+	}
+	have := map[string]bool{}
+	for _, name := range header {
+		have[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(name, "\ufeff")))] = true
+	}
+	for _, name := range []string{"source_url", "status", "wix_url"} {
+		if !have[name] {
+			return name
+		}
+	}
+	return ""
 }
 
 // Hosts are the hosts of the reports' source URLs, the default old hosts.
