@@ -153,7 +153,7 @@ func printRewrite(w io.Writer, res *content.RewriteResult, cfg content.RewriteCo
 	fmt.Fprintf(w, "\n%d files read (%s), %d %s; %d report rows, %d READY mapped; old hosts: %v\n",
 		len(res.Files), byteSize(res.Bytes), res.FilesChanged, verb, res.Rows, res.Ready, res.Hosts)
 	if res.Conflicts > 0 {
-		fmt.Fprintf(w, "%d URLs were mapped to different files by two report rows; the later --report won\n", res.Conflicts)
+		fmt.Fprintf(w, "%d URLs were mapped to different files by two report rows; the later row (or the later --report) won\n", res.Conflicts)
 	}
 	if n := len(res.Unmapped); n > 0 {
 		fmt.Fprintf(w, "\n%d old-host media URLs are not mapped by a READY row:\n", n)
