@@ -2,7 +2,6 @@ package content
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/xml"
@@ -175,6 +174,8 @@ type scanEntry struct {
 	foundIn     string
 	occurrences int
 	attachment  *Attachment // set when a WXR names this URL an attachment
+	root        *scanEntry  // the original it folds into (itself for a row); set by finish
+	group       *group      // the row, for an original; set by finish
 }
 
 type scanner struct {
@@ -498,33 +499,34 @@ type group struct {
 	foundIn  string
 	count    int
 	variants []string
-	seen     map[string]bool // variant keys listed
+	keys     []string // the variants' keys, to list each once (a handful)
 }
 
-// finish folds variants into their originals and makes the rows.
+// finish folds variants into their originals and makes the rows. It works
+// on the entries alone: the maps that sped up reading are dropped first,
+// so the peak stays near what the entries need.
 func (s *scanner) finish() *ScanResult {
+	s.spellings, s.skipped = nil, nil
 	known := s.knownVariants()
-	rootOf := map[string]*scanEntry{}
 	var resolve func(e *scanEntry, depth int) *scanEntry
 	resolve = func(e *scanEntry, depth int) *scanEntry {
-		if r, ok := rootOf[e.key]; ok {
-			return r
+		if e.root != nil {
+			return e.root
 		}
-		root := e
+		e.root = e
 		if e.attachment == nil && depth < 8 {
 			if o, ok := known[e.key]; ok {
-				root = o
+				e.root = o
 			} else if v, ok := ParseVariant(e.url); ok {
 				for _, candidate := range v.Originals {
 					if o, ok := s.entries[Key(candidate)]; ok && o != e {
-						root = resolve(o, depth+1)
+						e.root = resolve(o, depth+1)
 						break
 					}
 				}
 			}
 		}
-		rootOf[e.key] = root
-		return root
+		return e.root
 	}
 
 	ordered := make([]*scanEntry, 0, len(s.entries))
@@ -533,25 +535,20 @@ func (s *scanner) finish() *ScanResult {
 	}
 	slices.SortFunc(ordered, func(a, b *scanEntry) int { return a.seq - b.seq })
 
-	groups := map[*scanEntry]*group{}
-	var roots []*group
-	groupOf := func(root *scanEntry) *group {
-		g, ok := groups[root]
-		if !ok {
-			g = &group{root: root, seq: root.seq, foundIn: root.foundIn, seen: map[string]bool{}}
-			groups[root] = g
-			roots = append(roots, g)
+	var groups []*group
+	for _, e := range ordered {
+		root := resolve(e, 0)
+		g := root.group
+		if g == nil {
+			g = &group{root: root, seq: root.seq, foundIn: root.foundIn}
+			root.group = g
+			groups = append(groups, g)
 			if a := root.attachment; a != nil && foldsSizes(a) {
 				for _, v := range knownCopies(a) {
 					g.addVariant(v)
 				}
 			}
 		}
-		return g
-	}
-	for _, e := range ordered {
-		root := resolve(e, 0)
-		g := groupOf(root)
 		g.count += e.occurrences
 		if e.seq < g.seq {
 			g.seq, g.foundIn = e.seq, e.foundIn
@@ -561,10 +558,10 @@ func (s *scanner) finish() *ScanResult {
 			g.addVariant(e.url)
 		}
 	}
-	slices.SortFunc(roots, func(a, b *group) int { return a.seq - b.seq })
+	slices.SortFunc(groups, func(a, b *group) int { return a.seq - b.seq })
 
-	rows := make([]ScanRow, 0, len(roots))
-	for _, g := range roots {
+	rows := make([]ScanRow, 0, len(groups))
+	for _, g := range groups {
 		row := ScanRow{
 			SourceURL:   g.root.url,
 			DisplayName: displayName(g.root),
@@ -575,8 +572,8 @@ func (s *scanner) finish() *ScanResult {
 		if s.opts.KeepFolders {
 			row.FilePath = folderPath(g.root.url)
 		}
-		for _, v := range g.variants {
-			if _, found := s.entries[Key(v)]; !found {
+		for _, k := range g.keys {
+			if _, found := s.entries[k]; !found {
 				s.sum.Known++
 			}
 		}
@@ -590,10 +587,10 @@ func (s *scanner) finish() *ScanResult {
 
 func (g *group) addVariant(u string) {
 	k := Key(u)
-	if g.seen[k] || k == g.root.key {
+	if k == g.root.key || slices.Contains(g.keys, k) {
 		return
 	}
-	g.seen[k] = true
+	g.keys = append(g.keys, k)
 	g.variants = append(g.variants, u)
 }
 
@@ -755,14 +752,16 @@ func (r *ScanResult) WriteManifest(w io.Writer) error {
 
 // checkRows reads the rows back with the manifest reader migrate uses and
 // drops any it would refuse, so a scanned manifest never fails a row; the
-// checks before should leave none, and the count says if they did.
+// checks before should leave none, and the count says if they did. The
+// rows are streamed through a pipe, not held twice.
 func checkRows(rows []ScanRow, keepFolders bool) (kept []ScanRow, rejected int) {
-	var buf bytes.Buffer
-	r := &ScanResult{Rows: rows, KeepFolders: keepFolders}
-	if err := r.WriteManifest(&buf); err != nil {
-		return rows, 0
-	}
-	reader, err := manifest.NewReader(&buf, manifest.Options{})
+	pr, pw := io.Pipe()
+	go func() {
+		r := &ScanResult{Rows: rows, KeepFolders: keepFolders}
+		pw.CloseWithError(r.WriteManifest(pw))
+	}()
+	defer pr.Close() // ends the writer if reading stops early
+	reader, err := manifest.NewReader(pr, manifest.Options{})
 	if err != nil {
 		return rows, 0
 	}
