@@ -180,3 +180,50 @@ func TestScanSkipsItsOwnManifest(t *testing.T) {
 		}
 	}
 }
+
+// The README's scan of the demo's sample content is what scan prints.
+func TestScanDemoContentAsTheReadmeShows(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const command = "$ go run ./cmd/wixmigrate scan "
+	_, example, found := strings.Cut(string(readme), command)
+	if !found {
+		t.Fatal("the README has no scan example")
+	}
+	example, _, _ = strings.Cut(example, "```")
+	argLine, output, _ := strings.Cut(example, "\n")
+	wantStdout, wantSummary, _ := strings.Cut(output, "scan: read")
+	wantSummary = "scan: read" + wantSummary
+
+	// The demo's copy of samples/content, with its origin as the README has it.
+	const origin = "http://127.0.0.1:38593"
+	samples := filepath.Join("..", "..", "samples", "content")
+	work := t.TempDir()
+	err = filepath.WalkDir(samples, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(samples, p)
+		text, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		text = bytes.ReplaceAll(text, []byte("{{origin}}"), []byte(origin))
+		text = bytes.ReplaceAll(text, []byte("{{host}}"), []byte(strings.TrimPrefix(origin, "http://")))
+		writeFile(t, filepath.Join(work, "wixmigrate-demo", "content", rel), string(text))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(work)
+	code, stdout, stderr := runScanTest(t, strings.Fields(argLine)...)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if stdout != wantStdout || stderr != wantSummary {
+		t.Errorf("scan printed:\n%s%s\nthe README shows:\n%s%s", stdout, stderr, wantStdout, wantSummary)
+	}
+}
