@@ -8,12 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/metrics"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
 )
 
 // benchFileSize is the default size of each generated input: big enough
@@ -123,8 +120,8 @@ func BenchmarkScan(b *testing.B) {
 			p, size := benchInput(b, "input."+strings.Replace(input.name, "wxr", "xml", 1), input.write)
 			b.SetBytes(size)
 			runtime.GC()
-			peak, stop := samplePeakHeap()
-			defer stop()
+			heap := watchHeap()
+			cpu := processCPU()
 			var res *ScanResult
 			for b.Loop() {
 				var err error
@@ -137,34 +134,11 @@ func BenchmarkScan(b *testing.B) {
 				b.Fatalf("%d rows, %d folded: the input is not what the benchmark means to measure", len(res.Rows), res.Summary.Folded)
 			}
 			b.ReportMetric(float64(len(res.Rows)), "rows")
-			b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MB")
+			// CPU time measures the work where wall time (MB/s) also
+			// measures the neighbours on a shared machine.
+			b.ReportMetric(float64(size)*float64(b.N)/(1<<20)/(processCPU()-cpu).Seconds(), "MB/cpu-s")
+			b.ReportMetric(heap.peakMB(), "peak-heap-MB")
 			b.ReportMetric(float64(res.Summary.URLs)/float64(size)*(1<<20), "URLs/MB")
 		})
 	}
-}
-
-// samplePeakHeap samples the bytes of live and unswept heap objects every
-// few milliseconds, keeping the highest, until stop is called.
-func samplePeakHeap() (peak *atomic.Uint64, stop func()) {
-	peak = new(atomic.Uint64)
-	done := make(chan struct{})
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-		tick := time.NewTicker(5 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			metrics.Read(sample)
-			if v := sample[0].Value.Uint64(); v > peak.Load() {
-				peak.Store(v)
-			}
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	return peak, func() { close(done); <-stopped }
 }
