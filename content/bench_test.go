@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"runtime/metrics"
 	"strconv"
 	"strings"
@@ -28,7 +29,6 @@ func benchBytes() int64 {
 var (
 	benchOnce    sync.Once
 	benchMapping *Mapping
-	benchPairs   [][2]string // source_url, wix_url, for the naive baseline
 )
 
 // loadBenchMapping builds a report of benchRows READY rows and reads it as
@@ -39,10 +39,9 @@ func loadBenchMapping(b *testing.B) *Mapping {
 		rep.WriteString("source_url,status,file_id,wix_url,media_type,size_bytes,width,height,failure_reason,attempts,updated_at,method\n")
 		for i := range benchRows {
 			src := benchSource(i)
-			id := fmt.Sprintf("2acbb8_%032x~mv2.jpg", i)
+			id := benchFileID(i)
 			wix := "https://static.wixstatic.com/media/" + id
 			fmt.Fprintf(&rep, "%s,READY,%s,%s,IMAGE,123456,1600,1200,,1,2026-11-30T22:00:00Z,import\n", src, id, wix)
-			benchPairs = append(benchPairs, [2]string{src, wix})
 		}
 		benchMapping = NewMapping()
 		if err := benchMapping.readReport(&rep); err != nil {
@@ -54,6 +53,8 @@ func loadBenchMapping(b *testing.B) *Mapping {
 	}
 	return benchMapping
 }
+
+func benchFileID(i int) string { return fmt.Sprintf("2acbb8_%032x~mv2.jpg", i) }
 
 func benchSource(i int) string {
 	return fmt.Sprintf("https://old.example.com/wp-content/uploads/%d/%02d/photo-%d.jpg", 2010+i%14, 1+i%12, i)
@@ -153,6 +154,10 @@ func benchRewrite(b *testing.B, f Format, doc func(int) string) {
 	size := benchBytes()
 	b.SetBytes(size)
 	b.ReportAllocs()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	mappingMB := float64(ms.HeapAlloc) / (1 << 20)
 	heap := watchHeap()
 	replaced := 0
 	b.ResetTimer()
@@ -183,6 +188,7 @@ func benchRewrite(b *testing.B, f Format, doc func(int) string) {
 		b.Fatal("nothing replaced")
 	}
 	b.ReportMetric(heap.peakMB(), "peak-heap-MB")
+	b.ReportMetric(mappingMB, "mapping-heap-MB")
 	b.ReportMetric(float64(replaced)/float64(size)*(1<<20), "URLs/MB")
 }
 
@@ -191,6 +197,10 @@ func benchRewrite(b *testing.B, f Format, doc func(int) string) {
 // runs on a smaller input; MB/s compares the two.
 func benchNaive(b *testing.B, doc func(int) string) {
 	loadBenchMapping(b)
+	pairs := make([][2]string, benchRows)
+	for i := range pairs {
+		pairs[i] = [2]string{benchSource(i), "https://static.wixstatic.com/media/" + benchFileID(i)}
+	}
 	data, err := io.ReadAll(newGenReader(doc, 64<<10))
 	if err != nil {
 		b.Fatal(err)
@@ -201,7 +211,7 @@ func benchNaive(b *testing.B, doc func(int) string) {
 	defer func() { reportCPU(b, processCPU()-cpu, int64(len(data))) }()
 	for range b.N {
 		s := string(data)
-		for _, p := range benchPairs {
+		for _, p := range pairs {
 			s = strings.ReplaceAll(s, p[0], p[1])
 		}
 		if len(s) == len(data) {

@@ -335,3 +335,33 @@ func TestDetectFormat(t *testing.T) {
 		}
 	}
 }
+
+// A file cut short warns, and is still rewritten up to its end.
+func TestTruncatedWarns(t *testing.T) {
+	for _, tt := range []struct {
+		format Format
+		in     string
+	}{
+		{JSON, `{"a": "https://old.example.com/a.png", "b": [1, 2`},
+		{XML, `<?xml version="1.0"?><rss><channel><item><enclosure url="https://old.example.com/c.mp3"/>`},
+	} {
+		var urls int
+		st, err := Find(strings.NewReader(tt.in), tt.format, Options{}, func(Ref) error { urls++; return nil })
+		if err != nil || urls != 1 || len(st.Warnings) != 1 || !strings.Contains(st.Warnings[0].Msg, "truncated") {
+			t.Errorf("%v %q: %d URLs, warnings %v, %v", tt.format, tt.in, urls, st.Warnings, err)
+		}
+	}
+	// Complete files do not warn.
+	for _, tt := range []struct {
+		format Format
+		in     string
+	}{
+		{JSON, `{"a": ["https://old.example.com/a.png", {"b": 2}]}` + "\n"},
+		{JSONLines, "{\"a\": 1}\n[2]\n"},
+		{XML, `<?xml version="1.0"?><rss><channel><item><title>x</title><enclosure url="https://x/c.mp3"/></item></channel></rss>` + "\n"},
+	} {
+		if st, _ := Find(strings.NewReader(tt.in), tt.format, Options{}, func(Ref) error { return nil }); len(st.Warnings) != 0 {
+			t.Errorf("%v %q: warnings %v", tt.format, tt.in, st.Warnings)
+		}
+	}
+}

@@ -10,22 +10,26 @@ import (
 // is read as text from the first byte that cannot be JSON, with a warning.
 func scanJSON(s *stream) {
 	key := ""
+	depth := 0 // objects and arrays open
 	for s.e.err == nil {
 		rest := s.rest()
 		q := bytes.IndexByte(rest, '"')
 		if q < 0 {
-			if bad := notJSON(rest); bad >= 0 {
+			if bad := notJSON(rest, &depth); bad >= 0 {
 				s.pos += bad
 				s.notJSON()
 				return
 			}
+			s.pos = len(s.buf)
 			if !s.more() {
-				s.pos = len(s.buf)
+				if depth > 0 && !s.nested {
+					s.warn(s.pos, "the file ends inside a JSON object or array (truncated?)")
+				}
 				return
 			}
 			continue
 		}
-		if bad := notJSON(rest[:q]); bad >= 0 {
+		if bad := notJSON(rest[:q], &depth); bad >= 0 {
 			s.pos += bad
 			s.notJSON()
 			return
@@ -84,11 +88,19 @@ func (s *stream) jsonStringEnd(from int) int {
 }
 
 // notJSON returns the index of the first byte of b that cannot appear
-// between JSON strings, or -1.
-func notJSON(b []byte) int {
+// between JSON strings, or -1; it counts the objects and arrays opened and
+// closed into depth (a close with none open cannot be JSON).
+func notJSON(b []byte, depth *int) int {
 	for i, c := range b {
 		switch {
-		case isSpace(c), c == '{', c == '}', c == '[', c == ']', c == ',', c == ':',
+		case c == '{', c == '[':
+			*depth++
+		case c == '}', c == ']':
+			if *depth == 0 {
+				return i
+			}
+			*depth--
+		case isSpace(c), c == ',', c == ':',
 			'0' <= c && c <= '9', c == '-', c == '+', c == '.', c == 'e', c == 'E':
 		case c == 't' || c == 'r' || c == 'u' || c == 'f' || c == 'a' || c == 'l' || c == 's' || c == 'n':
 		case i == 0 && c == 0xEF, c == 0xBB, c == 0xBF: // a byte order mark

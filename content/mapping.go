@@ -228,7 +228,8 @@ func (m *Mapping) match(ref Ref, key []byte) (Match, bool) {
 	if t, ok := m.exact[string(key)]; ok {
 		return Match{Kind: spellingKind(ref, t.SourceURL), Target: t, NewURL: t.WixURL + fragment(ref.Text)}, true
 	}
-	if v, ok := m.variants[string(key)]; ok {
+	if len(m.variants) == 0 {
+	} else if v, ok := m.variants[string(key)]; ok {
 		return m.variantMatch(ref, v.target, v.width, v.height), true
 	}
 	// A key is a URL without its scheme, and the variant's name is in its

@@ -26,6 +26,14 @@ type attr struct {
 // scanMarkup scans HTML, XML or Markdown with inline HTML.
 func scanMarkup(s *stream, mode markupMode) {
 	element := "" // the last start tag's name: the place of the text after it
+	// XML elements still open, to tell a file cut short (HTML leaves
+	// elements open by design, so only XML is checked).
+	var open []string
+	defer func() {
+		if mode == markupXML && !s.nested && len(open) > 0 && s.e.err == nil {
+			s.warn(len(s.buf), "the file ends with <"+open[len(open)-1]+"> not closed (truncated?)")
+		}
+	}()
 	for s.e.err == nil {
 		rest := s.rest()
 		lt := bytes.IndexByte(rest, '<')
@@ -61,8 +69,20 @@ func scanMarkup(s *stream, mode markupMode) {
 		switch {
 		case closing:
 			element = ""
+			if mode == markupXML && len(open) > 0 {
+				closed := lowerName(bytes.TrimSpace(bytes.TrimRight(s.rest()[2:n], ">")))
+				for i := len(open) - 1; i >= 0; i-- {
+					if open[i] == closed {
+						open = open[:i]
+						break
+					}
+				}
+			}
 		case name != "":
 			element = name
+			if mode == markupXML && !bytes.HasSuffix(s.rest()[:n], []byte("/>")) && len(open) < 1024 {
+				open = append(open, name)
+			}
 		}
 		s.pos += n
 	}

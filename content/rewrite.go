@@ -241,6 +241,11 @@ func (r *rewriter) file(f File) error {
 			r.cfg.OnFile(fr)
 		}
 	}()
+	if f.Err != nil {
+		fr.Skipped = "unreadable: " + f.Err.Error()
+		r.res.Skipped++
+		return nil
+	}
 	in, err := os.Open(f.Path)
 	if err != nil {
 		fr.Skipped = "unreadable: " + err.Error()

@@ -34,7 +34,11 @@ func (e *engine) placeName(p place) string {
 		return p.where
 	}
 	key := [2]string{p.where, p.attr}
+	if key == e.lastPlace {
+		return e.lastName
+	}
 	if name, ok := e.names[key]; ok {
+		e.lastPlace, e.lastName = key, name
 		return name
 	}
 	name := p.where + " " + p.attr
@@ -56,14 +60,16 @@ type span struct {
 
 // engine runs one Find or Rewrite over one file.
 type engine struct {
-	base     *url.URL
-	maxToken int
-	find     func(Ref) error
-	replace  func(Ref) (string, bool)
-	stats    Stats
-	err      error // the first error a find callback returned
-	names    map[[2]string]string
-	pool     []*stream // nested streams to reuse
+	base      *url.URL
+	maxToken  int
+	find      func(Ref) error
+	replace   func(Ref) (string, bool)
+	stats     Stats
+	err       error // the first error a find callback returned
+	names     map[[2]string]string
+	lastPlace [2]string // the last name looked up: runs of one tag's attribute are common
+	lastName  string
+	pool      []*stream // nested streams to reuse
 }
 
 // value finds URLs in buf[start:end], a value escaped by lay, and applies

@@ -18,13 +18,18 @@ type File struct {
 	Rel string
 	// Arg is the argument (file or directory) it was found under.
 	Arg string
+	// Err is set when a folder inside an argument could not be read: Path
+	// names it, and the walk goes on with the rest.
+	Err error
 }
 
 // Walk calls fn for every regular file named by paths or found in the
 // directories among them, recursively, in lexical order. It skips hidden
 // files and folders (".git" among them) inside directories, and does not
 // follow a symbolic link that leads out of the directory it was found in.
-// An error from fn stops the walk; a missing argument is an error naming it.
+// An error from fn stops the walk; a missing argument is an error naming it;
+// a folder inside an argument that cannot be read is passed to fn with
+// File.Err set, and skipped.
 // Binary files are not Walk's business: DetectFormat tells them.
 func Walk(paths []string, fn func(File) error) error {
 	for _, arg := range paths {
@@ -48,7 +53,16 @@ func Walk(paths []string, fn func(File) error) error {
 		}
 		err = filepath.WalkDir(arg, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
-				return err
+				if p == arg {
+					return err
+				}
+				if ferr := fn(File{Path: p, Arg: arg, Err: err}); ferr != nil {
+					return ferr
+				}
+				if d != nil && d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
 			}
 			if p != arg && strings.HasPrefix(d.Name(), ".") {
 				if d.IsDir() {

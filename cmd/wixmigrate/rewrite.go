@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"text/tabwriter"
 
 	"github.com/wixmigrate/wixmigrate/content"
@@ -60,17 +59,9 @@ flags:`)
 		fmt.Fprintf(stderr, "rewrite: "+format+"\n", a...)
 		return exitUsage
 	}
-	if baseURL != "" {
-		u, err := url.Parse(baseURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return usageErr("--base-url %q is not an absolute http(s) URL, like https://old.example.com/", baseURL)
-		}
-		cfg.BaseURL = u
-	}
-	for _, h := range hosts {
-		if msg := checkHostPattern(h); msg != "" {
-			return usageErr("--host %q %s", h, msg)
-		}
+	var problem string
+	if cfg.BaseURL, problem = parseSiteFlags(baseURL, hosts); problem != "" {
+		return usageErr("%s", problem)
 	}
 	cfg.Reports, cfg.Hosts, cfg.Paths = reports, hosts, paths
 	if cfg.DryRun {
