@@ -147,10 +147,9 @@ type ScanResult struct {
 }
 
 // Scan reads every file under paths (files, or directories walked in
-// lexical order as Walk does) and collects
-// their media URLs into manifest rows: one row per file, in order of first
-// occurrence, with a WordPress original's size variants folded into its
-// row. What a WordPress export (WXR) says about attachments applies to
+// lexical order as Walk does) and collects their media URLs into manifest
+// rows: one row per file, in order of first occurrence, with a WordPress
+// original's size variants folded into its row. What a WordPress export (WXR) says about attachments applies to
 // every input, whichever comes first.
 //
 // Memory grows with the number of distinct URLs, not with the inputs:
@@ -266,18 +265,15 @@ func (s *scanner) scanFile(ctx context.Context, p string) error {
 		return nil
 	}
 	var wxr *wxrReader
-	var input io.Reader = in
+	var input io.Reader = ctxReader{ctx, in}
 	if format == XML && IsWXR(head) {
 		// The export's attachments are read from the same bytes as Find
 		// reads, on another goroutine; they apply once both are done.
 		wxr = startWXRReader()
-		input = io.TeeReader(in, wxr.pipe)
+		input = io.TeeReader(input, wxr.pipe)
 	}
 	stats, err := Find(input, format, Options{BaseURL: s.opts.BaseURL}, func(r Ref) error {
 		s.ref(p, r)
-		if s.seq%4096 == 0 {
-			return ctx.Err()
-		}
 		return nil
 	})
 	if wxr != nil {
@@ -300,6 +296,20 @@ func (s *scanner) scanFile(ctx context.Context, p string) error {
 		s.applyWXR(p, wxr)
 	}
 	return nil
+}
+
+// ctxReader stops reading once ctx is done, so an interrupt ends the scan
+// of a big file within one read.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // wxrReader reads a WordPress export's attachments from a pipe fed by the

@@ -486,3 +486,26 @@ func TestDisplayNames(t *testing.T) {
 		}
 	}
 }
+
+// errAfter is a context whose Err turns to Canceled after n calls: a user
+// pressing Ctrl-C in the middle of a big file.
+type errAfter struct {
+	context.Context
+	n int
+}
+
+func (c *errAfter) Err() error {
+	if c.n--; c.n < 0 {
+		return context.Canceled
+	}
+	return nil
+}
+
+func TestScanCancelledWithinAFile(t *testing.T) {
+	line := "see https://old.example.com/a.png and more text\n"
+	dir := writeFiles(t, map[string]string{"big.txt": strings.Repeat(line, 100_000)}) // 4.8 MB
+	ctx := &errAfter{Context: context.Background(), n: 3}
+	if _, err := Scan(ctx, []string{dir}, ScanOptions{}); err != context.Canceled {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+}
