@@ -84,17 +84,11 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // of role r.
 func scanText(s *stream, r role) {
 	for s.e.err == nil {
-		for !s.eof && len(s.rest()) < textChunk && s.more() {
-		}
-		rest := s.rest()
-		if len(rest) == 0 {
+		n, done := s.textRun("")
+		if done {
 			return
 		}
-		n := len(rest)
-		if !s.eof {
-			n = cutText(rest)
-		}
-		s.value(s.pos, s.pos+n, rawLayer{}, r, place{ctx: ContextText, where: ""})
+		s.value(s.pos, s.pos+n, rawLayer{}, r, place{ctx: ContextText})
 		s.pos += n
 	}
 }

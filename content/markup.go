@@ -35,29 +35,13 @@ func scanMarkup(s *stream, mode markupMode) {
 		}
 	}()
 	for s.e.err == nil {
-		rest := s.rest()
-		lt := bytes.IndexByte(rest, '<')
-		if lt < 0 {
-			if !s.eof && len(rest) < textChunk && s.more() {
-				continue
-			}
-			if len(rest) == 0 {
-				if s.atEnd() || !s.more() {
-					return
-				}
-				continue
-			}
-			n := len(rest)
-			if !s.eof {
-				n = cutText(rest)
-			}
+		n, done := s.textRun("<")
+		if done {
+			return
+		}
+		if n > 0 {
 			s.markupText(s.pos, s.pos+n, mode, element)
 			s.pos += n
-			continue
-		}
-		if lt > 0 {
-			s.markupText(s.pos, s.pos+lt, mode, element)
-			s.pos += lt
 			continue
 		}
 		n, name, closing := s.markupTag(mode, element)

@@ -10,26 +10,13 @@ import (
 // PHP-serialized value in a literal keeps its lengths right.
 func scanSQL(s *stream) {
 	for s.e.err == nil {
-		rest := s.rest()
-		q := bytes.IndexByte(rest, '\'')
-		if q < 0 {
-			if !s.eof && len(rest) < textChunk && s.more() {
-				continue
-			}
-			if len(rest) == 0 {
-				return
-			}
-			n := len(rest)
-			if !s.eof {
-				n = cutText(rest)
-			}
-			s.value(s.pos, s.pos+n, rawLayer{}, roleAbsolute, place{ctx: ContextText, where: ""})
-			s.pos += n
-			continue
+		n, done := s.textRun("'")
+		if done {
+			return
 		}
-		if q > 0 {
-			s.value(s.pos, s.pos+q, rawLayer{}, roleAbsolute, place{ctx: ContextText, where: ""})
-			s.pos += q
+		if n > 0 {
+			s.value(s.pos, s.pos+n, rawLayer{}, roleAbsolute, place{ctx: ContextText})
+			s.pos += n
 			continue
 		}
 		end, lay := s.sqlLiteralEnd()

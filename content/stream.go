@@ -226,3 +226,30 @@ func sortEdits(edits []edit) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// textRun measures the text at pos up to the next byte of stops, reading
+// more as needed: n is its length (0 when pos is at such a byte). A run
+// that reaches the end of the window is cut where no URL can be split
+// (see cutText) once it is textChunk long. done is true at the end of
+// input.
+func (s *stream) textRun(stops string) (n int, done bool) {
+	for {
+		rest := s.rest()
+		if i := bytes.IndexAny(rest, stops); i >= 0 {
+			return i, false
+		}
+		if !s.eof && len(rest) < textChunk && s.more() {
+			continue
+		}
+		if len(rest) == 0 {
+			if s.eof || !s.more() {
+				return 0, true
+			}
+			continue
+		}
+		if s.eof {
+			return len(rest), false
+		}
+		return cutText(rest), false
+	}
+}
