@@ -209,6 +209,10 @@ func newScanner(opts ScanOptions) *scanner {
 // arguments are still scanned.
 func (s *scanner) walk(ctx context.Context, arg string) error {
 	err := Walk([]string{arg}, func(f File) error {
+		if f.Err != nil {
+			s.unreadable(f.Path, f.Err)
+			return nil
+		}
 		if s.output != "" && sameFile(s.output, f.Path) {
 			return nil
 		}

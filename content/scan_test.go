@@ -435,7 +435,7 @@ func TestScanBadFiles(t *testing.T) {
 	for _, w := range s.Warnings {
 		warned[filepath.Base(w.Path)] = true
 	}
-	for _, name := range []string{"broken.csv"} {
+	for _, name := range []string{"cut.json", "broken.csv", "cut.xml"} {
 		if !warned[name] {
 			t.Errorf("no warning names %s; warnings: %v", name, s.Warnings)
 		}
