@@ -84,6 +84,14 @@ func urls(res *ScanResult) []string {
 	return out
 }
 
+// checkURLs checks the rows' source URLs, in order.
+func checkURLs(t *testing.T, res *ScanResult, want []string) {
+	t.Helper()
+	if got := urls(res); !reflect.DeepEqual(got, want) {
+		t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 func rowOf(t *testing.T, res *ScanResult, source string) ScanRow {
 	t.Helper()
 	for _, r := range res.Rows {
@@ -116,9 +124,7 @@ func TestScanWordPressExportAppliesToEveryInput(t *testing.T) {
 		up + "2023/07/prices.pdf",
 		up + "2023/08/broken.png",
 	}
-	if got := urls(res); !reflect.DeepEqual(got, want) {
-		t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
+	checkURLs(t, res, want)
 	photo := rowOf(t, res, up+"2023/05/photo-1-scaled.jpg")
 	if photo.DisplayName != "Sunset over the bay.jpg" {
 		t.Errorf("display_name = %q, want the title with the file's extension", photo.DisplayName)
@@ -204,9 +210,7 @@ func TestScanFormats(t *testing.T) {
 		"https://old.example.com/jl/one.mp3",
 		"https://old.example.com/jl/two.svg",
 	}
-	if got := urls(res); !reflect.DeepEqual(got, want) {
-		t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
+	checkURLs(t, res, want)
 	if res.Summary.Pages != 1 || res.Summary.NotMedia != 1 {
 		t.Errorf("pages %d, not media %d; want 1 and 1", res.Summary.Pages, res.Summary.NotMedia)
 	}
@@ -234,9 +238,7 @@ func TestScanProductCSV(t *testing.T) {
 		"https://old.example.com/wp-content/uploads/mug.jpg",
 		"https://old.example.com/wp-content/uploads/mug-side.jpg",
 	}
-	if got := urls(res); !reflect.DeepEqual(got, want) {
-		t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
+	checkURLs(t, res, want)
 	if mug := rowOf(t, res, "https://old.example.com/wp-content/uploads/mug.jpg"); mug.Occurrences != 2 || mug.FoundIn != filepath.Join(dir, "woo.csv")+":2" {
 		t.Errorf("mug = %+v", mug)
 	}
