@@ -1,6 +1,7 @@
 package content
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -11,27 +12,22 @@ import (
 
 	"github.com/wixmigrate/wixmigrate/manifest"
 	"github.com/wixmigrate/wixmigrate/report"
-	"github.com/wixmigrate/wixmigrate/wix"
 )
 
 // VariantsColumn is the manifest column (written by scan, or by users)
 // listing, ';'-separated, the URLs of a file's size variants.
 const VariantsColumn = "variants"
 
-// Target is the file a READY report row imported.
-type Target struct {
-	SourceURL string // the row's source_url, as migrate normalized it
-	WixURL    string
-	FileID    string
-	MediaType wix.MediaType
-	Width     int
-	Height    int
+// target is the file a READY report row imported; its strings are in the
+// mapping's arena.
+type target struct {
+	source, fileID, wixURL span32
+	width, height         int32
 }
 
 // Match is how a found URL relates to the reports.
 type Match struct {
-	Kind   MatchKind
-	Target *Target
+	Kind MatchKind
 	// NewURL is what the URL becomes: the Wix URL, or for a size variant
 	// the Wix URL scaled to fill its size. "" when Kind is Unmapped.
 	NewURL string
@@ -62,10 +58,15 @@ func (k MatchKind) String() string { return matchKindNames[k] }
 var MatchKinds = []MatchKind{MatchExact, MatchEscaped, MatchRelative, MatchSpelling, MatchVariant, MatchUnmapped}
 
 // Mapping indexes reports by URL key, so that matching a URL costs a few
-// map lookups however many rows there are.
+// lookups however many rows there are. It holds its strings in an arena
+// and its indexes as integers (see keyIndex), so a large mapping costs the
+// garbage collector next to nothing while files stream through.
 type Mapping struct {
-	exact    map[string]*Target
-	variants map[string]variantTarget
+	strs     arena
+	targets  []target
+	exact    *keyIndex // key → index in targets
+	variants *keyIndex // key of a listed variant → index in listed
+	listed   []listedVariant
 	status   map[string]string // keys of rows that are not READY → their status
 	hosts    map[string]bool   // hosts of the source URLs
 
@@ -74,15 +75,15 @@ type Mapping struct {
 	Conflicts int // URLs two rows mapped to different files (the later row wins)
 }
 
-type variantTarget struct {
-	target        *Target
-	width, height int // 0 when the listed variant's name has no size
+// listedVariant is a URL a row's variants column lists.
+type listedVariant struct {
+	target        int32
+	width, height int32 // 0 when the variant's name has no size
 }
 
 // NewMapping returns an empty Mapping.
 func NewMapping() *Mapping {
-	return &Mapping{exact: map[string]*Target{}, variants: map[string]variantTarget{},
-		status: map[string]string{}, hosts: map[string]bool{}}
+	return &Mapping{exact: newKeyIndex(), variants: newKeyIndex(), status: map[string]string{}, hosts: map[string]bool{}}
 }
 
 // ReportError is a report that cannot be used: unreadable, or not a
@@ -152,29 +153,32 @@ func (m *Mapping) readReport(r io.Reader) error {
 		m.hosts[Host(row.Import.SourceURL)] = true
 		status, _ := report.ParseStatus(fields.Status)
 		if status != report.Ready || fields.WixURL == "" {
-			if _, mapped := m.exact[key]; !mapped {
+			if _, mapped := m.exact.get([]byte(key)); !mapped {
 				m.status[key] = fields.Status
 			}
 			continue
 		}
-		t := &Target{SourceURL: row.Import.SourceURL, WixURL: fields.WixURL, FileID: fields.FileID,
-			MediaType: fields.MediaType, Width: fields.Width, Height: fields.Height}
-		if old, ok := m.exact[key]; ok && old.WixURL != t.WixURL {
-			m.Conflicts++
-		}
-		if _, ok := m.exact[key]; !ok {
+		t := target{source: m.strs.add(row.Import.SourceURL), fileID: m.strs.add(fields.FileID),
+			wixURL: m.strs.add(fields.WixURL), width: int32(fields.Width), height: int32(fields.Height)}
+		m.targets = append(m.targets, t)
+		n := int32(len(m.targets) - 1)
+		if old, replaced := m.exact.put([]byte(key), n); replaced {
+			if !bytes.Equal(m.strs.bytes(m.targets[old].wixURL), m.strs.bytes(t.wixURL)) {
+				m.Conflicts++
+			}
+		} else {
 			m.Ready++
 		}
-		m.exact[key] = t
 		delete(m.status, key)
 		if variantsAt >= 0 && variantsAt < len(row.Record) {
 			for _, v := range strings.Split(row.Record[variantsAt], ";") {
 				if v = strings.TrimSpace(v); v != "" {
-					vt := variantTarget{target: t}
+					lv := listedVariant{target: n}
 					if sv, ok := ParseVariant(v); ok {
-						vt.width, vt.height = sv.Width, sv.Height
+						lv.width, lv.height = int32(sv.Width), int32(sv.Height)
 					}
-					m.variants[Key(v)] = vt
+					m.listed = append(m.listed, lv)
+					m.variants.put([]byte(Key(v)), int32(len(m.listed)-1))
 				}
 			}
 		}
@@ -225,12 +229,15 @@ func (m *Mapping) Match(ref Ref) (Match, bool) {
 
 // match is Match with ref.URL's key, which it does not keep.
 func (m *Mapping) match(ref Ref, key []byte) (Match, bool) {
-	if t, ok := m.exact[string(key)]; ok {
-		return Match{Kind: spellingKind(ref, t.SourceURL), Target: t, NewURL: t.WixURL + fragment(ref.Text)}, true
+	if n, ok := m.exact.get(key); ok {
+		t := &m.targets[n]
+		return Match{Kind: spellingKind(ref, m.strs.bytes(t.source)), NewURL: string(m.strs.bytes(t.wixURL)) + fragment(ref.Text)}, true
 	}
-	if len(m.variants) == 0 {
-	} else if v, ok := m.variants[string(key)]; ok {
-		return m.variantMatch(ref, v.target, v.width, v.height), true
+	if m.variants.len() > 0 {
+		if n, ok := m.variants.get(key); ok {
+			v := m.listed[n]
+			return m.variantMatch(ref, &m.targets[v.target], v.width, v.height), true
+		}
 	}
 	// A key is a URL without its scheme, and the variant's name is in its
 	// path, so the originals' keys come straight from the variant's key.
@@ -238,8 +245,8 @@ func (m *Mapping) match(ref Ref, key []byte) (Match, bool) {
 		var buf [256]byte
 		for _, suffix := range originalSuffixes {
 			original := append(append(append(buf[:0], before...), suffix...), after...)
-			if t, ok := m.exact[string(original)]; ok {
-				return m.variantMatch(ref, t, w, h), true
+			if n, ok := m.exact.get(original); ok {
+				return m.variantMatch(ref, &m.targets[n], int32(w), int32(h)), true
 			}
 		}
 	}
@@ -250,12 +257,14 @@ func (m *Mapping) match(ref Ref, key []byte) (Match, bool) {
 }
 
 // variantMatch is the match of a size variant of t's file.
-func (m *Mapping) variantMatch(ref Ref, t *Target, width, height int) Match {
-	u := t.WixURL
-	if width > 0 && height > 0 && t.FileID != "" {
-		u = ScaledToFillURL(t.FileID, t.Width, t.Height, width, height)
+func (m *Mapping) variantMatch(ref Ref, t *target, width, height int32) Match {
+	var u string
+	if width > 0 && height > 0 && t.fileID.n > 0 {
+		u = ScaledToFillURL(string(m.strs.bytes(t.fileID)), int(t.width), int(t.height), int(width), int(height))
+	} else {
+		u = string(m.strs.bytes(t.wixURL))
 	}
-	return Match{Kind: MatchVariant, Target: t, NewURL: u + fragment(ref.Text)}
+	return Match{Kind: MatchVariant, NewURL: u + fragment(ref.Text)}
 }
 
 // fragment is u's "#..." part, kept on the replacement.
@@ -267,13 +276,13 @@ func fragment(u string) string {
 }
 
 // spellingKind says how ref wrote a URL equal (by key) to source.
-func spellingKind(ref Ref, source string) MatchKind {
+func spellingKind(ref Ref, source []byte) MatchKind {
 	text := ref.Text
 	if i := strings.IndexByte(text, '#'); i >= 0 {
 		text = text[:i]
 	}
 	switch {
-	case text == source:
+	case text == string(source):
 		return MatchExact
 	case ref.Relative && !strings.HasPrefix(text, "//"):
 		return MatchRelative
@@ -282,7 +291,7 @@ func spellingKind(ref Ref, source string) MatchKind {
 	}
 	// Same key, different bytes: either the path's percent-encoding or the
 	// scheme and host are spelled differently.
-	if URLPath(text) != URLPath(source) || queryOf(text) != queryOf(source) {
+	if s := string(source); URLPath(text) != URLPath(s) || queryOf(text) != queryOf(s) {
 		return MatchEscaped
 	}
 	return MatchSpelling

@@ -54,7 +54,7 @@ func scanMarkup(s *stream, mode markupMode) {
 		case closing:
 			element = ""
 			if mode == markupXML && len(open) > 0 {
-				closed := lowerName(bytes.TrimSpace(bytes.TrimRight(s.rest()[2:n], ">")))
+				closed := s.e.names.lower(bytes.TrimSpace(bytes.TrimRight(s.rest()[2:n], ">")))
 				for i := len(open) - 1; i >= 0; i-- {
 					if open[i] == closed {
 						open = open[:i]
@@ -208,7 +208,7 @@ func (s *stream) closeTag(from int, name string) int {
 // startTag parses the start tag at pos, reading more as needed.
 func (s *stream) startTag() (name string, attrs []attr, n int, selfClosing, ok bool) {
 	for {
-		name, attrs, n, selfClosing, complete := parseStartTag(s.rest(), s.attrs[:0])
+		name, attrs, n, selfClosing, complete := parseStartTag(s.rest(), s.attrs[:0], &s.e.names)
 		s.attrs = attrs
 		if complete {
 			return name, attrs, n, selfClosing, n > 0
@@ -222,7 +222,7 @@ func (s *stream) startTag() (name string, attrs []attr, n int, selfClosing, ok b
 // parseStartTag parses "<name attr=value ...>" at the start of b. complete
 // is false when b ends inside the tag; n is 0 for what is not a tag (such as
 // an autolink "<https://...>").
-func parseStartTag(b []byte, attrs []attr) (name string, _ []attr, n int, selfClosing, complete bool) {
+func parseStartTag(b []byte, attrs []attr, names *nameCache) (name string, _ []attr, n int, selfClosing, complete bool) {
 	i := 1
 	for i < len(b) && !isSpace(b[i]) && b[i] != '>' && b[i] != '/' {
 		i++
@@ -233,7 +233,7 @@ func parseStartTag(b []byte, attrs []attr) (name string, _ []attr, n int, selfCl
 	if b[i-1] == ':' && i+1 < len(b) && b[i] == '/' && b[i+1] == '/' {
 		return "", nil, 0, false, true // an autolink: <https://...>
 	}
-	name = lowerName(b[1:i])
+	name = names.lower(b[1:i])
 	if strings.Contains(name, "://") || strings.ContainsAny(name, "<\"'=") {
 		return "", nil, 0, false, true
 	}
@@ -263,7 +263,7 @@ func parseStartTag(b []byte, attrs []attr) (name string, _ []attr, n int, selfCl
 		for i < len(b) && !isSpace(b[i]) && b[i] != '=' && b[i] != '>' && b[i] != '/' && b[i] != '<' {
 			i++
 		}
-		at := attr{name: lowerName(b[a:i])}
+		at := attr{name: names.lower(b[a:i])}
 		j := i
 		for j < len(b) && isSpace(b[j]) {
 			j++
@@ -412,9 +412,14 @@ var commonNames = func() map[string]string {
 	return m
 }()
 
-// lowerName is b lower-cased (ASCII), interned when common. XML names are
+// nameCache is a direct-mapped cache of common names in front of
+// commonNames: most names repeat, and comparing a few bytes is cheaper than
+// hashing them. Each engine has its own.
+type nameCache [256]string
+
+// lower is b lower-cased (ASCII), interned when common. XML names are
 // case-sensitive, but the names that decide anything here are lower case.
-func lowerName(b []byte) string {
+func (c *nameCache) lower(b []byte) string {
 	var buf [48]byte
 	if len(b) > len(buf) {
 		return strings.ToLower(string(b))
@@ -426,7 +431,17 @@ func lowerName(b []byte) string {
 		}
 		l[i] = c
 	}
+	// A direct-mapped cache in front of the map: most names repeat, and
+	// comparing a few bytes is cheaper than hashing them.
+	if len(l) == 0 {
+		return ""
+	}
+	slot := &c[(len(l)*31+int(l[0])*7+int(l[len(l)-1]))&(len(c)-1)]
+	if *slot == string(l) {
+		return *slot
+	}
 	if n, ok := commonNames[string(l)]; ok {
+		*slot = n
 		return n
 	}
 	return string(l)

@@ -12,7 +12,7 @@ import (
 // one that encloses an edit is fixed. Text that only looks serialized (N
 // does not end at `";`) is left alone.
 func fixSerializedLengths(text []byte, edits []edit) []edit {
-	if !bytes.Contains(text, []byte(`s:`)) {
+	if !bytes.Contains(text, []byte(`:"`)) || !bytes.Contains(text, []byte(`s:`)) {
 		return edits
 	}
 	var fixes []edit

@@ -37,16 +37,16 @@ func (e *engine) placeName(p place) string {
 	if key == e.lastPlace {
 		return e.lastName
 	}
-	if name, ok := e.names[key]; ok {
+	if name, ok := e.placeNames[key]; ok {
 		e.lastPlace, e.lastName = key, name
 		return name
 	}
 	name := p.where + " " + p.attr
-	if len(e.names) < 1024 {
-		if e.names == nil {
-			e.names = map[[2]string]string{}
+	if len(e.placeNames) < 1024 {
+		if e.placeNames == nil {
+			e.placeNames = map[[2]string]string{}
 		}
-		e.names[key] = name
+		e.placeNames[key] = name
 	}
 	return name
 }
@@ -60,16 +60,17 @@ type span struct {
 
 // engine runs one Find or Rewrite over one file.
 type engine struct {
-	base      *url.URL
-	maxToken  int
-	find      func(Ref) error
-	replace   func(Ref) (string, bool)
-	stats     Stats
-	err       error // the first error a find callback returned
-	names     map[[2]string]string
-	lastPlace [2]string // the last name looked up: runs of one tag's attribute are common
-	lastName  string
-	pool      []*stream // nested streams to reuse
+	base       *url.URL
+	maxToken   int
+	find       func(Ref) error
+	replace    func(Ref) (string, bool)
+	stats      Stats
+	err        error // the first error a find callback returned
+	placeNames map[[2]string]string
+	names      nameCache // tag and attribute names
+	lastPlace  [2]string // the last name looked up: runs of one tag's attribute are common
+	lastName   string
+	pool       []*stream // nested streams to reuse
 }
 
 // value finds URLs in buf[start:end], a value escaped by lay, and applies
