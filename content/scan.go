@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"io/fs"
 	"net/url"
@@ -172,9 +173,9 @@ type scanEntry struct {
 	seq         int    // order of first occurrence
 	foundIn     string
 	occurrences int
-	attachment  *Attachment // set when a WXR names this URL an attachment
-	root        *scanEntry  // the original it folds into (itself for a row); set by finish
-	group       *group      // the row, for an original; set by finish
+	attachment  *original  // set when a WXR names this URL an attachment
+	root        *scanEntry // the original it folds into (itself for a row); set by finish
+	group       *group     // the row, for an original; set by finish
 }
 
 type scanner struct {
@@ -184,9 +185,13 @@ type scanner struct {
 	// spellings maps each URL as found (Ref.URL) to its entry, nil when it
 	// is left out.
 	spellings map[string]*scanEntry
-	skipped   map[string]bool // keys of URLs left out, counted once
-	seq       int
-	sum       ScanSummary
+	// skipped holds hashes of the keys of URLs left out, so each is
+	// counted once; a collision could only miscount the summary, never
+	// drop a row, and a hash is a tenth of a key's memory.
+	skipped map[uint64]struct{}
+	seed    maphash.Seed
+	seq     int
+	sum     ScanSummary
 }
 
 func newScanner(opts ScanOptions) *scanner {
@@ -199,7 +204,8 @@ func newScanner(opts ScanOptions) *scanner {
 		output:    output,
 		entries:   map[string]*scanEntry{},
 		spellings: map[string]*scanEntry{},
-		skipped:   map[string]bool{},
+		skipped:   map[uint64]struct{}{},
+		seed:      maphash.MakeSeed(),
 		sum:       ScanSummary{Files: map[Format]int{}},
 	}
 }
@@ -321,7 +327,7 @@ func (c ctxReader) Read(p []byte) (int, error) {
 type wxrReader struct {
 	pipe        *io.PipeWriter
 	done        chan struct{}
-	attachments []Attachment
+	attachments []wxrAttachment
 	stats       WXRStats
 	err         error
 }
@@ -332,7 +338,7 @@ func startWXRReader() *wxrReader {
 	go func() {
 		defer close(w.done)
 		w.stats, w.err = ReadWXRAttachments(pr, func(a Attachment) error {
-			w.attachments = append(w.attachments, a)
+			w.attachments = append(w.attachments, wxrAttachment{url: a.URL, line: a.Line, original: originalOf(&a)})
 			return nil
 		})
 		// Keep taking the bytes after a syntax error, so the main read
@@ -355,6 +361,7 @@ func (s *scanner) applyWXR(p string, w *wxrReader) {
 	for _, a := range w.attachments {
 		s.attachment(p, a)
 	}
+	w.attachments = nil
 	for _, warning := range w.stats.Warnings {
 		s.warn(p, warning)
 	}
@@ -370,8 +377,9 @@ func (s *scanner) applyWXR(p string, w *wxrReader) {
 
 // skip counts a left-out URL once per distinct URL.
 func (s *scanner) skip(key string, counter *int) {
-	if !s.skipped[key] {
-		s.skipped[key] = true
+	h := maphash.String(s.seed, key)
+	if _, seen := s.skipped[h]; !seen {
+		s.skipped[h] = struct{}{}
 		*counter++
 	}
 }
@@ -403,7 +411,6 @@ func (s *scanner) take(p string, r Ref) *scanEntry {
 		return e
 	}
 	switch {
-	case s.skipped[key]:
 	case !s.keepHost(r.URL):
 		s.skip(key, &s.sum.OtherHosts)
 	case IsPage(r.URL):
@@ -420,18 +427,40 @@ func (s *scanner) take(p string, r Ref) *scanEntry {
 
 // attachment takes a WXR attachment: an original, media whatever its
 // extension.
-func (s *scanner) attachment(p string, a Attachment) {
-	key := Key(a.URL)
+func (s *scanner) attachment(p string, a wxrAttachment) {
+	key := Key(a.url)
 	e, ok := s.entries[key]
 	if !ok {
-		if !s.keepHost(a.URL) || !s.keepKind(a.URL, ContextAttachment) || !s.valid(key, a.URL) {
+		if !s.keepHost(a.url) || !s.keepKind(a.url, ContextAttachment) || !s.valid(key, a.url) {
 			return
 		}
-		e = s.add(key, a.URL, p+":"+strconv.Itoa(a.Line))
+		e = s.add(key, a.url, p+":"+strconv.Itoa(a.line))
 	}
 	if e.attachment == nil {
-		e.attachment = &a
+		e.attachment = a.original
 	}
+}
+
+// wxrAttachment is an attachment as scan keeps it until its file is read.
+type wxrAttachment struct {
+	url  string
+	line int
+	*original
+}
+
+// original is what scan keeps of a WXR attachment: a few strings per file,
+// for exports with hundreds of thousands.
+type original struct {
+	title  string
+	copies []string // see knownCopies; nil when its sizes are not copies of it
+}
+
+func originalOf(a *Attachment) *original {
+	o := &original{title: strings.TrimSpace(a.Title)}
+	if foldsSizes(a) {
+		o.copies = knownCopies(a)
+	}
+	return o
 }
 
 func (s *scanner) add(key, u, foundIn string) *scanEntry {
@@ -557,8 +586,8 @@ func (s *scanner) finish() *ScanResult {
 			g = &group{root: root, seq: root.seq, foundIn: root.foundIn}
 			root.group = g
 			groups = append(groups, g)
-			if a := root.attachment; a != nil && foldsSizes(a) {
-				for _, v := range knownCopies(a) {
+			if a := root.attachment; a != nil {
+				for _, v := range a.copies {
 					g.addVariant(v)
 				}
 			}
@@ -615,11 +644,10 @@ func (g *group) addVariant(u string) {
 func (s *scanner) knownVariants() map[string]*scanEntry {
 	known := map[string]*scanEntry{}
 	for _, e := range s.entries {
-		a := e.attachment
-		if a == nil || !foldsSizes(a) {
+		if e.attachment == nil {
 			continue
 		}
-		for _, v := range knownCopies(a) {
+		for _, v := range e.attachment.copies {
 			k := Key(v)
 			if o, ok := s.entries[k]; ok && o.attachment != nil {
 				continue
@@ -660,8 +688,8 @@ func foldsSizes(a *Attachment) bool {
 func displayName(e *scanEntry) string {
 	file := fileName(e.url)
 	name := file
-	if a := e.attachment; a != nil && strings.TrimSpace(a.Title) != "" {
-		name = strings.TrimSpace(a.Title)
+	if a := e.attachment; a != nil && a.title != "" {
+		name = a.title
 		if ext := path.Ext(file); ext != "" && !strings.EqualFold(path.Ext(name), ext) {
 			name += ext
 		}

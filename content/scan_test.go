@@ -481,7 +481,7 @@ func TestDisplayNames(t *testing.T) {
 	} {
 		e := &scanEntry{url: tc.url}
 		if tc.title != "" {
-			e.attachment = &Attachment{URL: tc.url, Title: tc.title}
+			e.attachment = originalOf(&Attachment{URL: tc.url, Title: tc.title})
 		}
 		if got := displayName(e); got != tc.want {
 			t.Errorf("%s %q: %q, want %q", tc.url, tc.title, got, tc.want)
