@@ -22,7 +22,7 @@ const VariantsColumn = "variants"
 // mapping's arena.
 type target struct {
 	source, fileID, wixURL span32
-	width, height         int32
+	width, height          int32
 }
 
 // Match is how a found URL relates to the reports.
