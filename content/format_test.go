@@ -2,6 +2,9 @@ package content
 
 import (
 	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"encoding/xml"
 	"net/url"
 	"strings"
 	"testing"
@@ -363,5 +366,49 @@ func TestTruncatedWarns(t *testing.T) {
 		if st, _ := Find(strings.NewReader(tt.in), tt.format, Options{}, func(Ref) error { return nil }); len(st.Warnings) != 0 {
 			t.Errorf("%v %q: warnings %v", tt.format, tt.in, st.Warnings)
 		}
+	}
+}
+
+// A valid CSV, JSON or XML file stays valid after a rewrite, with the same
+// records and fields, whatever the replacement holds.
+func TestRewriteKeepsFilesValid(t *testing.T) {
+	const old = "https://old.example.com/a.jpg"
+	repl := map[string]string{old: `https://static.wixstatic.com/media/x.jpg/v1/fill/w_3,h_2/"q"&<x>\.jpg`}
+	csvIn := "id,Image Src,Body\n1," + old + ",\"<img src=\"\"" + old + "\"\">, more\"\n2,\"" + old + "\",x\n"
+	got, _ := rewriteAll(t, CSV, csvIn, repl)
+	before, err1 := csv.NewReader(strings.NewReader(csvIn)).ReadAll()
+	after, err2 := csv.NewReader(strings.NewReader(got)).ReadAll()
+	if err1 != nil || err2 != nil || len(after) != len(before) {
+		t.Fatalf("csv: %v %v, %d records became %d:\n%s", err1, err2, len(before), len(after), got)
+	}
+	for i := range before {
+		if len(after[i]) != len(before[i]) {
+			t.Errorf("csv record %d: %d fields became %d", i, len(before[i]), len(after[i]))
+		}
+	}
+	if after[1][1] != repl[old] || after[2][1] != repl[old] {
+		t.Errorf("csv cells: %q, %q", after[1][1], after[2][1])
+	}
+
+	jsonIn := `{"a": "` + old + `", "b": ["https:\/\/old.example.com\/a.jpg", {"c": "<img src=\"` + old + `\">"}]}`
+	got, _ = rewriteAll(t, JSON, jsonIn, repl)
+	var v struct {
+		A string `json:"a"`
+		B []any  `json:"b"`
+	}
+	if err := json.Unmarshal([]byte(got), &v); err != nil || v.A != repl[old] || v.B[0] != repl[old] {
+		t.Errorf("json: %v, %q %v:\n%s", err, v.A, v.B, got)
+	}
+
+	xmlIn := `<?xml version="1.0"?><rss><item><link>` + old + `</link><enclosure url="` + old + `"/><description><![CDATA[<img src="` + old + `">]]></description></item></rss>`
+	got, _ = rewriteAll(t, XML, xmlIn, repl)
+	var doc struct {
+		Link      string `xml:"item>link"`
+		Enclosure struct {
+			URL string `xml:"url,attr"`
+		} `xml:"item>enclosure"`
+	}
+	if err := xml.Unmarshal([]byte(got), &doc); err != nil || doc.Link != repl[old] || doc.Enclosure.URL != repl[old] {
+		t.Errorf("xml: %v, %q %q:\n%s", err, doc.Link, doc.Enclosure.URL, got)
 	}
 }

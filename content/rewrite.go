@@ -273,6 +273,12 @@ func (r *rewriter) file(f File) error {
 	if !ok {
 		fr.Binary = true
 		fr.Skipped = "binary"
+		if bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}) {
+			// Text, but URLs in UTF-16 are not byte-wise ASCII: say so.
+			fr.Binary = false
+			fr.Skipped = "UTF-16 text: its URLs cannot be rewritten byte-wise; convert it to UTF-8 and run again"
+			r.res.Skipped++
+		}
 		if r.cfg.Out == "" || r.cfg.DryRun {
 			return nil
 		}

@@ -298,3 +298,30 @@ func TestRunRefuses(t *testing.T) {
 		}
 	}
 }
+
+func TestRunSkipsUTF16AndFollowsArgumentLink(t *testing.T) {
+	files := siteFiles()
+	files["site/utf16.html"] = "\xff\xfe<\x00i\x00m\x00g\x00>\x00"
+	dir := writeFiles(t, files)
+	link := filepath.Join(t.TempDir(), "site-link")
+	if err := os.Symlink(filepath.Join(dir, "site"), link); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	base, _ := url.Parse("https://old.example.com/")
+	res := runRewrite(t, RewriteConfig{Reports: []string{filepath.Join(dir, "report.csv")}, Out: out, BaseURL: base, Paths: []string{link}})
+	if res.Skipped != 1 || !strings.Contains(readFile(t, filepath.Join(out, "index.html")), wixURL("a.jpg")) {
+		t.Errorf("%d skipped; index.html %q", res.Skipped, readFile(t, filepath.Join(out, "index.html")))
+	}
+	for _, f := range res.Files {
+		if strings.HasSuffix(f.Path, "utf16.html") && !strings.Contains(f.Skipped, "UTF-16") {
+			t.Errorf("utf16.html: %q", f.Skipped)
+		}
+		if !strings.HasPrefix(f.Path, link) {
+			t.Errorf("%s is not shown under the argument %s", f.Path, link)
+		}
+	}
+	if readFile(t, filepath.Join(out, "utf16.html")) != files["site/utf16.html"] {
+		t.Error("UTF-16 file not copied as it was")
+	}
+}

@@ -51,7 +51,18 @@ func Walk(paths []string, fn func(File) error) error {
 		if err != nil {
 			return err
 		}
-		err = filepath.WalkDir(arg, func(p string, d fs.DirEntry, err error) error {
+		// A symbolic link given as the argument is followed: it is where
+		// the user pointed. Inside, paths are shown under the argument.
+		walkRoot := arg
+		if li, err := os.Lstat(arg); err == nil && li.Mode()&fs.ModeSymlink != 0 {
+			walkRoot = root
+		}
+		err = filepath.WalkDir(walkRoot, func(p string, d fs.DirEntry, err error) error {
+			if walkRoot != arg {
+				if rel, rerr := filepath.Rel(walkRoot, p); rerr == nil {
+					p = filepath.Join(arg, rel)
+				}
+			}
 			if err != nil {
 				if p == arg {
 					return err
