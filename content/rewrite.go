@@ -121,7 +121,8 @@ func RunRewrite(ctx context.Context, cfg RewriteConfig) (*RewriteResult, error) 
 	if len(hosts) == 0 {
 		hosts = m.Hosts()
 	}
-	r := &rewriter{cfg: cfg, mapping: m, hosts: newHostSet(hosts), unmapped: map[string]int{}}
+	r := &rewriter{cfg: cfg, mapping: m, hosts: newHostSet(hosts), unmapped: map[string]int{},
+		seen: map[string]bool{}, written: map[string]string{}}
 	r.res.Hosts, r.res.Rows, r.res.Ready, r.res.Conflicts = hosts, m.Rows, m.Ready, m.Conflicts
 	err := Walk(cfg.Paths, func(f File) error {
 		if err := ctx.Err(); err != nil {
@@ -215,8 +216,10 @@ type rewriter struct {
 	mapping  *Mapping
 	hosts    *hostSet
 	res      RewriteResult
-	unmapped map[string]int // key → index in res.Unmapped
-	pending  []pendingFile  // in-place files written beside their originals
+	unmapped map[string]int    // key → index in res.Unmapped
+	pending  []pendingFile     // in-place files written beside their originals
+	seen     map[string]bool   // inputs read, by absolute path: overlapping arguments read a file once
+	written  map[string]string // --out destinations → the input written there
 }
 
 // pendingFile is a rewritten copy waiting to replace its original.
@@ -228,6 +231,12 @@ type pendingFile struct {
 
 // file rewrites one file.
 func (r *rewriter) file(f File) error {
+	if abs, err := filepath.Abs(f.Path); err == nil {
+		if r.seen[abs] {
+			return nil // named twice (a folder and a file in it): once is enough
+		}
+		r.seen[abs] = true
+	}
 	fr := FileResult{Path: f.Path}
 	defer func() {
 		r.res.Files = append(r.res.Files, fr)
@@ -405,6 +414,10 @@ func (e errWriter) Write(p []byte) (int, error) {
 // writeOut writes f's output under --out, atomically.
 func (r *rewriter) writeOut(f File, mode os.FileMode, write func(io.Writer) error) error {
 	dst := filepath.Join(r.cfg.Out, filepath.FromSlash(f.Rel))
+	if other, ok := r.written[dst]; ok {
+		return fmt.Errorf("%s and %s both land at %s (give their folders instead, or rewrite them apart)", other, f.Path, dst)
+	}
+	r.written[dst] = f.Path
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
 	}

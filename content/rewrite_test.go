@@ -325,3 +325,22 @@ func TestRunSkipsUTF16AndFollowsArgumentLink(t *testing.T) {
 		t.Error("UTF-16 file not copied as it was")
 	}
 }
+
+func TestRunOverlappingArguments(t *testing.T) {
+	dir := writeFiles(t, siteFiles())
+	report := filepath.Join(dir, "report.csv")
+	page := filepath.Join(dir, "site", "index.html")
+	base, _ := url.Parse("https://old.example.com/")
+	// A folder and a file in it: the file is rewritten once, in place.
+	res := runRewrite(t, RewriteConfig{Reports: []string{report}, InPlace: true, BaseURL: base, Paths: []string{filepath.Join(dir, "site"), page}})
+	if res.Skipped != 0 || !strings.Contains(readFile(t, page), wixURL("a.jpg")) {
+		t.Errorf("%d skipped: %+v", res.Skipped, res.Files)
+	}
+	// Two files of one name under --out would overwrite each other: refused.
+	other := writeFiles(t, map[string]string{"index.html": "x"})
+	_, err := RunRewrite(context.Background(), RewriteConfig{Reports: []string{report}, Out: t.TempDir(), Paths: []string{page, filepath.Join(other, "index.html")}})
+	var oe *OutputError
+	if !errors.As(err, &oe) || !strings.Contains(err.Error(), "both land at") {
+		t.Errorf("same name twice under --out: %v", err)
+	}
+}
