@@ -344,3 +344,34 @@ func TestRunOverlappingArguments(t *testing.T) {
 		t.Errorf("same name twice under --out: %v", err)
 	}
 }
+
+// A run that stops part way (here: interrupted after its first file) leaves
+// every input as it was, and no temporary file behind.
+func TestRunInPlaceFailureChangesNothing(t *testing.T) {
+	files := siteFiles()
+	files["site/more.html"] = `<img src="https://old.example.com/a.jpg">`
+	dir := writeFiles(t, files)
+	base, _ := url.Parse("https://old.example.com/")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	read := 0
+	_, err := RunRewrite(ctx, RewriteConfig{Reports: []string{filepath.Join(dir, "report.csv")}, InPlace: true, BaseURL: base,
+		Paths: []string{filepath.Join(dir, "site")}, OnFile: func(f FileResult) {
+			if read++; read == 2 {
+				cancel()
+			}
+		}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want the interruption", err)
+	}
+	for name, text := range files {
+		if strings.HasPrefix(name, "site/") && readFile(t, filepath.Join(dir, filepath.FromSlash(name))) != text {
+			t.Errorf("%s changed", name)
+		}
+	}
+	leftovers, _ := filepath.Glob(filepath.Join(dir, "site", "*", ".*tmp*"))
+	more, _ := filepath.Glob(filepath.Join(dir, "site", ".*tmp*"))
+	if len(leftovers)+len(more) > 0 {
+		t.Errorf("temporary files left: %v %v", leftovers, more)
+	}
+}
