@@ -47,6 +47,10 @@ type FileResult struct {
 	Skipped  string             // why the file was left alone; "" when it was read
 	Binary   bool               // skipped as binary (copied as is under --out)
 	Warnings []Warning
+	// Unresolved counts relative media URLs left alone for want of a base
+	// URL (--base-url); FirstUnresolved shows the first.
+	Unresolved      int
+	FirstUnresolved string
 }
 
 // Change is one URL replaced.
@@ -69,6 +73,7 @@ type UnmappedURL struct {
 type RewriteResult struct {
 	Files        []FileResult
 	Totals       [numMatchKinds]int
+	Unresolved   int // relative media URLs left alone: no --base-url
 	FilesChanged int
 	Skipped      int // files left alone: unreadable, changed on disk, binary not copied
 	Bytes        int64
@@ -243,6 +248,7 @@ func (r *rewriter) file(f File) error {
 		for _, k := range MatchKinds {
 			r.res.Totals[k] += fr.Counts[k]
 		}
+		r.res.Unresolved += fr.Unresolved
 		if fr.Changed {
 			r.res.FilesChanged++
 		}
@@ -348,6 +354,14 @@ func (r *rewriter) file(f File) error {
 // replace decides what one found URL becomes.
 func (r *rewriter) replace(f File, fr *FileResult, ref Ref) (string, bool) {
 	if ref.URL == "" {
+		// Relative, and no --base-url to say where: likely old-host media
+		// left as it was, which the run must not call done.
+		if ref.IsMedia() {
+			fr.Unresolved++
+			if fr.FirstUnresolved == "" {
+				fr.FirstUnresolved = ref.Raw + " (line " + strconv.Itoa(ref.Line) + ")"
+			}
+		}
 		return "", false
 	}
 	var buf [512]byte

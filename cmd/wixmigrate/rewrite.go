@@ -45,7 +45,8 @@ CSV/TSV, CSS, SQL dumps, text) with its Wix URL from the reports' READY rows.
 WordPress size variants (photo-300x200.jpg) become the Wix image scaled to
 fill that size. Every other byte is kept; rewriting again changes nothing.
 Exit status: 0 every old-host media URL was mapped, 3 some were not (listed;
-see --unmapped) or a file was skipped, 1 a report or output could not be
+see --unmapped), a file was skipped, or relative media URLs were left alone
+for want of --base-url, 1 a report or output could not be
 read or written, 2 bad flags.
 
 flags:`)
@@ -86,7 +87,7 @@ flags:`)
 		return exitFatal
 	}
 	printRewrite(stdout, res, cfg, showAllFiles)
-	if res.Totals[content.MatchUnmapped] > 0 || res.Skipped > 0 {
+	if res.Totals[content.MatchUnmapped] > 0 || res.Skipped > 0 || res.Unresolved > 0 {
 		return exitIncomplete
 	}
 	return exitOK
@@ -133,6 +134,12 @@ func printRewrite(w io.Writer, res *content.RewriteResult, cfg content.RewriteCo
 		for _, warn := range f.Warnings {
 			fmt.Fprintf(w, "warning %s: %s\n", f.Path, warn)
 		}
+		if f.Unresolved > 0 {
+			fmt.Fprintf(w, "relative %s: %d media URLs left alone, first %s\n", f.Path, f.Unresolved, f.FirstUnresolved)
+		}
+	}
+	if res.Unresolved > 0 {
+		fmt.Fprintf(w, "%d relative media URLs were left alone: pass --base-url (the old site's address) to resolve them\n", res.Unresolved)
 	}
 	verb := "changed"
 	switch {

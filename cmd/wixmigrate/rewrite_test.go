@@ -23,6 +23,8 @@ func TestRewriteExitCodes(t *testing.T) {
 	noWixURL := filepath.Join(dir, "no-wix-url.csv")
 	writeFile(t, noWixURL, strings.ReplaceAll(rewriteReport, "wix_url", "url_wix"))
 	unmapped := filepath.Join(dir, "unmapped", "page.html")
+	relative := filepath.Join(dir, "relative.html")
+	writeFile(t, relative, `<img src="/a.jpg"><a href="/about/">about</a>`)
 	writeFile(t, unmapped, `<img src="https://old.example.com/a.jpg"><img src="https://old.example.com/f.jpg">`)
 
 	tests := []struct {
@@ -44,6 +46,8 @@ func TestRewriteExitCodes(t *testing.T) {
 		{"bad host", []string{"--report", report, "--in-place", "--host", "https://old.example.com/", filepath.Dir(mapped)}, exitUsage, "--host"},
 		{"bad base url", []string{"--report", report, "--in-place", "--base-url", "old.example.com", filepath.Dir(mapped)}, exitUsage, "--base-url"},
 		{"no paths", []string{"--report", report, "--in-place"}, exitUsage, "files or folders"},
+		{"relative without a base", []string{"--report", report, "--out", filepath.Join(dir, "o4"), relative}, exitIncomplete, "pass --base-url"},
+		{"relative with a base", []string{"--report", report, "--out", filepath.Join(dir, "o5"), "--base-url", "https://old.example.com/", relative}, exitOK, "relative"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
