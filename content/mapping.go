@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -217,6 +218,7 @@ func (m *Mapping) Hosts() []string {
 			hosts = append(hosts, h)
 		}
 	}
+	slices.Sort(hosts)
 	return hosts
 }
 

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -125,6 +126,9 @@ func RunRewrite(ctx context.Context, cfg RewriteConfig) (*RewriteResult, error) 
 	hosts := cfg.Hosts
 	if len(hosts) == 0 {
 		hosts = m.Hosts()
+		if b := cfg.BaseURL; b != nil && !slices.Contains(hosts, strings.ToLower(b.Hostname())) {
+			hosts = append(hosts, strings.ToLower(b.Hostname())) // the old site's own address
+		}
 	}
 	r := &rewriter{cfg: cfg, mapping: m, hosts: newHostSet(hosts), unmapped: map[string]int{},
 		seen: map[string]bool{}, written: map[string]string{}}
@@ -366,7 +370,9 @@ func (r *rewriter) replace(f File, fr *FileResult, ref Ref) (string, bool) {
 	}
 	var buf [512]byte
 	key, ok := appendKey(buf[:0], ref.URL)
-	if !ok || !r.hosts.match(keyHost(key)) {
+	// A path written relative is the old site's, whatever --host says.
+	pathRelative := ref.Relative && !strings.HasPrefix(ref.Text, "//")
+	if !ok || !(pathRelative || r.hosts.match(keyHost(key))) {
 		return "", false
 	}
 	m, ok := r.mapping.match(ref, key)

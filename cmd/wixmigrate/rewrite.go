@@ -31,7 +31,7 @@ func runRewrite(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.BoolVar(&cfg.InPlace, "in-place", false, "replace each changed file where it is (atomically, mode kept)")
 	fs.BoolVar(&cfg.DryRun, "dry-run", false, "write nothing; print what would change")
 	fs.StringVar(&baseURL, "base-url", "", "the old site's address, to resolve relative URLs where a URL is expected (an HTML file's <base href> wins)")
-	fs.Var(&hosts, "host", "a host of the old site (repeatable; *.example.com for a domain and its subdomains; any port); default: the hosts of the reports' source URLs")
+	fs.Var(&hosts, "host", "a host of the old site (repeatable; *.example.com for a domain and its subdomains; any port); default: the hosts of the reports' source URLs and of --base-url")
 	fs.StringVar(&cfg.Unmapped, "unmapped", "", "write the old-host media URLs no READY row maps to this manifest, ready for the next migrate")
 	fs.BoolVar(&showAllFiles, "all-files", false, "list every file in the table, also those with no old-host URL")
 	fs.Usage = func() {
