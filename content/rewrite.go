@@ -317,7 +317,7 @@ func (r *rewriter) file(f File) error {
 	// skips this file, where a write error stops the run.
 	rewrite := func(w io.Writer) error {
 		var err error
-		stats, err = Rewrite(body, errWriter{w}, format, Options{BaseURL: r.cfg.BaseURL}, func(ref Ref) (string, bool) {
+		stats, err = Rewrite(body, errWriter{w}, format, Options{BaseURL: FileBase(r.cfg.BaseURL, f)}, func(ref Ref) (string, bool) {
 			return r.replace(f, &fr, ref)
 		})
 		var we *writeError

@@ -375,3 +375,30 @@ func TestRunInPlaceFailureChangesNothing(t *testing.T) {
 		t.Errorf("temporary files left: %v %v", leftovers, more)
 	}
 }
+
+func TestFileBase(t *testing.T) {
+	base, _ := url.Parse("https://old.example.com/blog/")
+	for _, tt := range []struct {
+		f    File
+		ref  string
+		want string
+	}{
+		{File{Path: "export/post/a b.html", Rel: "post/a b.html", Arg: "export"}, "../img/x.png", "https://old.example.com/blog/img/x.png"},
+		{File{Path: "export/theme/style.css", Rel: "theme/style.css", Arg: "export"}, "bg.png", "https://old.example.com/blog/theme/bg.png"},
+		{File{Path: "export/index.html", Rel: "index.html", Arg: "export"}, "x.png", "https://old.example.com/blog/x.png"},
+		{File{Path: "page.html", Rel: "page.html", Arg: "page.html"}, "x.png", "https://old.example.com/blog/x.png"},
+		{File{Path: "export/post/a.html", Rel: "post/a.html", Arg: "export"}, "/wp-content/x.png", "https://old.example.com/wp-content/x.png"},
+	} {
+		ref, _ := url.Parse(tt.ref)
+		if got := FileBase(base, tt.f).ResolveReference(ref).String(); got != tt.want {
+			t.Errorf("%s: %s resolves to %s, want %s", tt.f.Path, tt.ref, got, tt.want)
+		}
+	}
+	noSlash, _ := url.Parse("https://old.example.com/blog")
+	if got := FileBase(noSlash, File{Path: "e/p/a.html", Rel: "p/a.html", Arg: "e"}).String(); got != "https://old.example.com/blog/p/a.html" {
+		t.Errorf("base without its final slash: %s", got)
+	}
+	if FileBase(nil, File{Rel: "a.html"}) != nil {
+		t.Error("no base became one")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -162,4 +163,24 @@ func resolvedAbs(path string) (string, error) {
 		missing = append([]string{filepath.Base(abs)}, missing...)
 		abs = parent
 	}
+}
+
+// FileBase is the base URL of a file found by Walk, for Options.BaseURL:
+// the site's base URL with the file's path under the argument it was
+// found in, as in a mirror of the site (export/blog/post.html resolves
+// "../img/a.png" as /img/a.png, and a style sheet's url() is relative to
+// the sheet). A file given as an argument sits in base's folder. nil when
+// base is nil.
+func FileBase(base *url.URL, f File) *url.URL {
+	if base == nil || f.Rel == "" {
+		return base
+	}
+	dir := *base // the base names a folder, with or without its final '/'
+	if !strings.HasSuffix(dir.Path, "/") {
+		dir.Path += "/"
+		if dir.RawPath != "" {
+			dir.RawPath += "/"
+		}
+	}
+	return dir.ResolveReference(&url.URL{Path: f.Rel})
 }
