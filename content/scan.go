@@ -182,9 +182,14 @@ type scanner struct {
 	opts    ScanOptions
 	output  string // opts.Output, absolute
 	entries map[string]*scanEntry
-	// spellings maps each URL as found (Ref.URL) to its entry, nil when it
-	// is left out.
+	// spellings maps each URL as found (Ref.URL) to its entry.
 	spellings map[string]*scanEntry
+	// left holds 128-bit hashes of the spellings left out (links to pages,
+	// mostly, which outnumber media in big exports): a fifth of the memory
+	// of the strings, and a collision (odds below 1 in 10^20 for ten
+	// million spellings) is not a practical concern.
+	left  map[[2]uint64]struct{}
+	seeds [2]maphash.Seed
 	// skipped holds hashes of the keys of URLs left out, so each is
 	// counted once; a collision could only miscount the summary, never
 	// drop a row, and a hash is a tenth of a key's memory.
@@ -206,6 +211,8 @@ func newScanner(opts ScanOptions) *scanner {
 		spellings: map[string]*scanEntry{},
 		skipped:   map[uint64]struct{}{},
 		seed:      maphash.MakeSeed(),
+		left:      map[[2]uint64]struct{}{},
+		seeds:     [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
 		sum:       ScanSummary{Files: map[Format]int{}},
 	}
 }
@@ -391,15 +398,21 @@ func (s *scanner) ref(p string, r Ref) {
 		return
 	}
 	s.sum.URLs++
-	// Most occurrences repeat a spelling already seen: one lookup, no key.
+	// Most occurrences repeat a spelling already seen: a lookup or two,
+	// no key.
 	if e, seen := s.spellings[r.URL]; seen {
-		if e != nil {
-			e.occurrences++
-		}
+		e.occurrences++
 		return
 	}
-	e := s.take(p, r)
-	s.spellings[r.URL] = e
+	h := [2]uint64{maphash.String(s.seeds[0], r.URL), maphash.String(s.seeds[1], r.URL)}
+	if _, left := s.left[h]; left {
+		return
+	}
+	if e := s.take(p, r); e != nil {
+		s.spellings[r.URL] = e
+	} else {
+		s.left[h] = struct{}{}
+	}
 }
 
 // take decides about a URL spelling seen for the first time: the entry it
@@ -549,7 +562,7 @@ type group struct {
 // on the entries alone: the maps that sped up reading are dropped first,
 // so the peak stays near what the entries need.
 func (s *scanner) finish() *ScanResult {
-	s.spellings, s.skipped = nil, nil
+	s.spellings, s.skipped, s.left = nil, nil, nil
 	known := s.knownVariants()
 	var resolve func(e *scanEntry, depth int) *scanEntry
 	resolve = func(e *scanEntry, depth int) *scanEntry {
