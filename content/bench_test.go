@@ -248,7 +248,7 @@ func benchNaive(b *testing.B, doc func([]byte, int) []byte) {
 	for i := range pairs {
 		pairs[i] = [2]string{benchSource(i), "https://static.wixstatic.com/media/" + benchFileID(i)}
 	}
-	data, err := io.ReadAll(newGenReader(doc, 64<<10))
+	data, err := io.ReadAll(newGenReader(doc, 16<<10))
 	if err != nil {
 		b.Fatal(err)
 	}
