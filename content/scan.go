@@ -100,23 +100,25 @@ type ScanRow struct {
 	Occurrences int      // of the URL and its variants
 }
 
-// ScanSummary says what a scan read and what it left out. URL counts are
-// of distinct URLs unless said otherwise.
+// ScanSummary says what a scan read and what it left out. What was left
+// out is counted in occurrences: remembering every distinct link to a page
+// would make memory follow the pages of an export, not its media.
 type ScanSummary struct {
-	Files      map[Format]int // files read, by format
-	WXRFiles   int            // of the XML files, WordPress exports
-	Bytes      int64
-	URLs       int // URL occurrences found (http(s), after resolving)
-	Rows       int // media rows written
-	Folded     int // variant URLs folded into their original's row
-	Known      int // variants known from WXR metadata but not found in the content
-	Pages      int // skipped: page extensions (.html, .php, .asp...)
-	NotMedia   int // skipped: neither a media extension nor a media place
-	OtherHosts int // skipped: not on --host
-	OtherKinds int // skipped: media of a kind --media left out
-	Relative   int // skipped: relative URLs with no base to resolve them (occurrences)
-	TooLong    int // skipped: longer than MaxSourceURL
-	Invalid    int // skipped: not an http(s) URL migrate accepts
+	Files    map[Format]int // files read, by format
+	WXRFiles int            // of the XML files, WordPress exports
+	Bytes    int64
+	URLs     int // URL occurrences found (http(s), after resolving)
+	Rows     int // media rows written
+	Folded   int // variant URLs folded into their original's row
+	Known    int // variants known from WXR metadata but not found in the content
+	// URL occurrences left out, by why:
+	Pages      int // page extensions (.html, .php, .asp...)
+	NotMedia   int // neither a media extension nor a media place
+	OtherHosts int // not on --host
+	OtherKinds int // media of a kind --media left out
+	Relative   int // relative URLs with no base to resolve them
+	TooLong    int // longer than MaxSourceURL
+	Invalid    int // not an http(s) URL migrate accepts; also distinct rows its reader refused
 	// Binary are files skipped as binary (images, archives...), by path.
 	Binary []string
 	// Unreadable are files that could not be read, by path, with why.
@@ -184,19 +186,16 @@ type scanner struct {
 	entries map[string]*scanEntry
 	// spellings maps each URL as found (Ref.URL) to its entry.
 	spellings map[string]*scanEntry
-	// left holds 128-bit hashes of the spellings left out (links to pages,
-	// mostly, which outnumber media in big exports): a fifth of the memory
-	// of the strings, and a collision (odds below 1 in 10^20 for ten
-	// million spellings) is not a practical concern.
-	left  map[[2]uint64]struct{}
+	// left remembers spellings left out (links to pages, mostly, which
+	// outnumber media in big exports) and why, by 128-bit hash: a
+	// collision (odds below 1 in 10^20 for ten million spellings) is not a
+	// practical concern. It is a cache, emptied when it reaches maxLeft,
+	// so memory follows the media, not the pages: a spelling it forgot is
+	// decided again.
+	left  map[[2]uint64]*int
 	seeds [2]maphash.Seed
-	// skipped holds hashes of the keys of URLs left out, so each is
-	// counted once; a collision could only miscount the summary, never
-	// drop a row, and a hash is a tenth of a key's memory.
-	skipped map[uint64]struct{}
-	seed    maphash.Seed
-	seq     int
-	sum     ScanSummary
+	seq   int
+	sum   ScanSummary
 }
 
 func newScanner(opts ScanOptions) *scanner {
@@ -209,9 +208,7 @@ func newScanner(opts ScanOptions) *scanner {
 		output:    output,
 		entries:   map[string]*scanEntry{},
 		spellings: map[string]*scanEntry{},
-		skipped:   map[uint64]struct{}{},
-		seed:      maphash.MakeSeed(),
-		left:      map[[2]uint64]struct{}{},
+		left:      map[[2]uint64]*int{},
 		seeds:     [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
 		sum:       ScanSummary{Files: map[Format]int{}},
 	}
@@ -382,14 +379,9 @@ func (s *scanner) applyWXR(p string, w *wxrReader) {
 	}
 }
 
-// skip counts a left-out URL once per distinct URL.
-func (s *scanner) skip(key string, counter *int) {
-	h := maphash.String(s.seed, key)
-	if _, seen := s.skipped[h]; !seen {
-		s.skipped[h] = struct{}{}
-		*counter++
-	}
-}
+// maxLeft bounds the spellings left out that the scanner remembers
+// (about 10 MB). A variable for tests.
+var maxLeft = 1 << 18
 
 // ref takes one URL found in a file.
 func (s *scanner) ref(p string, r Ref) {
@@ -405,37 +397,44 @@ func (s *scanner) ref(p string, r Ref) {
 		return
 	}
 	h := [2]uint64{maphash.String(s.seeds[0], r.URL), maphash.String(s.seeds[1], r.URL)}
-	if _, left := s.left[h]; left {
+	if counter, left := s.left[h]; left {
+		*counter++
 		return
 	}
-	if e := s.take(p, r); e != nil {
+	e, counter := s.take(p, r)
+	if e != nil {
 		s.spellings[r.URL] = e
-	} else {
-		s.left[h] = struct{}{}
+		return
 	}
+	*counter++
+	if len(s.left) >= maxLeft {
+		clear(s.left)
+	}
+	s.left[h] = counter
 }
 
-// take decides about a URL spelling seen for the first time: the entry it
-// counts for, or nil when it is left out.
-func (s *scanner) take(p string, r Ref) *scanEntry {
+// take decides about a URL spelling not seen before (or forgotten): the
+// entry it counts for, or the summary's counter of why it is left out.
+func (s *scanner) take(p string, r Ref) (*scanEntry, *int) {
 	key := Key(r.URL)
 	if e, ok := s.entries[key]; ok {
 		e.occurrences++
-		return e
+		return e, nil
 	}
 	switch {
 	case !s.keepHost(r.URL):
-		s.skip(key, &s.sum.OtherHosts)
+		return nil, &s.sum.OtherHosts
 	case IsPage(r.URL):
-		s.skip(key, &s.sum.Pages)
+		return nil, &s.sum.Pages
 	case !r.IsMedia():
-		s.skip(key, &s.sum.NotMedia)
+		return nil, &s.sum.NotMedia
 	case !s.keepKind(r.URL, r.Context):
-		s.skip(key, &s.sum.OtherKinds)
-	case s.valid(key, r.URL):
-		return s.add(key, r.URL, p+":"+strconv.Itoa(r.Line))
+		return nil, &s.sum.OtherKinds
 	}
-	return nil
+	if counter := s.invalid(r.URL); counter != nil {
+		return nil, counter
+	}
+	return s.add(key, r.URL, p+":"+strconv.Itoa(r.Line)), nil
 }
 
 // attachment takes a WXR attachment: an original, media whatever its
@@ -444,7 +443,9 @@ func (s *scanner) attachment(p string, a wxrAttachment) {
 	key := Key(a.url)
 	e, ok := s.entries[key]
 	if !ok {
-		if !s.keepHost(a.url) || !s.keepKind(a.url, ContextAttachment) || !s.valid(key, a.url) {
+		// Find has reported the attachment's URL from the same file and
+		// counted it if it was left out; here it is only left out again.
+		if !s.keepHost(a.url) || !s.keepKind(a.url, ContextAttachment) || s.invalid(a.url) != nil {
 			return
 		}
 		e = s.add(key, a.url, p+":"+strconv.Itoa(a.line))
@@ -513,19 +514,18 @@ func (s *scanner) keepKind(u string, ctx Context) bool {
 	return slices.Contains(s.opts.Kinds, kind)
 }
 
-// valid checks what migrate would refuse, counting a refused URL once.
-func (s *scanner) valid(key, u string) bool {
+// invalid checks what migrate would refuse: the summary's counter of why,
+// or nil.
+func (s *scanner) invalid(u string) *int {
 	su := sourceURL(u)
 	if len(su) > MaxSourceURL {
-		s.skip(key, &s.sum.TooLong)
-		return false
+		return &s.sum.TooLong
 	}
 	parsed, err := url.Parse(su)
 	if err != nil || (parsed.Scheme != "http" && parsed.Scheme != "https") || parsed.Host == "" {
-		s.skip(key, &s.sum.Invalid)
-		return false
+		return &s.sum.Invalid
 	}
-	return true
+	return nil
 }
 
 // sourceURL is u as a manifest row holds it: bytes that are not UTF-8 (a
@@ -562,7 +562,7 @@ type group struct {
 // on the entries alone: the maps that sped up reading are dropped first,
 // so the peak stays near what the entries need.
 func (s *scanner) finish() *ScanResult {
-	s.spellings, s.skipped, s.left = nil, nil, nil
+	s.spellings, s.left = nil, nil
 	known := s.knownVariants()
 	var resolve func(e *scanEntry, depth int) *scanEntry
 	resolve = func(e *scanEntry, depth int) *scanEntry {

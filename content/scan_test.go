@@ -3,6 +3,7 @@ package content
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -509,5 +510,28 @@ func TestScanCancelledWithinAFile(t *testing.T) {
 	ctx := &errAfter{Context: context.Background(), n: 3}
 	if _, err := Scan(ctx, []string{dir}, ScanOptions{}); err != context.Canceled {
 		t.Errorf("err = %v, want context.Canceled", err)
+	}
+}
+
+// Spellings left out are remembered in a bounded cache; once it is full and
+// forgotten, they are decided again, with the same result and counts.
+func TestScanForgetsLeftOutSpellings(t *testing.T) {
+	defer func(n int) { maxLeft = n }(maxLeft)
+	maxLeft = 4
+	var b strings.Builder
+	for range 2 {
+		for i := range 10 {
+			fmt.Fprintf(&b, "<a href=\"https://old.example.com/p/%d.html\">p</a><a href=\"https://old.example.com/about/%d\">a</a>", i, i)
+			fmt.Fprintf(&b, "<img src=\"https://old.example.com/img/%d.png\">\n", i%3)
+		}
+	}
+	dir := writeFiles(t, map[string]string{"a.html": b.String()})
+	res := scanFiles(t, dir, ScanOptions{}, "a.html")
+	checkURLs(t, res, []string{"https://old.example.com/img/0.png", "https://old.example.com/img/1.png", "https://old.example.com/img/2.png"})
+	if s := res.Summary; s.Pages != 20 || s.NotMedia != 20 || s.URLs != 60 {
+		t.Errorf("pages %d, not media %d, URLs %d; want 20, 20, 60", s.Pages, s.NotMedia, s.URLs)
+	}
+	if n := res.Rows[0].Occurrences; n != 8 {
+		t.Errorf("img/0.png occurrences %d, want 8", n)
 	}
 }
