@@ -212,7 +212,7 @@ func printScanSummary(w io.Writer, s *content.ScanSummary, where string) {
 		{s.NotMedia, "not media (no media extension, not in a media place)"},
 		{s.OtherHosts, "on other hosts than --host"},
 		{s.OtherKinds, "kinds of media --media leaves out"},
-		{s.Relative, "relative, no --base-url to resolve them (occurrences)"},
+		{s.Relative, "relative, no --base-url to resolve them"},
 		{s.TooLong, fmt.Sprintf("longer than %d characters", content.MaxSourceURL)},
 		{s.Invalid, "not URLs migrate accepts"},
 	} {
