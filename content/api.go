@@ -62,6 +62,7 @@ func (e *engine) run(r io.Reader, w io.Writer, f Format) (Stats, error) {
 		scanText(s, roleText)
 	}
 	err := s.finish()
+	s.close()
 	e.stats.Bytes = cr.n
 	if e.err != nil {
 		err = e.err

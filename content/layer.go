@@ -75,7 +75,7 @@ func (entityLayer) decode(raw []byte) ([]byte, []int32) {
 	for i := 0; i < len(raw); {
 		if raw[i] == '&' {
 			if n, dec := entityAt(raw[i:]); n > 0 {
-				for range dec {
+				for range len(dec) {
 					offs = append(offs, int32(i))
 				}
 				text = append(text, dec...)
@@ -97,6 +97,30 @@ func entityAt(b []byte) (n int, dec string) {
 	end := bytes.IndexByte(b[:min(len(b), 40)], ';')
 	if end < 2 {
 		return 0, ""
+	}
+	// &name; &#123; &#x1F; only: anything else between '&' and ';' is
+	// text with a bare '&' in it.
+	name := b[1:end]
+	if name[0] == '#' {
+		name = name[1:]
+		hex := len(name) > 0 && (name[0] == 'x' || name[0] == 'X')
+		if hex {
+			name = name[1:]
+		}
+		if len(name) == 0 {
+			return 0, ""
+		}
+		for _, c := range name {
+			if !('0' <= c && c <= '9' || hex && isHex(c)) {
+				return 0, ""
+			}
+		}
+	} else {
+		for _, c := range name {
+			if !isAlnum(c) {
+				return 0, ""
+			}
+		}
 	}
 	ref := string(b[:end+1])
 	dec = html.UnescapeString(ref)

@@ -5,6 +5,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"sync"
 )
 
 // readChunk is how much a stream asks its reader for at a time.
@@ -60,9 +61,25 @@ type stream struct {
 }
 
 func newStream(e *engine, r io.Reader, w io.Writer) *stream {
-	s := &stream{e: e, r: r, w: w, line: 1, buf: make([]byte, 0, readChunk)}
+	s := &stream{e: e, r: r, w: w, line: 1, buf: (*windows.Get().(*[]byte))[:0]}
 	s.root = s
 	return s
+}
+
+// windows pools read windows: a site export is often many small files,
+// and each would otherwise allocate (and clear) a fresh window.
+var windows = sync.Pool{New: func() any {
+	b := make([]byte, 0, readChunk)
+	return &b
+}}
+
+// close returns the window to the pool; the stream is not used after.
+func (s *stream) close() {
+	if cap(s.buf) <= 4*readChunk { // a window grown for a huge token goes
+		b := s.buf[:0]
+		windows.Put(&b)
+	}
+	s.buf = nil
 }
 
 // newNested makes a stream over text, a decoded value starting at start in
