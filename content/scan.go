@@ -696,14 +696,16 @@ func foldsSizes(a *Attachment) bool {
 }
 
 // displayName is the row's display_name: a WXR attachment's title with the
-// file's extension when the title lacks it, or else the file name from the
+// file's extension when the title has none, or else the file name from the
 // URL's path, percent-decoded.
 func displayName(e *scanEntry) string {
 	file := fileName(e.url)
 	name := file
 	if a := e.attachment; a != nil && a.title != "" {
 		name = a.title
-		if ext := path.Ext(file); ext != "" && !strings.EqualFold(path.Ext(name), ext) {
+		// A title has an extension when it ends in the file's own or in
+		// another media extension ("Dr. Smith" and "Version 2.0" do not).
+		if ext := path.Ext(file); ext != "" && !strings.EqualFold(path.Ext(name), ext) && MediaKind(name) == KindNone {
 			name += ext
 		}
 	}

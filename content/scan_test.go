@@ -476,7 +476,8 @@ func TestDisplayNames(t *testing.T) {
 		{"https://x.example/a/photo.jpg", "Sunset", "Sunset.jpg"},
 		{"https://x.example/a/photo.jpg", "Sunset.JPG", "Sunset.JPG"},
 		{"https://x.example/a/photo.jpg", "Dr. Smith", "Dr. Smith.jpg"},
-		{"https://x.example/a/photo.jpg", "logo.png", "logo.png.jpg"},
+		{"https://x.example/a/photo.jpg", "logo.png", "logo.png"},
+		{"https://x.example/a/photo.jpg", "Version 2.0", "Version 2.0.jpg"},
 		{"https://x.example/", "", "x.example"},
 		{"https://x.example/a/" + strings.Repeat("n", 1200) + ".jpg", "", strings.Repeat("n", MaxDisplayName-4) + ".jpg"},
 	} {
