@@ -114,7 +114,7 @@ type ScanSummary struct {
 	// URL occurrences left out, by why:
 	Pages      int // page extensions (.html, .php, .asp...)
 	NotMedia   int // neither a media extension nor a media place
-	OtherHosts int // not on --host
+	OtherHosts int // media not on --host (pages and other links count above)
 	OtherKinds int // media of a kind --media left out
 	Relative   int // relative URLs with no base to resolve them
 	TooLong    int // longer than MaxSourceURL
@@ -416,6 +416,16 @@ func (s *scanner) ref(p string, r Ref) {
 // take decides about a URL spelling not seen before (or forgotten): the
 // entry it counts for, or the summary's counter of why it is left out.
 func (s *scanner) take(p string, r Ref) (*scanEntry, *int) {
+	// What the URL alone tells first: most spellings left out are links to
+	// pages, decided without a key. (A link to a file that is media
+	// elsewhere, like <a href> to an extensionless <img src>, counts as
+	// not media here: that place does not use it as media.)
+	switch {
+	case IsPage(r.URL):
+		return nil, &s.sum.Pages
+	case !r.IsMedia():
+		return nil, &s.sum.NotMedia
+	}
 	key := Key(r.URL)
 	if e, ok := s.entries[key]; ok {
 		e.occurrences++
@@ -424,10 +434,6 @@ func (s *scanner) take(p string, r Ref) (*scanEntry, *int) {
 	switch {
 	case !s.keepHost(r.URL):
 		return nil, &s.sum.OtherHosts
-	case IsPage(r.URL):
-		return nil, &s.sum.Pages
-	case !r.IsMedia():
-		return nil, &s.sum.NotMedia
 	case !s.keepKind(r.URL, r.Context):
 		return nil, &s.sum.OtherKinds
 	}

@@ -210,7 +210,7 @@ func printScanSummary(w io.Writer, s *content.ScanSummary, where string) {
 	}{
 		{s.Pages, "pages (.html, .php, .asp...)"},
 		{s.NotMedia, "not media (no media extension, not in a media place)"},
-		{s.OtherHosts, "on other hosts than --host"},
+		{s.OtherHosts, "media on other hosts than --host"},
 		{s.OtherKinds, "kinds of media --media leaves out"},
 		{s.Relative, "relative, no --base-url to resolve them"},
 		{s.TooLong, fmt.Sprintf("longer than %d characters", content.MaxSourceURL)},

@@ -80,7 +80,7 @@ func TestScanWritesAManifestValidateAccepts(t *testing.T) {
 		"media rows:       2, written to " + out,
 		"variants folded:  1 found in the content",
 		"skipped URLs, pages (.html, .php, .asp...): 1",
-		"skipped URLs, on other hosts than --host: 1",
+		"skipped URLs, media on other hosts than --host: 1",
 	} {
 		if !strings.Contains(errs, line) {
 			t.Errorf("summary lacks %q:\n%s", line, errs)
