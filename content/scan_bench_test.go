@@ -146,6 +146,7 @@ func BenchmarkScan(b *testing.B) {
 				b.Fatalf("%d rows, %d folded: the input is not what the benchmark means to measure", len(res.Rows), res.Summary.Folded)
 			}
 			b.ReportMetric(float64(len(res.Rows)), "rows")
+			b.ReportMetric(float64(res.Summary.Folded), "folded")
 			// CPU time measures the work where wall time (MB/s) also
 			// measures the neighbours on a shared machine.
 			b.ReportMetric(float64(size)*float64(b.N)/(1<<20)/(processCPU()-cpu).Seconds(), "MB/cpu-s")
