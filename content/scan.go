@@ -799,7 +799,22 @@ func (row ScanRow) record(keepFolders bool) []string {
 	if keepFolders {
 		rec = append(rec, row.FilePath)
 	}
-	return append(rec, strings.Join(row.Variants, VariantSeparator), row.FoundIn, strconv.Itoa(row.Occurrences))
+	return append(rec, joinVariants(row.Variants), row.FoundIn, strconv.Itoa(row.Occurrences))
+}
+
+// joinVariants writes the variants column. A ';' inside a URL (a
+// ";jsessionid=" path parameter) is written %3B, which is the same URL to
+// every reader of the column (URL keys compare percent-encoding decoded),
+// so that it does not split the list.
+func joinVariants(urls []string) string {
+	var b strings.Builder
+	for i, u := range urls {
+		if i > 0 {
+			b.WriteString(VariantSeparator)
+		}
+		b.WriteString(strings.ReplaceAll(u, VariantSeparator, "%3B"))
+	}
+	return b.String()
 }
 
 // WriteManifest writes r as a manifest CSV that migrate reads as it is.

@@ -536,3 +536,13 @@ func TestScanForgetsLeftOutSpellings(t *testing.T) {
 		t.Errorf("img/0.png occurrences %d, want 8", n)
 	}
 }
+
+func TestJoinVariants(t *testing.T) {
+	got := joinVariants([]string{"https://x.example/a-300x200.jpg", "https://x.example/a-150x150.jpg;jsessionid=1"})
+	if got != "https://x.example/a-300x200.jpg;https://x.example/a-150x150.jpg%3Bjsessionid=1" {
+		t.Errorf("joinVariants = %q", got)
+	}
+	if Key("https://x.example/a-150x150.jpg%3Bjsessionid=1") != Key("https://x.example/a-150x150.jpg;jsessionid=1") {
+		t.Error("the escaped ';' is another URL to rewrite")
+	}
+}
