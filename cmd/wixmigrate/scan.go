@@ -53,7 +53,8 @@ writes a manifest for migrate: one row per media file, in order of first
 occurrence, with WordPress's resized copies folded into their original's
 variants column. A summary goes to standard error.
 Exit status: 0 done (also when nothing was found), 1 an input could not be
-read (the others are scanned and the manifest written), 2 bad flags.
+read (the others are scanned and the manifest written) or --out cannot be
+written, 2 bad flags.
 
 flags:`)
 		fs.PrintDefaults()
@@ -81,6 +82,13 @@ flags:`)
 	}
 	opts.Kinds = kinds
 
+	if out != "" {
+		// Find out now, not after reading a 2 GB export.
+		if err := checkWritable(out); err != nil {
+			fmt.Fprintf(stderr, "scan: --out %s cannot be written: %v\n", out, err)
+			return exitFatal
+		}
+	}
 	result, err := content.Scan(ctx, paths, opts)
 	if err != nil {
 		if errors.Is(err, context.Canceled) {

@@ -227,3 +227,12 @@ func TestScanDemoContentAsTheReadmeShows(t *testing.T) {
 		t.Errorf("scan printed:\n%s%s\nthe README shows:\n%s%s", stdout, stderr, wantStdout, wantSummary)
 	}
 }
+
+func TestScanUnwritableOutFailsBeforeReading(t *testing.T) {
+	dir := writeTree(t, map[string]string{"a.txt": "https://old.example.com/a.png\n"})
+	out := filepath.Join(dir, "no-such-folder", "m.csv")
+	code, _, errs := runScanTest(t, "--out", out, dir)
+	if code != exitFatal || !strings.Contains(errs, "--out "+out+" cannot be written") || strings.Contains(errs, "scan: read") {
+		t.Errorf("exit %d, stderr:\n%s", code, errs)
+	}
+}
