@@ -76,7 +76,7 @@ const maxWXRField = 1 << 20
 // are accepted, as WordPress writes them in titles.
 func ReadWXRAttachments(r io.Reader, fn func(Attachment) error) (WXRStats, error) {
 	var stats WXRStats
-	d := xml.NewDecoder(bufio.NewReaderSize(r, 64<<10))
+	d := xml.NewDecoder(bufio.NewReaderSize(newBodySkipper(r), 64<<10))
 	d.Strict = false
 	d.Entity = xml.HTMLEntity
 	d.CharsetReader = charsetReader
