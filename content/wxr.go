@@ -67,8 +67,10 @@ const maxWXRField = 1 << 20
 
 // ReadWXRAttachments streams a WordPress export and calls fn for each
 // attachment item, in file order. It holds one item's fields at a time, so
-// memory does not grow with the file: a post's content is read token by
-// token and dropped. An error from fn stops the read and is returned.
+// memory does not grow with the file: post and comment bodies are taken out
+// of the stream before the XML decoder sees them (see bodySkipper), and the
+// rest is read token by token and dropped. An error from fn stops the read
+// and is returned.
 //
 // A malformed file (bad XML, cut short) is read up to the problem: the
 // attachments before it are reported, and the returned error is a
