@@ -87,6 +87,14 @@ func scanCSV(s *stream, delim byte) {
 // quotedEnd finds the closing quote of a quoted cell whose content starts at
 // from (relative to pos): a '"' not doubled. -1 when the input ends first.
 func (s *stream) quotedEnd(from int) int {
+	end := s.quotedEndAnyLength(from)
+	if end >= 0 && !s.fits(end+1) {
+		return -1
+	}
+	return end
+}
+
+func (s *stream) quotedEndAnyLength(from int) int {
 	i := from
 	for {
 		rest := s.rest()
@@ -122,10 +130,10 @@ func (s *stream) cellEnd(from int, delim byte) int {
 	for {
 		rest := s.rest()
 		if j := bytes.IndexAny(rest[from:], stops); j >= 0 {
-			return from + j
+			return min(from+j, s.e.maxToken)
 		}
 		if !s.more() {
-			return len(s.rest())
+			return min(len(s.rest()), s.e.maxToken)
 		}
 	}
 }

@@ -77,6 +77,9 @@ func (s *stream) jsonStringEnd(from int) int {
 			}
 			i += j
 			if rest[i] == '"' {
+				if !s.fits(i + 1) {
+					return -1
+				}
 				return i
 			}
 			i += 2 // skip the escaped byte

@@ -72,20 +72,6 @@ func scanMarkup(s *stream, mode markupMode) {
 	}
 }
 
-// cutText returns how much of a long text run to process now: up to its
-// last line break, or else its last white space, so no URL is cut.
-func cutText(b []byte) int {
-	if i := bytes.LastIndexByte(b, '\n'); i >= 0 {
-		return i + 1
-	}
-	for i := len(b) - 1; i >= 0; i-- {
-		if isSpace(b[i]) {
-			return i + 1
-		}
-	}
-	return len(b)
-}
-
 // urlElements are XML elements whose text is one URL.
 var urlElements = map[string]Context{
 	"loc": ContextURLElement, "link": ContextURLElement, "guid": ContextURLElement, "url": ContextURLElement,
@@ -211,7 +197,7 @@ func (s *stream) startTag() (name string, attrs []attr, n int, selfClosing, ok b
 		name, attrs, n, selfClosing, complete := parseStartTag(s.rest(), s.attrs[:0], &s.e.names)
 		s.attrs = attrs
 		if complete {
-			return name, attrs, n, selfClosing, n > 0
+			return name, attrs, n, selfClosing, n > 0 && s.fits(n)
 		}
 		if !s.more() {
 			return "", nil, 0, false, false

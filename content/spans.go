@@ -81,7 +81,7 @@ func cssSpans(text []byte) []span {
 				p++
 			}
 			if p < len(text) && (text[p] == '"' || text[p] == '\'') {
-				q := bytes.IndexByte(text[p+1:], text[p])
+				q := indexBeforeNewline(text[p+1:], text[p])
 				if q >= 0 {
 					spans = appendAbsoluteBetween(spans, text, covered, p)
 					spans = append(spans, span{p + 1, p + 1 + q, ContextCSS, true})
@@ -101,21 +101,32 @@ func cssSpans(text []byte) []span {
 		for p < len(text) && isSpace(text[p]) {
 			p++
 		}
+		// A url() token ends on its line: a quoted one at its quote, an
+		// unquoted one at ')' with no white space, quote or '(' inside
+		// (CSS's own rules), so what it covers never depends on text far
+		// away.
 		var a, b int
 		if p < len(text) && (text[p] == '"' || text[p] == '\'') {
-			q := bytes.IndexByte(text[p+1:], text[p])
+			q := indexBeforeNewline(text[p+1:], text[p])
 			if q < 0 {
 				i = p
 				continue
 			}
 			a, b = p+1, p+1+q
 		} else {
-			q := bytes.IndexByte(text[p:], ')')
-			if q < 0 {
+			q := p
+			for q < len(text) && text[q] != ')' && !isSpace(text[q]) && text[q] != '"' && text[q] != '\'' && text[q] != '(' {
+				q++
+			}
+			e := q
+			for e < len(text) && isSpace(text[e]) && text[e] != '\n' {
+				e++
+			}
+			if e >= len(text) || text[e] != ')' {
 				i = p
 				continue
 			}
-			a, b = trimSpace(text, p, p+q)
+			a, b = p, q
 		}
 		spans = appendAbsoluteBetween(spans, text, covered, i+j)
 		if a < b {
@@ -271,4 +282,18 @@ func sortSpans(spans []span) {
 			spans[j], spans[j-1] = spans[j-1], spans[j]
 		}
 	}
+}
+
+// indexBeforeNewline is bytes.IndexByte(b, c) when c comes before any line
+// break, else -1: a CSS string does not span lines.
+func indexBeforeNewline(b []byte, c byte) int {
+	for i, x := range b {
+		switch x {
+		case c:
+			return i
+		case '\n', '\r':
+			return -1
+		}
+	}
+	return -1
 }

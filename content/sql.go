@@ -57,12 +57,15 @@ func (s *stream) sqlLiteralEnd() (int, sqlLayer) {
 				continue
 			}
 			if i+1 < len(rest) || s.eof {
+				if !s.fits(i + 1) {
+					return -1, lay
+				}
 				return i, lay
 			}
 			break
 		}
 		if !s.more() {
-			if rest := s.rest(); i < len(rest) && rest[i] == '\'' {
+			if rest := s.rest(); i < len(rest) && rest[i] == '\'' && s.fits(i+1) {
 				return i, lay
 			}
 			return -1, lay

@@ -126,24 +126,31 @@ func (s *stream) more() bool {
 		copy(grown, s.buf)
 		s.buf = grown
 	}
-	for {
+	// Fill the window, not just one read's worth: scanners search the
+	// unscanned part again after each more(), so a reader that returns
+	// a few bytes at a time (a pipe, a decompressor) must not make that
+	// quadratic.
+	added := 0
+	for added < readChunk/2 && len(s.buf) < cap(s.buf) {
 		n, err := s.r.Read(s.buf[len(s.buf):cap(s.buf)])
 		s.buf = s.buf[:len(s.buf)+n]
+		added += n
 		if err != nil {
 			s.eof = true
 			if err != io.EOF {
 				s.readErr = err
 			}
-			return n > 0
-		}
-		if n > 0 {
-			return true
+			break
 		}
 	}
+	return added > 0
 }
 
 // compact writes out and drops the scanned bytes.
 func (s *stream) compact() {
+	if s.pos == 0 {
+		return
+	}
 	s.flushTo(s.pos)
 	s.lineOf(s.pos)
 	drop := s.pos
@@ -197,6 +204,9 @@ func (s *stream) apply(edits []edit) {
 func (s *stream) index(from int, sep string) int {
 	for {
 		if i := bytes.Index(s.rest()[from:], []byte(sep)); i >= 0 {
+			if !s.fits(from + i + len(sep)) {
+				return -1
+			}
 			return from + i
 		}
 		searched := max(from, len(s.rest())-len(sep)+1)
@@ -246,27 +256,50 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 // textRun measures the text at pos up to the next byte of stops, reading
 // more as needed: n is its length (0 when pos is at such a byte). A run
-// that reaches the end of the window is cut where no URL can be split
-// (see cutText) once it is textChunk long. done is true at the end of
-// input.
+// longer than textChunk ends after the first line break past textChunk
+// (or, on a line longer than a token may be, after the first white space
+// past it; failing that, at the token limit), so no URL or escape is cut.
+// Where a run ends depends only on the content, never on how much the
+// reads brought in: a value cut elsewhere could be read differently (an
+// attribute whose quote closes in one cut and not in another). done is
+// true at the end of input.
 func (s *stream) textRun(stops string) (n int, done bool) {
 	for {
 		rest := s.rest()
-		if i := bytes.IndexAny(rest, stops); i >= 0 {
-			return i, false
+		limit := min(len(rest), s.e.maxToken)
+		end := -1
+		if i := bytes.IndexAny(rest[:limit], stops); i >= 0 {
+			end = i
 		}
-		if !s.eof && len(rest) < textChunk && s.more() {
+		if limit > textChunk && (end < 0 || end > textChunk) {
+			if j := bytes.IndexByte(rest[textChunk:limit], '\n'); j >= 0 && (end < 0 || textChunk+j+1 < end) {
+				end = textChunk + j + 1
+			}
+		}
+		if end >= 0 {
+			return end, false
+		}
+		if len(rest) < s.e.maxToken && s.more() {
 			continue
 		}
 		if len(rest) == 0 {
-			if s.eof || !s.more() {
-				return 0, true
-			}
-			continue
+			return 0, true
 		}
-		if s.eof {
+		if len(rest) <= s.e.maxToken && s.eof {
 			return len(rest), false
 		}
-		return cutText(rest), false
+		// A line longer than a token may be: the first white space past
+		// textChunk, else the limit.
+		for i := textChunk; i < limit; i++ {
+			if isSpace(rest[i]) {
+				return i + 1, false
+			}
+		}
+		return limit, false
 	}
 }
+
+// fits reports whether a token ending at end (relative to pos) is within
+// the token limit. Every scanner asks, so that what is a token does not
+// depend on how much the reads happened to bring in.
+func (s *stream) fits(end int) bool { return end <= s.e.maxToken }
