@@ -76,7 +76,10 @@ type RewriteResult struct {
 	Totals       [numMatchKinds]int
 	Unresolved   int // relative media URLs left alone: no --base-url
 	FilesChanged int
-	Skipped      int // files left alone: unreadable, changed on disk, binary not copied
+	// FilesReplaced counts the files --in-place has replaced; on an error
+	// in the last step it says how many were before it.
+	FilesReplaced int
+	Skipped       int // files left alone: unreadable, changed on disk, binary not copied
 	Bytes        int64
 	Hosts        []string
 	Rows, Ready  int // report rows read, READY rows mapped
@@ -498,6 +501,7 @@ func (r *rewriter) commit() error {
 			r.discard()
 			return &OutputError{Path: p.path, Err: err}
 		}
+		r.res.FilesReplaced++
 		syncDir(filepath.Dir(p.path))
 	}
 	r.pending = nil

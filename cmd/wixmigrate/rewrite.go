@@ -44,10 +44,10 @@ walked recursively: HTML, XML/WXR/RSS/sitemaps, Markdown, JSON/JSON Lines,
 CSV/TSV, CSS, SQL dumps, text) with its Wix URL from the reports' READY rows.
 WordPress size variants (photo-300x200.jpg) become the Wix image scaled to
 fill that size. Every other byte is kept; rewriting again changes nothing.
-Exit status: 0 every old-host media URL was mapped, 3 some were not (listed;
+Exit status: 0 every old-host media URL was mapped; 3 some were not (listed;
 see --unmapped), a file was skipped, or relative media URLs were left alone
-for want of --base-url, 1 a report or output could not be
-read or written, 2 bad flags.
+for want of --base-url; 1 a report or output could not be read or written;
+2 bad flags.
 
 flags:`)
 		fs.PrintDefaults()
@@ -77,13 +77,12 @@ flags:`)
 	case errors.As(err, &usage):
 		return usageErr("%v (see wixmigrate rewrite -h)", usage)
 	case errors.Is(err, context.Canceled):
-		fmt.Fprintln(stderr, "rewrite: interrupted; no input was changed by this run's unfinished files")
+		fmt.Fprintln(stderr, "rewrite: interrupted")
+		whatWasWritten(stderr, res, cfg)
 		return exitInterrupted
 	case err != nil:
 		fmt.Fprintf(stderr, "rewrite: %v\n", err)
-		if cfg.InPlace {
-			fmt.Fprintln(stderr, "rewrite: no input file was replaced")
-		}
+		whatWasWritten(stderr, res, cfg)
 		return exitFatal
 	}
 	printRewrite(stdout, res, cfg, showAllFiles)
@@ -91,6 +90,19 @@ flags:`)
 		return exitIncomplete
 	}
 	return exitOK
+}
+
+// whatWasWritten says, after a run that stopped, what it left behind.
+func whatWasWritten(w io.Writer, res *content.RewriteResult, cfg content.RewriteConfig) {
+	switch {
+	case cfg.DryRun:
+	case cfg.InPlace && (res == nil || res.FilesReplaced == 0):
+		fmt.Fprintln(w, "rewrite: no input file was replaced")
+	case cfg.InPlace:
+		fmt.Fprintf(w, "rewrite: %d files were replaced before the error; the others are as they were\n", res.FilesReplaced)
+	case res != nil && len(res.Files) > 0:
+		fmt.Fprintf(w, "rewrite: %s is incomplete; the inputs are as they were\n", cfg.Out)
+	}
 }
 
 // printRewrite writes the per-file table, the totals by kind and the
