@@ -80,11 +80,11 @@ type RewriteResult struct {
 	// in the last step it says how many were before it.
 	FilesReplaced int
 	Skipped       int // files left alone: unreadable, changed on disk, binary not copied
-	Bytes        int64
-	Hosts        []string
-	Rows, Ready  int // report rows read, READY rows mapped
-	Conflicts    int
-	Unmapped     []UnmappedURL
+	Bytes         int64
+	Hosts         []string
+	Rows, Ready   int // report rows read, READY rows mapped
+	Conflicts     int
+	Unmapped      []UnmappedURL
 }
 
 // UsageError is a bad combination of options; Flag names the flag.
