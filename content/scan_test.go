@@ -546,3 +546,33 @@ func TestJoinVariants(t *testing.T) {
 		t.Error("the escaped ';' is another URL to rewrite")
 	}
 }
+
+// XML that is not a WordPress export: a sitemap's image:loc and an RSS
+// feed's enclosures and escaped HTML are media; <loc> pages and <link>s
+// are not. And a TSV's image column.
+func TestScanFeedsSitemapsAndTSV(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"sitemap.xml": `<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">
+<url><loc>https://old.example.com/shop/shirt</loc>
+<image:image><image:loc>https://cdn.old.example.com/i/shirt-front</image:loc></image:image></url>
+</urlset>`,
+		"feed.rss": `<?xml version="1.0"?><rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel>
+<item><title>Episode 1</title><link>https://old.example.com/ep1</link>
+<description>&lt;p&gt;&lt;img src="https://old.example.com/ep1/cover.png"&gt;&lt;/p&gt;</description>
+<enclosure url="https://old.example.com/audio/ep1" length="1" type="audio/mpeg"/>
+<media:thumbnail url="https://old.example.com/thumbs/ep1"/></item></channel></rss>`,
+		"products.tsv": "sku\tImage URL\tnotes\nA1\thttps://old.example.com/p/a1\tsee https://old.example.com/about\n",
+	})
+	res := scanFiles(t, dir, ScanOptions{}, "sitemap.xml", "feed.rss", "products.tsv")
+	checkURLs(t, res, []string{
+		"https://cdn.old.example.com/i/shirt-front",
+		"https://old.example.com/ep1/cover.png",
+		"https://old.example.com/audio/ep1",
+		"https://old.example.com/thumbs/ep1",
+		"https://old.example.com/p/a1",
+	})
+	if s := res.Summary; s.Files[XML] != 2 || s.Files[TSV] != 1 || s.WXRFiles != 0 || s.NotMedia != 6 { // 3 pages and links, 3 namespace URIs
+		t.Errorf("summary %+v", s)
+	}
+}
