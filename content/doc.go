@@ -25,6 +25,18 @@
 // URLs are looked for, so a stored path such as "2011/01/photo.jpg" is left
 // alone.
 //
+// # Parts
+//
+// DetectFormat chooses a file's format; Find reports its URLs as Refs and
+// Rewrite replaces them. Key folds a URL's spellings into one matching key,
+// MediaKind and IsPage tell media from pages, ParseVariant reads WordPress
+// size-variant names, and ScaledToFillURL builds the URL the official SDK
+// gives an image scaled to fill a size. Walk lists the files of the
+// arguments. For `rewrite`, a Mapping indexes migrate reports by key and
+// RunRewrite runs the command: walking, matching, writing (--out, or
+// --in-place in two phases), and the --unmapped manifest. `scan` lives in
+// scan.go and wxr.go.
+//
 // # Memory
 //
 // A scanner holds the token it is working on and a read buffer, never the
