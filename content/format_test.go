@@ -412,3 +412,17 @@ func TestRewriteKeepsFilesValid(t *testing.T) {
 		t.Errorf("xml: %v, %q %q:\n%s", err, doc.Link, doc.Enclosure.URL, got)
 	}
 }
+
+// WordPress block comments hold JSON with '&' written \u0026: the URL is
+// read whole and rewritten in JSON.
+func TestBlockCommentJSON(t *testing.T) {
+	const old = "https://old.example.com/a.jpg?w=1&h=2"
+	in := `<!-- wp:image {"id":12,"url":"https://old.example.com/a.jpg?w=1\u0026h=2","sizeSlug":"large"} -->` + "\n" +
+		`<figure><img src="https://old.example.com/a.jpg?w=1&amp;h=2"/></figure><!-- /wp:image -->`
+	got, st := rewriteAll(t, HTML, in, map[string]string{old: "https://static.wixstatic.com/media/x.jpg"})
+	want := `<!-- wp:image {"id":12,"url":"https://static.wixstatic.com/media/x.jpg","sizeSlug":"large"} -->` + "\n" +
+		`<figure><img src="https://static.wixstatic.com/media/x.jpg"/></figure><!-- /wp:image -->`
+	if got != want || st.Replaced != 2 {
+		t.Errorf("%d replaced:\n%s", st.Replaced, got)
+	}
+}

@@ -113,6 +113,13 @@ func (s *stream) markupTag(mode markupMode, element string) (n int, name string,
 			s.warn(s.pos, "comment never closed; read as text")
 			return 0, "", false
 		}
+		body := s.rest()[4:end]
+		// A block editor comment, <!-- wp:image {"url":"..."} -->, holds
+		// JSON whose escapes (\u0026 for '&') are read as JSON.
+		if open, close := bytes.IndexByte(body, '{'), bytes.LastIndexByte(body, '}'); hasPrefix(bytes.TrimLeft(body, " "), "wp:") && open > 0 && close > open {
+			s.value(s.pos+4+open, s.pos+4+close+1, rawLayer{}, roleJSON, place{ctx: ContextText, where: "block attributes"})
+			return end + 3, "", false
+		}
 		s.value(s.pos+4, s.pos+end, rawLayer{}, roleText, place{ctx: ContextText, where: "comment"})
 		return end + 3, "", false
 	case hasPrefix(rest, "<![CDATA["):
