@@ -38,7 +38,7 @@ func appendKey(dst []byte, u string) (_ []byte, ok bool) {
 	if i := strings.IndexByte(rest, '#'); i >= 0 {
 		rest = rest[:i]
 	}
-	end := strings.IndexAny(rest, "/?")
+	end := indexEither(rest, '/', '?')
 	if end < 0 {
 		end = len(rest)
 	}
@@ -133,4 +133,15 @@ func unhex(c byte) byte {
 		return c - 'A' + 10
 	}
 	return c - 'a' + 10
+}
+
+// indexEither is strings.IndexAny for two bytes, without building a set
+// for each call: URLs are short and this runs for every one.
+func indexEither(s string, a, b byte) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == a || c == b {
+			return i
+		}
+	}
+	return -1
 }

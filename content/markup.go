@@ -226,10 +226,12 @@ func parseStartTag(b []byte, attrs []attr, names *nameCache) (name string, _ []a
 	if b[i-1] == ':' && i+1 < len(b) && b[i] == '/' && b[i+1] == '/' {
 		return "", nil, 0, false, true // an autolink: <https://...>
 	}
-	name = names.lower(b[1:i])
-	if strings.Contains(name, "://") || strings.ContainsAny(name, "<\"'=") {
-		return "", nil, 0, false, true
+	for _, c := range b[1:i] {
+		if c == '<' || c == '"' || c == '\'' || c == '=' {
+			return "", nil, 0, false, true // not a tag name
+		}
 	}
+	name = names.lower(b[1:i])
 	for {
 		for i < len(b) && isSpace(b[i]) {
 			i++

@@ -32,7 +32,7 @@ var pageExtensions = map[string]bool{
 // URLPath is the path of u (absolute, protocol-relative or relative)
 // without its query and fragment, as written (percent-encoding kept).
 func URLPath(u string) string {
-	if i := strings.IndexAny(u, "?#"); i >= 0 {
+	if i := indexEither(u, '?', '#'); i >= 0 {
 		u = u[:i]
 	}
 	if i := strings.Index(u, "//"); i >= 0 && (i == 0 || u[i-1] == ':') {

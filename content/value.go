@@ -219,8 +219,17 @@ func schemeOf(u string) (string, bool) {
 func mayHoldURL(raw []byte, r role) bool {
 	switch r {
 	case roleText, roleAbsolute, roleJSON:
-		return bytes.Contains(raw, slashSlash) || bytes.Contains(raw, escapedSlash) ||
-			bytes.IndexByte(raw, '<') >= 0 || bytes.Contains(raw, []byte("&#47;")) || bytes.Contains(raw, []byte("&sol;"))
+		// Every absolute URL has "//", "\/" (JSON) or an escaped slash
+		// ("&#47;", "&sol;"); embedded HTML starts with '<'.
+		if bytes.IndexByte(raw, '/') >= 0 {
+			if bytes.Contains(raw, slashSlash) || bytes.Contains(raw, escapedSlash) {
+				return true
+			}
+		}
+		if r != roleAbsolute && bytes.IndexByte(raw, '<') >= 0 {
+			return true
+		}
+		return bytes.IndexByte(raw, '&') >= 0 && (bytes.Contains(raw, []byte("&#47;")) || bytes.Contains(raw, []byte("&sol;")))
 	}
 	return len(bytes.TrimSpace(raw)) > 0
 }
