@@ -66,3 +66,25 @@ func TestBodySkipperPassesReadErrors(t *testing.T) {
 		t.Errorf("err = %v, want the reader's", err)
 	}
 }
+
+func FuzzBodySkipper(f *testing.F) {
+	f.Add("<content:encoded><![CDATA[a\nb]]></content:encoded>", 3)
+	f.Add("<x><![CDATA[keep]]></x><excerpt:encoded><![CDATA[", 1)
+	f.Fuzz(func(t *testing.T, in string, seed int) {
+		reads := &chunkReader{r: strings.NewReader(in), rand: rand.New(rand.NewPCG(uint64(seed), 1))}
+		got, err := io.ReadAll(newBodySkipper(reads))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := skipBodiesReference(in); string(got) != want {
+			t.Errorf("%q (reads seeded %d): got %q, want %q", in, seed, got, want)
+		}
+	})
+}
+
+func FuzzReadWXRAttachments(f *testing.F) {
+	f.Add(testWXR)
+	f.Fuzz(func(t *testing.T, in string) {
+		ReadWXRAttachments(strings.NewReader(in), func(Attachment) error { return nil })
+	})
+}
