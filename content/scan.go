@@ -37,14 +37,12 @@ const (
 
 // ScanColumns are the columns of the manifest scan writes, in order;
 // ScanColumnFilePath is written only with ScanOptions.KeepFolders.
-var ScanColumns = []string{"source_url", "display_name", ScanColumnFilePath, ScanColumnVariants, "found_in", "occurrences"}
+// The variants column is VariantsColumn, which rewrite reads through
+// migrate's report.
+var ScanColumns = []string{"source_url", "display_name", ScanColumnFilePath, VariantsColumn, "found_in", "occurrences"}
 
-// Column names other commands read from a scanned manifest (rewrite reads
-// variants through migrate's report).
-const (
-	ScanColumnFilePath = "file_path"
-	ScanColumnVariants = "variants"
-)
+// ScanColumnFilePath is the manifest's file_path column.
+const ScanColumnFilePath = "file_path"
 
 // VariantSeparator separates the URLs in the variants column.
 const VariantSeparator = ";"
