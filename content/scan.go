@@ -532,10 +532,12 @@ func (s *scanner) invalid(u string) *int {
 	return nil
 }
 
-// sourceURL is u as a manifest row holds it: bytes that are not UTF-8 (a
-// URL in a Latin-1 file) percent-encoded, which is how an HTTP client sends
-// them anyway, since a manifest must be UTF-8.
+// sourceURL is u as a manifest row holds it: without a fragment ("#top"
+// names a place in the file, never sent to its server), and with bytes
+// that are not UTF-8 (a URL in a Latin-1 file) percent-encoded, which is
+// how an HTTP client sends them anyway, since a manifest must be UTF-8.
 func sourceURL(u string) string {
+	u, _, _ = strings.Cut(u, "#")
 	if utf8.ValidString(u) {
 		return u
 	}

@@ -319,7 +319,7 @@ func TestScanKeepFolders(t *testing.T) {
 // occurrences of all are counted.
 func TestScanDedup(t *testing.T) {
 	dir := writeFiles(t, map[string]string{
-		"a.html": `<img src="https://old.example.com/x/a.jpg">
+		"a.html": `<img src="https://old.example.com/x/a.jpg#main">
 <img src="HTTPS://OLD.EXAMPLE.COM:443/x/a.jpg">
 <img src="http://old.example.com/x/a.jpg">
 <img src="//old.example.com/x/a.jpg#top">
