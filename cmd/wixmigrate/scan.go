@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"os"
 	"strings"
 
 	"github.com/wixmigrate/wixmigrate/content"
@@ -85,6 +86,10 @@ flags:`)
 	if out != "" {
 		// Find out now, not after reading a 2 GB export.
 		if err := checkWritable(out); err != nil {
+			var pathErr *os.PathError
+			if errors.As(err, &pathErr) {
+				err = pathErr.Err // the probe file's name means nothing to the user
+			}
 			fmt.Fprintf(stderr, "scan: --out %s cannot be written: %v\n", out, err)
 			return exitFatal
 		}
