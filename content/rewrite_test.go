@@ -170,16 +170,18 @@ func TestRunOut(t *testing.T) {
 	if got := readFile(t, filepath.Join(out, "data", "post.json")); got != `{"img":"https:\/\/static.wixstatic.com\/media\/a.jpg"}` {
 		t.Errorf("post.json: %s", got)
 	}
-	// A complete tree: unchanged and binary files copied, hidden ones not read.
+	// A complete tree: unchanged, binary and hidden files copied (and
+	// rewritten), hidden folders such as .git not read.
 	if readFile(t, filepath.Join(out, "plain.txt")) != "nothing here" || readFile(t, filepath.Join(out, "photo.bin")) != "\x00\x01binary" {
 		t.Error("unchanged files not copied")
 	}
-	for _, hidden := range []string{".git", ".hidden.html"} {
-		if _, err := os.Stat(filepath.Join(out, hidden)); err == nil {
-			t.Errorf("%s was read", hidden)
-		}
+	if _, err := os.Stat(filepath.Join(out, ".git")); err == nil {
+		t.Error(".git was read")
 	}
-	if res.Totals[MatchRelative] != 1 || res.Totals[MatchVariant] != 1 || res.Totals[MatchExact] != 1 || res.Totals[MatchUnmapped] != 2 || res.FilesChanged != 2 {
+	if got := readFile(t, filepath.Join(out, ".hidden.html")); got != `<img src="`+wixURL("a.jpg")+`">` {
+		t.Errorf(".hidden.html: %q", got)
+	}
+	if res.Totals[MatchRelative] != 2 || res.Totals[MatchVariant] != 1 || res.Totals[MatchExact] != 1 || res.Totals[MatchUnmapped] != 2 || res.FilesChanged != 3 {
 		t.Errorf("totals %v, %d files changed", res.Totals, res.FilesChanged)
 	}
 	// The inputs are untouched.
@@ -232,7 +234,7 @@ func TestRunInPlace(t *testing.T) {
 	// A dry run writes nothing.
 	dry := cfg
 	dry.DryRun = true
-	if res := runRewrite(t, dry); res.FilesChanged != 2 || readFile(t, page) != siteFiles()["site/index.html"] {
+	if res := runRewrite(t, dry); res.FilesChanged != 3 || readFile(t, page) != siteFiles()["site/index.html"] {
 		t.Errorf("dry run: %d files would change; file now %q", res.FilesChanged, readFile(t, page))
 	}
 

@@ -26,7 +26,8 @@ type File struct {
 
 // Walk calls fn for every regular file named by paths or found in the
 // directories among them, recursively, in lexical order. It skips hidden
-// files and folders (".git" among them) inside directories, and does not
+// folders (".git" among them) inside directories, not hidden files (a
+// site's .htaccess belongs to it), and does not
 // follow a symbolic link that leads out of the directory it was found in.
 // An error from fn stops the walk; a missing argument is an error naming it;
 // a folder inside an argument that cannot be read is passed to fn with
@@ -76,11 +77,8 @@ func Walk(paths []string, fn func(File) error) error {
 				}
 				return nil
 			}
-			if p != arg && strings.HasPrefix(d.Name(), ".") {
-				if d.IsDir() {
-					return filepath.SkipDir
-				}
-				return nil
+			if p != arg && d.IsDir() && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir // .git, .cache and the like are not content
 			}
 			if d.Type()&fs.ModeSymlink != 0 {
 				target, err := filepath.EvalSymlinks(p)
