@@ -194,6 +194,9 @@ type scanner struct {
 	seeds [2]maphash.Seed
 	seq   int
 	sum   ScanSummary
+	// sqlMeta is the attachment metadata of database dumps, applied by
+	// finish (a dump names files, not URLs).
+	sqlMeta []sqlMetadata
 }
 
 func newScanner(opts ScanOptions) *scanner {
@@ -276,20 +279,41 @@ func (s *scanner) scanFile(ctx context.Context, p string) error {
 		s.sum.Binary = append(s.sum.Binary, p)
 		return nil
 	}
-	var wxr *wxrReader
-	var input io.Reader = ctxReader{ctx, in}
-	if format == XML && IsWXR(head) {
-		// The export's attachments are read from the same bytes as Find
-		// reads, on another goroutine; they apply once both are done.
-		wxr = startWXRReader()
-		input = io.TeeReader(input, wxr.pipe)
+	// A WordPress export's attachments, or a database dump's attachment
+	// metadata, are read from the same bytes as Find reads, on another
+	// goroutine; they apply once both are done.
+	var (
+		side        *sideReader
+		attachments []wxrAttachment
+		wxrStats    WXRStats
+		sqlMeta     []sqlMetadata
+		input       io.Reader = ctxReader{ctx, in}
+	)
+	wxr := format == XML && IsWXR(head)
+	switch {
+	case wxr:
+		side = startSideReader(func(r io.Reader) (err error) {
+			wxrStats, err = ReadWXRAttachments(r, func(a Attachment) error {
+				attachments = append(attachments, wxrAttachment{url: a.URL, line: a.Line, original: originalOf(&a)})
+				return nil
+			})
+			return err
+		})
+	case format == SQL:
+		side = startSideReader(func(r io.Reader) error {
+			return readSQLMetadata(r, func(m sqlMetadata) { sqlMeta = append(sqlMeta, m) })
+		})
+	}
+	if side != nil {
+		input = io.TeeReader(input, side.pipe)
 	}
 	stats, err := Find(input, format, Options{BaseURL: s.opts.BaseURL}, func(r Ref) error {
 		s.ref(p, r)
 		return nil
 	})
-	if wxr != nil {
-		wxr.finish(err)
+	var sideErr error
+	if side != nil {
+		sideErr = side.finish(err)
 	}
 	s.sum.Bytes += stats.Bytes
 	for _, w := range stats.Warnings {
@@ -303,9 +327,10 @@ func (s *scanner) scanFile(ctx context.Context, p string) error {
 		return nil
 	}
 	s.sum.Files[format]++
-	if wxr != nil {
+	s.sqlMeta = append(s.sqlMeta, sqlMeta...)
+	if wxr {
 		s.sum.WXRFiles++
-		s.applyWXR(p, wxr)
+		s.applyWXR(p, attachments, wxrStats, sideErr)
 	}
 	return nil
 }
@@ -324,56 +349,51 @@ func (c ctxReader) Read(p []byte) (int, error) {
 	return c.r.Read(p)
 }
 
-// wxrReader reads a WordPress export's attachments from a pipe fed by the
-// main read of the file.
-type wxrReader struct {
-	pipe        *io.PipeWriter
-	done        chan struct{}
-	attachments []wxrAttachment
-	stats       WXRStats
-	err         error
+// sideReader runs a second reader of a file's bytes on its own goroutine,
+// fed through a pipe by the main read.
+type sideReader struct {
+	pipe *io.PipeWriter
+	done chan struct{}
+	err  error
 }
 
-func startWXRReader() *wxrReader {
+func startSideReader(read func(io.Reader) error) *sideReader {
 	pr, pw := io.Pipe()
-	w := &wxrReader{pipe: pw, done: make(chan struct{})}
+	r := &sideReader{pipe: pw, done: make(chan struct{})}
 	go func() {
-		defer close(w.done)
-		w.stats, w.err = ReadWXRAttachments(pr, func(a Attachment) error {
-			w.attachments = append(w.attachments, wxrAttachment{url: a.URL, line: a.Line, original: originalOf(&a)})
-			return nil
-		})
-		// Keep taking the bytes after a syntax error, so the main read
-		// never waits on a reader that stopped.
+		defer close(r.done)
+		r.err = read(pr)
+		// Keep taking the bytes after the reader stopped (a syntax
+		// error), so the main read never waits on it.
 		io.Copy(io.Discard, pr)
 	}()
-	return w
+	return r
 }
 
-// finish ends the pipe (with the main read's error, if any) and waits for
-// the attachments.
-func (w *wxrReader) finish(readErr error) {
-	w.pipe.CloseWithError(readErr)
-	<-w.done
+// finish ends the pipe (with the main read's error, if any), waits for the
+// side reader and returns its error.
+func (r *sideReader) finish(readErr error) error {
+	r.pipe.CloseWithError(readErr)
+	<-r.done
+	return r.err
 }
 
 // applyWXR takes a WordPress export's attachments and reports what could
 // not be read.
-func (s *scanner) applyWXR(p string, w *wxrReader) {
-	for _, a := range w.attachments {
+func (s *scanner) applyWXR(p string, attachments []wxrAttachment, stats WXRStats, readErr error) {
+	for _, a := range attachments {
 		s.attachment(p, a)
 	}
-	w.attachments = nil
-	for _, warning := range w.stats.Warnings {
+	for _, warning := range stats.Warnings {
 		s.warn(p, warning)
 	}
-	if w.err != nil {
+	if readErr != nil {
 		var syntax *xml.SyntaxError
 		line := 0
-		if errors.As(w.err, &syntax) {
+		if errors.As(readErr, &syntax) {
 			line = syntax.Line
 		}
-		s.warn(p, Warning{Line: line, Msg: fmt.Sprintf("WordPress export malformed (%v): attachments after this point are scanned as URLs only, without their size variants", w.err)})
+		s.warn(p, Warning{Line: line, Msg: fmt.Sprintf("WordPress export malformed (%v): attachments after this point are scanned as URLs only, without their size variants", readErr)})
 	}
 }
 
@@ -569,6 +589,7 @@ type group struct {
 // so the peak stays near what the entries need.
 func (s *scanner) finish() *ScanResult {
 	s.spellings, s.left = nil, nil
+	s.applySQLMetadata()
 	known := s.knownVariants()
 	var resolve func(e *scanEntry, depth int) *scanEntry
 	resolve = func(e *scanEntry, depth int) *scanEntry {

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/wixmigrate/wixmigrate/manifest"
 )
@@ -574,5 +576,43 @@ func TestScanFeedsSitemapsAndTSV(t *testing.T) {
 	})
 	if s := res.Summary; s.Files[XML] != 2 || s.Files[TSV] != 1 || s.WXRFiles != 0 || s.NotMedia != 6 { // 3 pages and links, 3 namespace URIs
 		t.Errorf("summary %+v", s)
+	}
+}
+
+// A WordPress database dump: wp_posts names the upload (its guid), and
+// wp_postmeta's serialized metadata (escaped as mysqldump writes it) names
+// the sizes, which fold into it even when named unlike -WxH.
+func TestScanDatabaseDumpMetadata(t *testing.T) {
+	meta := `a:5:{s:5:\"width\";i:2560;s:6:\"height\";i:1920;s:4:\"file\";s:24:\"2023/05/photo-scaled.jpg\";s:5:\"sizes\";a:2:{s:6:\"medium\";a:1:{s:4:\"file\";s:32:\"photo-e1690000000000-300x225.jpg\";}s:9:\"thumbnail\";a:1:{s:4:\"file\";s:17:\"photo-150x150.jpg\";}}s:14:\"original_image\";s:9:\"photo.jpg\";}`
+	dump := "-- MySQL dump 10.13\n" +
+		"INSERT INTO `wp_posts` VALUES (7,1,'2023-05-01','<img src=\\\"" + up + "2023/05/photo-e1690000000000-300x225.jpg\\\">','Sunset','inherit','attachment','" + up + "2023/05/photo.jpg');\n" +
+		"INSERT INTO `wp_postmeta` VALUES (1,7,'_wp_attached_file','2023/05/photo-scaled.jpg'),(2,7,'_wp_attachment_metadata','" + meta + "'),(3,7,'_edit_lock','1');\n"
+	dir := writeFiles(t, map[string]string{"dump.sql": dump})
+	res := scanFiles(t, dir, ScanOptions{}, "dump.sql")
+	checkURLs(t, res, []string{up + "2023/05/photo.jpg"})
+	if len(res.Rows) == 1 {
+		want := []string{up + "2023/05/photo-e1690000000000-300x225.jpg", up + "2023/05/photo-150x150.jpg", up + "2023/05/photo-scaled.jpg"}
+		if got := res.Rows[0].Variants; !reflect.DeepEqual(got, want) {
+			t.Errorf("variants %q, want %q", got, want)
+		}
+	}
+}
+
+func TestReadSQLMetadataAcrossReads(t *testing.T) {
+	meta := `a:3:{s:4:\"file\";s:11:\"2023/05/a.png\";s:5:\"sizes\";a:1:{s:1:\"s\";a:1:{s:4:\"file\";s:13:\"a-300x200.png\";}}s:1:\"x\";s:3:\"it''s\";}`
+	row := "(2,7,'_wp_attachment_metadata', '" + meta + "'),"
+	text := strings.Repeat("x", 3*maxWXRField/2) + row + strings.Repeat(row, 3)
+	for _, reads := range []func(io.Reader) io.Reader{
+		func(r io.Reader) io.Reader { return r },
+		iotest.OneByteReader,
+		iotest.HalfReader,
+	} {
+		var got []sqlMetadata
+		if err := readSQLMetadata(reads(strings.NewReader(text)), func(m sqlMetadata) { got = append(got, m) }); err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 4 || got[0].file != "2023/05/a.png" || !reflect.DeepEqual(got[3].sizes, []string{"a-300x200.png"}) {
+			t.Errorf("got %+v", got)
+		}
 	}
 }
