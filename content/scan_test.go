@@ -616,3 +616,11 @@ func TestReadSQLMetadataAcrossReads(t *testing.T) {
 		}
 	}
 }
+
+func FuzzReadSQLMetadata(f *testing.F) {
+	f.Add(`(2,7,'_wp_attachment_metadata','a:2:{s:4:\"file\";s:5:\"a.png\";s:5:\"sizes\";a:0:{}}')`)
+	f.Add(`'_wp_attachment_metadata' , 'it''s \\' x`)
+	f.Fuzz(func(t *testing.T, in string) {
+		readSQLMetadata(iotest.HalfReader(strings.NewReader(in)), func(sqlMetadata) {})
+	})
+}
