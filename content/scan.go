@@ -171,7 +171,8 @@ type scanEntry struct {
 	key         string
 	url         string // the first spelling seen, absolute
 	seq         int    // order of first occurrence
-	foundIn     string
+	file        int32  // where it was first found: s.files[file], line
+	line        int32
 	occurrences int
 	attachment  *original  // set when a WXR names this URL an attachment
 	root        *scanEntry // the original it folds into (itself for a row); set by finish
@@ -197,6 +198,9 @@ type scanner struct {
 	// sqlMeta is the attachment metadata of database dumps, applied by
 	// finish (a dump names files, not URLs).
 	sqlMeta []sqlMetadata
+	// files are the paths entries were first found in, each once in a
+	// row: an entry holds an index, not a copy of the path.
+	files []string
 }
 
 func newScanner(opts ScanOptions) *scanner {
@@ -458,7 +462,7 @@ func (s *scanner) take(p string, r Ref) (*scanEntry, *int) {
 	if counter := s.invalid(r.URL); counter != nil {
 		return nil, counter
 	}
-	return s.add(key, r.URL, p+":"+strconv.Itoa(r.Line)), nil
+	return s.add(key, r.URL, p, r.Line), nil
 }
 
 // attachment takes a WXR attachment: an original, media whatever its
@@ -472,7 +476,7 @@ func (s *scanner) attachment(p string, a wxrAttachment) {
 		if !s.keepHost(a.url) || !s.keepKind(a.url, ContextAttachment) || s.invalid(a.url) != nil {
 			return
 		}
-		e = s.add(key, a.url, p+":"+strconv.Itoa(a.line))
+		e = s.add(key, a.url, p, a.line)
 	}
 	if e.attachment == nil {
 		e.attachment = a.original
@@ -501,9 +505,12 @@ func originalOf(a *Attachment) *original {
 	return o
 }
 
-func (s *scanner) add(key, u, foundIn string) *scanEntry {
+func (s *scanner) add(key, u, file string, line int) *scanEntry {
 	s.seq++
-	e := &scanEntry{key: key, url: sourceURL(u), seq: s.seq, foundIn: foundIn, occurrences: 1}
+	if n := len(s.files); n == 0 || s.files[n-1] != file {
+		s.files = append(s.files, file)
+	}
+	e := &scanEntry{key: key, url: sourceURL(u), seq: s.seq, file: int32(len(s.files) - 1), line: int32(min(line, 1<<31-1)), occurrences: 1}
 	s.entries[key] = e
 	return e
 }
@@ -577,8 +584,8 @@ func sourceURL(u string) string {
 // group is an original's row and the variants folded into it.
 type group struct {
 	root     *scanEntry
-	seq      int // the earliest occurrence of any member
-	foundIn  string
+	seq      int        // the earliest occurrence of any member
+	first    *scanEntry // the member found first
 	count    int
 	variants []string
 	keys     []string // the variants' keys, to list each once (a handful)
@@ -623,7 +630,7 @@ func (s *scanner) finish() *ScanResult {
 		root := resolve(e, 0)
 		g := root.group
 		if g == nil {
-			g = &group{root: root, seq: root.seq, foundIn: root.foundIn}
+			g = &group{root: root, seq: root.seq, first: root}
 			root.group = g
 			groups = append(groups, g)
 			if a := root.attachment; a != nil {
@@ -634,7 +641,7 @@ func (s *scanner) finish() *ScanResult {
 		}
 		g.count += e.occurrences
 		if e.seq < g.seq {
-			g.seq, g.foundIn = e.seq, e.foundIn
+			g.seq, g.first = e.seq, e
 		}
 		if root != e {
 			s.sum.Folded++
@@ -649,7 +656,7 @@ func (s *scanner) finish() *ScanResult {
 			SourceURL:   g.root.url,
 			DisplayName: displayName(g.root),
 			Variants:    g.variants,
-			FoundIn:     g.foundIn,
+			FoundIn:     s.files[g.first.file] + ":" + strconv.Itoa(int(g.first.line)),
 			Occurrences: g.count,
 		}
 		if s.opts.KeepFolders {
