@@ -170,7 +170,7 @@ func (m *Migration) Run(ctx context.Context) (*Result, error) {
 	if m.cfg.Client == nil {
 		return nil, errors.New("no Wix client")
 	}
-	if err := checkWritable(m.cfg.Report); err != nil {
+	if err := report.CheckWritable(m.cfg.Report); err != nil {
 		return nil, &NotWritableError{Path: m.cfg.Report, Err: err}
 	}
 	journalPath := JournalPath(m.cfg.Report)
@@ -233,17 +233,6 @@ func (m *Migration) writeReport() (*report.Summary, error) {
 	}
 	defer closer.Close()
 	return report.Write(m.cfg.Report, rows, m.state)
-}
-
-// checkWritable proves a file can be created beside path, before any import.
-func checkWritable(path string) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".check-*")
-	if err != nil {
-		return err
-	}
-	name := f.Name()
-	f.Close()
-	return os.Remove(name)
 }
 
 // checkpointer rewrites the report during a run so a crash loses little.

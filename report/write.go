@@ -98,6 +98,19 @@ func Write(path string, rows *manifest.Reader, state *State) (*Summary, error) {
 	return sum, nil
 }
 
+// CheckWritable proves a file can be created beside path (the way
+// WriteFileAtomic will create it), so a long run finds out before its work,
+// not after.
+func CheckWritable(path string) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".check-*")
+	if err != nil {
+		return err
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}
+
 // WriteFileAtomic writes a file through a temporary file in the same folder,
 // fsyncs it, renames it over path and fsyncs the folder, so readers and
 // crashes see the old file or the new one, whole.

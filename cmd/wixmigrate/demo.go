@@ -1,17 +1,21 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/wixmigrate/wixmigrate/content"
 	"github.com/wixmigrate/wixmigrate/migrate"
 	"github.com/wixmigrate/wixmigrate/pipeline"
 	"github.com/wixmigrate/wixmigrate/wix"
@@ -109,6 +113,9 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	code := m.run(ctx, stdout, stderr)
 	if code == exitOK || code == exitIncomplete {
 		printReportPreview(stdout, reportPath, 8)
+		if err := demoRewrite(ctx, stdout, samplesDir, *out, origin.URL, reportPath); err != nil {
+			return fail(err)
+		}
 	}
 	if code == exitIncomplete {
 		// The samples fail some rows on purpose; that is the demo working.
@@ -150,4 +157,59 @@ func printReportPreview(w io.Writer, path string, n int) {
 		}
 		fmt.Fprintf(w, "  %-7s %-16s %s\n          -> %s\n", r[col["status"]], r[col["method"]], truncate(r[0], 90), truncate(result, 110))
 	}
+}
+
+// demoRewrite is the loop's last step on the sample content export
+// (samples/content: a blog post with a srcset and a WordPress size
+// variant, a product CSV, a JSON file): it instantiates the export for
+// this run's origin under out/content ({{origin}} is the origin's URL,
+// {{host}} its host and port), rewrites it with the report into
+// out/content-rewritten, and prints rewrite's table.
+func demoRewrite(ctx context.Context, stdout io.Writer, samplesDir, out, originURL, reportPath string) error {
+	exported := filepath.Join(out, "content")
+	rewritten := filepath.Join(out, "content-rewritten")
+	for _, dir := range []string{exported, rewritten} {
+		if err := os.RemoveAll(dir); err != nil {
+			return err
+		}
+	}
+	host := strings.TrimPrefix(originURL, "http://")
+	src := filepath.Join(samplesDir, "content")
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		text, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		text = bytes.ReplaceAll(bytes.ReplaceAll(text, []byte("{{origin}}"), []byte(originURL)), []byte("{{host}}"), []byte(host))
+		dst := filepath.Join(exported, rel)
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(dst, text, 0o644)
+	})
+	if err != nil {
+		return fmt.Errorf("%v (the sample content export is samples/content)", err)
+	}
+	base, err := url.Parse(originURL + "/")
+	if err != nil {
+		return err
+	}
+	cfg := content.RewriteConfig{Reports: []string{reportPath}, Out: rewritten, BaseURL: base,
+		Unmapped: filepath.Join(out, "unmapped.csv"), Paths: []string{exported}}
+	fmt.Fprintf(stdout, "\nrewrite: the old site's content export (%s) pointed at the migrated media:\n", exported)
+	fmt.Fprintf(stdout, "  wixmigrate rewrite --report %s --base-url %s --out %s --unmapped %s %s\n\n",
+		reportPath, base, rewritten, cfg.Unmapped, exported)
+	res, err := content.RunRewrite(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	printRewrite(stdout, res, cfg, false)
+	return nil
 }

@@ -1,0 +1,307 @@
+package content
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/wixmigrate/wixmigrate/manifest"
+	"github.com/wixmigrate/wixmigrate/report"
+)
+
+// VariantsColumn is the manifest column (written by scan, or by users)
+// listing, ';'-separated, the URLs of a file's size variants.
+const VariantsColumn = "variants"
+
+// target is the file a READY report row imported; its strings are in the
+// mapping's arena.
+type target struct {
+	source, fileID, wixURL span32
+	width, height          int32
+}
+
+// Match is how a found URL relates to the reports.
+type Match struct {
+	Kind MatchKind
+	// NewURL is what the URL becomes: the Wix URL, or for a size variant
+	// the Wix URL scaled to fill its size. "" when Kind is Unmapped.
+	NewURL string
+	// Status is the report status of an unmapped URL's row ("FAILED",
+	// "PENDING"), "" when no report has a row for it.
+	Status string
+}
+
+// MatchKind says how a URL matched, for the totals `rewrite` prints.
+type MatchKind int
+
+// The kinds, in the order they are printed.
+const (
+	MatchExact    MatchKind = iota // written as the row's source_url
+	MatchEscaped                   // with entities, JSON escapes or other percent-encoding
+	MatchRelative                  // relative or root-relative, resolved
+	MatchSpelling                  // another spelling of scheme or host (http/https, //host, case, port)
+	MatchVariant                   // a WordPress size variant of the row's file
+	MatchUnmapped                  // media on an old host that no READY row maps
+	numMatchKinds
+)
+
+var matchKindNames = [numMatchKinds]string{"exact", "escaped", "relative", "scheme/host", "size variant", "unmapped"}
+
+func (k MatchKind) String() string { return matchKindNames[k] }
+
+// MatchKinds lists every kind, in print order.
+var MatchKinds = []MatchKind{MatchExact, MatchEscaped, MatchRelative, MatchSpelling, MatchVariant, MatchUnmapped}
+
+// Mapping indexes reports by URL key, so that matching a URL costs a few
+// lookups however many rows there are. It holds its strings in an arena
+// and its indexes as integers (see keyIndex), so a large mapping costs the
+// garbage collector next to nothing while files stream through.
+type Mapping struct {
+	strs     arena
+	targets  []target
+	exact    *keyIndex // key → index in targets
+	variants *keyIndex // key of a listed variant → index in listed
+	listed   []listedVariant
+	status   map[string]string // keys of rows that are not READY → their status
+	hosts    map[string]bool   // hosts of the source URLs
+
+	Rows      int // report rows read
+	Ready     int // READY rows mapped
+	Conflicts int // URLs two rows mapped to different files (the later row wins)
+}
+
+// listedVariant is a URL a row's variants column lists.
+type listedVariant struct {
+	target        int32
+	width, height int32 // 0 when the variant's name has no size
+}
+
+// NewMapping returns an empty Mapping.
+func NewMapping() *Mapping {
+	return &Mapping{exact: newKeyIndex(), variants: newKeyIndex(), status: map[string]string{}, hosts: map[string]bool{}}
+}
+
+// ReportError is a report that cannot be used: unreadable, or not a
+// migrate report.
+type ReportError struct {
+	Path   string
+	Column string // the missing or misplaced column, when that is the problem
+	Err    error
+}
+
+func (e *ReportError) Error() string { return fmt.Sprintf("report %s: %v", e.Path, e.Err) }
+func (e *ReportError) Unwrap() error { return e.Err }
+
+// LoadReport adds the report at path; a later report's rows win over an
+// earlier one's.
+func (m *Mapping) LoadReport(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return &ReportError{Path: path, Err: err}
+	}
+	defer f.Close()
+	if err := m.readReport(f); err != nil {
+		re := &ReportError{Path: path, Err: fmt.Errorf("not a migrate report: %w", err)}
+		var he *manifest.HeaderError
+		if errors.As(err, &he) {
+			re.Column = he.Column
+			if missing := missingReportColumn(path); missing != "" {
+				re.Column = missing
+				re.Err = fmt.Errorf("not a migrate report: it has no %s column (%v)", missing, err)
+			}
+		}
+		return re
+	}
+	return nil
+}
+
+// readReport reads one report: the manifest package owns the format (its
+// columns, delimiter, quoting), this only picks the fields it needs.
+func (m *Mapping) readReport(r io.Reader) error {
+	rows, err := manifest.NewReader(r, manifest.Options{ReportColumns: report.Columns})
+	if err != nil {
+		return err
+	}
+	variantsAt := -1
+	for i, name := range rows.Header() {
+		if strings.EqualFold(strings.TrimSpace(name), VariantsColumn) {
+			variantsAt = i
+		}
+	}
+	for {
+		row, err := rows.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		m.Rows++
+		if row.Err != nil || row.Import.Local {
+			continue
+		}
+		fields, err := report.DecodeFields(row)
+		if err != nil {
+			continue // a damaged row maps nothing
+		}
+		key := Key(row.Import.SourceURL)
+		m.hosts[Host(row.Import.SourceURL)] = true
+		status, _ := report.ParseStatus(fields.Status)
+		if status != report.Ready || fields.WixURL == "" {
+			if _, mapped := m.exact.get([]byte(key)); !mapped {
+				m.status[key] = fields.Status
+			}
+			continue
+		}
+		t := target{source: m.strs.add(row.Import.SourceURL), fileID: m.strs.add(fields.FileID),
+			wixURL: m.strs.add(fields.WixURL), width: int32(fields.Width), height: int32(fields.Height)}
+		m.targets = append(m.targets, t)
+		n := int32(len(m.targets) - 1)
+		if old, replaced := m.exact.put([]byte(key), n); replaced {
+			if !bytes.Equal(m.strs.bytes(m.targets[old].wixURL), m.strs.bytes(t.wixURL)) {
+				m.Conflicts++
+			}
+		} else {
+			m.Ready++
+		}
+		delete(m.status, key)
+		if variantsAt >= 0 && variantsAt < len(row.Record) {
+			for _, v := range strings.Split(row.Record[variantsAt], ";") {
+				if v = strings.TrimSpace(v); v != "" {
+					lv := listedVariant{target: n}
+					if sv, ok := ParseVariant(v); ok {
+						lv.width, lv.height = int32(sv.Width), int32(sv.Height)
+					}
+					m.listed = append(m.listed, lv)
+					m.variants.put([]byte(Key(v)), int32(len(m.listed)-1))
+				}
+			}
+		}
+	}
+}
+
+// missingReportColumn names the first column rewrite needs that the CSV at
+// path lacks, "" when it has them all (or cannot be read).
+func missingReportColumn(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	header, err := csv.NewReader(f).Read()
+	if err != nil {
+		return ""
+	}
+	have := map[string]bool{}
+	for _, name := range header {
+		have[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(name, "\ufeff")))] = true
+	}
+	for _, name := range []string{"source_url", "status", "wix_url"} {
+		if !have[name] {
+			return name
+		}
+	}
+	return ""
+}
+
+// Hosts are the hosts of the reports' source URLs, the default old hosts.
+func (m *Mapping) Hosts() []string {
+	hosts := make([]string, 0, len(m.hosts))
+	for h := range m.hosts {
+		if h != "" {
+			hosts = append(hosts, h)
+		}
+	}
+	slices.Sort(hosts)
+	return hosts
+}
+
+// Match finds what ref's URL becomes. ok is false for a URL the mapping
+// has nothing to say about: not media and unmapped.
+func (m *Mapping) Match(ref Ref) (Match, bool) {
+	key, _ := appendKey(nil, ref.URL)
+	return m.match(ref, key)
+}
+
+// match is Match with ref.URL's key, which it does not keep.
+func (m *Mapping) match(ref Ref, key []byte) (Match, bool) {
+	if n, ok := m.exact.get(key); ok {
+		t := &m.targets[n]
+		return Match{Kind: spellingKind(ref, m.strs.bytes(t.source)), NewURL: string(m.strs.bytes(t.wixURL)) + fragment(ref.Text)}, true
+	}
+	if m.variants.len() > 0 {
+		if n, ok := m.variants.get(key); ok {
+			v := m.listed[n]
+			return m.variantMatch(ref, &m.targets[v.target], v.width, v.height), true
+		}
+	}
+	// A key is a URL without its scheme, and the variant's name is in its
+	// path, so the originals' keys come straight from the variant's key.
+	if before, after, w, h, ok := splitVariant(string(key)); ok {
+		var buf [256]byte
+		for _, suffix := range originalSuffixes {
+			original := append(append(append(buf[:0], before...), suffix...), after...)
+			if n, ok := m.exact.get(original); ok {
+				return m.variantMatch(ref, &m.targets[n], int32(w), int32(h)), true
+			}
+		}
+	}
+	if !ref.IsMedia() {
+		return Match{}, false
+	}
+	return Match{Kind: MatchUnmapped, Status: m.status[string(key)]}, true
+}
+
+// variantMatch is the match of a size variant of t's file.
+func (m *Mapping) variantMatch(ref Ref, t *target, width, height int32) Match {
+	var u string
+	if width > 0 && height > 0 && t.fileID.n > 0 {
+		u = ScaledToFillURL(string(m.strs.bytes(t.fileID)), int(t.width), int(t.height), int(width), int(height))
+	} else {
+		u = string(m.strs.bytes(t.wixURL))
+	}
+	return Match{Kind: MatchVariant, NewURL: u + fragment(ref.Text)}
+}
+
+// fragment is u's "#..." part, kept on the replacement.
+func fragment(u string) string {
+	if i := strings.IndexByte(u, '#'); i >= 0 {
+		return u[i:]
+	}
+	return ""
+}
+
+// spellingKind says how ref wrote a URL equal (by key) to source.
+func spellingKind(ref Ref, source []byte) MatchKind {
+	text := ref.Text
+	if i := strings.IndexByte(text, '#'); i >= 0 {
+		text = text[:i]
+	}
+	switch {
+	case text == string(source):
+		return MatchExact
+	case ref.Relative && !strings.HasPrefix(text, "//"):
+		return MatchRelative
+	case ref.Escaped || !utf8.ValidString(text):
+		return MatchEscaped
+	}
+	// Same key, different bytes: either the path's percent-encoding or the
+	// scheme and host are spelled differently.
+	if s := string(source); URLPath(text) != URLPath(s) || queryOf(text) != queryOf(s) {
+		return MatchEscaped
+	}
+	return MatchSpelling
+}
+
+func queryOf(u string) string {
+	if i := strings.IndexByte(u, '?'); i >= 0 {
+		return u[i:]
+	}
+	return ""
+}

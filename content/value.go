@@ -1,0 +1,409 @@
+package content
+
+import (
+	"bytes"
+	"net/url"
+	"strings"
+)
+
+// role says how URLs are found in a value.
+type role int
+
+const (
+	roleText     role = iota // absolute and protocol-relative URLs anywhere; embedded HTML scanned as HTML
+	roleURL                  // the whole value, trimmed, is one URL (relative resolved)
+	roleSrcset               // a srcset list: "url [descriptor], ..."
+	roleCSS                  // CSS: url(...) and @import targets (relative resolved), absolute URLs elsewhere
+	roleMarkdown             // Markdown text: link and image targets, reference definitions, absolute URLs
+	roleAbsolute             // absolute URLs only, never scanned as HTML (a media column's list)
+	roleJSON                 // embedded JSON (a JSON-LD script)
+)
+
+// place is where a value sits: its context and name for the Refs in it.
+// The name is kept in two parts (a tag and its attribute) and joined only
+// when a URL is found, so the values without one cost no allocation.
+type place struct {
+	ctx   Context
+	where string
+	attr  string // with where, names "tag attr"
+}
+
+// placeName is p's name, "tag attr" joined once per pair and kept.
+func (e *engine) placeName(p place) string {
+	if p.attr == "" {
+		return p.where
+	}
+	key := [2]string{p.where, p.attr}
+	if key == e.lastPlace {
+		return e.lastName
+	}
+	if name, ok := e.placeNames[key]; ok {
+		e.lastPlace, e.lastName = key, name
+		return name
+	}
+	name := p.where + " " + p.attr
+	if len(e.placeNames) < 1024 {
+		if e.placeNames == nil {
+			e.placeNames = map[[2]string]string{}
+		}
+		e.placeNames[key] = name
+	}
+	return name
+}
+
+// span is a URL found in a value's decoded text.
+type span struct {
+	start, end int
+	ctx        Context
+	resolve    bool // a URL is expected here: relative URLs are resolved
+}
+
+// engine runs one Find or Rewrite over one file.
+type engine struct {
+	base       *url.URL
+	maxToken   int
+	find       func(Ref) error
+	replace    func(Ref) (string, bool)
+	stats      Stats
+	err        error // the first error a find callback returned
+	placeNames map[[2]string]string
+	names      nameCache // tag and attribute names
+	lastPlace  [2]string // the last name looked up: runs of one tag's attribute are common
+	lastName   string
+	pool       []*stream // nested streams to reuse
+}
+
+// value finds URLs in buf[start:end], a value escaped by lay, and applies
+// the replacements.
+func (s *stream) value(start, end int, lay layer, r role, p place) {
+	s.apply(s.valueEdits(start, end, lay, r, p))
+}
+
+// valueEdits is value without applying: the edits in buf coordinates.
+func (s *stream) valueEdits(start, end int, lay layer, r role, p place) []edit {
+	if start >= end || s.e.err != nil {
+		return nil
+	}
+	raw := s.buf[start:end]
+	if !mayHoldURL(raw, r) {
+		return nil
+	}
+	text, offs := lay.decode(raw)
+	inner := s.inner[:0] // in text coordinates, replacement as text
+	switch {
+	case r == roleText && hasTag(text), r == roleJSON:
+		n := newNested(s, text, start, offs)
+		if r == roleJSON {
+			scanJSON(n)
+		} else {
+			scanMarkup(n, markupHTML)
+		}
+		inner = append(inner, n.edits...)
+		n.release()
+	default:
+		s.spans = findSpans(text, r, p.ctx, s.spans[:0])
+		for _, sp := range s.spans {
+			rawStart, rawEnd := rawAt(start, offs, sp.start), rawAt(start, offs, sp.end)
+			ref := Ref{Raw: string(s.buf[rawStart:rawEnd]), Context: sp.ctx, Where: s.e.placeName(p)}
+			ref.Text = ref.Raw
+			if t := text[sp.start:sp.end]; string(t) != ref.Raw {
+				ref.Text = string(t)
+			}
+			if repl, ok := s.ref(&ref, rawStart, sp.resolve); ok {
+				inner = append(inner, edit{sp.start, sp.end, repl})
+			}
+		}
+	}
+	s.inner = inner
+	if len(inner) == 0 {
+		return nil
+	}
+	inner = fixSerializedLengths(text, inner)
+	out := s.out[:0]
+	for _, ed := range inner {
+		out = append(out, edit{rawAt(start, offs, ed.start), rawAt(start, offs, ed.end), lay.encode(ed.repl)})
+	}
+	s.out = out
+	return out
+}
+
+// rawAt maps offset i of a value's decoded text to the buffer: the value
+// starts at start, and offs maps text to raw offsets (nil: the same).
+func rawAt(start int, offs []int32, i int) int {
+	if offs == nil {
+		return start + i
+	}
+	return start + int(offs[i])
+}
+
+// ref completes a found URL's Ref (raw offset i in buf), reports it and
+// asks for its replacement.
+func (s *stream) ref(ref *Ref, i int, resolve bool) (string, bool) {
+	ref.Escaped = ref.Raw != ref.Text
+	abs, relative, ok := s.e.absolute(ref.Text, resolve)
+	if !ok {
+		return "", false
+	}
+	ref.URL, ref.Relative = abs, relative
+	ref.Line = s.lineOf(s.rootPos(i))
+	ref.Offset = s.offset(i)
+	s.e.stats.Refs++
+	if s.e.find != nil {
+		if err := s.e.find(*ref); err != nil {
+			s.e.err = err
+		}
+		return "", false
+	}
+	if s.e.replace == nil {
+		return "", false
+	}
+	repl, ok := s.e.replace(*ref)
+	if !ok || repl == ref.Text {
+		return "", false
+	}
+	s.e.stats.Replaced++
+	return repl, true
+}
+
+// absolute makes a found URL absolute. ok is false for what is not an
+// http(s) URL (mailto:, data:, #fragment, an empty value).
+func (e *engine) absolute(u string, resolve bool) (abs string, relative, ok bool) {
+	switch {
+	case u == "" || u[0] == '#':
+		return "", false, false
+	case strings.HasPrefix(u, "//"):
+		scheme := "https"
+		if e.base != nil {
+			scheme = e.base.Scheme
+		}
+		return scheme + ":" + u, true, true
+	}
+	if scheme, ok := schemeOf(u); ok {
+		if !strings.EqualFold(scheme, "http") && !strings.EqualFold(scheme, "https") {
+			return "", false, false
+		}
+		return u, false, true
+	}
+	if !resolve {
+		return "", false, false
+	}
+	if e.base == nil {
+		return "", true, true
+	}
+	ref, err := url.Parse(u)
+	if err != nil {
+		return "", false, false
+	}
+	return e.base.ResolveReference(ref).String(), true, true
+}
+
+// schemeOf returns the scheme u starts with, if any.
+func schemeOf(u string) (string, bool) {
+	for i := 0; i < len(u); i++ {
+		c := u[i]
+		switch {
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+		case i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.'):
+		case c == ':' && i > 0:
+			return u[:i], true
+		default:
+			return "", false
+		}
+	}
+	return "", false
+}
+
+// mayHoldURL is a cheap test that lets most values skip decoding: text
+// roles need a "//" (or a markup tag, or an escaped slash); roles where a
+// URL is expected need something.
+func mayHoldURL(raw []byte, r role) bool {
+	switch r {
+	case roleText, roleAbsolute, roleJSON:
+		// Every absolute URL has "//", "\/" (JSON) or an escaped slash
+		// ("&#47;", "&sol;"); embedded HTML starts with '<'.
+		if bytes.IndexByte(raw, '/') >= 0 {
+			if bytes.Contains(raw, slashSlash) || bytes.Contains(raw, escapedSlash) {
+				return true
+			}
+		}
+		if r != roleAbsolute && bytes.IndexByte(raw, '<') >= 0 {
+			return true
+		}
+		return bytes.IndexByte(raw, '&') >= 0 && (bytes.Contains(raw, []byte("&#47;")) || bytes.Contains(raw, []byte("&sol;")))
+	}
+	return len(bytes.TrimSpace(raw)) > 0
+}
+
+var (
+	slashSlash   = []byte("//")
+	escapedSlash = []byte(`\/`)
+)
+
+// hasTag reports whether text holds an HTML tag, so it is scanned as HTML.
+func hasTag(text []byte) bool {
+	for i := 0; ; {
+		j := bytes.IndexByte(text[i:], '<')
+		if j < 0 {
+			return false
+		}
+		i += j + 1
+		if i < len(text) && isLetter(text[i]) && bytes.IndexByte(text[i:], '>') > 0 {
+			return true
+		}
+	}
+}
+
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+// findSpans finds the URLs of a decoded value.
+// findSpans appends the URLs of a decoded value to spans.
+func findSpans(text []byte, r role, ctx Context, spans []span) []span {
+	switch r {
+	case roleURL:
+		a, b := trimSpace(text, 0, len(text))
+		if a == b {
+			return spans
+		}
+		return append(spans, span{a, b, ctx, true})
+	case roleSrcset:
+		return srcsetSpans(text, ctx, spans)
+	case roleCSS:
+		return append(spans, cssSpans(text)...)
+	case roleMarkdown:
+		return append(spans, markdownSpans(text)...)
+	}
+	return absoluteSpans(text, ctx, spans)
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }
+
+func trimSpace(b []byte, a, e int) (int, int) {
+	for a < e && isSpace(b[a]) {
+		a++
+	}
+	for e > a && isSpace(b[e-1]) {
+		e--
+	}
+	return a, e
+}
+
+// absoluteSpans finds http(s) and protocol-relative URLs in free text,
+// appending to spans. A protocol-relative URL counts only after a boundary
+// (start, space, quote, '(', '=', '>'), so "a//b" and "// comment" do not.
+func absoluteSpans(text []byte, ctx Context, spans []span) []span {
+	for i := 0; ; {
+		j := bytes.Index(text[i:], slashSlash)
+		if j < 0 {
+			return spans
+		}
+		j += i
+		start := -1
+		switch {
+		case j >= 6 && equalFold(text[j-6:j], "https:"):
+			start = j - 6
+		case j >= 5 && equalFold(text[j-5:j], "http:"):
+			start = j - 5
+		case j == 0 || isBoundary(text[j-1]):
+			start = j
+		}
+		if start < 0 || (start > 0 && isAlnum(text[start-1])) || j+2 >= len(text) || !isHostStart(text[j+2]) {
+			i = j + 2
+			continue
+		}
+		end := urlEnd(text, start, j+2)
+		if start == j && !hasDottedHost(text[j+2:end]) {
+			i = j + 2 // "//word" in a script is a comment, not a host
+			continue
+		}
+		spans = append(spans, span{start, end, ctx, false})
+		i = end
+	}
+}
+
+// hasDottedHost reports whether a URL's authority (what follows "//")
+// names a host with a dot, an IPv6 address or a port.
+func hasDottedHost(b []byte) bool {
+	for _, c := range b {
+		switch c {
+		case '.', '[', ':':
+			return true
+		case '/', '?', '#':
+			return false
+		}
+	}
+	return false
+}
+
+func equalFold(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := range len(b) {
+		c := b[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != s[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func isAlnum(c byte) bool { return isLetter(c) || '0' <= c && c <= '9' }
+
+func isBoundary(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '\r', '"', '\'', '(', '=', '>', ',', '[', '`':
+		return true
+	}
+	return false
+}
+
+func isHostStart(c byte) bool { return isAlnum(c) || c == '[' || c >= 0x80 }
+
+// urlEnd returns where a URL starting before i ends in free text: at white
+// space, a quote, '<', '>', a backslash or another byte URLs do not hold;
+// trailing punctuation and unbalanced closing brackets are not part of it.
+func urlEnd(text []byte, start, i int) int {
+	for i < len(text) && isURLByte(text[i]) {
+		if text[i] == '&' && (hasPrefix(text[i:], "&quot;") || hasPrefix(text[i:], "&lt;") || hasPrefix(text[i:], "&gt;") || hasPrefix(text[i:], "&#39;")) {
+			break
+		}
+		i++
+	}
+	return trimURLTail(text, start, i)
+}
+
+func hasPrefix(b []byte, s string) bool { return len(b) >= len(s) && string(b[:len(s)]) == s }
+
+func isURLByte(c byte) bool {
+	switch c {
+	case '"', '\'', '<', '>', '`', '\\', '{', '}', '|', '^', 0x7f:
+		return false
+	}
+	return c > ' '
+}
+
+// trimURLTail drops sentence punctuation and unbalanced brackets from the
+// end of text[start:end], where a URL in prose stops.
+func trimURLTail(text []byte, start, end int) int {
+	for end > start {
+		switch c := text[end-1]; c {
+		case '.', ',', ';', ':', '!', '?', '*':
+			end--
+			continue
+		case ')', ']':
+			open := byte('(')
+			if c == ']' {
+				open = '['
+			}
+			if bytes.Count(text[start:end], []byte{open}) < bytes.Count(text[start:end], []byte{c}) {
+				end--
+				continue
+			}
+		}
+		return end
+	}
+	return end
+}
