@@ -34,7 +34,7 @@ async function simFetch(input, init = {}) {
     throw new Error(`the SDK called ${url}, not ${WIX}`);
   }
   const path = url.slice(WIX.length);
-  calls.push({ method: init.method ?? 'GET', path, headers: { ...init.headers } });
+  calls.push({ method: init.method ?? 'GET', path, headers: { ...init.headers }, body: init.body });
   return fetch(SIM_URL + path, init);
 }
 
@@ -315,6 +315,35 @@ test('searchFiles finds files by name in MEDIA_ROOT', async () => {
     page = await c.files.searchFiles({ paging: { limit: 2, cursor: next } });
   }
   assert.deepEqual(names, ['hay-3.png', 'hay-2.png', 'hay-1.png']);
+});
+
+test('searchFiles with no text spans every folder, newest updated first, paged by cursor', async () => {
+  // The poller reads the whole site this way: one listing for files in any folder.
+  const c = client({ siteId: `${SITE_ID}-spans` });
+  const ids = [];
+  for (const n of [1, 2, 3, 4, 5]) {
+    const { file } = await c.files.importFile(`${ORIGIN_URL}/png/5/5/span-${n}.png`, { displayName: `span-${n}.png`, filePath: `/shop/p${n % 3}` });
+    ids.push(file._id);
+  }
+  for (const id of ids) await waitDone(c, id);
+  const files = [];
+  let page = await c.files.searchFiles({ rootFolder: 'MEDIA_ROOT', sort: { fieldName: 'updatedDate', order: 'DESC' }, paging: { limit: 2 } });
+  const call = calls.at(-1);
+  const sent = JSON.parse(call.body);
+  assert.deepEqual(sent.sort, { fieldName: 'updatedDate', order: 'DESC' });
+  assert.deepEqual(sent.paging, { limit: 2 });
+  for (let i = 0; ; i++) {
+    files.push(...page.files);
+    const next = page.nextCursor?.cursors?.next;
+    if (!next) break;
+    assert.ok(i < 5, 'paging does not end');
+    page = await c.files.searchFiles({ paging: { limit: 2, cursor: next } });
+  }
+  assert.deepEqual(files.map((f) => f._id).sort(), [...ids].sort());
+  assert.equal(new Set(files.map((f) => f.parentFolderId)).size, 3);
+  for (let i = 1; i < files.length; i++) {
+    assert.ok(files[i]._updatedDate <= files[i - 1]._updatedDate, `position ${i} is newer than the one before`);
+  }
 });
 
 test('generateFileUploadUrl: a PUT of the bytes with ?filename= answers the file', async () => {

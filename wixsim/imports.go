@@ -160,10 +160,11 @@ func defaultName(u *url.URL) string {
 	return truncate(name, storedDisplayName)
 }
 
-// renderOne renders f under its site's read lock.
+// renderOne renders f as it is now (not as a lagging listing shows it)
+// under its site's read lock.
 func (c *call) renderOne(f *fileRec, withMedia bool) *wix.File {
 	f.site.mu.RLock()
-	out := c.s.render(f, c.base, withMedia)
+	out := c.s.render(f.site.current(f), c.base, withMedia)
 	f.site.mu.RUnlock()
 	return &out
 }

@@ -217,3 +217,99 @@ func TestGetFiles(t *testing.T) {
 		t.Fatalf("media URL resolved to %s", f.ID)
 	}
 }
+
+// searchAll pages through Search Files with req and returns the files.
+func searchAll(t *testing.T, srv *Server, site string, req wix.SearchFilesRequest) []wix.File {
+	t.Helper()
+	var files []wix.File
+	for pages := 0; ; pages++ {
+		if pages > 1000 {
+			t.Fatal("paging does not end")
+		}
+		var out wix.SearchFilesResponse
+		if resp, b := do(t, srv, "POST", "/site-media/v1/files/search", site, req, &out); resp.StatusCode != 200 {
+			t.Fatalf("search: %d %s", resp.StatusCode, b)
+		}
+		files = append(files, out.Files...)
+		next := out.Next()
+		if next == "" {
+			return files
+		}
+		// As the SDK does: the cursor alone carries the query on.
+		req = wix.SearchFilesRequest{Paging: &wix.CursorPaging{Limit: req.Paging.Limit, Cursor: next}}
+	}
+}
+
+// Search Files with no text lists the whole site, every folder, newest
+// updated first, and its cursor pages through all of it.
+func TestSearchSpansFoldersByUpdatedDate(t *testing.T) {
+	src := origin(t, map[string][]byte{"a.png": pngBytes(t, 3, 3)})
+	srv := newServer(t, Options{})
+	want := map[string]bool{}
+	for i := range 9 {
+		f := importFile(t, srv, "s1", wix.ImportFileRequest{URL: src.URL + "/img/a.png",
+			DisplayName: fmt.Sprintf("f%d.png", i), FilePath: fmt.Sprintf("/shop/p%d", i%3)})
+		want[f.ID] = true
+	}
+	for id := range want {
+		waitDone(t, srv, "s1", id)
+	}
+	got := searchAll(t, srv, "s1", wix.SearchFilesRequest{RootFolder: wix.RootMedia,
+		Sort: &wix.Sorting{FieldName: "updatedDate", Order: wix.SortDesc}, Paging: &wix.CursorPaging{Limit: 2}})
+	if len(got) != len(want) {
+		t.Fatalf("search found %d files, want %d", len(got), len(want))
+	}
+	folders := map[string]bool{}
+	for i, f := range got {
+		if !want[f.ID] || f.OperationStatus != wix.StatusReady {
+			t.Errorf("unexpected %s %s", f.ID, f.OperationStatus)
+		}
+		delete(want, f.ID)
+		folders[f.ParentFolderID] = true
+		if i > 0 && f.UpdatedDate.After(*got[i-1].UpdatedDate) {
+			t.Errorf("position %d updated %v after %v: not newest first", i, f.UpdatedDate, got[i-1].UpdatedDate)
+		}
+	}
+	if len(folders) != 3 {
+		t.Errorf("search covered %d folders, want 3", len(folders))
+	}
+}
+
+// With ListLag, Get File Descriptor shows a status change at once while
+// List Files and Search Files keep the file PENDING at its old place until
+// the lag is over; then it appears with the updatedDate of the change.
+func TestListLag(t *testing.T) {
+	src := origin(t, map[string][]byte{"a.png": pngBytes(t, 3, 3)})
+	srv := newServer(t, Options{ListLag: Range{Min: time.Second, Max: time.Second}})
+	f := importFile(t, srv, "s1", wix.ImportFileRequest{URL: src.URL + "/img/a.png", DisplayName: "a.png"})
+	done := waitDone(t, srv, "s1", f.ID)
+	if done.OperationStatus != wix.StatusReady || done.Media == nil {
+		t.Fatalf("get: %s %+v", done.OperationStatus, done.Media)
+	}
+	listed := func() (wix.File, wix.File) {
+		l := list(t, srv, "s1", url.Values{})
+		s := searchAll(t, srv, "s1", wix.SearchFilesRequest{Paging: &wix.CursorPaging{Limit: 100}})
+		if len(l.Files) != 1 || len(s) != 1 {
+			t.Fatalf("listed %d, searched %d files, want 1", len(l.Files), len(s))
+		}
+		return l.Files[0], s[0]
+	}
+	l, s := listed()
+	if l.OperationStatus != wix.StatusPending || s.OperationStatus != wix.StatusPending {
+		t.Errorf("during the lag: list %s, search %s, want PENDING", l.OperationStatus, s.OperationStatus)
+	}
+	if !l.UpdatedDate.Equal(*f.UpdatedDate) {
+		t.Errorf("during the lag the listing shows updatedDate %v, want the old %v", l.UpdatedDate, f.UpdatedDate)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for l.OperationStatus == wix.StatusPending || s.OperationStatus == wix.StatusPending {
+		if time.Now().After(deadline) {
+			t.Fatal("listing never caught up")
+		}
+		time.Sleep(20 * time.Millisecond)
+		l, s = listed()
+	}
+	if l.OperationStatus != wix.StatusReady || !l.UpdatedDate.Equal(*done.UpdatedDate) || !s.UpdatedDate.Equal(*done.UpdatedDate) {
+		t.Errorf("after the lag: %s updated %v / %v, want READY updated %v", l.OperationStatus, l.UpdatedDate, s.UpdatedDate, done.UpdatedDate)
+	}
+}

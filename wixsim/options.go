@@ -29,6 +29,12 @@ type Options struct {
 	CommitErrorRate float64
 	// StuckRate is the share of new files that stay PENDING forever.
 	StuckRate float64
+	// ListLag delays when List Files and Search Files show a file's status
+	// change, as a search index that trails the store does; Get File
+	// Descriptor(s) show it at once. A lagging file keeps its old place
+	// and status in listings, then moves to its new updatedDate (the time
+	// of the change, so already in the past).
+	ListLag Range
 	// Seed seeds the one random generator behind every fault and delay.
 	Seed int64
 	// FetchTimeout bounds one download of an import source (default 30s).

@@ -37,9 +37,10 @@ type Simulator struct {
 	tus     http.Handler
 	tusCore tusCore
 
-	fetcher *fetcher
-	timers  *timerHeap
-	cancel  context.CancelFunc
+	fetcher  *fetcher
+	timers   *timerHeap // processing ends
+	listings *timerHeap // lagging listings catch up (Options.ListLag)
+	cancel   context.CancelFunc
 
 	stats     stats
 	pending   atomic.Int64
@@ -81,6 +82,7 @@ func New(opts Options) *Simulator {
 	}
 	s.fetcher = newFetcher(s, ctx)
 	s.timers = newTimerHeap(s.finish)
+	s.listings = newTimerHeap(func(f *fileRec, _ outcome) { s.publish(f) })
 	return s
 }
 
@@ -91,6 +93,7 @@ func (s *Simulator) Close() {
 		s.cancel()
 		s.fetcher.close()
 		s.timers.close()
+		s.listings.close()
 		os.RemoveAll(s.dir)
 	})
 }
@@ -276,7 +279,7 @@ func (s *Simulator) site(id string) *site {
 	defer s.sitesMu.Unlock()
 	st := s.sites[id]
 	if st == nil {
-		st = &site{id: id, prefix: sitePrefix(id), all: newIndexSet(), folders: map[string]*indexSet{}}
+		st = &site{id: id, prefix: sitePrefix(id), all: newIndexSet(), folders: map[string]*indexSet{}, fresh: map[*fileRec]*fileRec{}}
 		s.sites[id] = st
 	}
 	return st
@@ -329,10 +332,10 @@ func (s *Simulator) judge(b blob, declared mediaKind, log *slog.Logger) outcome 
 
 // finish ends processing of f with out. updatedDate moves forward, by a
 // millisecond at least, on every status change, even if the clock did not.
+// With Options.ListLag the change is visible by ID at once and in listings
+// only once the lag is over.
 func (s *Simulator) finish(f *fileRec, out outcome) {
-	st := f.site
-	st.mu.Lock()
-	st.update(f, func(f *fileRec) {
+	change := func(f *fileRec) {
 		f.updated = max(s.now(), f.updated+int64(time.Millisecond))
 		if out.ready {
 			f.status = statusReady
@@ -342,14 +345,40 @@ func (s *Simulator) finish(f *fileRec, out outcome) {
 		} else {
 			f.status = statusFailed
 		}
-	})
+	}
+	st := f.site
+	lag := s.dice.in(s.opts.ListLag)
+	st.mu.Lock()
+	if lag > 0 {
+		fresh := *st.current(f)
+		change(&fresh)
+		st.fresh[f] = &fresh
+	} else {
+		st.update(f, change)
+	}
 	st.mu.Unlock()
+	if lag > 0 {
+		s.listings.after(lag, f, outcome{})
+	}
 	s.pending.Add(-1)
 	if out.ready {
 		s.ready.Add(1)
 	} else {
 		s.failed.Add(1)
 	}
+}
+
+// publish ends a lagging listing: f takes its place and status in listings.
+func (s *Simulator) publish(f *fileRec) {
+	st := f.site
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	fresh := st.fresh[f]
+	if fresh == nil {
+		return
+	}
+	delete(st.fresh, f)
+	st.update(f, func(f *fileRec) { *f = *fresh })
 }
 
 // serveMedia answers GET /media/<id> with the stored bytes, as
@@ -365,7 +394,8 @@ func (s *Simulator) serveMedia(w http.ResponseWriter, r *http.Request) {
 	var mod int64
 	if f != nil {
 		f.site.mu.RLock()
-		hash, mime, ok, mod = f.hash, f.mime, f.hasBytes, f.updated
+		cur := f.site.current(f)
+		hash, mime, ok, mod = cur.hash, cur.mime, cur.hasBytes, cur.updated
 		f.site.mu.RUnlock()
 	}
 	if !ok || (r.Method != http.MethodGet && r.Method != http.MethodHead) {

@@ -124,6 +124,10 @@ type site struct {
 	mu      sync.RWMutex
 	all     *indexSet            // every file, for Search Files
 	folders map[string]*indexSet // parent folder ID -> its files
+	// fresh holds, for files whose listing lags (Options.ListLag), their
+	// current state; the record in the indexes is what listings show
+	// until the lag is over.
+	fresh map[*fileRec]*fileRec
 
 	limiter bucket
 }
@@ -148,6 +152,15 @@ func (s *site) update(f *fileRec, change func(f *fileRec)) {
 	change(f)
 	s.all.insert(f)
 	x.insert(f)
+}
+
+// current is f as Get File Descriptor(s) see it: its fresh state while
+// listings lag behind. The caller holds s.mu.
+func (s *site) current(f *fileRec) *fileRec {
+	if c := s.fresh[f]; c != nil {
+		return c
+	}
+	return f
 }
 
 // containsFold reports whether sub occurs in s, ignoring case, without

@@ -50,6 +50,7 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&opts.RateLimit, "rate-limit", 200, "requests per minute per site (0: off)")
 	fs.Var(rangeFlag{&opts.ProcessingDelay}, "processing-delay", "time from bytes to READY/FAILED, like 200ms-2s or 500ms")
 	fs.Var(rangeFlag{&opts.Latency}, "latency", "latency added to each API answer, like 20ms-100ms")
+	fs.Var(rangeFlag{&opts.ListLag}, "list-lag", "delay before List Files and Search Files show a status change (Get File Descriptors show it at once), like 2s-5s")
 	fs.Float64Var(&opts.ErrorRate, "error-rate", 0, "share of API calls answered 5xx without effect (0..1)")
 	fs.Float64Var(&opts.CommitErrorRate, "commit-error-rate", 0, "share of imports that take effect but answer 5xx or drop the connection (0..1)")
 	fs.Float64Var(&opts.StuckRate, "stuck-rate", 0, "share of files that stay PENDING forever (0..1)")
@@ -81,7 +82,7 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	real := ln.Addr().String()
 	fmt.Fprintf(stdout, "listening on http://%s\n", real)
 	log.Info("simulator listening", "addr", real, "rate_limit", opts.RateLimit,
-		"processing_delay", opts.ProcessingDelay.String(), "latency", opts.Latency.String(),
+		"processing_delay", opts.ProcessingDelay.String(), "latency", opts.Latency.String(), "list_lag", opts.ListLag.String(),
 		"error_rate", opts.ErrorRate, "commit_error_rate", opts.CommitErrorRate,
 		"stuck_rate", opts.StuckRate, "seed", opts.Seed)
 
