@@ -1,9 +1,12 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"math"
 	"slices"
 	"sync"
 	"time"
@@ -23,23 +26,34 @@ var (
 
 // pendingFile is a file the run waits on.
 type pendingFile struct {
-	key manifest.Key
+	key    manifest.Key
+	folder string // parent folder ID; "" when unknown (resumed from a report)
 	// checked is a server time at which the file was known to be unchanged:
 	// any later status change carries a newer updatedDate.
 	checked int64
 	since   time.Time // when this run started waiting, for the pending timeout
 	seq     uint64    // order of tracking: rounds begun before it must not vouch for it
+	// unseen counts the rounds in a row in which a listing vouched for the
+	// file without returning it; lastSeen is when one last returned it (or
+	// it was read by ID).
+	unseen   int
+	lastSeen time.Time
+	// cover is the way the current round covers the file: noCover, byID,
+	// or the index of a listing plus firstListing.
+	cover int
 }
 
-// folder is the set of pending files with one parent folder.
-type folder struct {
-	id    string
-	files map[string]*pendingFile // by file ID
-}
+// Ways a round covers a file (pendingFile.cover).
+const (
+	noCover      = -1
+	coverByID    = 0
+	firstListing = 1
+)
 
 // statusAPI is what the poller calls.
 type statusAPI interface {
 	ListFiles(ctx context.Context, req *wix.ListFilesRequest) (*wix.ListFilesResponse, error)
+	SearchFiles(ctx context.Context, req *wix.SearchFilesRequest) (*wix.SearchFilesResponse, error)
 	GetFiles(ctx context.Context, fileIDs []string) ([]wix.File, error)
 	GetFile(ctx context.Context, fileID string) (*wix.File, error)
 }
@@ -53,24 +67,28 @@ type poller struct {
 	log      *slog.Logger
 	stop     func(error)
 	strategy string        // PollList or PollGetFiles
-	interval time.Duration // shortest pause between rounds
+	interval time.Duration // shortest pause between rounds while importing
 	timeout  time.Duration // give up waiting for a file after this
 	max      int           // files waited on at once (Settings.MaxPending)
+	rate     float64       // calls per minute of the run; <= 0: no limit
 
 	mu      sync.Mutex
-	folders map[string]*folder
-	count   int
-	seq     uint64        // files tracked so far
-	wake    chan struct{} // signalled when files are added
-	room    sync.Cond     // signalled when count drops or the loop stops
-	running bool          // a loop is draining the pending files
-	blocked int           // track calls waiting for room
+	files   map[string]*pendingFile // by file ID
+	seq     uint64                  // files tracked so far
+	wake    chan struct{}           // signalled when files are added
+	room    sync.Cond               // signalled when the count drops or the loop stops
+	running bool                    // a loop is draining the pending files
+	blocked int                     // track calls waiting for room
+
+	// Owned by the loop.
+	changed    float64 // share of covered files the last rounds found changed (0: unknown)
+	processing processingTimes
 }
 
 func newPoller(s Settings, client statusAPI, calls *caller, l *ledger, log *slog.Logger, stop func(error)) *poller {
 	p := &poller{client: client, calls: calls, ledger: l, log: log, stop: stop,
-		strategy: s.Poll, interval: s.PollInterval, timeout: s.PendingTimeout, max: s.MaxPending,
-		folders: map[string]*folder{}, wake: make(chan struct{}, 1)}
+		strategy: s.Poll, interval: s.PollInterval, timeout: s.PendingTimeout, max: s.MaxPending, rate: s.Rate,
+		files: map[string]*pendingFile{}, wake: make(chan struct{}, 1)}
 	p.room.L = &p.mu
 	return p
 }
@@ -80,21 +98,16 @@ func newPoller(s Settings, client statusAPI, calls *caller, l *ledger, log *slog
 // files are pending it blocks until one is final (or the loop stops).
 func (p *poller) track(fileID, folderID string, key manifest.Key, updated int64) {
 	p.mu.Lock()
-	for p.count >= p.max && p.running {
+	for len(p.files) >= p.max && p.running {
 		p.blocked++
 		p.room.Wait()
 		p.blocked--
 	}
-	f := p.folders[folderID]
-	if f == nil {
-		f = &folder{id: folderID, files: map[string]*pendingFile{}}
-		p.folders[folderID] = f
-	}
-	_, dup := f.files[fileID]
+	_, dup := p.files[fileID]
 	if !dup {
 		p.seq++
-		f.files[fileID] = &pendingFile{key: key, checked: updated, since: time.Now(), seq: p.seq}
-		p.count++
+		now := time.Now()
+		p.files[fileID] = &pendingFile{key: key, folder: folderID, checked: updated, since: now, seq: p.seq, lastSeen: now, cover: noCover}
 	}
 	p.mu.Unlock()
 	if !dup {
@@ -109,11 +122,11 @@ func (p *poller) track(fileID, folderID string, key manifest.Key, updated int64)
 func (p *poller) pending() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.count
+	return len(p.files)
 }
 
 // loop runs poll rounds until nothing is pending after importsDone closes,
-// or ctx ends, pausing between rounds as nextPause says.
+// or ctx ends. NextPause sets the pause between rounds.
 func (p *poller) loop(ctx context.Context, importsDone <-chan struct{}) {
 	p.mu.Lock()
 	p.running = true
@@ -127,6 +140,7 @@ func (p *poller) loop(ctx context.Context, importsDone <-chan struct{}) {
 	base := p.interval
 	pause := base
 	importing := true
+	var last roundResult
 	for {
 		if p.pending() == 0 {
 			if !importing {
@@ -139,23 +153,25 @@ func (p *poller) loop(ctx context.Context, importsDone <-chan struct{}) {
 			case <-ctx.Done():
 				return
 			}
+			// Files after a lull: start over from the base pause.
+			last, pause = roundResult{}, p.nextPause(importing, roundResult{}, 0)
 			continue
 		}
 		timer := time.NewTimer(pause)
 		select {
 		case <-timer.C:
 		case <-importsDone:
-			importing, importsDone = false, nil
-			// The last imports are in: poll soon, the tail is what the user waits for.
+			// The last imports are in: the tail is what the user waits for.
 			timer.Stop()
-			pause = base
+			importing, importsDone = false, nil
+			pause = p.nextPause(false, last, pause)
 			continue
 		case <-ctx.Done():
 			timer.Stop()
 			return
 		}
-		final, stillPending, err := p.round(ctx)
-		p.log.Debug("poll round", "final", final, "still_pending", stillPending, "pending", p.pending(), "pause", pause, "err", err)
+		res, err := p.round(ctx)
+		last = res
 		if err != nil {
 			if ctx.Err() == nil && errors.Is(err, ErrAuth) {
 				p.stop(err)
@@ -165,116 +181,258 @@ func (p *poller) loop(ctx context.Context, importsDone <-chan struct{}) {
 			}
 			p.log.Warn("status check failed; will try again", "err", err)
 		}
-		p.mu.Lock()
-		stalled := p.blocked > 0
-		p.mu.Unlock()
-		pause = nextPause(pause, base, roundResult{final: final, stillPending: stillPending, importing: importing, stalled: stalled})
+		pause = p.nextPause(importing, res, pause)
+		p.log.Debug("poll round",
+			"plan_by_id", res.plan.IDCalls, "plan_list", res.plan.ListCalls, "plan_search", res.plan.SearchCalls,
+			"files_by_id", res.plan.ByIDFiles, "files_listed", res.plan.ListedFiles, "files_searched", res.plan.SearchedFiles, "files_deferred", res.plan.DeferredFiles,
+			"calls_by_id", res.idCalls, "calls_list", res.listCalls, "calls_search", res.searchCalls,
+			"final", res.final, "still_pending", res.stillPending, "vouched", res.vouched,
+			"pending", p.pending(), "changed", fmt.Sprintf("%.2f", p.changed), "processing", p.processing.high(), "pause", pause, "err", err)
 		p.expire()
 	}
 }
 
-// roundResult is what the pause after a poll round depends on.
+// nextPause applies NextPause to the poller's state; the next round's
+// calls are estimated by planning it as things stand.
+func (p *poller) nextPause(importing bool, last roundResult, pause time.Duration) time.Duration {
+	p.mu.Lock()
+	stalled := p.blocked > 0
+	var youngest time.Time
+	for _, pf := range p.files {
+		if pf.since.After(youngest) {
+			youngest = pf.since
+		}
+	}
+	groups, _ := p.groupsLocked()
+	next := PlanPollRound(p.planInput(groups))
+	p.mu.Unlock()
+	return NextPause(PauseInput{
+		Importing: importing, Stalled: stalled, Base: p.interval, Last: pause,
+		Final: last.final, StillPending: last.stillPending,
+		Processing: p.processing.high(), Youngest: time.Since(youngest),
+		RoundCalls: next.Calls(), Rate: p.rate,
+	})
+}
+
+// roundResult is what one round planned, did and found.
 type roundResult struct {
-	final        int  // files the round found READY or FAILED
-	stillPending int  // files it saw still processing
-	importing    bool // imports are still being sent
-	stalled      bool // imports wait for room among the pending files
+	plan                            PollPlan
+	idCalls, listCalls, searchCalls int
+	final, stillPending, vouched    int
+	covered                         int
 }
 
-// nextPause is the pause after a round, given the one before it and the
-// shortest, base. It grows while rounds find nothing new or mostly find
-// files still processing (each such sighting is a wasted slot of a page),
-// up to maxPollPause, and shrinks back to base when rounds find mostly
-// finished files, or at once when imports wait for room (the call budget
-// is unused).
-func nextPause(pause, base time.Duration, r roundResult) time.Duration {
-	switch {
-	case r.stalled:
-		return base
-	case r.final == 0:
-		return min(pause*2, maxPollPause)
-	case r.stillPending*10 > r.final && r.importing:
-		return min(pause*3/2, maxPollPause)
-	}
-	return max(base, pause*4/5)
+// listing is one listing a round reads: a folder's List Files, or Search
+// Files over the site (folder is then unused).
+type listing struct {
+	method PollMethod
+	folder string
+	cover  int   // pendingFile.cover of the files it covers
+	want   int   // files it covers
+	stopAt int64 // the oldest checked time among them
+	pages  int   // the most pages it reads: the plan's estimate and one more
 }
 
-// round checks every pending file once and returns how many it found final
-// and how many still processing.
-func (p *poller) round(ctx context.Context) (final, stillPending int, err error) {
-	p.mu.Lock()
-	ids := make([]string, 0, len(p.folders))
-	for id := range p.folders {
-		ids = append(ids, id)
+// round plans one poll round with PlanPollRound and carries it out: ID
+// reads first, then the listings.
+func (p *poller) round(ctx context.Context) (res roundResult, err error) {
+	ids, listings, upTo, plan := p.planRound()
+	res.plan = plan
+	res.covered = plan.ByIDFiles + plan.ListedFiles + plan.SearchedFiles
+	defer func() {
+		if res.covered > 0 {
+			share := max(float64(res.final)/float64(res.covered), 0.02)
+			if p.changed == 0 {
+				p.changed = share
+			} else {
+				p.changed = (p.changed + share) / 2
+			}
+		}
+	}()
+	var readAfter int64 // a server time every ID read so far came after
+	for chunk := range slices.Chunk(ids, wix.MaxGetFiles) {
+		res.idCalls++
+		f, s, err := p.readByID(ctx, chunk, &readAfter)
+		res.final += f
+		res.stillPending += s
+		if err != nil {
+			return res, err
+		}
 	}
-	p.mu.Unlock()
-	slices.Sort(ids)
-	for _, id := range ids {
-		var f, s int
-		var err error
-		// Files whose folder is unknown (resumed from a report) are read by ID.
-		if p.strategy == PollGetFiles || id == "" {
-			f, s, err = p.roundGetFiles(ctx, id)
+	for _, l := range listings {
+		f, s, calls, vouched, err := p.readListing(ctx, l, upTo)
+		res.final += f
+		res.stillPending += s
+		res.vouched += vouched
+		if l.method == SearchSite {
+			res.searchCalls += calls
 		} else {
-			f, s, err = p.roundList(ctx, id)
+			res.listCalls += calls
 		}
-		final += f
-		stillPending += s
 		if err != nil {
-			return final, stillPending, err
+			return res, err
 		}
 	}
-	return final, stillPending, nil
+	return res, nil
 }
 
-// roundList pages the folder newest-updated first and stops as soon as every
-// pending file of it has been seen, or the listing reaches files older than
-// the last moment each unseen file was known unchanged (nothing below can
-// have changed since).
-func (p *poller) roundList(ctx context.Context, folderID string) (final, stillPending int, err error) {
-	p.mu.Lock()
-	fold := p.folders[folderID]
-	if fold == nil {
-		p.mu.Unlock()
-		return 0, 0, nil
+// groupsLocked sums up the pending files by folder for the planner, with
+// the IDs of each group's files. The caller holds p.mu.
+func (p *poller) groupsLocked() (groups []PollGroup, members [][]string) {
+	now := time.Now()
+	index := map[string]int{}
+	for id, pf := range p.files {
+		i, ok := index[pf.folder]
+		if !ok {
+			i = len(groups)
+			index[pf.folder] = i
+			groups = append(groups, PollGroup{Folder: pf.folder})
+			members = append(members, nil)
+		}
+		g := &groups[i]
+		g.Pending++
+		if pf.unseen >= UnseenRounds {
+			g.Unseen++
+		}
+		g.UnseenFor = max(g.UnseenFor, now.Sub(pf.lastSeen))
+		members[i] = append(members[i], id)
 	}
-	want := len(fold.files)
-	upTo := p.seq
-	stopAt := int64(1<<63 - 1)
-	for _, pf := range fold.files {
-		stopAt = min(stopAt, pf.checked)
-	}
-	p.mu.Unlock()
-	stopAt -= int64(clockMargin)
+	return groups, members
+}
 
-	seen := 0
-	var top int64 // newest updatedDate seen: a server time this round covers
-	req := &wix.ListFilesRequest{
-		ParentFolderID: folderID,
-		Sort:           &wix.Sorting{FieldName: "updatedDate", Order: wix.SortDesc},
-		Paging:         wix.CursorPaging{Limit: wix.MaxPageLimit},
+// planInput is the planner's input for groups.
+func (p *poller) planInput(groups []PollGroup) PollPlanInput {
+	budget := 0
+	if p.rate > 0 {
+		// A round spends at most a quarter minute of the rate.
+		budget = max(1, int(p.rate/4))
 	}
-	for {
-		page, err := call(ctx, p.calls, wix.EndpointListFiles, func(ctx context.Context) (*wix.ListFilesResponse, error) {
-			return p.client.ListFiles(ctx, req)
+	return PollPlanInput{Groups: groups, Prefer: p.strategy, Changed: p.changed, Budget: budget}
+}
+
+// planRound groups the pending files by folder, plans the round and marks
+// each file with the way it is covered. It returns the IDs to read (longest
+// unseen first), the listings, and the last tracking number the round
+// covers.
+func (p *poller) planRound() (ids []string, listings []listing, upTo uint64, plan PollPlan) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	upTo = p.seq
+	groups, members := p.groupsLocked()
+	for _, pf := range p.files {
+		pf.cover = noCover
+	}
+	plan = PlanPollRound(p.planInput(groups))
+	search := -1
+	for i, gp := range plan.Groups {
+		m := members[i]
+		// Due and longest-unseen files first, for the ID reads.
+		slices.SortFunc(m, func(a, b string) int {
+			fa, fb := p.files[a], p.files[b]
+			if c := cmp.Compare(fb.unseen, fa.unseen); c != 0 {
+				return c
+			}
+			return fa.lastSeen.Compare(fb.lastSeen)
 		})
+		for _, id := range m[:gp.ByID] {
+			p.files[id].cover = coverByID
+			ids = append(ids, id)
+		}
+		rest := m[gp.ByID:]
+		if len(rest) == 0 {
+			continue
+		}
+		var l *listing
+		switch gp.Method {
+		case ListFolder:
+			listings = append(listings, listing{method: ListFolder, folder: groups[i].Folder, cover: firstListing + len(listings), stopAt: 1<<63 - 1})
+			l = &listings[len(listings)-1]
+		case SearchSite:
+			if search < 0 {
+				search = len(listings)
+				listings = append(listings, listing{method: SearchSite, cover: firstListing + len(listings), stopAt: 1<<63 - 1})
+			}
+			l = &listings[search]
+		default:
+			continue
+		}
+		for _, id := range rest {
+			pf := p.files[id]
+			pf.cover = l.cover
+			l.want++
+			l.stopAt = min(l.stopAt, pf.checked)
+		}
+	}
+	for i := range listings {
+		listings[i].pages = listPages(listings[i].want, p.changed) + 1
+	}
+	slices.SortStableFunc(ids, func(a, b string) int {
+		fa, fb := p.files[a], p.files[b]
+		if c := cmp.Compare(fb.unseen, fa.unseen); c != 0 {
+			return c
+		}
+		return fa.lastSeen.Compare(fb.lastSeen)
+	})
+	return ids, listings, upTo, plan
+}
+
+// readListing pages a folder (List Files) or the whole site (Search Files)
+// newest-updated first and stops as soon as every file it covers has been
+// seen, the listing reaches files older than the last moment each unseen
+// one was known unchanged (nothing below can have changed since), or it
+// read the pages the plan allows. Files it covers and did not return are
+// vouched for as unchanged if the pages reached below their last check;
+// either way their unseen count grows, so neither a lagging listing nor an
+// early stop can hold them back for long.
+func (p *poller) readListing(ctx context.Context, l listing, upTo uint64) (final, stillPending, calls, vouched int, err error) {
+	stopAt := l.stopAt - int64(clockMargin)
+	seen := 0
+	var bottom int64 // the oldest updatedDate read
+	var top int64    // newest updatedDate seen: a server time this round covers
+	sort := &wix.Sorting{FieldName: "updatedDate", Order: wix.SortDesc}
+	cursor := ""
+	returned := map[string]bool{}
+	for {
+		var files []wix.File
+		var next string
+		calls++
+		if l.method == SearchSite {
+			var page *wix.SearchFilesResponse
+			page, err = call(ctx, p.calls, wix.EndpointSearchFiles, func(ctx context.Context) (*wix.SearchFilesResponse, error) {
+				return p.client.SearchFiles(ctx, &wix.SearchFilesRequest{RootFolder: wix.RootMedia, Sort: sort,
+					Paging: &wix.CursorPaging{Limit: wix.MaxPageLimit, Cursor: cursor}})
+			})
+			if err == nil {
+				files, next = page.Files, page.Next()
+			}
+		} else {
+			var page *wix.ListFilesResponse
+			page, err = call(ctx, p.calls, wix.EndpointListFiles, func(ctx context.Context) (*wix.ListFilesResponse, error) {
+				return p.client.ListFiles(ctx, &wix.ListFilesRequest{ParentFolderID: l.folder, Sort: sort,
+					Paging: wix.CursorPaging{Limit: wix.MaxPageLimit, Cursor: cursor}})
+			})
+			if err == nil {
+				files, next = page.Files, page.Next()
+			}
+		}
 		if err != nil {
-			return final, stillPending, err
+			return final, stillPending, calls, 0, err
 		}
 		oldest := int64(1<<63 - 1)
-		for i := range page.Files {
-			file := &page.Files[i]
+		for i := range files {
+			file := &files[i]
 			var updated int64
 			if file.UpdatedDate != nil {
 				updated = file.UpdatedDate.UnixNano()
 			}
 			top = max(top, updated)
 			oldest = min(oldest, updated)
-			obs, seq := p.observe(folderID, file)
-			if obs != observedOther && seq <= upTo {
-				// Only files waited for when the round began count towards
-				// want: stopping early on a newer one would leave one of
-				// those unseen, and vouched for below.
+			obs, cover := p.observe(file)
+			if obs != observedOther && cover == l.cover && !returned[file.ID] {
+				// Only files this listing covers count towards want:
+				// stopping early on another would leave one of them
+				// unseen, and vouched for below.
+				returned[file.ID] = true
 				seen++
 			}
 			switch obs {
@@ -284,56 +442,66 @@ func (p *poller) roundList(ctx context.Context, folderID string) (final, stillPe
 				stillPending++
 			}
 		}
-		req.Paging.Cursor = page.Next()
-		if seen >= want || req.Paging.Cursor == "" || len(page.Files) == 0 || oldest < stopAt {
+		cursor = next
+		if cursor == "" || len(files) == 0 {
+			bottom = math.MinInt64 // the whole listing was read
+			break
+		}
+		bottom = oldest
+		if seen >= l.want || oldest < stopAt || calls >= l.pages {
 			break
 		}
 	}
-	// Files not seen did not change before this round's first page. That
-	// holds only for files tracked when the round began: one whose import
-	// answer came in during the round may have changed below the pages read.
-	if top > 0 {
-		p.mu.Lock()
-		if fold := p.folders[folderID]; fold != nil {
-			for _, pf := range fold.files {
-				if pf.seq <= upTo {
-					pf.checked = max(pf.checked, top)
-				}
-			}
+	// Files not returned whose last check lies above the bottom read did
+	// not change before this round's first page. That holds only for files
+	// tracked when the round began: one whose import answer came in during
+	// the round may have changed below the pages read. Either way the file
+	// went unseen once more.
+	p.mu.Lock()
+	for id, pf := range p.files {
+		if pf.cover != l.cover || pf.seq > upTo || returned[id] {
+			continue
 		}
-		p.mu.Unlock()
+		if top > 0 && bottom < pf.checked-int64(clockMargin) {
+			pf.checked = max(pf.checked, top)
+			vouched++
+		}
+		pf.unseen++
 	}
-	return final, stillPending, nil
+	p.mu.Unlock()
+	return final, stillPending, calls, vouched, nil
 }
 
-// roundGetFiles asks for the folder's pending files by ID, 100 a call,
-// longest-waiting first.
-func (p *poller) roundGetFiles(ctx context.Context, folderID string) (final, stillPending int, err error) {
-	p.mu.Lock()
-	fold := p.folders[folderID]
-	ids := make([]string, 0, len(fold.files))
-	for id := range fold.files {
-		ids = append(ids, id)
+// readByID reads up to 100 files by ID. readAfter is a server time the
+// read came after: the newest updatedDate any read so far returned. Files
+// found still processing were unchanged then, so a later listing need not
+// look below it for them.
+func (p *poller) readByID(ctx context.Context, ids []string, readAfter *int64) (final, stillPending int, err error) {
+	files, err := call(ctx, p.calls, wix.EndpointGetFileDescriptors, func(ctx context.Context) ([]wix.File, error) {
+		return p.client.GetFiles(ctx, ids)
+	})
+	if wix.IsNotFound(err) {
+		files, err = p.getEach(ctx, ids)
 	}
-	slices.SortFunc(ids, func(a, b string) int { return fold.files[a].since.Compare(fold.files[b].since) })
-	p.mu.Unlock()
-	for chunk := range slices.Chunk(ids, wix.MaxGetFiles) {
-		files, err := call(ctx, p.calls, wix.EndpointGetFileDescriptors, func(ctx context.Context) ([]wix.File, error) {
-			return p.client.GetFiles(ctx, chunk)
-		})
-		if wix.IsNotFound(err) {
-			files, err = p.getEach(ctx, chunk)
+	if err != nil {
+		return 0, 0, err
+	}
+	for i := range files {
+		if u := files[i].UpdatedDate; u != nil {
+			*readAfter = max(*readAfter, u.UnixNano())
 		}
-		if err != nil {
-			return final, stillPending, err
-		}
-		for i := range files {
-			switch obs, _ := p.observe(folderID, &files[i]); obs {
-			case observedFinal:
-				final++
-			case observedPending:
-				stillPending++
+	}
+	for i := range files {
+		switch obs, _ := p.observe(&files[i]); obs {
+		case observedFinal:
+			final++
+		case observedPending:
+			stillPending++
+			p.mu.Lock()
+			if pf := p.files[files[i].ID]; pf != nil {
+				pf.checked = max(pf.checked, *readAfter)
 			}
+			p.mu.Unlock()
 		}
 	}
 	return final, stillPending, nil
@@ -368,57 +536,44 @@ const (
 )
 
 // observe applies a descriptor to the file's outcome if the run waits for
-// it, and returns the file's tracking order.
-func (p *poller) observe(folderID string, f *wix.File) (observation, uint64) {
+// it, and returns the way the round covers it.
+func (p *poller) observe(f *wix.File) (observation, int) {
 	p.mu.Lock()
-	fold := p.folders[folderID]
-	var pf *pendingFile
-	if fold != nil {
-		pf = fold.files[f.ID]
-	}
+	pf := p.files[f.ID]
 	if pf == nil {
 		p.mu.Unlock()
-		return observedOther, 0
+		return observedOther, noCover
 	}
+	pf.unseen, pf.lastSeen = 0, time.Now()
 	if f.OperationStatus != wix.StatusReady && f.OperationStatus != wix.StatusFailed {
 		if f.UpdatedDate != nil {
 			pf.checked = max(pf.checked, f.UpdatedDate.UnixNano())
 		}
 		p.mu.Unlock()
-		return observedPending, pf.seq
+		return observedPending, pf.cover
 	}
-	delete(fold.files, f.ID)
-	if len(fold.files) == 0 {
-		delete(p.folders, folderID)
-	}
-	p.count--
+	delete(p.files, f.ID)
 	p.room.Broadcast()
 	p.mu.Unlock()
 
+	if f.CreatedDate != nil && f.UpdatedDate != nil {
+		p.processing.add(f.UpdatedDate.Sub(*f.CreatedDate))
+	}
 	p.ledger.processed(pf.key, f)
-	return observedFinal, pf.seq
+	return observedFinal, pf.cover
 }
 
 // drop stops waiting for a file that is no longer in the Media Manager.
 func (p *poller) drop(fileID string) {
 	p.mu.Lock()
-	var key manifest.Key
-	found := false
-	for fid, fold := range p.folders {
-		if pf, ok := fold.files[fileID]; ok {
-			key, found = pf.key, true
-			delete(fold.files, fileID)
-			if len(fold.files) == 0 {
-				delete(p.folders, fid)
-			}
-			p.count--
-			p.room.Broadcast()
-			break
-		}
+	pf, found := p.files[fileID]
+	if found {
+		delete(p.files, fileID)
+		p.room.Broadcast()
 	}
 	p.mu.Unlock()
 	if found {
-		p.ledger.gone(key)
+		p.ledger.gone(pf.key)
 	}
 }
 
@@ -428,16 +583,10 @@ func (p *poller) expire() {
 	limit := p.timeout
 	p.mu.Lock()
 	var expired []manifest.Key
-	for fid, fold := range p.folders {
-		for id, pf := range fold.files {
-			if time.Since(pf.since) >= limit {
-				expired = append(expired, pf.key)
-				delete(fold.files, id)
-				p.count--
-			}
-		}
-		if len(fold.files) == 0 {
-			delete(p.folders, fid)
+	for id, pf := range p.files {
+		if time.Since(pf.since) >= limit {
+			expired = append(expired, pf.key)
+			delete(p.files, id)
 		}
 	}
 	if len(expired) > 0 {

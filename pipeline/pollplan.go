@@ -283,9 +283,13 @@ type PauseInput struct {
 //
 // Once imports are done (the tail), the rate they used is free and the user
 // waits only for the last files: the pause is an eighth of the observed
-// processing time, so a file is found soon after it turns final, but never
-// shorter than the next round's calls take at half the rate (the other half
-// is room to recover from a throttle). Back-off stays for files processing
+// processing time per call the round takes (at most until the youngest
+// pending file is expected done),
+// so the last files, read in one call, are found soon after they turn
+// final, while a costly round waits until it finds many; and it is never
+// shorter than one call's slot at half the rate, so the tail's rounds of
+// one call use half the rate at most (the other half is room to recover
+// from a throttle; the limiter paces bigger rounds' own calls). Back-off stays for files processing
 // far longer than the others (videos): past twice the observed time, the
 // pause is a quarter of the youngest pending file's age, so it grows with
 // the time they have taken instead of with rounds that found nothing.
@@ -303,11 +307,15 @@ func NextPause(in PauseInput) time.Duration {
 	}
 	gap := minTailPause
 	if in.Rate > 0 {
-		gap = time.Duration(float64(time.Minute) * float64(max(in.RoundCalls, 1)) / (in.Rate * tailRateShare))
+		// The limiter paces a round's own calls; between rounds, the
+		// pause is at least a call's slot at the tail's share of the rate.
+		gap = max(gap, time.Duration(float64(time.Minute)/(in.Rate*tailRateShare)))
 	}
 	pause := in.Base
 	if in.Processing > 0 {
-		pause = in.Processing / 8
+		// A round that costs more calls waits for more files to finish,
+		// up to when even the youngest is expected done.
+		pause = min(in.Processing/8*time.Duration(max(in.RoundCalls, 1)), max(in.Processing-in.Youngest, in.Processing/8))
 		if in.Youngest > 2*in.Processing {
 			pause = max(pause, in.Youngest/4)
 		}

@@ -126,13 +126,16 @@ func TestNextPause(t *testing.T) {
 		{"importing: mostly final shrinks towards the base", PauseInput{Importing: true, Base: base, Last: 5 * time.Second, Final: 300, StillPending: 10}, 4 * time.Second},
 		{"tail: an eighth of the processing time", PauseInput{Base: base, Processing: 2 * time.Second, Youngest: time.Second, RoundCalls: 1, Rate: 1200}, 250 * time.Millisecond},
 		{"tail: not faster than half the rate allows", PauseInput{Base: base, Processing: 2 * time.Second, Youngest: time.Second, RoundCalls: 1, Rate: 200}, 600 * time.Millisecond},
-		{"tail: a bigger round waits longer", PauseInput{Base: base, Processing: 2 * time.Second, RoundCalls: 3, Rate: 200}, 1800 * time.Millisecond},
+		{"tail: a bigger round waits for more files", PauseInput{Base: base, Processing: 2 * time.Second, RoundCalls: 3, Rate: 1200}, 750 * time.Millisecond},
+		{"tail: ... up to the processing time", PauseInput{Base: base, Processing: 2 * time.Second, RoundCalls: 50, Rate: 12000}, 2 * time.Second},
+		{"tail: ... or until the youngest file is expected done", PauseInput{Base: base, Processing: 2 * time.Second, Youngest: 1500 * time.Millisecond, RoundCalls: 50, Rate: 12000}, 500 * time.Millisecond},
+		{"tail: a bigger round at a low rate", PauseInput{Base: base, Processing: 2 * time.Second, RoundCalls: 3, Rate: 200}, 750 * time.Millisecond},
 		{"tail: nothing done yet, the base pause", PauseInput{Base: base, RoundCalls: 1, Rate: 200}, base},
 		{"tail: no rate limit, short processing", PauseInput{Base: base, Processing: 80 * time.Millisecond, RoundCalls: 1}, minTailPause},
 		{"tail: found nothing, but files are young: no back-off", PauseInput{Base: base, Processing: 2 * time.Second, Youngest: 3 * time.Second, StillPending: 3, RoundCalls: 1, Rate: 1200}, 250 * time.Millisecond},
 		{"tail: long processing (video) backs off with its age", PauseInput{Base: base, Processing: 2 * time.Second, Youngest: 40 * time.Second, StillPending: 3, RoundCalls: 1, Rate: 1200}, 10 * time.Second},
 		{"tail: back-off stops at the cap", PauseInput{Base: base, Processing: 2 * time.Second, Youngest: 10 * time.Minute, RoundCalls: 1, Rate: 1200}, maxPollPause},
-		{"tail: the rate wins over the cap", PauseInput{Base: base, Processing: 2 * time.Second, Youngest: 10 * time.Minute, RoundCalls: 200, Rate: 200}, 2 * time.Minute},
+		{"tail: the rate wins over the cap", PauseInput{Base: base, Processing: 2 * time.Second, Youngest: 10 * time.Minute, RoundCalls: 1, Rate: 1}, 2 * time.Minute},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
