@@ -28,6 +28,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -72,6 +73,13 @@ type benchEnv struct {
 }
 
 func newBenchEnv(b testing.TB, rows int, opts wixsim.Options) *benchEnv {
+	return newBenchEnvFolders(b, rows, 0, opts)
+}
+
+// newBenchEnvFolders spreads the rows over folders file_path folders, rows
+// i, i+folders, ... in one (a folder per product, listed product by
+// product); 0 folders is a flat manifest.
+func newBenchEnvFolders(b testing.TB, rows, folders int, opts wixsim.Options) *benchEnv {
 	b.Helper()
 	opts.APIKey = "key"
 	opts.Seed = 1
@@ -91,9 +99,13 @@ func newBenchEnv(b testing.TB, rows int, opts wixsim.Options) *benchEnv {
 	e.client.HTTPClient = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
 	e.mpath = filepath.Join(b.TempDir(), "manifest.csv")
 	var sb strings.Builder
-	sb.WriteString("source_url,sku\n")
+	sb.WriteString("source_url,sku,file_path\n")
 	for i := range rows {
-		fmt.Fprintf(&sb, "%s/p/%d.png,SKU-%d\n", e.origin.URL, i, i)
+		folder := ""
+		if folders > 0 {
+			folder = fmt.Sprintf("/products/p%04d", i*folders/rows)
+		}
+		fmt.Fprintf(&sb, "%s/p/%d.png,SKU-%d,%s\n", e.origin.URL, i, i, folder)
 	}
 	if err := os.WriteFile(e.mpath, []byte(sb.String()), 0o644); err != nil {
 		b.Fatal(err)
@@ -197,7 +209,7 @@ func (s *sampler) minWindow(w int) float64 {
 }
 
 // runPipeline migrates the manifest and checks every row came out READY.
-func (e *benchEnv) runPipeline(b *testing.B, cfg Config) measure {
+func (e *benchEnv) runPipeline(b testing.TB, cfg Config) measure {
 	b.Helper()
 	cfg.Client = e.client
 	if os.Getenv("WIXMIGRATE_BENCH_DEBUG") != "" {
@@ -392,6 +404,66 @@ func BenchmarkRateBound(b *testing.B) {
 			m.report(b, float64(wixRate*k))
 		})
 	}
+}
+
+// BenchmarkFolders measures calls per row when the rows are spread over
+// folders (file_path), at the rate limit scaled as in BenchmarkRateBound:
+// 1,000 folders of 10, 10 folders of 1,000 and flat, with either --poll.
+// Rows: WIXMIGRATE_BENCH_ROWS (1000: folders of 1 and of 100 for CI);
+// the sizes with WIXMIGRATE_BENCH_ROWS=10000.
+func BenchmarkFolders(b *testing.B) {
+	k := envInt("WIXMIGRATE_BENCH_SPEEDUP", 20)
+	rows := benchRows(1000)
+	scale := func(d time.Duration) time.Duration { return d / time.Duration(k) }
+	for _, folders := range []int{rows / 10, 10, 0} {
+		for _, poll := range []string{PollList, PollGetFiles} {
+			b.Run(fmt.Sprintf("folders=%d/%s/k=%d", folders, poll, k), func(b *testing.B) {
+				var m measure
+				for range b.N {
+					e := newBenchEnvFolders(b, rows, folders, wixsim.Options{
+						RateLimit:       wixRate * k,
+						ProcessingDelay: wixsim.Range{Min: scale(benchDelay.Min), Max: scale(benchDelay.Max)},
+					})
+					restore := scaleTime(k)
+					m = e.runPipeline(b, Config{Settings: Settings{Poll: poll, Rate: float64(wixRate * k),
+						PollInterval: scale(2 * time.Second), PendingTimeout: scale(3 * time.Minute)}})
+					restore()
+					e.close()
+				}
+				m.report(b, float64(wixRate*k))
+			})
+		}
+	}
+}
+
+// BenchmarkTail measures how close runs come to the floor time when the
+// tail (the last files' processing and status checks) is a large part of
+// them: WIXMIGRATE_BENCH_TAIL_RUNS runs (3; the 20) of
+// WIXMIGRATE_BENCH_ROWS flat rows (1000; the 5000), tool and
+// simulator at 1,200 calls/min, processing 200ms-2s. The floor is the
+// floor's calls at the rate plus the longest processing delay; it reports
+// the distribution of wall time over the floor.
+func BenchmarkTail(b *testing.B) {
+	const rate = 1200
+	runs := envInt("WIXMIGRATE_BENCH_TAIL_RUNS", 3)
+	rows := benchRows(1000)
+	floor := floorCalls(rows)/(rate/60) + benchDelay.Max.Seconds()
+	var ratios, calls []float64
+	for range b.N {
+		for range runs {
+			e := newBenchEnv(b, rows, wixsim.Options{RateLimit: rate, ProcessingDelay: benchDelay})
+			m := e.runPipeline(b, Config{Settings: Settings{Rate: rate, PendingTimeout: time.Minute}})
+			e.close()
+			ratios = append(ratios, m.wall.Seconds()/floor)
+			calls = append(calls, float64(m.simTotal)/float64(rows))
+		}
+	}
+	slices.Sort(ratios)
+	b.ReportMetric(ratios[0], "x-floor-time-min")
+	b.ReportMetric(ratios[len(ratios)/2], "x-floor-time-median")
+	b.ReportMetric(ratios[len(ratios)-1], "x-floor-time-max")
+	b.ReportMetric(slices.Max(calls), "calls/row-max")
+	b.ReportMetric(0, "ns/op")
 }
 
 // scaleTime divides the poller's fixed durations by k for a run whose clock

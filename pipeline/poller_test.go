@@ -13,30 +13,6 @@ import (
 	"github.com/wixmigrate/wixmigrate/wix"
 )
 
-func TestNextPause(t *testing.T) {
-	t.Parallel()
-	const base = 2 * time.Second
-	cases := []struct {
-		name  string
-		pause time.Duration
-		round roundResult
-		want  time.Duration
-	}{
-		{"nothing final: double", base, roundResult{final: 0, stillPending: 5, importing: true}, 2 * base},
-		{"nothing final, doubling stops at the cap", 20 * time.Second, roundResult{final: 0}, maxPollPause},
-		{"mostly still processing while importing: half again", 4 * time.Second, roundResult{final: 1, stillPending: 11, importing: true}, 6 * time.Second},
-		{"mostly still processing after the imports: shrink", 10 * time.Second, roundResult{final: 1, stillPending: 11}, 8 * time.Second},
-		{"mostly final: shrink by a fifth", 10 * time.Second, roundResult{final: 10, stillPending: 1, importing: true}, 8 * time.Second},
-		{"shrinking stops at the base", base, roundResult{final: 10}, base},
-		{"imports wait for room: back to the base at once", 20 * time.Second, roundResult{final: 0, stalled: true}, base},
-	}
-	for _, c := range cases {
-		if got := nextPause(c.pause, base, c.round); got != c.want {
-			t.Errorf("%s: %v, want %v", c.name, got, c.want)
-		}
-	}
-}
-
 // fakeStatus is a Media Manager whose one file turns READY at its
 // readyAfter-th listing; it records when each listing came.
 type fakeStatus struct {
@@ -46,7 +22,8 @@ type fakeStatus struct {
 	start      time.Time
 }
 
-func (f *fakeStatus) ListFiles(ctx context.Context, req *wix.ListFilesRequest) (*wix.ListFilesResponse, error) {
+// read answers one status call: the file as of the call's count.
+func (f *fakeStatus) read() wix.File {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, time.Since(f.start))
@@ -55,12 +32,25 @@ func (f *fakeStatus) ListFiles(ctx context.Context, req *wix.ListFilesRequest) (
 		status = wix.StatusReady
 	}
 	now := time.Now()
-	return &wix.ListFilesResponse{Files: []wix.File{{ID: "f1", ParentFolderID: wix.RootFolderMedia,
-		OperationStatus: status, UpdatedDate: &now}}}, nil
+	return wix.File{ID: "f1", ParentFolderID: wix.RootFolderMedia, OperationStatus: status, CreatedDate: &f.start, UpdatedDate: &now}
 }
 
-func (f *fakeStatus) GetFiles(context.Context, []string) ([]wix.File, error) { panic("not listed") }
-func (f *fakeStatus) GetFile(context.Context, string) (*wix.File, error)     { panic("not listed") }
+func (f *fakeStatus) ListFiles(context.Context, *wix.ListFilesRequest) (*wix.ListFilesResponse, error) {
+	return &wix.ListFilesResponse{Files: []wix.File{f.read()}}, nil
+}
+
+func (f *fakeStatus) SearchFiles(context.Context, *wix.SearchFilesRequest) (*wix.SearchFilesResponse, error) {
+	return &wix.SearchFilesResponse{Files: []wix.File{f.read()}}, nil
+}
+
+func (f *fakeStatus) GetFiles(context.Context, []string) ([]wix.File, error) {
+	return []wix.File{f.read()}, nil
+}
+
+func (f *fakeStatus) GetFile(context.Context, string) (*wix.File, error) {
+	file := f.read()
+	return &file, nil
+}
 
 // TestPollerBacksOff runs the poller in virtual time against a file that
 // takes long to process: rounds that find nothing final come ever further

@@ -378,7 +378,12 @@ func (s *Simulator) publish(f *fileRec) {
 		return
 	}
 	delete(st.fresh, f)
-	st.update(f, func(f *fileRec) { *f = *fresh })
+	// Only what processing changes: lookups read the rest without the lock.
+	st.update(f, func(f *fileRec) {
+		f.updated, f.status, f.media, f.mime = fresh.updated, fresh.status, fresh.media, fresh.mime
+		f.width, f.height, f.size = fresh.width, fresh.height, fresh.size
+		f.hash, f.hasHash, f.hasBytes = fresh.hash, fresh.hasHash, fresh.hasBytes
+	})
 }
 
 // serveMedia answers GET /media/<id> with the stored bytes, as
