@@ -386,49 +386,48 @@ func BenchmarkRateBound(b *testing.B) {
 		k = 1
 		rows = benchRows(10000)
 	}
-	scale := func(d time.Duration) time.Duration { return d / time.Duration(k) }
 	for _, poll := range []string{PollList, PollGetFiles} {
 		b.Run(fmt.Sprintf("%s/k=%d", poll, k), func(b *testing.B) {
 			var m measure
 			for range b.N {
-				e := newBenchEnv(b, rows, wixsim.Options{
-					RateLimit:       wixRate * k,
-					ProcessingDelay: wixsim.Range{Min: scale(benchDelay.Min), Max: scale(benchDelay.Max)},
-				})
-				restore := scaleTime(k)
-				m = e.runPipeline(b, Config{Settings: Settings{Poll: poll, Rate: float64(wixRate * k),
-					PollInterval: scale(2 * time.Second), PendingTimeout: scale(3 * time.Minute)}})
-				restore()
-				e.close()
+				m = rateBoundRun(b, rows, 0, k, poll, wixsim.Options{})
 			}
 			m.report(b, float64(wixRate*k))
 		})
 	}
 }
 
+// rateBoundRun migrates rows (over folders file_path folders; 0 is flat)
+// with tool and simulator at Wix's rate, the processing delay and the poll
+// pauses all scaled k times faster. A file still pending after (scaled) 3
+// minutes is given up on, and fails the run.
+func rateBoundRun(tb testing.TB, rows, folders, k int, poll string, opts wixsim.Options) measure {
+	tb.Helper()
+	scale := func(d time.Duration) time.Duration { return d / time.Duration(k) }
+	opts.RateLimit = wixRate * k
+	opts.ProcessingDelay = wixsim.Range{Min: scale(benchDelay.Min), Max: scale(benchDelay.Max)}
+	e := newBenchEnvFolders(tb, rows, folders, opts)
+	defer e.close()
+	restore := scaleTime(k)
+	defer restore()
+	return e.runPipeline(tb, Config{Settings: Settings{Poll: poll, Rate: float64(wixRate * k),
+		PollInterval: scale(2 * time.Second), PendingTimeout: scale(3 * time.Minute)}})
+}
+
 // BenchmarkFolders measures calls per row when the rows are spread over
 // folders (file_path), at the rate limit scaled as in BenchmarkRateBound:
-// 1,000 folders of 10, 10 folders of 1,000 and flat, with either --poll.
-// Rows: WIXMIGRATE_BENCH_ROWS (1000: folders of 1 and of 100 for CI);
-// the sizes with WIXMIGRATE_BENCH_ROWS=10000.
+// a folder per 10 rows, 10 folders, and flat, with either --poll.
+// Rows: WIXMIGRATE_BENCH_ROWS (1000); the sizes (1,000 folders of
+// 10, 10 of 1,000) with WIXMIGRATE_BENCH_ROWS=10000.
 func BenchmarkFolders(b *testing.B) {
 	k := envInt("WIXMIGRATE_BENCH_SPEEDUP", 20)
 	rows := benchRows(1000)
-	scale := func(d time.Duration) time.Duration { return d / time.Duration(k) }
 	for _, folders := range []int{rows / 10, 10, 0} {
 		for _, poll := range []string{PollList, PollGetFiles} {
 			b.Run(fmt.Sprintf("folders=%d/%s/k=%d", folders, poll, k), func(b *testing.B) {
 				var m measure
 				for range b.N {
-					e := newBenchEnvFolders(b, rows, folders, wixsim.Options{
-						RateLimit:       wixRate * k,
-						ProcessingDelay: wixsim.Range{Min: scale(benchDelay.Min), Max: scale(benchDelay.Max)},
-					})
-					restore := scaleTime(k)
-					m = e.runPipeline(b, Config{Settings: Settings{Poll: poll, Rate: float64(wixRate * k),
-						PollInterval: scale(2 * time.Second), PendingTimeout: scale(3 * time.Minute)}})
-					restore()
-					e.close()
+					m = rateBoundRun(b, rows, folders, k, poll, wixsim.Options{})
 				}
 				m.report(b, float64(wixRate*k))
 			})
