@@ -25,7 +25,9 @@ type Plan struct {
 	// applies first: the counts do not include what it holds.
 	Journal bool
 	// ImportCalls and StatusCalls are the API calls needed at the least:
-	// imports of up to BatchSize rows, status pages of 100 files.
+	// imports of up to BatchSize rows, and the status calls the poll
+	// planner makes for the rows' folders (pipeline.StatusEstimate); none
+	// when the run does not wait.
 	ImportCalls, StatusCalls int
 	// Rate is the calls per minute Duration assumes: the configured rate,
 	// or Wix's own limit when there is none.
@@ -53,6 +55,7 @@ func (m *Migration) Plan() (*Plan, error) {
 		return nil, err
 	}
 	defer closer.Close()
+	status := pipeline.NewStatusEstimate(m.cfg.Settings)
 	for {
 		row, err := rows.Next()
 		if err == io.EOF {
@@ -62,10 +65,14 @@ func (m *Migration) Plan() (*Plan, error) {
 			return nil, fmt.Errorf("reading manifest: %w", err)
 		}
 		p.Rows++
-		action, _ := pipeline.Decide(row, m.state, m.cfg.MaxAttempts)
+		action, prev := pipeline.Decide(row, m.state, m.cfg.MaxAttempts)
 		p.Actions[action]++
 		switch action {
+		case pipeline.ActionRepoll:
+			status.Add(prev.Folder)
 		case pipeline.ActionImport, pipeline.ActionRetry, pipeline.ActionReconcile:
+			req := row.Import.Request(m.cfg.FolderID)
+			status.Add(req.ParentFolderID + req.FilePath)
 			// Mark it planned so later identical rows count as duplicates.
 			planned := report.Outcome{Planned: true}
 			if !m.state.Add(row.Key, planned) {
@@ -80,16 +87,21 @@ func (m *Migration) Plan() (*Plan, error) {
 	imports := p.Actions[pipeline.ActionImport] + p.Actions[pipeline.ActionRetry] + p.Actions[pipeline.ActionReconcile]
 	polls := imports + p.Actions[pipeline.ActionRepoll]
 	p.ImportCalls = int(math.Ceil(float64(imports) / float64(m.cfg.BatchSize)))
-	p.StatusCalls = int(math.Ceil(float64(polls) / float64(wix.MaxPageLimit)))
+	if !m.cfg.NoWait {
+		p.StatusCalls = status.Calls()
+	}
 	p.Rate = m.cfg.Rate
 	if p.Rate <= 0 {
 		p.Rate = wix.RateLimit
 	}
 	if polls > 0 {
-		// The tail: Wix's processing of the last files (typically up to
-		// ~2 s) and one more status round after them.
-		tail := m.cfg.PollInterval + 2*time.Second
-		p.Duration = time.Duration(float64(p.ImportCalls+p.StatusCalls)/p.Rate*float64(time.Minute)) + tail
+		p.Duration = time.Duration(float64(p.ImportCalls+p.StatusCalls) / p.Rate * float64(time.Minute))
+		if !m.cfg.NoWait {
+			// The tail: Wix's processing of the last files (typically up
+			// to ~2 s), then one status round, which waits at least a
+			// call's slot at half the rate.
+			p.Duration += 2*time.Second + time.Duration(float64(time.Minute)/(p.Rate/2))
+		}
 	}
 	return p, nil
 }

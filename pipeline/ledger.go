@@ -120,6 +120,12 @@ func (l *ledger) accepted(key manifest.Key, folder string, f *wix.File, method r
 	return o
 }
 
+// unchecked records a pending file whose processing the run does not wait
+// for.
+func (l *ledger) unchecked(key manifest.Key) {
+	l.update(key, func(o *report.Outcome) { o.Phase = report.PhaseUnchecked })
+}
+
 // waiting counts a file the poller started to wait for.
 func (l *ledger) waiting() { l.stats.Pending.Add(1) }
 
@@ -127,6 +133,7 @@ func (l *ledger) waiting() { l.stats.Pending.Add(1) }
 func (l *ledger) processed(key manifest.Key, f *wix.File) {
 	l.stats.Pending.Add(-1)
 	o := l.update(key, func(o *report.Outcome) {
+		o.Phase = report.PhaseNone // checked
 		o.SetFile(f)
 		verdict(o)
 	})
@@ -137,7 +144,10 @@ func (l *ledger) processed(key manifest.Key, f *wix.File) {
 // stays PENDING, and a re-run polls it again.
 func (l *ledger) expired(key manifest.Key, after time.Duration) {
 	l.stats.Pending.Add(-1)
-	l.update(key, func(o *report.Outcome) { o.SetReason(fmt.Sprintf(report.Reasons.StillProcessing, after)) })
+	l.update(key, func(o *report.Outcome) {
+		o.Phase = report.PhaseNone // checked
+		o.SetReason(fmt.Sprintf(report.Reasons.StillProcessing, after))
+	})
 }
 
 // gone records a file waited for that is no longer in the Media Manager.

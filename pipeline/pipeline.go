@@ -79,6 +79,10 @@ type Settings struct {
 	// falls behind the imports, further imports wait rather than the
 	// pending set, and the memory it takes, growing with the manifest.
 	MaxPending int
+	// NoWait imports without waiting for processing: files stay PENDING,
+	// marked unchecked (report.PhaseUnchecked), and a later run checks
+	// them with status calls only.
+	NoWait bool
 }
 
 // SettingError is a setting out of range. Setting is the Settings field's

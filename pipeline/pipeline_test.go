@@ -301,3 +301,44 @@ func TestStuckFilesEndPendingAndAreRepolledNotReimported(t *testing.T) {
 		}
 	}
 }
+
+// A run that does not wait (--wait=false) imports only: one call per 100
+// rows, every row PENDING with its file and wix_url and marked not checked;
+// the next run checks them with status calls only and ends them READY.
+func TestNoWaitImportsOnlyAndTheNextRunChecks(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}})
+	var b strings.Builder
+	b.WriteString("source_url\n")
+	for i := 0; i < 250; i++ {
+		fmt.Fprintf(&b, "{{origin}}/img/%d.png\n", i)
+	}
+	e.writeManifest(b.String())
+	e.cfg.NoWait = true
+	rows := e.migrate(context.Background())
+	for i, row := range rows {
+		if row["status"] != "PENDING" || row["file_id"] == "" || row["wix_url"] == "" || row["failure_reason"] != report.Reasons.NotChecked {
+			t.Fatalf("row %d after a run that did not wait: %v", i, row)
+		}
+	}
+	calls := e.sim.Sim.Stats().Requests
+	if n := calls["bulkImport"]["200"]; n != 3 || len(calls) != 1 {
+		t.Errorf("a run that does not wait made %v; want 3 Bulk Import File calls and nothing else", calls)
+	}
+
+	e.cfg.NoWait = false
+	rows = e.migrate(context.Background())
+	for i, row := range rows {
+		if row["status"] != "READY" {
+			t.Errorf("row %d after the checking run: %v", i, row)
+		}
+	}
+	calls = e.sim.Sim.Stats().Requests
+	if n := calls["bulkImport"]["200"]; n != 3 {
+		t.Errorf("the checking run imported again (%d Bulk Import File calls in all)", n)
+	}
+	status := calls["getFiles"]["200"] + calls["listFiles"]["200"] + calls["search"]["200"]
+	if status == 0 || status > 6 {
+		t.Errorf("the checking run made %d status calls for 250 files (%v)", status, calls)
+	}
+}

@@ -71,6 +71,7 @@ type poller struct {
 	timeout  time.Duration // give up waiting for a file after this
 	max      int           // files waited on at once (Settings.MaxPending)
 	rate     float64       // calls per minute of the run; <= 0: no limit
+	noWait   bool          // record files as unchecked instead of waiting for them
 
 	mu      sync.Mutex
 	files   map[string]*pendingFile // by file ID
@@ -87,7 +88,7 @@ type poller struct {
 
 func newPoller(s Settings, client statusAPI, calls *caller, l *ledger, log *slog.Logger, stop func(error)) *poller {
 	p := &poller{client: client, calls: calls, ledger: l, log: log, stop: stop,
-		strategy: s.Poll, interval: s.PollInterval, timeout: s.PendingTimeout, max: s.MaxPending, rate: s.Rate,
+		strategy: s.Poll, interval: s.PollInterval, timeout: s.PendingTimeout, max: s.MaxPending, rate: s.Rate, noWait: s.NoWait,
 		files: map[string]*pendingFile{}, wake: make(chan struct{}, 1)}
 	p.room.L = &p.mu
 	return p
@@ -95,8 +96,13 @@ func newPoller(s Settings, client statusAPI, calls *caller, l *ledger, log *slog
 
 // track starts waiting for a file, unless it already does. updated is its
 // last known updatedDate; folderID may be "" when unknown. While p.max
-// files are pending it blocks until one is final (or the loop stops).
+// files are pending it blocks until one is final (or the loop stops). A
+// run that does not wait records the file as unchecked instead.
 func (p *poller) track(fileID, folderID string, key manifest.Key, updated int64) {
+	if p.noWait {
+		p.ledger.unchecked(key)
+		return
+	}
 	p.mu.Lock()
 	for len(p.files) >= p.max && p.running {
 		p.blocked++
@@ -183,11 +189,11 @@ func (p *poller) loop(ctx context.Context, importsDone <-chan struct{}) {
 		}
 		pause = p.nextPause(importing, res, pause)
 		p.log.Debug("poll round",
-			"plan_by_id", res.plan.IDCalls, "plan_list", res.plan.ListCalls, "plan_search", res.plan.SearchCalls,
-			"files_by_id", res.plan.ByIDFiles, "files_listed", res.plan.ListedFiles, "files_searched", res.plan.SearchedFiles, "files_deferred", res.plan.DeferredFiles,
-			"calls_by_id", res.idCalls, "calls_list", res.listCalls, "calls_search", res.searchCalls,
-			"final", res.final, "still_pending", res.stillPending, "vouched", res.vouched,
-			"pending", p.pending(), "changed", fmt.Sprintf("%.2f", p.changed), "processing", p.processing.high(), "pause", pause, "err", err)
+			slog.Group("plan", "by_id", res.plan.IDCalls, "list", res.plan.ListCalls, "search", res.plan.SearchCalls),
+			slog.Group("files", "by_id", res.plan.ByIDFiles, "listed", res.plan.ListedFiles, "searched", res.plan.SearchedFiles, "deferred", res.plan.DeferredFiles),
+			slog.Group("calls", "by_id", res.idCalls, "list", res.listCalls, "search", res.searchCalls),
+			"final", res.final, "still_pending", res.stillPending, "vouched", res.vouched, "pending", p.pending(),
+			"changed", fmt.Sprintf("%.2f", p.changed), "processing", p.processing.high(), "pause", pause, "err", err)
 		p.expire()
 	}
 }

@@ -345,3 +345,60 @@ func (p *processingTimes) high() time.Duration {
 	slices.Sort(s)
 	return s[(k*9+9)/10-1]
 }
+
+// StatusEstimate estimates the status calls of a run from its folder
+// layout, for a dry run: files are taken in manifest order, a round's worth
+// at a time (the files the imports create between two rounds at the
+// settings' rate and poll interval), and each round is planned with
+// PlanPollRound as if every file were final when read: the best case, one
+// read per file.
+type StatusEstimate struct {
+	prefer   string
+	perRound int
+	round    map[string]int // pending files by folder in the round being filled
+	files    int            // in the round being filled
+	calls    int
+}
+
+// NewStatusEstimate starts an estimate for s (defaults applied).
+func NewStatusEstimate(s Settings) *StatusEstimate {
+	s = s.WithDefaults()
+	rate := s.Rate
+	if rate <= 0 {
+		rate = DefaultRate
+	}
+	// Imports take most of the rate: a round's worth is the files the
+	// import calls of one poll interval create.
+	perRound := int(rate / 60 * s.PollInterval.Seconds() * float64(s.BatchSize))
+	return &StatusEstimate{prefer: s.Poll, perRound: max(perRound, wix.MaxGetFiles), round: map[string]int{}}
+}
+
+// Add counts one file to wait for in folder: a parent folder ID with the
+// file path under it, or "" when unknown.
+func (e *StatusEstimate) Add(folder string) {
+	e.round[folder]++
+	e.files++
+	if e.files >= e.perRound {
+		e.flush()
+	}
+}
+
+func (e *StatusEstimate) flush() {
+	if e.files == 0 {
+		return
+	}
+	groups := make([]PollGroup, 0, len(e.round))
+	for f, n := range e.round {
+		groups = append(groups, PollGroup{Folder: f, Pending: n})
+	}
+	plan := PlanPollRound(PollPlanInput{Groups: groups, Prefer: e.prefer, Changed: 1})
+	e.calls += plan.Calls()
+	clear(e.round)
+	e.files = 0
+}
+
+// Calls is the estimated number of status calls for the files added.
+func (e *StatusEstimate) Calls() int {
+	e.flush()
+	return e.calls
+}

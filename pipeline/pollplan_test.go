@@ -170,3 +170,24 @@ func TestProcessingTimesHigh(t *testing.T) {
 		t.Errorf("after 300 fast files, high = %v", got)
 	}
 }
+
+// A dry run's status estimate does not grow with the folder layout: the
+// planner reads IDs across folders, so 10,000 rows cost about 100 status
+// calls flat, over 10 folders or over 1,000, with either --poll.
+func TestStatusEstimateIgnoresFolders(t *testing.T) {
+	for _, poll := range []string{PollList, PollGetFiles} {
+		for _, folders := range []int{1, 10, 1000} {
+			e := NewStatusEstimate(Settings{Poll: poll})
+			for i := range 10000 {
+				e.Add(fmt.Sprintf("media-root/products/p%d", i*folders/10000))
+			}
+			// 666 files a round at 200/min and 2s: 7 calls a round.
+			if got := e.Calls(); got < 100 || got > 106 {
+				t.Errorf("%s, %d folders: %d status calls, want 100..106", poll, folders, got)
+			}
+		}
+	}
+	if got := NewStatusEstimate(Settings{}).Calls(); got != 0 {
+		t.Errorf("no files: %d calls", got)
+	}
+}

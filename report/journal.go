@@ -561,7 +561,7 @@ func decodeLine(line []byte) (Record, bool) {
 	case "o":
 		r.Kind = KindOutcome
 		if !decodeKey(&r.Key, w.K) || w.S > uint8(Failed) || w.Me > uint8(MethodFallbackUpload) ||
-			(w.P != nil && *w.P > uint8(PhaseWixFailed)) {
+			(w.P != nil && *w.P > uint8(PhaseUnchecked)) {
 			return r, false
 		}
 		o := &r.Outcome

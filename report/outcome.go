@@ -73,6 +73,10 @@ const (
 	// PhaseWixFailed: Wix could not fetch or process a URL import (Status
 	// FAILED). A fallback upload, or a diagnosis of the source, is due.
 	PhaseWixFailed
+	// PhaseUnchecked: created, and PENDING as the import answered; the run
+	// did not wait for processing (Settings.NoWait), so its status was
+	// never checked. A later run checks it (status pages only).
+	PhaseUnchecked
 )
 
 func (p Phase) String() string {
@@ -83,6 +87,8 @@ func (p Phase) String() string {
 		return "in doubt"
 	case PhaseWixFailed:
 		return "Wix failed"
+	case PhaseUnchecked:
+		return "unchecked"
 	}
 	return "Phase(" + strconv.Itoa(int(p)) + ")"
 }
@@ -224,9 +230,12 @@ func (o *Outcome) UpdatedAt() time.Time {
 
 // Fields returns the outcome as the report's typed columns. An import with
 // nothing known from Wix yet is PENDING, with why: not imported yet, or in
-// doubt since it was sent.
+// doubt since it was sent; so is a file whose processing was not checked.
 func (o *Outcome) Fields() Fields {
 	status, reason := o.Status, o.Reason()
+	if status == Pending && o.Phase == PhaseUnchecked {
+		reason = Reasons.NotChecked
+	}
 	if status == Unknown {
 		status = Pending
 		if o.Phase != PhaseInDoubt {

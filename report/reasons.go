@@ -7,6 +7,7 @@ package report
 // are some, are documented per field and must be kept.
 var Reasons = struct {
 	NotImported     string // a row the run did not get to
+	NotChecked      string // imported, but the run did not wait for processing (PhaseUnchecked)
 	Crashed         string // sent by a run that stopped before it recorded the answer
 	ReportLost      string // a row a damaged or cut-short report lost
 	UnknownOutcome  string // %v: why Wix's answer was lost
@@ -21,6 +22,7 @@ var Reasons = struct {
 	FallbackUploadFailed string
 }{
 	NotImported:          "not imported yet: the run stopped before this row",
+	NotChecked:           "not checked yet (--wait=false): the file exists and its wix_url usually works already; the next run checks its processing",
 	Crashed:              "import outcome unknown: the run stopped before Wix's answer was recorded; the next run looks for the file before importing again",
 	ReportLost:           "import outcome unknown: the report lost this row (damaged or cut short); the Media Manager is checked for it before importing again",
 	UnknownOutcome:       "import outcome unknown: Wix's answer was lost (%v); the next run looks for the file before importing again",

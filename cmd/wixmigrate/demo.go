@@ -108,6 +108,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		rate:           pipeline.DefaultRate,
 		fallbackUpload: true,
 		logFormat:      "text",
+		wait:           true,
 		quiet:          *quiet,
 	}
 	code := m.run(ctx, stdout, stderr)

@@ -29,9 +29,14 @@ type migration struct {
 	rate           float64 // --rate: 0 means no limit
 	fallbackUpload bool
 	dryRun         bool
+	wait           bool
 	logFormat      string
+	logLevel       string // "" is info, or warn with --quiet
 	quiet          bool
 }
+
+// logLevels are --log-level's values.
+var logLevels = map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}
 
 // settingFlags names the flag of each setting, for errors.
 var settingFlags = map[string]string{
@@ -57,8 +62,10 @@ func (m *migration) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.IntVar(&s.UploadConcurrency, "upload-concurrency", pipeline.DefaultUploadConcurrency, "uploads in flight at once (local files and fallback uploads)")
 	fs.BoolVar(&m.fallbackUpload, "fallback-upload", true, "when Wix cannot fetch a source, download it and upload it (--fallback-upload=false to only diagnose)")
 	fs.BoolVar(&m.dryRun, "dry-run", false, "read the manifest and report, print what a run would do and how long it takes; no API calls")
+	fs.BoolVar(&m.wait, "wait", true, "wait until Wix has processed every file; --wait=false imports only: rows stay PENDING (not checked yet) and the next run checks them")
 	fs.StringVar(&m.logFormat, "log-format", "text", "log format on stderr: text or json")
-	fs.BoolVar(&m.quiet, "quiet", false, "no progress display; log warnings and errors only")
+	fs.StringVar(&m.logLevel, "log-level", "", "log level on stderr: debug (every poll round's plan and outcome), info, warn or error (default info; warn with --quiet)")
+	fs.BoolVar(&m.quiet, "quiet", false, "no progress display; log warnings and errors only (unless --log-level says otherwise)")
 }
 
 func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -93,6 +100,10 @@ func (m *migration) check() error {
 	case m.logFormat != "text" && m.logFormat != "json":
 		return fmt.Errorf("--log-format %q: want text or json", m.logFormat)
 	}
+	if _, ok := logLevels[m.logLevel]; m.logLevel != "" && !ok {
+		return fmt.Errorf("--log-level %q: want debug, info, warn or error", m.logLevel)
+	}
+	m.cfg.NoWait = !m.wait
 	m.cfg.Rate = m.rate
 	if m.rate == 0 {
 		m.cfg.Rate = pipeline.NoRateLimit
@@ -126,7 +137,10 @@ func (m *migration) check() error {
 
 func (m *migration) logger(stderr io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
-	if m.quiet {
+	switch {
+	case m.logLevel != "":
+		opts.Level = logLevels[m.logLevel]
+	case m.quiet:
 		opts.Level = slog.LevelWarn
 	}
 	if m.logFormat == "json" {

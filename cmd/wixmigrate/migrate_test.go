@@ -128,7 +128,7 @@ func TestMigrateExitCodes(t *testing.T) {
 	t.Run("bad flags are 2 and name the flag", func(t *testing.T) {
 		t.Parallel()
 		s := newSetup(t, fast, 1, "")
-		for _, args := range [][]string{{"--batch-size", "101"}, {"--poll", "sometimes"}, {"--log-format", "xml"}, {"--concurrency", "0"}} {
+		for _, args := range [][]string{{"--batch-size", "101"}, {"--poll", "sometimes"}, {"--log-format", "xml"}, {"--log-level", "loud"}, {"--concurrency", "0"}} {
 			code, _, errOut := s.migrate(t, context.Background(), args...)
 			if code != exitUsage || !strings.Contains(errOut, args[0]) {
 				t.Errorf("%v: exit %d, stderr %q", args, code, errOut)
@@ -147,6 +147,37 @@ func TestMigrateExitCodes(t *testing.T) {
 			t.Errorf("%d endpoints called, want none", n)
 		}
 	})
+}
+
+func TestMigrateWaitAndLogLevel(t *testing.T) {
+	fast := wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}}
+	s := newSetup(t, fast, 150, "")
+	code, out, errOut := s.migrate(t, context.Background(), "--wait=false")
+	if code != exitIncomplete {
+		t.Fatalf("--wait=false: exit %d, want 3 (rows PENDING)\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "150 PENDING") || !strings.Contains(out, "not checked yet") {
+		t.Errorf("summary of a run that did not wait:\n%s", out)
+	}
+	for _, rec := range readCSV(t, filepath.Join(s.dir, "media.report.csv"))[1:] {
+		if rec[2] != "PENDING" || rec[3] == "" || rec[4] == "" {
+			t.Fatalf("row after --wait=false: %v; want PENDING with file_id and wix_url", rec)
+		}
+	}
+	if calls := s.sim.Sim.Stats().Requests; len(calls) != 1 || calls["bulkImport"]["200"] != 2 {
+		t.Errorf("--wait=false made %v; want 2 Bulk Import File calls only", calls)
+	}
+	// The next run checks, with the debug log showing each poll round.
+	code, out, errOut = s.migrate(t, context.Background(), "--log-level", "debug")
+	if code != exitOK || !strings.Contains(out, "150 READY") {
+		t.Fatalf("the checking run: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, `msg="poll round"`) || !strings.Contains(errOut, "plan.by_id=") || !strings.Contains(errOut, "files.by_id=150") {
+		t.Errorf("--log-level debug does not show the poll rounds' plans:\n%s", errOut)
+	}
+	if calls := s.sim.Sim.Stats().Requests; calls["bulkImport"]["200"] != 2 {
+		t.Errorf("the checking run imported again: %v", calls)
+	}
 }
 
 func TestMigrateDryRun(t *testing.T) {

@@ -40,8 +40,12 @@ func (m *migration) printPlan(w io.Writer, mig *migrate.Migration) int {
 	for _, r := range p.Rejects {
 		fmt.Fprintf(w, "           %s\n", r)
 	}
-	fmt.Fprintf(w, "\nAPI calls needed, at least: %d (%d imports of up to %d rows, %d status pages of 100)\n",
-		p.ImportCalls+p.StatusCalls, p.ImportCalls, m.cfg.BatchSize, p.StatusCalls)
+	status := fmt.Sprintf("%d status calls, planned for the rows' folders", p.StatusCalls)
+	if m.cfg.NoWait {
+		status = "no status calls: --wait=false"
+	}
+	fmt.Fprintf(w, "\nAPI calls needed, at least: %d (%d imports of up to %d rows, %s)\n",
+		p.ImportCalls+p.StatusCalls, p.ImportCalls, m.cfg.BatchSize, status)
 	note := fmt.Sprintf("at --rate %g/min", m.rate)
 	if m.rate <= 0 {
 		note = fmt.Sprintf("with no --rate: at Wix's own limit of %d/min per site", wix.RateLimit)
