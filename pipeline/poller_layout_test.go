@@ -16,7 +16,7 @@ func TestManyFoldersStayNearTheFloor(t *testing.T) {
 	}
 	for _, poll := range []string{PollList, PollGetFiles} {
 		t.Run(poll, func(t *testing.T) {
-			m := rateBoundRun(t, 1000, 200, 20, poll, wixsim.Options{})
+			m := rateBoundRun(t, 1000, 200, 20, Settings{Poll: poll}, wixsim.Options{})
 			if perRow := float64(m.simTotal) / float64(m.rows); perRow > 0.025 {
 				t.Errorf("%.4f calls/row over 200 folders (%v), want at most 0.025", perRow, m.calls)
 			}
@@ -34,7 +34,7 @@ func TestListLagHoldsNoFileBack(t *testing.T) {
 	lag := wixsim.Range{Min: 150 * time.Millisecond, Max: 400 * time.Millisecond}
 	for _, folders := range []int{0, 50} {
 		t.Run(fmt.Sprintf("folders=%d", folders), func(t *testing.T) {
-			m := rateBoundRun(t, 1000, folders, 20, PollList, wixsim.Options{ListLag: lag})
+			m := rateBoundRun(t, 1000, folders, 20, Settings{Poll: PollList}, wixsim.Options{ListLag: lag})
 			t.Logf("%d calls: %v", m.simTotal, m.calls)
 		})
 	}
