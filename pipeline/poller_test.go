@@ -53,9 +53,11 @@ func (f *fakeStatus) GetFile(context.Context, string) (*wix.File, error) {
 }
 
 // TestPollerBacksOff runs the poller in virtual time against a file that
-// takes long to process: rounds that find nothing final come ever further
-// apart (1s, 2s, 4s, ... up to the cap), and the loop ends once the file is
-// READY, with the outcome recorded.
+// takes long to process, and no other to learn processing times from:
+// rounds come the poll interval apart until the file's age makes a quarter
+// of it longer, then ever further apart (a quarter of its age: 1.25 times
+// the gap before), and the loop ends once the file is READY, with the
+// outcome recorded.
 func TestPollerBacksOff(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
@@ -72,13 +74,13 @@ func TestPollerBacksOff(t *testing.T) {
 		close(importsDone)
 		p.loop(context.Background(), importsDone)
 
-		want := []time.Duration{1, 3, 7, 15, 31, 61, 91, 121} // seconds: gaps 1, 2, 4, 8, 16, 30 (the cap), 30
+		want := []time.Duration{1000, 2000, 3000, 4000, 5000, 6250, 7812, 9765} // ms: gaps 1s until the age is 4s, then a quarter of the age
 		if len(fake.calls) != len(want) {
-			t.Fatalf("%d listings at %v, want %d", len(fake.calls), fake.calls, len(want))
+			t.Fatalf("%d status calls at %v, want %d", len(fake.calls), fake.calls, len(want))
 		}
 		for i, at := range fake.calls {
-			if at != want[i]*time.Second {
-				t.Errorf("listing %d at %v, want %v", i+1, at, want[i]*time.Second)
+			if at.Truncate(time.Millisecond) != want[i]*time.Millisecond {
+				t.Errorf("status call %d at %v, want %v", i+1, at, want[i]*time.Millisecond)
 			}
 		}
 		if o, _ := l.state.Get(key); o.Status != report.Ready {

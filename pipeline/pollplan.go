@@ -292,7 +292,8 @@ type PauseInput struct {
 // from a throttle; the limiter paces bigger rounds' own calls). Back-off stays for files processing
 // far longer than the others (videos): past twice the observed time, the
 // pause is a quarter of the youngest pending file's age, so it grows with
-// the time they have taken instead of with rounds that found nothing.
+// the time they have taken instead of with rounds that found nothing; so it
+// does while no file has turned final yet.
 func NextPause(in PauseInput) time.Duration {
 	if in.Importing {
 		switch {
@@ -316,9 +317,9 @@ func NextPause(in PauseInput) time.Duration {
 		// A round that costs more calls waits for more files to finish,
 		// up to when even the youngest is expected done.
 		pause = min(in.Processing/8*time.Duration(max(in.RoundCalls, 1)), max(in.Processing-in.Youngest, in.Processing/8))
-		if in.Youngest > 2*in.Processing {
-			pause = max(pause, in.Youngest/4)
-		}
+	}
+	if in.Processing == 0 || in.Youngest > 2*in.Processing {
+		pause = max(pause, in.Youngest/4)
 	}
 	return max(gap, min(pause, maxPollPause))
 }

@@ -131,6 +131,7 @@ func TestNextPause(t *testing.T) {
 		{"tail: ... or until the youngest file is expected done", PauseInput{Base: base, Processing: 2 * time.Second, Youngest: 1500 * time.Millisecond, RoundCalls: 50, Rate: 12000}, 500 * time.Millisecond},
 		{"tail: a bigger round at a low rate", PauseInput{Base: base, Processing: 2 * time.Second, RoundCalls: 3, Rate: 200}, 750 * time.Millisecond},
 		{"tail: nothing done yet, the base pause", PauseInput{Base: base, RoundCalls: 1, Rate: 200}, base},
+		{"tail: nothing done yet after a while: a quarter of the age", PauseInput{Base: base, Youngest: 20 * time.Second, RoundCalls: 1, Rate: 200}, 5 * time.Second},
 		{"tail: no rate limit, short processing", PauseInput{Base: base, Processing: 80 * time.Millisecond, RoundCalls: 1}, minTailPause},
 		{"tail: found nothing, but files are young: no back-off", PauseInput{Base: base, Processing: 2 * time.Second, Youngest: 3 * time.Second, StillPending: 3, RoundCalls: 1, Rate: 1200}, 250 * time.Millisecond},
 		{"tail: long processing (video) backs off with its age", PauseInput{Base: base, Processing: 2 * time.Second, Youngest: 40 * time.Second, StillPending: 3, RoundCalls: 1, Rate: 1200}, 10 * time.Second},
