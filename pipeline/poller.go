@@ -212,10 +212,14 @@ func (p *poller) nextPause(importing bool, last roundResult, pause time.Duration
 	groups, _ := p.groupsLocked()
 	next := PlanPollRound(p.planInput(groups))
 	p.mu.Unlock()
+	age := time.Duration(0)
+	if !youngest.IsZero() {
+		age = time.Since(youngest)
+	}
 	return NextPause(PauseInput{
 		Importing: importing, Stalled: stalled, Base: p.interval, Last: pause,
 		Final: last.final, StillPending: last.stillPending,
-		Processing: p.processing.high(), Youngest: time.Since(youngest),
+		Processing: p.processing.high(), Youngest: age,
 		RoundCalls: next.Calls(), Rate: p.rate,
 	})
 }
