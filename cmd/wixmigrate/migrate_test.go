@@ -195,6 +195,12 @@ func TestMigrateDryRun(t *testing.T) {
 	if n := len(s.sim.Sim.Stats().Requests); n != 0 {
 		t.Errorf("dry run called %d endpoints", n)
 	}
+	_, out, _ = s.migrate(t, context.Background(), "--dry-run", "--rate", "200", "--wait=false")
+	for _, want := range []string{"API calls needed, at least: 3 (3 imports of up to 100 rows, no status calls", "processing is not waited for"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dry run with --wait=false lacks %q:\n%s", want, out)
+		}
+	}
 }
 
 func TestMigrateInterruptThenResume(t *testing.T) {

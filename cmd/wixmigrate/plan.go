@@ -50,6 +50,10 @@ func (m *migration) printPlan(w io.Writer, mig *migrate.Migration) int {
 	if m.rate <= 0 {
 		note = fmt.Sprintf("with no --rate: at Wix's own limit of %d/min per site", wix.RateLimit)
 	}
-	fmt.Fprintf(w, "time %s: about %s (the calls, then Wix's processing of the last files)\n", note, p.Duration.Round(time.Second))
+	what := "the calls, then Wix's processing of the last files"
+	if m.cfg.NoWait {
+		what = "the import calls; processing is not waited for"
+	}
+	fmt.Fprintf(w, "time %s: about %s (%s)\n", note, p.Duration.Round(time.Second), what)
 	return exitOK
 }
