@@ -284,16 +284,18 @@ type PauseInput struct {
 // Once imports are done (the tail), the rate they used is free and the user
 // waits only for the last files: the pause is an eighth of the observed
 // processing time per call the round takes (at most until the youngest
-// pending file is expected done),
+// pending file is expected done; less what the round's calls take at the
+// rate),
 // so the last files, read in one call, are found soon after they turn
 // final, while a costly round waits until it finds many; and it is never
 // shorter than one call's slot at half the rate, so the tail's rounds of
 // one call use half the rate at most (the other half is room to recover
-// from a throttle; the limiter paces bigger rounds' own calls). Back-off stays for files processing
-// far longer than the others (videos): past twice the observed time, the
-// pause is a quarter of the youngest pending file's age, so it grows with
-// the time they have taken instead of with rounds that found nothing; so it
-// does while no file has turned final yet.
+// from a throttle; the limiter paces bigger rounds' own calls). Back-off
+// stays for files processing far longer than the others (videos): when a
+// round found nothing final and every pending file is past twice the
+// observed time (or none has turned final yet), the pause is a quarter of
+// the youngest pending file's age, so it grows with the time they have
+// taken rather than doubling with each round.
 func NextPause(in PauseInput) time.Duration {
 	if in.Importing {
 		switch {
@@ -315,10 +317,15 @@ func NextPause(in PauseInput) time.Duration {
 	pause := in.Base
 	if in.Processing > 0 {
 		// A round that costs more calls waits for more files to finish,
-		// up to when even the youngest is expected done.
+		// up to when even the youngest is expected done; less the time
+		// the round's own calls take at the rate, as they read the
+		// longest-waiting files first.
 		pause = min(in.Processing/8*time.Duration(max(in.RoundCalls, 1)), max(in.Processing-in.Youngest, in.Processing/8))
+		if in.Rate > 0 {
+			pause -= time.Duration(float64(time.Minute) * float64(in.RoundCalls) / in.Rate)
+		}
 	}
-	if in.Processing == 0 || in.Youngest > 2*in.Processing {
+	if in.Final == 0 && (in.Processing == 0 || in.Youngest > 2*in.Processing) {
 		pause = max(pause, in.Youngest/4)
 	}
 	return max(gap, min(pause, maxPollPause))
