@@ -104,8 +104,8 @@ func (p *PollPlan) Calls() int { return p.IDCalls + p.ListCalls + p.SearchCalls 
 func idCalls(n int) int { return (n + wix.MaxGetFiles - 1) / wix.MaxGetFiles }
 
 // listPages estimates the pages a listing reads to cover n pending files
-// of which a share changed changed: the changed ones (each listed once,
-// newest first) and at least one page.
+// when the share changed of them changed since their last check: the
+// changed ones (each listed once, newest first), and a page at least.
 func listPages(n int, changed float64) int {
 	return max(1, int(math.Ceil(float64(n)*changed/wix.MaxPageLimit-1e-9)))
 }
