@@ -1,12 +1,15 @@
 // Package wix is a typed client for the Wix Media Manager REST API: importing
 // files by URL (one at a time or in bulk), listing and reading file
-// descriptors, searching, and uploading bytes (one-shot or resumable tus).
+// descriptors, searching, moving files to the trash bin and back, and
+// uploading bytes (one-shot or resumable tus).
 //
 // Every call takes a context.Context. Non-2xx answers come back as *Error;
 // helpers classify them (IsThrottled, IsTransient, IsAuth, IsPermanent). The
 // client never retries: retry policy, rate limiting and reconciliation belong
 // to the caller, which knows whether a call may safely be sent twice. An
-// import whose answer was lost returns an error matching ErrUnknownOutcome.
+// import whose answer was lost returns an error matching ErrUnknownOutcome;
+// a call that never left (no connection could be made) matches ErrNotSent
+// instead, whatever the call, because its outcome is known.
 package wix
 
 import (
@@ -17,9 +20,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -32,9 +37,10 @@ const CodeMissingResult = "MISSING_RESULT"
 
 // Batch limits set by the API.
 const (
-	MaxBulkImport  = 100 // items per Bulk Import File call
-	MaxGetFiles    = 100 // IDs per Get File Descriptors call
-	MaxPageLimit   = 100 // paging.limit of List Files and Search Files
+	MaxBulkImport  = 100  // items per Bulk Import File call
+	MaxGetFiles    = 100  // IDs per Get File Descriptors call
+	MaxPageLimit   = 100  // paging.limit of List Files and Search Files
+	MaxBulkDelete  = 1000 // IDs per Bulk Delete Files and Bulk Restore call
 	maxErrorBodyKB = 64
 )
 
@@ -121,35 +127,43 @@ func (c *Client) BulkImportFiles(ctx context.Context, reqs []ImportFileRequest) 
 // ListFiles lists one page of a folder's files. The query is encoded exactly
 // as the official SDK does it.
 func (c *Client) ListFiles(ctx context.Context, req *ListFilesRequest) (*ListFilesResponse, error) {
-	q := url.Values{}
-	if req.ParentFolderID != "" {
-		q.Set("parentFolderId", req.ParentFolderID)
-	}
-	for _, t := range req.MediaTypes {
-		q.Add("mediaTypes", string(t))
-	}
-	if req.Private != nil {
-		q.Set("private", strconv.FormatBool(*req.Private))
-	}
-	if req.Sort != nil {
-		if req.Sort.FieldName != "" {
-			q.Set("sort.fieldName", req.Sort.FieldName)
-		}
-		if req.Sort.Order != "" {
-			q.Set("sort.order", string(req.Sort.Order))
-		}
-	}
-	if req.Paging.Limit > 0 {
-		q.Set("paging.limit", strconv.Itoa(req.Paging.Limit))
-	}
-	if req.Paging.Cursor != "" {
-		q.Set("paging.cursor", req.Paging.Cursor)
-	}
 	var resp ListFilesResponse
-	if err := c.do(ctx, EndpointListFiles, q, nil, &resp); err != nil {
+	if err := c.do(ctx, EndpointListFiles, req.query(), nil, &resp); err != nil {
 		return nil, err
 	}
 	return &resp, nil
+}
+
+// ListDeletedFiles lists one page of the trash bin, filtered and paged like
+// List Files.
+func (c *Client) ListDeletedFiles(ctx context.Context, req *ListFilesRequest) (*ListFilesResponse, error) {
+	var resp ListFilesResponse
+	if err := c.do(ctx, EndpointListDeletedFiles, req.query(), nil, &resp); err != nil {
+		return nil, err
+	}
+	return &resp, nil
+}
+
+// BulkDeleteFiles moves 1..1000 files to the trash bin, where the site owner
+// can still restore them; permanent deletes them for good instead. Deleting
+// a file that is already in the trash is no error, so the call may be sent
+// again after a lost answer.
+func (c *Client) BulkDeleteFiles(ctx context.Context, fileIDs []string, permanent bool) error {
+	if len(fileIDs) == 0 || len(fileIDs) > MaxBulkDelete {
+		return fmt.Errorf("wix: %s: %d IDs, want 1..%d", EndpointBulkDeleteFiles.Name, len(fileIDs), MaxBulkDelete)
+	}
+	body := &BulkDeleteFilesRequest{FileIDs: fileIDs, Permanent: permanent}
+	return c.do(ctx, EndpointBulkDeleteFiles, nil, body, nil)
+}
+
+// BulkRestoreFiles moves 1..1000 files from the trash bin back to where
+// they were.
+func (c *Client) BulkRestoreFiles(ctx context.Context, fileIDs []string) error {
+	if len(fileIDs) == 0 || len(fileIDs) > MaxBulkDelete {
+		return fmt.Errorf("wix: %s: %d IDs, want 1..%d", EndpointBulkRestoreFilesFromTrashBin.Name, len(fileIDs), MaxBulkDelete)
+	}
+	body := &BulkRestoreFilesRequest{FileIDs: fileIDs}
+	return c.do(ctx, EndpointBulkRestoreFilesFromTrashBin, nil, body, nil)
 }
 
 // GetFile returns one file descriptor. An unknown ID is a 404 *Error
@@ -270,9 +284,20 @@ func (c *Client) roundTrip(req *http.Request, op string, isImport bool) (*http.R
 	if hc == nil {
 		hc = http.DefaultClient
 	}
+	var dialing, connected atomic.Bool
+	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
+		GetConn: func(string) { dialing.Store(true) },
+		GotConn: func(httptrace.GotConnInfo) { connected.Store(true) },
+	}))
 	resp, err := hc.Do(req)
 	if err != nil {
-		return nil, newTransportError(op, err, isImport) // sent or not, we cannot know
+		// A transport that began to get a connection and never got one
+		// (refused, DNS, TLS handshake, a proxy's refusal) wrote nothing:
+		// the outcome is known. Anything else may have been sent.
+		if dialing.Load() && !connected.Load() {
+			return nil, notSentError(op, err)
+		}
+		return nil, newTransportError(op, err, isImport)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		defer resp.Body.Close()
@@ -284,11 +309,21 @@ func (c *Client) roundTrip(req *http.Request, op string, isImport bool) (*http.R
 }
 
 func newTransportError(op string, err error, unknown bool) error {
+	return &transportError{op: op, cause: withoutURL(err), unknown: unknown}
+}
+
+// notSentError is a failure before any byte of the request was written.
+func notSentError(op string, err error) error {
+	return &transportError{op: op, cause: withoutURL(err), notSent: true}
+}
+
+// withoutURL drops the URL *url.Error prints: it may carry tokens.
+func withoutURL(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		err = ue.Err // drop the URL: it may carry tokens
+		return ue.Err
 	}
-	return &transportError{op: op, cause: err, unknown: unknown}
+	return err
 }
 
 // decodeError reads a non-2xx answer into an *Error.

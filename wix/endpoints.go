@@ -26,11 +26,15 @@ var (
 	EndpointSearchFiles                    = Endpoint{"SearchFiles", "search", http.MethodPost, "/site-media/v1/files/search", false}
 	EndpointGenerateFileUploadURL          = Endpoint{"GenerateFileUploadUrl", "generateUploadUrl", http.MethodPost, "/site-media/v1/files/generate-upload-url", false}
 	EndpointGenerateFileResumableUploadURL = Endpoint{"GenerateFileResumableUploadUrl", "generateResumableUploadUrl", http.MethodPost, "/site-media/v1/files/generate-resumable-upload-url", false}
+	EndpointBulkDeleteFiles                = Endpoint{"BulkDeleteFiles", "bulkDeleteFiles", http.MethodPost, "/site-media/v1/bulk/files/delete", false}
+	EndpointListDeletedFiles               = Endpoint{"ListDeletedFiles", "listDeletedFiles", http.MethodGet, "/site-media/v1/trash-bin/files", false}
+	EndpointBulkRestoreFilesFromTrashBin   = Endpoint{"BulkRestoreFilesFromTrashBin", "bulkRestoreFiles", http.MethodPost, "/site-media/v1/bulk/trash-bin/files/restore", false}
 )
 
 // Endpoints lists every Endpoint above.
 var Endpoints = []Endpoint{
 	EndpointImportFile, EndpointBulkImportFile, EndpointListFiles, EndpointGetFileDescriptor,
 	EndpointGetFileDescriptors, EndpointSearchFiles, EndpointGenerateFileUploadURL,
-	EndpointGenerateFileResumableUploadURL,
+	EndpointGenerateFileResumableUploadURL, EndpointBulkDeleteFiles, EndpointListDeletedFiles,
+	EndpointBulkRestoreFilesFromTrashBin,
 }

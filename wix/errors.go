@@ -17,6 +17,12 @@ import (
 // caller can reconcile instead of creating a duplicate.
 var ErrUnknownOutcome = errors.New("wix: outcome unknown (the request may have taken effect)")
 
+// ErrNotSent marks a call that never left: no connection could be made
+// (refused, DNS failure, TLS handshake failure, a proxy refusing), so not a
+// byte of the request was written. Its outcome is known, even for an import:
+// nothing happened, and it may be sent again like a read.
+var ErrNotSent = errors.New("wix: the request was not sent")
+
 // Error is a non-2xx answer from the API.
 type Error struct {
 	Op          string // the call, e.g. "BulkImportFile"
@@ -146,13 +152,17 @@ var errConnection = errors.New("connection failed")
 type transportError struct {
 	op      string
 	cause   error
-	unknown bool
+	unknown bool // the request may have taken effect
+	notSent bool // no byte of the request was written
 }
 
 func (e *transportError) Error() string {
 	s := fmt.Sprintf("wix: %s: %v", e.op, e.cause)
-	if e.unknown {
+	switch {
+	case e.unknown:
 		s += " (outcome unknown: the request may have taken effect)"
+	case e.notSent:
+		s += " (not sent)"
 	}
 	return s
 }
@@ -161,6 +171,9 @@ func (e *transportError) Unwrap() []error {
 	errs := []error{e.cause, errConnection}
 	if e.unknown {
 		errs = append(errs, ErrUnknownOutcome)
+	}
+	if e.notSent {
+		errs = append(errs, ErrNotSent)
 	}
 	return errs
 }

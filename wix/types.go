@@ -1,6 +1,10 @@
 package wix
 
-import "time"
+import (
+	"net/url"
+	"strconv"
+	"time"
+)
 
 // MediaType is the kind of a file in the Media Manager.
 type MediaType string
@@ -258,6 +262,36 @@ type ListFilesRequest struct {
 	Paging         CursorPaging
 }
 
+// query encodes r as the official SDK does for List Files and List Deleted
+// Files.
+func (r *ListFilesRequest) query() url.Values {
+	q := url.Values{}
+	if r.ParentFolderID != "" {
+		q.Set("parentFolderId", r.ParentFolderID)
+	}
+	for _, t := range r.MediaTypes {
+		q.Add("mediaTypes", string(t))
+	}
+	if r.Private != nil {
+		q.Set("private", strconv.FormatBool(*r.Private))
+	}
+	if r.Sort != nil {
+		if r.Sort.FieldName != "" {
+			q.Set("sort.fieldName", r.Sort.FieldName)
+		}
+		if r.Sort.Order != "" {
+			q.Set("sort.order", string(r.Sort.Order))
+		}
+	}
+	if r.Paging.Limit > 0 {
+		q.Set("paging.limit", strconv.Itoa(r.Paging.Limit))
+	}
+	if r.Paging.Cursor != "" {
+		q.Set("paging.cursor", r.Paging.Cursor)
+	}
+	return q
+}
+
 // ListFilesResponse is one page of files.
 type ListFilesResponse struct {
 	Files      []File          `json:"files"`
@@ -310,6 +344,19 @@ type SearchFilesResponse struct {
 
 // Next returns the cursor of the following page, or "" on the last page.
 func (r *SearchFilesResponse) Next() string { return r.NextCursor.next() }
+
+// BulkDeleteFilesRequest moves files to the trash bin (or, with Permanent,
+// deletes them for good). Permanent is always sent, so a request says
+// plainly which it is.
+type BulkDeleteFilesRequest struct {
+	FileIDs   []string `json:"fileIds"`
+	Permanent bool     `json:"permanent"`
+}
+
+// BulkRestoreFilesRequest moves files out of the trash bin.
+type BulkRestoreFilesRequest struct {
+	FileIDs []string `json:"fileIds"`
+}
 
 // GetFileResponse answers Get File Descriptor.
 type GetFileResponse struct {
