@@ -477,3 +477,67 @@ test('an unknown file is a 404 with an applicationError', async () => {
   assert.equal(err.status, 404);
   assert.ok(err.details.applicationError.code);
 });
+
+test('bulkDeleteFiles moves files to the trash bin; listDeletedFiles and bulkRestoreFilesFromTrashBin', async () => {
+  const c = client({ siteId: `${SITE_ID}-trash` });
+  const ids = [];
+  for (const name of ['trash-a.png', 'trash-b.png', 'trash-kept.png']) {
+    const { file } = await c.files.importFile(`${ORIGIN_URL}/png/8/8/${name}`, { displayName: name });
+    ids.push((await waitDone(c, file._id))._id);
+  }
+  const [a, b, kept] = ids;
+  const listed = async () => (await c.files.listFiles()).files.map((f) => f._id).sort();
+
+  await c.files.bulkDeleteFiles([a, b], { permanent: false });
+  let call = calls.at(-1);
+  assert.equal(call.method, 'POST');
+  assert.equal(call.path, '/site-media/v1/bulk/files/delete');
+  assert.deepEqual(await listed(), [kept], 'trashed files leave List Files');
+  const media = await c.files.searchFiles({ rootFolder: 'MEDIA_ROOT' });
+  assert.deepEqual(media.files.map((f) => f._id), [kept], 'and Search Files of MEDIA_ROOT');
+  const trashRoot = await c.files.searchFiles({ rootFolder: 'TRASH_ROOT' });
+  assert.deepEqual(trashRoot.files.map((f) => f._id).sort(), [a, b].sort());
+
+  const deleted = await c.files.listDeletedFiles({ sort: { fieldName: 'displayName', order: 'ASC' }, paging: { limit: 1 } });
+  call = calls.at(-1);
+  assert.equal(call.method, 'GET');
+  const [path, qs] = call.path.split('?');
+  assert.equal(path, '/site-media/v1/trash-bin/files');
+  const q = new URLSearchParams(qs);
+  assert.equal(q.get('sort.fieldName'), 'displayName');
+  assert.equal(q.get('paging.limit'), '1');
+  assert.deepEqual(deleted.files.map((f) => f.displayName), ['trash-a.png']);
+  assert.equal(deleted.files[0].state, 'DELETED');
+  assertDate(deleted.files[0]._updatedDate, '_updatedDate');
+  const next = deleted.nextCursor?.cursors?.next;
+  assert.ok(next, 'a second page');
+  const rest = await c.files.listDeletedFiles({ paging: { cursor: next } });
+  assert.deepEqual(rest.files.map((f) => f.displayName), ['trash-b.png']);
+
+  // Deleting a trashed file again is no error.
+  await c.files.bulkDeleteFiles([a]);
+
+  await c.files.bulkRestoreFilesFromTrashBin([a]);
+  call = calls.at(-1);
+  assert.equal(call.method, 'POST');
+  assert.equal(call.path, '/site-media/v1/bulk/trash-bin/files/restore');
+  assert.deepEqual(await listed(), [a, kept].sort());
+  assert.equal((await c.files.getFileDescriptor(a)).state, 'OK');
+  assert.equal((await c.files.getFileDescriptor(b)).state, 'DELETED');
+
+  await c.files.bulkDeleteFiles([b], { permanent: true });
+  assert.equal((await c.files.listDeletedFiles()).files.length, 0, 'deleted for good leaves the trash too');
+  const err = await rejection(() => c.files.getFileDescriptor(b));
+  assert.equal(err.status, 404);
+});
+
+test('importFile passes urlHeaders and urlParams to the source server', async () => {
+  const path = '/guarded/png/10/10/guarded.png';
+  const { file } = await wix.files.importFile(ORIGIN_URL + path, {
+    urlHeaders: { Referer: 'https://old-site.example/' },
+    urlParams: { sig: 'conformance' },
+  });
+  assert.equal((await waitDone(wix, file._id)).operationStatus, 'READY');
+  const bare = (await wix.files.importFile(ORIGIN_URL + path)).file;
+  assert.equal((await waitDone(wix, bare._id)).operationStatus, 'FAILED', 'the origin refuses a fetch without them');
+});

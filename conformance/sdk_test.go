@@ -282,6 +282,15 @@ func originHandler() http.Handler {
 	}
 	mux.HandleFunc("GET /png/{w}/{h}/{name}", serveImage("png"))
 	mux.HandleFunc("GET /jpeg/{w}/{h}/{name}", serveImage("jpeg"))
+	// A hotlink guard: the image only for the Referer and signature that
+	// importFile's urlHeaders and urlParams carry.
+	mux.HandleFunc("GET /guarded/png/{w}/{h}/{name}", func(w http.ResponseWriter, r *http.Request) {
+		if r.Referer() != "https://old-site.example/" || r.URL.Query().Get("sig") != "conformance" {
+			http.Error(w, "hotlinking forbidden", http.StatusForbidden)
+			return
+		}
+		serveImage("png")(w, r)
+	})
 	mux.HandleFunc("GET /page.html", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprint(w, "<!doctype html><html><head><title>Not media</title></head><body><p>hello</p></body></html>")

@@ -4,7 +4,9 @@
 // It owns everything a client of www.wixapis.com/site-media/v1 can observe:
 // authentication (Authorization and wix-site-id headers), per-site rate
 // limits, Wix-shaped error bodies, site-isolated file stores with folders
-// created from filePath, keyset-paged List Files and Search Files, and
+// created from filePath, keyset-paged List Files and Search Files, a trash
+// bin (Bulk Delete Files, List Deleted Files, Bulk Restore Files From Trash
+// Bin; trashed files leave List Files and MEDIA_ROOT), and
 // asynchronous processing in which imported sources are really downloaded,
 // sniffed and measured before a file turns READY or FAILED. Upload URLs (a
 // one-shot PUT) and resumable tus 1.0 uploads (served by tusd, the reference

@@ -23,6 +23,7 @@ const (
 // query is one page request of List Files or Search Files.
 type query struct {
 	search  bool   // Search Files (whole site) rather than List Files (one folder)
+	trash   bool   // the trash bin rather than MEDIA_ROOT
 	parent  string // List Files folder
 	text    string // Search Files free text
 	types   uint16 // bit per mediaKind; 0 means all
@@ -51,11 +52,17 @@ type cursor struct {
 	Limit   int    `json:"l,omitempty"`
 }
 
+// mode names the kind of query a cursor belongs to, so a cursor of one
+// cannot continue another.
 func (q *query) mode() string {
+	m := "list"
 	if q.search {
-		return "search"
+		m = "search"
 	}
-	return "list"
+	if q.trash {
+		m = "trash-" + m
+	}
+	return m
 }
 
 func encodeCursor(q *query, last *fileRec) string {
@@ -148,9 +155,13 @@ func (c *call) page(q *query) ([]wix.File, *wix.PagingMetadata) {
 	st.mu.RLock()
 	defer st.mu.RUnlock()
 	files := []wix.File{}
-	x := st.all
+	sh := &st.live
+	if q.trash {
+		sh = &st.trash
+	}
+	x := sh.all
 	if !q.search {
-		x = st.folders[q.parent]
+		x = sh.folders[q.parent]
 	}
 	if x == nil {
 		return files, &wix.PagingMetadata{}
@@ -211,10 +222,17 @@ func matches(f *fileRec, text string) bool {
 // listFiles is GET /site-media/v1/files with the query the official SDK
 // encodes: parentFolderId, mediaTypes (repeated), private, sort.fieldName,
 // sort.order, paging.limit, paging.cursor.
-func (c *call) listFiles() (any, *apiError) {
+func (c *call) listFiles() (any, *apiError) { return c.list(false) }
+
+// listDeletedFiles is GET /site-media/v1/trash-bin/files: List Files over
+// the trash bin, with the same query. Without parentFolderId it lists the
+// files deleted from media-root, as the SDK documents the default.
+func (c *call) listDeletedFiles() (any, *apiError) { return c.list(true) }
+
+func (c *call) list(trash bool) (any, *apiError) {
 	qs := c.r.URL.Query()
 	var v violations
-	q := &query{parent: qs.Get("parentFolderId")}
+	q := &query{parent: qs.Get("parentFolderId"), trash: trash}
 	if q.parent == "" {
 		q.parent = wix.RootFolderMedia
 	}
@@ -260,9 +278,9 @@ func queryInt(qs url.Values, key string) (n int, given bool, err error) {
 	return n, true, err
 }
 
-// searchFiles is POST /site-media/v1/files/search over the whole site.
-// TRASH_ROOT and VISITOR_UPLOADS_ROOT are valid but empty: nothing is
-// deleted or uploaded by visitors in the simulator.
+// searchFiles is POST /site-media/v1/files/search over the whole site:
+// MEDIA_ROOT (the default) or TRASH_ROOT. VISITOR_UPLOADS_ROOT is valid but
+// empty: nothing is uploaded by visitors in the simulator.
 func (c *call) searchFiles() (any, *apiError) {
 	var req wix.SearchFilesRequest
 	if err := decode(c.r, &req); err != nil {
@@ -276,7 +294,9 @@ func (c *call) searchFiles() (any, *apiError) {
 	empty := false
 	switch req.RootFolder {
 	case "", wix.RootMedia:
-	case wix.RootTrash, wix.RootVisitorUploads:
+	case wix.RootTrash:
+		q.trash = true
+	case wix.RootVisitorUploads:
 		empty = true
 	default:
 		v.add("rootFolder", ruleFormat, "must be MEDIA_ROOT, TRASH_ROOT or VISITOR_UPLOADS_ROOT")

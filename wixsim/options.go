@@ -13,6 +13,11 @@ type Options struct {
 	// APIKey, when set, is the only Authorization value accepted; any other
 	// gets 401. When empty, any non-empty Authorization is accepted.
 	APIKey string
+	// Sites, when set, are the only site IDs that exist: a call naming any
+	// other gets 404 SITE_NOT_FOUND. When empty, every site ID exists.
+	// (Wix does not document its answer to an unknown site; a client should
+	// expect 403 or 404.)
+	Sites []string
 	// RateLimit is the number of API requests per minute per site (Wix
 	// documents 200); 0 turns rate limiting off.
 	RateLimit int

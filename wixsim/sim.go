@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -138,6 +139,9 @@ var routes = func() map[string]endpoint {
 		wix.EndpointSearchFiles.Name:                    (*call).searchFiles,
 		wix.EndpointGenerateFileUploadURL.Name:          (*call).generateUploadURL,
 		wix.EndpointGenerateFileResumableUploadURL.Name: (*call).generateResumableUploadURL,
+		wix.EndpointBulkDeleteFiles.Name:                (*call).bulkDeleteFiles,
+		wix.EndpointListDeletedFiles.Name:               (*call).listDeletedFiles,
+		wix.EndpointBulkRestoreFilesFromTrashBin.Name:   (*call).bulkRestoreFiles,
 	}
 	m := map[string]endpoint{}
 	for _, ep := range wix.Endpoints {
@@ -194,6 +198,10 @@ func (s *Simulator) serveAPI(ep endpoint, w http.ResponseWriter, r *http.Request
 	siteID := strings.TrimSpace(r.Header.Get("wix-site-id"))
 	if siteID == "" {
 		writeError(w, appError(http.StatusBadRequest, "MISSING_SITE_ID", "missing wix-site-id header: an API key needs a site to act on", nil))
+		return
+	}
+	if len(s.opts.Sites) > 0 && !slices.Contains(s.opts.Sites, siteID) {
+		writeError(w, appError(http.StatusNotFound, "SITE_NOT_FOUND", "no site "+siteID+" for this API key", map[string]any{"siteId": siteID}))
 		return
 	}
 	st := s.site(siteID)
@@ -279,7 +287,7 @@ func (s *Simulator) site(id string) *site {
 	defer s.sitesMu.Unlock()
 	st := s.sites[id]
 	if st == nil {
-		st = &site{id: id, prefix: sitePrefix(id), all: newIndexSet(), folders: map[string]*indexSet{}, fresh: map[*fileRec]*fileRec{}}
+		st = &site{id: id, prefix: sitePrefix(id), live: newShelf(), trash: newShelf(), fresh: map[*fileRec]*fileRec{}}
 		s.sites[id] = st
 	}
 	return st
@@ -349,6 +357,10 @@ func (s *Simulator) finish(f *fileRec, out outcome) {
 	st := f.site
 	lag := s.dice.in(s.opts.ListLag)
 	st.mu.Lock()
+	if f.deleted {
+		st.mu.Unlock() // deleted for good while processing; already uncounted
+		return
+	}
 	if lag > 0 {
 		fresh := *st.current(f)
 		change(&fresh)
@@ -435,7 +447,10 @@ func (s *Simulator) render(f *fileRec, base string, withMedia bool) wix.File {
 		CreatedDate:     &created,
 		UpdatedDate:     &updated,
 		SiteID:          f.site.id,
-		State:           "OK",
+		State:           fileStateOK,
+	}
+	if f.trashed {
+		out.State = fileStateDeleted
 	}
 	if f.hasHash {
 		out.Hash = hexHash(f.hash)

@@ -10,6 +10,7 @@ import (
 // Requests counts answers by endpoint name and HTTP status ("200", "429",
 // ...; "dropped" for connections closed by CommitErrorRate). Endpoint names:
 // import, bulkImport, listFiles, getFile, getFiles, search,
+// bulkDeleteFiles, listDeletedFiles, bulkRestoreFiles,
 // generateUploadUrl, generateResumableUploadUrl (the API methods), upload
 // (PUT to an upload URL), tus (every tus request and the finalizing PUT),
 // media (GET /media/<id>) and unknown (no such route).

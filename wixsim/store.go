@@ -33,6 +33,8 @@ type fileRec struct {
 	status   statusKind
 	private  bool
 	hasBytes bool // a blob with hash is stored
+	trashed  bool // in the trash bin: out of List Files and MEDIA_ROOT
+	deleted  bool // deleted for good: in no index, no longer found
 }
 
 type statusKind uint8
@@ -121,9 +123,9 @@ type site struct {
 	id     string
 	prefix string // the 6-hex owner prefix of file IDs
 
-	mu      sync.RWMutex
-	all     *indexSet            // every file, for Search Files
-	folders map[string]*indexSet // parent folder ID -> its files
+	mu    sync.RWMutex
+	live  shelf // MEDIA_ROOT: what List Files and Search Files show
+	trash shelf // TRASH_ROOT: files moved to the trash bin
 	// fresh holds, for files whose listing lags (Options.ListLag), their
 	// current state; the record in the indexes is what listings show
 	// until the lag is over.
@@ -132,8 +134,16 @@ type site struct {
 	limiter bucket
 }
 
-// add indexes a new file.
-func (s *site) add(f *fileRec) {
+// shelf indexes one root's files: all of them, for Search Files, and by
+// parent folder, for List Files (and List Deleted Files).
+type shelf struct {
+	all     *indexSet
+	folders map[string]*indexSet
+}
+
+func newShelf() shelf { return shelf{all: newIndexSet(), folders: map[string]*indexSet{}} }
+
+func (s *shelf) insert(f *fileRec) {
 	s.all.insert(f)
 	x := s.folders[f.parent]
 	if x == nil {
@@ -143,15 +153,45 @@ func (s *site) add(f *fileRec) {
 	x.insert(f)
 }
 
+func (s *shelf) remove(f *fileRec) {
+	s.all.remove(f)
+	if x := s.folders[f.parent]; x != nil {
+		x.remove(f)
+	}
+}
+
+// shelf returns the shelf f is on. The caller holds s.mu.
+func (s *site) shelf(f *fileRec) *shelf {
+	if f.trashed {
+		return &s.trash
+	}
+	return &s.live
+}
+
+// add indexes a new file.
+func (s *site) add(f *fileRec) { s.live.insert(f) }
+
 // update applies change to f with f out of the indexes, so sort keys may
 // change. The caller holds s.mu.
 func (s *site) update(f *fileRec, change func(f *fileRec)) {
-	s.all.remove(f)
-	x := s.folders[f.parent]
-	x.remove(f)
+	sh := s.shelf(f)
+	sh.remove(f)
 	change(f)
-	s.all.insert(f)
-	x.insert(f)
+	sh.insert(f)
+}
+
+// setTrashed moves f to the trash bin or back; a file deleted for good
+// stays gone. The caller holds s.mu.
+func (s *site) setTrashed(f *fileRec, trashed bool) {
+	if f.deleted || f.trashed == trashed {
+		return
+	}
+	s.shelf(f).remove(f)
+	f.trashed = trashed
+	s.shelf(f).insert(f)
+	if c := s.fresh[f]; c != nil {
+		c.trashed = trashed
+	}
 }
 
 // current is f as Get File Descriptor(s) see it: its fresh state while
