@@ -28,6 +28,17 @@
 // them. Import values are trimmed of surrounding white space; the record
 // itself ([Row.Record]) never is.
 //
+// # Delimiters
+//
+// Fields are separated by commas, or by what spreadsheets save as "CSV" in
+// many locales (semicolons) or as text (tabs). [NewReader] detects which
+// from the header line, counting only delimiters outside quotes: the only
+// one there (none: a one-column manifest, read with commas), or among
+// several the only one with which the header names valid columns. When more
+// than one does, it returns a *[DelimiterError] naming those it saw, and
+// [Options.Delimiter] must say. [Reader.Delimiter] tells which was used, so
+// that a report is written with it and opens in the same spreadsheet.
+//
 // # Header errors
 //
 // [NewReader] rejects, as a *[HeaderError] naming the column, a header with no

@@ -26,11 +26,15 @@ type Options struct {
 	// ends with these columns (package report's), which are split off into
 	// Row.Report.
 	ReportColumns []string
+	// Delimiter separates fields: Comma, Semicolon or Tab; 0 detects it
+	// from the header line (see Reader.Delimiter).
+	Delimiter rune
 }
 
 // Reader streams a manifest's rows. It is not safe for concurrent use.
 type Reader struct {
 	csv           *csv.Reader
+	delimiter     rune
 	layout        *layout
 	baseDir       string // absolute
 	defaultFolder string
@@ -67,7 +71,17 @@ func NewReader(in io.Reader, opts Options) (*Reader, error) {
 	if err := skipBOM(buffered); err != nil {
 		return nil, err
 	}
+	if err := checkDelimiter(opts.Delimiter); err != nil {
+		return nil, err
+	}
+	delimiter := opts.Delimiter
+	if delimiter == 0 {
+		if delimiter, err = detectDelimiter(headerLine(buffered), opts.ReportColumns); err != nil {
+			return nil, err
+		}
+	}
 	c := csv.NewReader(buffered)
+	c.Comma = delimiter
 	c.FieldsPerRecord = -1 // a wrong field count fails its row, not the file
 	names, err := c.Read()
 	if err != nil {
@@ -89,8 +103,13 @@ func NewReader(in io.Reader, opts Options) (*Reader, error) {
 	if folder == "" {
 		folder = wix.RootFolderMedia
 	}
-	return &Reader{csv: c, layout: l, baseDir: base, defaultFolder: folder}, nil
+	return &Reader{csv: c, delimiter: delimiter, layout: l, baseDir: base, defaultFolder: folder}, nil
 }
+
+// Delimiter returns the delimiter between fields: the one forced by
+// Options.Delimiter or the one detected. A report is written with it, so
+// that it opens in the spreadsheet the manifest came from.
+func (r *Reader) Delimiter() rune { return r.delimiter }
 
 // skipBOM drops a UTF-8 byte order mark, which spreadsheet programs write
 // and which would otherwise stick to the first column's name.
