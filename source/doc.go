@@ -9,5 +9,7 @@
 // classification explains a failed [Prober.Download], which the tool uses to
 // upload sources that block Wix's fetcher, and [OpenLocal], which opens local
 // files for upload. [MimeTypeFor] is the one rule for naming a file's type,
-// and [HostLimiter] keeps checks of many URLs polite to each host.
+// and [HostLimiter] keeps checks of many URLs polite to each host. A
+// [Header] carries what a source's hotlink guard wants to see (a Referer, a
+// token) to every fetch; its values are secrets and never printed.
 package source

@@ -53,6 +53,9 @@ type Prober struct {
 	Timeout time.Duration
 	// Hosts, when set, limits the requests in flight per host.
 	Hosts *HostLimiter
+	// Header is sent with every request, after the User-Agent (which it
+	// may replace): what the source's hotlink guard wants to see.
+	Header Header
 }
 
 // Diagnosis is what a probe learned about a source.
@@ -196,10 +199,13 @@ func (p *Prober) send(ctx context.Context, method string, u *url.URL, header htt
 		done()
 		return nil, wctx, w, func() {}, err
 	}
+	req.Header.Set("User-Agent", p.userAgent())
+	for k, v := range p.Header {
+		req.Header[k] = v
+	}
 	for k, v := range header {
 		req.Header[k] = v
 	}
-	req.Header.Set("User-Agent", p.userAgent())
 	resp, err = p.client().Do(req)
 	if err != nil {
 		return nil, wctx, w, done, err
