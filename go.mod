@@ -5,6 +5,7 @@ go 1.26.8
 require (
 	github.com/gabriel-vasile/mimetype v1.4.16
 	github.com/gocarina/gocsv v0.0.0-20240520201108-78e41c74b4b1
+	github.com/gofrs/flock v0.13.2
 	github.com/google/btree v1.1.3
 	github.com/tus/tusd/v2 v2.9.1
 	golang.org/x/exp v0.0.0-20250106191152-7588d65b2ba8
