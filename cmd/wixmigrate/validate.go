@@ -39,6 +39,9 @@ type validation struct {
 	checkSources bool
 	concurrency  int
 	timeout      time.Duration
+	delimiter    rune
+	headerLines  headerLines
+	header       source.Header
 }
 
 // problem is one row that would not migrate, as the table shows it.
@@ -67,6 +70,8 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	fs.BoolVar(&v.checkSources, "check-sources", false, "also fetch the start of every distinct source, as Wix would, and read every local file")
 	fs.IntVar(&v.concurrency, "concurrency", 16, fmt.Sprintf("sources checked at once with --check-sources (at most %d per host)", perHost))
 	fs.DurationVar(&v.timeout, "timeout", source.DefaultTimeout, "how long to wait for each source to answer with --check-sources")
+	fs.Var(delimiterFlag{&v.delimiter}, "delimiter", delimiterUsage)
+	fs.Var(&v.headerLines, "source-header", sourceHeaderUsage)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: wixmigrate validate --manifest PATH [--check-sources] [flags]\n\nChecks a manifest before a migration: the header, every row, and that local\nfiles exist. With --check-sources it also asks every distinct source what Wix's\nimport would get (missing files, hotlink protection, HTML error pages, wrong\ntypes, timeouts). Rows that repeat an earlier row's import are listed for\ninformation. Exit status: 0 no problems, 3 problems found, 2 bad flags,\n1 the manifest cannot be read.\n\nflags:")
 		fs.PrintDefaults()
@@ -86,14 +91,19 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	case v.timeout <= 0:
 		return usageErr("--timeout %s: want more than 0", v.timeout)
 	}
+	var err error
+	if v.header, err = v.headerLines.parse(); err != nil {
+		return usageErr("%v", err)
+	}
 	return v.run(ctx, stdout, stderr)
 }
 
 func (v *validation) run(ctx context.Context, stdout, stderr io.Writer) int {
-	rows, closer, err := manifest.Open(v.manifestPath, manifest.Options{})
+	rows, closer, err := manifest.Open(v.manifestPath, manifest.Options{Delimiter: v.delimiter})
 	var he *manifest.HeaderError
-	if errors.As(err, &he) {
-		printProblems(stdout, []problem{{line: 1, source: "-", cause: causeBadHeader, reason: he.Error()}})
+	var de *manifest.DelimiterError
+	if errors.As(err, &he) || errors.As(err, &de) {
+		printProblems(stdout, []problem{{line: 1, source: "-", cause: causeBadHeader, reason: delimiterHint(err).Error()}})
 		fmt.Fprintf(stdout, "0 rows checked, 1 problem (the header must be fixed before rows can be read)\n")
 		return exitIncomplete
 	}
@@ -151,7 +161,7 @@ func (v *validation) run(ctx context.Context, stdout, stderr io.Writer) int {
 		c.lines = append(c.lines, row.Line)
 	}
 
-	prober := &source.Prober{Timeout: v.timeout, Hosts: &source.HostLimiter{PerHost: perHost}}
+	prober := &source.Prober{Timeout: v.timeout, Hosts: &source.HostLimiter{PerHost: perHost}, Header: v.header}
 	remote := 0
 	for _, c := range order {
 		switch {
