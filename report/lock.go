@@ -1,7 +1,6 @@
 package report
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -71,10 +70,4 @@ func readPID(path string) int {
 		return 0
 	}
 	return pid
-}
-
-// IsLocked reports whether err says another run holds the report.
-func IsLocked(err error) bool {
-	var le *LockedError
-	return errors.As(err, &le)
 }

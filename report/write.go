@@ -60,11 +60,13 @@ func rowFields(row *manifest.Row, state *State) Fields {
 
 // Write writes the report for the manifest read by rows, joining every row to
 // its outcome in state, to path atomically: a crash leaves either the old
-// report or the new one, never a torn file.
+// report or the new one, never a torn file. Fields are separated by the
+// manifest's delimiter.
 func Write(path string, rows *manifest.Reader, state *State) (*Summary, error) {
 	sum := &Summary{ByStatus: map[string]int{}, Reasons: map[string]int{}}
 	err := WriteFileAtomic(path, 0o644, func(w io.Writer) error {
 		cw := csv.NewWriter(w)
+		cw.Comma = rows.Delimiter() // the manifest's: it opens in the same spreadsheet
 		header := append(append([]string(nil), rows.Header()...), Columns...)
 		if err := cw.Write(header); err != nil {
 			return err
