@@ -63,6 +63,13 @@ type Config struct {
 	Report string
 	// BaseDir resolves relative local sources; "" means the manifest's folder.
 	BaseDir string
+	// Delimiter separates the manifest's fields: manifest.Comma, Semicolon
+	// or Tab; 0 detects it from the header line. The report is written with
+	// the manifest's delimiter.
+	Delimiter rune
+	// NoLock opens the migration without taking the report's lock, to Plan
+	// while a run may be going on; such a Migration cannot Run.
+	NoLock bool
 
 	Client            *wix.Client    // required by Run (not by Open or Plan)
 	Logger            *slog.Logger   // nil discards
@@ -88,17 +95,21 @@ type Migration struct {
 	state  *report.State
 	loaded report.Loaded
 	stats  pipeline.Stats
-	used   bool // by Run or Plan: both change the state
+	used   bool            // by Run or Plan: both change the state
+	lock   *report.RunLock // the report's, from Open until the report is written
 }
 
 // errUsed is a second Run or Plan of one Migration.
 var errUsed = errors.New("a Migration runs (or plans) once; Open it again")
 
-// Open reads the manifest's header and the report of earlier runs, if any,
-// checks that the report belongs to the manifest (report.ErrOtherManifest if
-// not), and marks the rows a damaged or cut-short report lost as in doubt.
-// It makes no API call and writes nothing. Settings out of range are a
-// *pipeline.SettingError.
+// Open takes the report's lock (unless NoLock), so that no other run uses
+// the report until this one has written it: another process holding it is
+// a *report.LockedError. It then reads the manifest's header and the report
+// of earlier runs, if any, checks that the report belongs to the manifest
+// (report.ErrOtherManifest if not), and marks the rows a damaged or
+// cut-short report lost as in doubt. It makes no API call and writes nothing
+// but the lock file. Settings out of range are a *pipeline.SettingError.
+// Close releases the lock of a Migration that does not Run.
 func Open(cfg Config) (*Migration, error) {
 	if cfg.Manifest == "" {
 		return nil, errors.New("no manifest given")
@@ -117,28 +128,57 @@ func Open(cfg Config) (*Migration, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	m := &Migration{cfg: cfg, log: cfg.Logger, state: report.NewState()}
+	if !cfg.NoLock {
+		lock, err := report.Lock(cfg.Report)
+		var locked *report.LockedError
+		switch {
+		case errors.As(err, &locked):
+			return nil, err
+		case err != nil:
+			return nil, &NotWritableError{Path: cfg.Report, Err: err}
+		}
+		m.lock = lock
+	}
+	if err := m.read(); err != nil {
+		m.Close()
+		return nil, err
+	}
+	return m, nil
+}
 
+// Close releases the report's lock. Run releases it itself once the report
+// is written; Close is for a Migration that does not Run, and may be called
+// again.
+func (m *Migration) Close() error {
+	if m.lock == nil {
+		return nil
+	}
+	err := m.lock.Unlock()
+	m.lock = nil
+	return err
+}
+
+// read reads the manifest's header and the report, for Open.
+func (m *Migration) read() error {
+	cfg := m.cfg
 	rows, closer, err := m.openManifest()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	header := rows.Header()
 	closer.Close()
 	m.loaded, err = report.Load(cfg.Report, m.manifestOptions(), header, m.state)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if m.loaded.Found {
 		m.log.Info("resuming from the report", "report", cfg.Report, "rows", m.loaded.Rows,
 			"imports_known", m.loaded.Kept, "damaged_rows", m.loaded.Damaged)
 	}
 	if err := m.checkSameManifest(); err != nil {
-		return nil, err
+		return err
 	}
-	if err := m.markLostRows(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return m.markLostRows()
 }
 
 // ReportPath is the report the migration resumes from and writes.
@@ -156,22 +196,36 @@ type Result struct {
 	Elapsed time.Duration
 }
 
-// Run replays the journal an interrupted run left (if any), imports what the
-// manifest and the report ask for, checkpoints the report every few seconds,
-// and writes the report when done; a report written whole makes the
-// journal redundant, and it is removed. It returns a Result whenever the
-// report was written, also with an error: ErrIncomplete, ErrInterrupted, or
-// a run-stopping error (bad credentials, a journal that cannot be written).
+// Run checks that the API answers and takes the key and the site ID (a
+// *wix.AccessError if not, with nothing written), replays the journal an
+// interrupted run left (if any), imports what the manifest and the report
+// ask for, checkpoints the report every few seconds, and writes the report
+// when done; a report written whole makes the journal redundant, and it is
+// removed, and the report's lock is released. It returns a Result whenever
+// the report was written, also with an error: ErrIncomplete,
+// ErrInterrupted, or a run-stopping error (bad credentials, a journal that
+// cannot be written).
 func (m *Migration) Run(ctx context.Context) (*Result, error) {
 	if m.used {
 		return nil, errUsed
 	}
 	m.used = true
-	if m.cfg.Client == nil {
+	defer m.Close()
+	switch {
+	case m.cfg.Client == nil:
 		return nil, errors.New("no Wix client")
+	case m.lock == nil:
+		return nil, errors.New("opened with NoLock: a run needs the report's lock")
 	}
 	if err := report.CheckWritable(m.cfg.Report); err != nil {
 		return nil, &NotWritableError{Path: m.cfg.Report, Err: err}
+	}
+	pcfg := pipeline.Config{Settings: m.cfg.Settings, Client: m.cfg.Client, Logger: m.log, Prober: m.cfg.Prober}
+	// Interrupted while checking, the run goes on to write the report as
+	// any interrupted run does (the pipeline sees ctx ended and sends
+	// nothing); refused, it stops here with nothing written.
+	if err := pipeline.CheckAccess(ctx, pcfg, &m.stats); err != nil && ctx.Err() == nil {
+		return nil, err
 	}
 	journalPath := JournalPath(m.cfg.Report)
 	journal, resumed, err := report.OpenJournalInto(journalPath, m.state)
@@ -189,8 +243,8 @@ func (m *Migration) Run(ctx context.Context) (*Result, error) {
 
 	start := time.Now()
 	checkpoints := m.startCheckpoints(journal)
-	res, runErr := pipeline.Run(ctx, pipeline.Config{Settings: m.cfg.Settings, Client: m.cfg.Client,
-		Logger: m.log, Prober: m.cfg.Prober, Journal: journal}, m.openManifest, m.state, &m.stats)
+	pcfg.Journal = journal
+	res, runErr := pipeline.Run(ctx, pcfg, m.openManifest, m.state, &m.stats)
 	checkpoints.stop()
 	if err := journal.Sync(); err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
@@ -218,7 +272,7 @@ func (m *Migration) Run(ctx context.Context) (*Result, error) {
 }
 
 func (m *Migration) manifestOptions() manifest.Options {
-	return manifest.Options{BaseDir: m.cfg.BaseDir, DefaultFolder: m.cfg.FolderID}
+	return manifest.Options{BaseDir: m.cfg.BaseDir, DefaultFolder: m.cfg.FolderID, Delimiter: m.cfg.Delimiter}
 }
 
 func (m *Migration) openManifest() (*manifest.Reader, io.Closer, error) {

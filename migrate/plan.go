@@ -29,6 +29,9 @@ type Plan struct {
 	// planner makes for the rows' folders (pipeline.StatusEstimate); none
 	// when the run does not wait.
 	ImportCalls, StatusCalls int
+	// TrashCalls move the files of FAILED rows to retry to the trash bin
+	// first, up to wix.MaxBulkDelete a call (none with KeepFailed).
+	TrashCalls int
 	// Rate is the calls per minute Duration assumes: the configured rate,
 	// or Wix's own limit when there is none.
 	Rate float64
@@ -45,6 +48,7 @@ func (m *Migration) Plan() (*Plan, error) {
 	}
 	m.used = true
 	p := &Plan{Actions: map[pipeline.Action]int{}}
+	trash := 0 // failed files to move to the trash
 	if _, err := os.Stat(JournalPath(m.cfg.Report)); err == nil {
 		p.Journal = true
 	} else if !errors.Is(err, os.ErrNotExist) {
@@ -67,6 +71,9 @@ func (m *Migration) Plan() (*Plan, error) {
 		p.Rows++
 		action, prev := pipeline.Decide(row, m.state, m.cfg.MaxAttempts)
 		p.Actions[action]++
+		if action == pipeline.ActionRetry && prev.FileID != "" && !m.cfg.KeepFailed {
+			trash++
+		}
 		switch action {
 		case pipeline.ActionRepoll:
 			status.Add(prev.Folder)
@@ -90,12 +97,13 @@ func (m *Migration) Plan() (*Plan, error) {
 	if !m.cfg.NoWait {
 		p.StatusCalls = status.Calls()
 	}
+	p.TrashCalls = int(math.Ceil(float64(trash) / float64(wix.MaxBulkDelete)))
 	p.Rate = m.cfg.Rate
 	if p.Rate <= 0 {
 		p.Rate = wix.RateLimit
 	}
 	if polls > 0 {
-		p.Duration = time.Duration(float64(p.ImportCalls+p.StatusCalls) / p.Rate * float64(time.Minute))
+		p.Duration = time.Duration(float64(p.ImportCalls+p.StatusCalls+p.TrashCalls) / p.Rate * float64(time.Minute))
 		if !m.cfg.NoWait {
 			// The tail: Wix's processing of the last files (typically up
 			// to ~2 s), then one status round, which waits at least a

@@ -63,6 +63,8 @@ func (c *caller) do(ctx context.Context, ep wix.Endpoint, fn func(context.Contex
 			pause := c.limiter.throttled(wix.RetryAfter(err))
 			c.log.Debug("throttled by Wix", "endpoint", ep.Name, "pause", pause)
 			continue
+		case errors.As(err, new(*wix.AccessError)):
+			return err // a verdict on the whole run, not a hiccup
 		case wix.IsAuth(err):
 			return fmt.Errorf("%w: %v", ErrAuth, err)
 		case errors.Is(err, wix.ErrUnknownOutcome):
@@ -79,4 +81,36 @@ func (c *caller) do(ctx context.Context, ep wix.Endpoint, fn func(context.Contex
 			return err
 		}
 	}
+}
+
+// AccessTimeout bounds CheckAccess's wait for an answer: an API that
+// accepts connections but never answers is as unreachable as one that
+// refuses them.
+const AccessTimeout = 30 * time.Second
+
+// CheckAccess asks the API, before anything is planned or sent, whether it
+// answers and accepts the client's key and site ID: one List Files page of
+// one file (wix.Client.CheckAccess), retried like any read while Wix has
+// trouble (5xx, 429). An API that cannot be reached (or gives no answer
+// within AccessTimeout), a refused key and an unknown site come back at
+// once as a *wix.AccessError. The call counts in stats.
+func CheckAccess(ctx context.Context, cfg Config, stats *Stats) error {
+	if cfg.Client == nil {
+		return errors.New("pipeline: no client")
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	calls := newCaller(cfg.Settings.WithDefaults(), stats, log)
+	return calls.do(ctx, wix.EndpointListFiles, func(ctx context.Context) error {
+		ctx, cancel := context.WithTimeout(ctx, AccessTimeout)
+		defer cancel()
+		err := cfg.Client.CheckAccess(ctx)
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil {
+			return &wix.AccessError{Problem: wix.AccessUnreachable, BaseURL: cfg.Client.BaseURL, SiteID: cfg.Client.SiteID,
+				Err: fmt.Errorf("no answer within %s", AccessTimeout)}
+		}
+		return err
+	})
 }

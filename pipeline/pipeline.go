@@ -83,6 +83,14 @@ type Settings struct {
 	// marked unchecked (report.PhaseUnchecked), and a later run checks
 	// them with status calls only.
 	NoWait bool
+	// KeepFailed leaves the file of a FAILED row in the Media Manager when
+	// the row is imported again; by default it goes to the trash bin first,
+	// so a row leaves at most one FAILED file (its latest) outside it.
+	KeepFailed bool
+	// SourceHeader is sent with every fetch of a source: as urlHeaders of
+	// each URL import, and by the Prober (fallback downloads, diagnoses),
+	// whose own Header it replaces when set. Its values are secrets.
+	SourceHeader source.Header
 }
 
 // SettingError is a setting out of range. Setting is the Settings field's
@@ -224,6 +232,7 @@ type run struct {
 	poller   *poller
 	importer *importer
 	uploader *uploader
+	trasher  *trasher
 }
 
 // Run imports what the plan of the manifest asks for and polls until every
@@ -247,6 +256,11 @@ func Run(ctx context.Context, cfg Config, open Opener, state *report.State, stat
 	if prober == nil {
 		prober = &source.Prober{}
 	}
+	if len(s.SourceHeader) > 0 {
+		withHeader := *prober
+		withHeader.Header = s.SourceHeader
+		prober = &withHeader
+	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	stop := func(err error) {
@@ -262,7 +276,8 @@ func Run(ctx context.Context, cfg Config, open Opener, state *report.State, stat
 	imp := &importer{s: s, client: cfg.Client, calls: calls, ledger: l, poller: p, reconciler: rec, log: log, stop: stop}
 	up := &uploader{client: cfg.Client, calls: calls, ledger: l, poller: p, reconciler: rec, prober: prober,
 		stats: stats, chunkSize: s.ChunkSize}
-	r := &run{s: s, log: log, ledger: l, poller: p, importer: imp, uploader: up}
+	tr := &trasher{client: cfg.Client, calls: calls, ledger: l, log: log, stop: stop}
+	r := &run{s: s, log: log, ledger: l, poller: p, importer: imp, uploader: up, trasher: tr}
 
 	err := r.phase(ctx, func(g *errgroup.Group) error {
 		rows, closer, err := open()
@@ -333,11 +348,35 @@ func (r *run) importPhase(ctx context.Context, rows *manifest.Reader, uploads *e
 // plan reads the manifest and decides each row's fate: rows already READY
 // (or failed too often) are kept, files still PENDING are handed to the
 // poller, everything else is queued for import. Rows asking for an import
-// seen before share its outcome.
+// seen before share its outcome. A FAILED row to import again first has its
+// failed file moved to the trash bin (unless KeepFailed), up to
+// wix.MaxBulkDelete rows a call: until then it is not planned, so a run
+// stopped before its file is trashed leaves it as it was.
 func (r *run) plan(ctx context.Context, rows *manifest.Reader, jobs chan<- job, uploads *errgroup.Group) error {
+	var retries []*manifest.Row // rows waiting for their failed files to go to the trash
+	var files []string
+	waiting := map[manifest.Key]bool{}
+	flushRetries := func() bool {
+		defer func() { retries, files = nil, nil; clear(waiting) }()
+		if len(retries) == 0 {
+			return true
+		}
+		trashed := r.trasher.trash(ctx, files)
+		for i, row := range retries {
+			if !trashed[i] {
+				continue // its file stays, and so does its FAILED outcome: a later run retries
+			}
+			prev := r.ledger.trashed(row.Key)
+			if !r.queue(ctx, row, ActionRetry, prev, jobs, uploads) {
+				return false
+			}
+		}
+		return true
+	}
 	for {
 		row, err := rows.Next()
 		if err == io.EOF {
+			flushRetries()
 			return nil
 		}
 		if err != nil {
@@ -353,25 +392,47 @@ func (r *run) plan(ctx context.Context, rows *manifest.Reader, jobs chan<- job, 
 		case ActionRepoll:
 			r.poller.track(prev.FileID, prev.Folder, row.Key, prev.Updated)
 			continue
+		case ActionRetry:
+			if prev.FileID != "" && !r.s.KeepFailed {
+				if !waiting[row.Key] {
+					waiting[row.Key] = true
+					retries = append(retries, row)
+					files = append(files, prev.FileID)
+				}
+				if len(retries) == wix.MaxBulkDelete && !flushRetries() {
+					return nil
+				}
+				continue
+			}
 		}
-		planned := r.ledger.plan(row.Key, prev, what)
-		j := job{key: row.Key, req: row.Import.Request(r.s.FolderID)}
-		if planned.Phase == report.PhaseInDoubt {
-			j.since = planned.UpdatedAt()
-		}
-		if row.Import.Local {
-			j.local = row.Import.LocalPath
-			uploads.Go(func() error {
-				r.uploader.uploadLocal(ctx, j)
-				return nil
-			})
-			continue
-		}
-		select {
-		case jobs <- j:
-		case <-ctx.Done():
+		if !r.queue(ctx, row, what, prev, jobs, uploads) {
 			return nil
 		}
+	}
+}
+
+// queue plans row's import and hands it to the importer, or to the
+// uploads for a local file. It returns false when ctx ended first.
+func (r *run) queue(ctx context.Context, row *manifest.Row, what Action, prev report.Outcome, jobs chan<- job, uploads *errgroup.Group) bool {
+	planned := r.ledger.plan(row.Key, prev, what)
+	j := job{key: row.Key, req: row.Import.Request(r.s.FolderID)}
+	if planned.Phase == report.PhaseInDoubt {
+		j.since = planned.UpdatedAt()
+	}
+	if row.Import.Local {
+		j.local = row.Import.LocalPath
+		uploads.Go(func() error {
+			r.uploader.uploadLocal(ctx, j)
+			return nil
+		})
+		return true
+	}
+	j.req.URLHeaders = r.s.SourceHeader.URLHeaders()
+	select {
+	case jobs <- j:
+		return true
+	case <-ctx.Done():
+		return false
 	}
 }
 

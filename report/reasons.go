@@ -16,6 +16,7 @@ var Reasons = struct {
 	Refused         string // Wix refused an import without saying why
 	FileGone        string // a file waited for is no longer in the Media Manager
 	StillProcessing string // %s: how long the run waited
+	Trashed         string // the file of a FAILED row went to the trash before the row is imported again
 	// FallbackFailed: %s: WixFailed; %s: which step; %v: why.
 	FallbackFailed string
 	// FallbackUploadFailed: %v: why.
@@ -31,6 +32,7 @@ var Reasons = struct {
 	Refused:              "Wix refused the import",
 	FileGone:             "the file is no longer in the Media Manager (deleted?); re-run to import it again",
 	StillProcessing:      "still processing after %s (the pending timeout); re-run to check again",
+	Trashed:              "the failed file of the last attempt was moved to the Media Manager's trash bin; the row is imported again",
 	FallbackFailed:       "%s; the fallback %s: %v",
 	FallbackUploadFailed: "Wix could not fetch the source, and the fallback upload failed: %v",
 }

@@ -33,6 +33,7 @@ type migration struct {
 	logFormat      string
 	logLevel       string // "" is info, or warn with --quiet
 	quiet          bool
+	headerLines    headerLines
 }
 
 // logLevels are --log-level's values.
@@ -61,6 +62,9 @@ func (m *migration) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&s.FolderID, "folder-id", pipeline.DefaultFolderID, "parent folder ID for rows that name none")
 	fs.IntVar(&s.UploadConcurrency, "upload-concurrency", pipeline.DefaultUploadConcurrency, "uploads in flight at once (local files and fallback uploads)")
 	fs.BoolVar(&m.fallbackUpload, "fallback-upload", true, "when Wix cannot fetch a source, download it and upload it (--fallback-upload=false to only diagnose)")
+	fs.BoolVar(&s.KeepFailed, "keep-failed", false, "leave a FAILED row's file in the Media Manager when importing the row again (by default it goes to the trash bin first)")
+	fs.Var(&m.headerLines, "source-header", sourceHeaderUsage)
+	fs.Var(delimiterFlag{&m.cfg.Delimiter}, "delimiter", delimiterUsage)
 	fs.BoolVar(&m.dryRun, "dry-run", false, "read the manifest and report, print what a run would do and how long it takes; no API calls")
 	fs.BoolVar(&m.wait, "wait", true, "wait until Wix has processed every file; --wait=false imports only: rows stay PENDING (not checked yet) and the next run checks them")
 	fs.StringVar(&m.logFormat, "log-format", "text", "log format on stderr: text or json")
@@ -109,6 +113,12 @@ func (m *migration) check() error {
 		m.cfg.Rate = pipeline.NoRateLimit
 	}
 	m.cfg.NoFallbackUpload = !m.fallbackUpload
+	m.cfg.NoLock = m.dryRun // a dry run only reads: it may look while a run goes on
+	header, err := m.headerLines.parse()
+	if err != nil {
+		return err
+	}
+	m.cfg.SourceHeader = header
 	if err := m.cfg.Validate(); err != nil {
 		var se *pipeline.SettingError
 		if errors.As(err, &se) && settingFlags[se.Setting] != "" {
@@ -163,6 +173,8 @@ func (m *migration) run(ctx context.Context, stdout, stderr io.Writer) int {
 			err = fmt.Errorf("%w; pass another --report", err)
 		case errors.As(err, &notWritable):
 			err = fmt.Errorf("--report %s is not writable: %w", notWritable.Path, notWritable.Err)
+		default:
+			err = delimiterHint(err)
 		}
 		fmt.Fprintf(stderr, "migrate: %v\n", err)
 		return exitFatal
@@ -178,6 +190,7 @@ func (m *migration) run(ctx context.Context, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(err)
 	}
+	defer mig.Close()
 	if m.dryRun {
 		return m.printPlan(stdout, mig)
 	}

@@ -44,8 +44,11 @@ func (m *migration) printPlan(w io.Writer, mig *migrate.Migration) int {
 	if m.cfg.NoWait {
 		status = "no status calls: --wait=false"
 	}
+	if p.TrashCalls > 0 {
+		status += fmt.Sprintf(", %d moves of the retried rows' failed files to the trash", p.TrashCalls)
+	}
 	fmt.Fprintf(w, "\nAPI calls needed, at least: %d (%d imports of up to %d rows, %s)\n",
-		p.ImportCalls+p.StatusCalls, p.ImportCalls, m.cfg.BatchSize, status)
+		p.ImportCalls+p.StatusCalls+p.TrashCalls, p.ImportCalls, m.cfg.BatchSize, status)
 	note := fmt.Sprintf("at --rate %g/min", m.rate)
 	if m.rate <= 0 {
 		note = fmt.Sprintf("with no --rate: at Wix's own limit of %d/min per site", wix.RateLimit)
