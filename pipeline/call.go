@@ -13,6 +13,10 @@ import (
 // ErrAuth wraps a 401/403: the run stops at once.
 var ErrAuth = errors.New("Wix refused the credentials")
 
+// ErrAPILost wraps an import that could not even be sent through all its
+// retries (no connection to the API): the run stops, its rows not imported.
+var ErrAPILost = errors.New("lost the connection to the Wix API")
+
 // caller makes a run's API calls: every one passes the shared limiter, and
 // what may be retried is.
 type caller struct {

@@ -101,7 +101,7 @@ func (im *importer) send(ctx context.Context, batch []job) {
 		return
 	}
 	results, err := im.callImport(ctx, batch)
-	if !errors.Is(err, ErrAuth) && !errors.Is(err, context.Canceled) {
+	if !errors.Is(err, ErrAuth) && !errors.Is(err, context.Canceled) && !errors.Is(err, wix.ErrNotSent) {
 		im.ledger.attempt(batch) // the call went out
 	}
 	settled := true
@@ -176,6 +176,11 @@ func (im *importer) callFailed(batch []job, err error) {
 		return
 	case errors.Is(err, context.Canceled):
 		return // interrupted while waiting for the limiter: never sent
+	case errors.Is(err, wix.ErrNotSent):
+		// No connection to the API through every retry: it is gone, not
+		// these rows' fault. They stay not imported; the next run sends them.
+		im.stop(fmt.Errorf("%w: %w", ErrAPILost, err))
+		return
 	}
 	im.ledger.failedBy(batch, err)
 }
