@@ -1,10 +1,12 @@
 // Package migrate runs a migration: it owns the run's lifecycle around the
-// pipeline. Open reads the manifest's header and the report of earlier runs
-// (refusing one written for another manifest, and marking rows a damaged or
-// cut-short report lost as in doubt); Run replays the journal of an
-// interrupted run, imports through the pipeline while checkpointing the
-// report, writes the final report and removes the journal. A Go program
-// runs a migration with a few lines:
+// pipeline. Open takes the report's lock (one run per report) and reads the
+// manifest's header and the report of earlier runs (refusing one written
+// for another manifest, and marking rows a damaged or cut-short report lost
+// as in doubt); Run checks that the API answers and takes the key and the
+// site ID, replays the journal of an interrupted run, imports through the
+// pipeline while checkpointing the report, writes the final report, removes
+// the journal and releases the lock. A Go program runs a migration with a
+// few lines:
 //
 //	m, err := migrate.Open(migrate.Config{Manifest: "media.csv", Client: wix.NewClient(key, site)})
 //	if err != nil { ... }
