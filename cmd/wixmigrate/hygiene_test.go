@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net"
@@ -345,5 +346,26 @@ func TestDelimitedManifestsMigrateAlike(t *testing.T) {
 	}
 	if !slices.Equal(statuses["semicolon"], statuses["comma"]) || !slices.Equal(statuses["tab"], statuses["comma"]) {
 		t.Errorf("the reports differ:\n%v", statuses)
+	}
+}
+
+// TestSimSites: `wixmigrate sim --site` makes the other site IDs unknown.
+func TestSimSites(t *testing.T) {
+	t.Parallel()
+	simURL, _ := startSimProcess(t, wixmigrateBinary(t), "--api-key", "k", "--site", "site-a", "--site", "site-c")
+	for site, want := range map[string]wix.AccessProblem{"site-a": 0, "site-b": wix.AccessSiteUnknown, "site-c": 0} {
+		c := wix.NewClient("k", site)
+		c.BaseURL = simURL
+		err := c.CheckAccess(context.Background())
+		got := wix.AccessProblem(0)
+		var ae *wix.AccessError
+		if errors.As(err, &ae) {
+			got = ae.Problem
+		} else if err != nil {
+			t.Fatalf("%s: %v", site, err)
+		}
+		if got != want {
+			t.Errorf("%s: %v, want problem %d", site, err, want)
+		}
 	}
 }

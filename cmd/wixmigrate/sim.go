@@ -47,6 +47,10 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var opts wixsim.Options
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (port 0 picks a free one)")
 	fs.StringVar(&opts.APIKey, "api-key", "", "the only Authorization value accepted (empty: any)")
+	fs.Func("site", "a site ID that exists, repeatable; calls naming another get 404 SITE_NOT_FOUND (default: every site ID exists)", func(id string) error {
+		opts.Sites = append(opts.Sites, id)
+		return nil
+	})
 	fs.IntVar(&opts.RateLimit, "rate-limit", 200, "requests per minute per site (0: off)")
 	fs.Var(rangeFlag{&opts.ProcessingDelay}, "processing-delay", "time from bytes to READY/FAILED, like 200ms-2s or 500ms")
 	fs.Var(rangeFlag{&opts.Latency}, "latency", "latency added to each API answer, like 20ms-100ms")
