@@ -296,6 +296,7 @@ func Run(ctx context.Context, cfg Config, open Opener, state *report.State, stat
 			defer closer.Close()
 			return r.fallbackPass(ctx, rows, g)
 		})
+		r.trasher.flush(ctx)
 	}
 	res := Result{}
 	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
@@ -362,6 +363,9 @@ func (r *run) plan(ctx context.Context, rows *manifest.Reader, jobs chan<- job, 
 			return true
 		}
 		trashed := r.trasher.trash(ctx, files)
+		if n := count(trashed, false); n > 0 && ctx.Err() == nil {
+			r.log.Warn("could not move the files of failed rows to the trash; those rows are retried by the next run", "rows", n)
+		}
 		for i, row := range retries {
 			if !trashed[i] {
 				continue // its file stays, and so does its FAILED outcome: a later run retries

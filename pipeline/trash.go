@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/wixmigrate/wixmigrate/manifest"
@@ -25,6 +26,9 @@ type trasher struct {
 	ledger *ledger
 	log    *slog.Logger
 	stop   func(error)
+
+	mu      sync.Mutex
+	pending []string // failed files replaced by fallback uploads, for flush
 }
 
 // trash moves fileIDs (at most wix.MaxBulkDelete) to the trash and says,
@@ -36,10 +40,41 @@ func (t *trasher) trash(ctx context.Context, fileIDs []string) []bool {
 	if len(fileIDs) > 0 {
 		t.send(ctx, fileIDs, out)
 	}
-	if n := count(out, false); n > 0 && ctx.Err() == nil {
-		t.log.Warn("could not move the files of failed rows to the trash; those rows are retried by the next run", "rows", n)
-	}
 	return out
+}
+
+// later queues the failed file of a row a fallback upload replaced, to be
+// trashed with others (a call per wix.MaxBulkDelete files, not per row).
+func (t *trasher) later(ctx context.Context, fileID string) {
+	t.mu.Lock()
+	t.pending = append(t.pending, fileID)
+	var full []string
+	if len(t.pending) == wix.MaxBulkDelete {
+		full, t.pending = t.pending, nil
+	}
+	t.mu.Unlock()
+	if full != nil {
+		t.trashLeftovers(ctx, full)
+	}
+}
+
+// flush trashes what later queued.
+func (t *trasher) flush(ctx context.Context) {
+	t.mu.Lock()
+	rest := t.pending
+	t.pending = nil
+	t.mu.Unlock()
+	if len(rest) > 0 {
+		t.trashLeftovers(ctx, rest)
+	}
+}
+
+// trashLeftovers trashes failed files whose rows have a new file already:
+// best effort, as the rows do not depend on it.
+func (t *trasher) trashLeftovers(ctx context.Context, fileIDs []string) {
+	if n := count(t.trash(ctx, fileIDs), false); n > 0 && ctx.Err() == nil {
+		t.log.Warn("could not move the failed files of imports that fallback uploads replaced to the trash; they stay in the Media Manager", "files", n)
+	}
 }
 
 // send makes one Bulk Delete Files call for ids. Wix may refuse a call

@@ -197,10 +197,13 @@ func (r *run) fallbackPass(ctx context.Context, rows *manifest.Reader, uploads *
 		j := job{key: row.Key, req: row.Import.Request(r.s.FolderID)}
 		want := row.Import.MediaType
 		uploads.Go(func() error {
-			if r.s.NoFallbackUpload {
+			switch {
+			case r.s.NoFallbackUpload:
 				r.uploader.diagnose(ctx, j, want)
-			} else {
-				r.uploader.fallback(ctx, j, want)
+			case r.uploader.fallback(ctx, j, want) && !r.s.KeepFailed:
+				// The upload replaced the file Wix failed, which would stay
+				// behind as a FAILED leftover.
+				r.trasher.later(ctx, o.FileID)
 			}
 			return nil
 		})
@@ -209,20 +212,21 @@ func (r *run) fallbackPass(ctx context.Context, rows *manifest.Reader, uploads *
 
 // fallback downloads a source Wix could not fetch and uploads it, unless
 // it is not the media type the manifest expects (which is why Wix failed it).
-func (u *uploader) fallback(ctx context.Context, j job, want wix.MediaType) {
+// It reports whether the upload made a file, which replaces the failed one.
+func (u *uploader) fallback(ctx context.Context, j job, want wix.MediaType) bool {
 	failed := func(step string, err error) string {
 		return fmt.Sprintf(report.Reasons.FallbackFailed, report.Reasons.WixFailed, step, err)
 	}
 	tmp, err := os.CreateTemp("", "wixmigrate-fallback-*")
 	if err != nil {
 		u.ledger.settleFailure(j.key, failed("download could not start", err))
-		return
+		return false
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
 	d, err := u.prober.Download(ctx, j.req.URL, tmp)
 	if ctx.Err() != nil {
-		return // interrupted: the row keeps Wix's verdict, and the next run tries again
+		return false // interrupted: the row keeps Wix's verdict, and the next run tries again
 	}
 	if err != nil {
 		var se *source.Error
@@ -231,29 +235,30 @@ func (u *uploader) fallback(ctx context.Context, j job, want wix.MediaType) {
 		} else {
 			u.ledger.settleFailure(j.key, failed("download failed", err))
 		}
-		return
+		return false
 	}
 	if reason := wrongType(want, d.ContentType); reason != "" {
 		u.ledger.settleFailure(j.key, reason)
-		return
+		return false
 	}
 	u.ledger.fallbackStarted()
 	file, err := u.journaledUpload(ctx, j, false, d.FileName, d.ContentType, tmp, d.Size)
 	switch {
 	case errors.Is(err, wix.ErrUnknownOutcome):
-		return // in doubt: the next run looks for the uploaded file first
+		return false // in doubt: the next run looks for the uploaded file first
 	case errors.Is(err, ErrAuth):
 		u.ledger.fallbackStopped(j.key, "")
 		u.ledger.stop(err)
-		return
+		return false
 	case err != nil && ctx.Err() != nil:
 		u.ledger.fallbackStopped(j.key, "") // interrupted before the upload was sent: the row keeps Wix's verdict
-		return
+		return false
 	case err != nil:
 		u.ledger.fallbackStopped(j.key, fmt.Sprintf(report.Reasons.FallbackUploadFailed, err))
-		return
+		return false
 	}
 	u.reconciler.accept(j, file, report.MethodFallbackUpload)
+	return true
 }
 
 // diagnose probes a source Wix could not fetch and records the probable cause.

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io/fs"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -367,5 +369,43 @@ func TestSimSites(t *testing.T) {
 		if got != want {
 			t.Errorf("%s: %v, want problem %d", site, err, want)
 		}
+	}
+}
+
+// TestFallbackUploadTrashesTheFailedImport: when the fallback upload
+// replaces an import Wix failed (hotlink protection against Wix's fetcher
+// only), the failed file goes to the trash; --keep-failed keeps it.
+func TestFallbackUploadTrashesTheFailedImport(t *testing.T) {
+	t.Parallel()
+	guard := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.UserAgent(), "wix-media-sim") {
+			http.Error(w, "no hotlinking", http.StatusForbidden)
+			return
+		}
+		w.Header().Set("Content-Type", "image/png")
+		w.Write(testenv.PNG(7, 8, 8))
+	}))
+	t.Cleanup(guard.Close)
+	for _, keep := range []bool{false, true} {
+		t.Run(fmt.Sprintf("keep-failed=%v", keep), func(t *testing.T) {
+			t.Parallel()
+			src := guard.URL + "/photo.png"
+			s := newSetup(t, quick, 1, src+",SKU-G\n")
+			var args []string
+			if keep {
+				args = append(args, "--keep-failed")
+			}
+			if code, out, errOut := s.migrate(t, context.Background(), args...); code != exitOK {
+				t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+			}
+			recs := readCSV(t, filepath.Join(s.dir, "media.report.csv"))
+			if row := recs[2]; row[2] != "READY" || row[len(row)-1] != "fallback-upload" {
+				t.Fatalf("guarded row: %v; want READY by fallback upload", row)
+			}
+			live, trashed := sourceFiles(t, s, wix.RootMedia, src), sourceFiles(t, s, wix.RootTrash, src)
+			if want := 1; keep && (len(live) != want || len(trashed) != 0) || !keep && (len(live) != 0 || len(trashed) != want) {
+				t.Errorf("the failed import's file: %d in the Media Manager, %d in the trash", len(live), len(trashed))
+			}
+		})
 	}
 }
