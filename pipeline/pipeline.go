@@ -83,9 +83,10 @@ type Settings struct {
 	// marked unchecked (report.PhaseUnchecked), and a later run checks
 	// them with status calls only.
 	NoWait bool
-	// KeepFailed leaves the file of a FAILED row in the Media Manager when
-	// the row is imported again; by default it goes to the trash bin first,
-	// so a row leaves at most one FAILED file (its latest) outside it.
+	// KeepFailed leaves failed files in the Media Manager. By default the
+	// file of a FAILED row goes to the trash bin before the row is imported
+	// again, so a row leaves at most one FAILED file (its latest) outside
+	// it, and so does the failed import a fallback upload replaced.
 	KeepFailed bool
 	// SourceHeader is sent with every fetch of a source: as urlHeaders of
 	// each URL import, and by the Prober (fallback downloads, diagnoses),

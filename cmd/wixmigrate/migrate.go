@@ -62,7 +62,7 @@ func (m *migration) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&s.FolderID, "folder-id", pipeline.DefaultFolderID, "parent folder ID for rows that name none")
 	fs.IntVar(&s.UploadConcurrency, "upload-concurrency", pipeline.DefaultUploadConcurrency, "uploads in flight at once (local files and fallback uploads)")
 	fs.BoolVar(&m.fallbackUpload, "fallback-upload", true, "when Wix cannot fetch a source, download it and upload it (--fallback-upload=false to only diagnose)")
-	fs.BoolVar(&s.KeepFailed, "keep-failed", false, "leave a FAILED row's file in the Media Manager when importing the row again (by default it goes to the trash bin first)")
+	fs.BoolVar(&s.KeepFailed, "keep-failed", false, "leave failed files in the Media Manager: a FAILED row's file when the row is imported again, and the failed import a fallback upload replaced (by default both go to the trash bin)")
 	fs.Var(&m.headerLines, "source-header", sourceHeaderUsage)
 	fs.Var(delimiterFlag{&m.cfg.Delimiter}, "delimiter", delimiterUsage)
 	fs.BoolVar(&m.dryRun, "dry-run", false, "read the manifest and report, print what a run would do and how long it takes; no API calls")
