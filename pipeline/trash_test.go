@@ -3,13 +3,21 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/wixmigrate/wixmigrate/internal/testenv"
+	"github.com/wixmigrate/wixmigrate/manifest"
+	"github.com/wixmigrate/wixmigrate/report"
 	"github.com/wixmigrate/wixmigrate/wix"
+	"github.com/wixmigrate/wixmigrate/wixsim"
 )
 
 // fakeTrash answers Bulk Delete Files like Wix might: 404 for a call naming
@@ -82,5 +90,65 @@ func TestTrasher(t *testing.T) {
 	tr.calls.limiter.wait(context.Background()) // spend the burst, so the next call waits
 	if out := tr.trash(ctx, ids); slices.Contains(out, true) || len(api.calls) != 0 {
 		t.Errorf("interrupted: out %v, calls %v", out, api.calls)
+	}
+}
+
+// recordingJournal records the journal's events in order.
+type recordingJournal struct {
+	mu     sync.Mutex
+	events []string
+}
+
+func (j *recordingJournal) Intent(keys []manifest.Key, at time.Time) (uint64, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.events = append(j.events, fmt.Sprintf("intent %d", len(keys)))
+	return uint64(len(j.events)), nil
+}
+
+func (j *recordingJournal) Outcome(key manifest.Key, o report.Outcome) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.events = append(j.events, fmt.Sprintf("outcome %s file=%q", o.Status, o.FileID))
+	return nil
+}
+
+func (j *recordingJournal) Answered(uint64) error { return nil }
+
+// TestTrashIsJournaledBeforeTheRetry: a FAILED row's file goes to the trash
+// before the row's import intent, and the journal says so first (FAILED
+// without a file), so a crash in between imports it again without trashing.
+func TestTrashIsJournaledBeforeTheRetry(t *testing.T) {
+	t.Parallel()
+	sim := testenv.NewSim(t, wixsim.Options{})
+	origin := testenv.Origin(t, nil)
+	failed, err := sim.Client.ImportFile(context.Background(), &wix.ImportFileRequest{URL: origin.URL + "/missing.png"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "source_url\n" + origin.URL + "/img/1.png\n"
+	open := func() (*manifest.Reader, io.Closer, error) {
+		r, err := manifest.NewReader(strings.NewReader(text), manifest.Options{})
+		return r, io.NopCloser(nil), err
+	}
+	rows, _, _ := open()
+	row, _ := rows.Next()
+	state := report.NewState()
+	prev := report.Outcome{Status: report.Failed, FileID: failed.ID, Attempts: 1, Method: report.MethodImport}
+	state.Add(row.Key, prev)
+	journal := &recordingJournal{}
+	cfg := Config{Settings: Settings{Rate: NoRateLimit, PollInterval: time.Millisecond}, Client: sim.Client, Journal: journal}
+	if _, err := Run(context.Background(), cfg, open, state, &Stats{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(journal.events) < 2 || journal.events[0] != `outcome FAILED file=""` || journal.events[1] != "intent 1" {
+		t.Fatalf("journal: %q; want the trashed outcome, then the intent", journal.events)
+	}
+	got, _ := sim.Client.GetFile(context.Background(), failed.ID)
+	if got == nil || got.State != "DELETED" {
+		t.Errorf("the failed file: %+v, want it in the trash", got)
+	}
+	if o, _ := state.Get(row.Key); o.Status != report.Ready || o.Attempts != 2 {
+		t.Errorf("the row after its retry: %+v", o)
 	}
 }
