@@ -163,8 +163,10 @@ func TestMigrateWaitAndLogLevel(t *testing.T) {
 			t.Fatalf("row after --wait=false: %v; want PENDING with file_id and wix_url", rec)
 		}
 	}
-	if calls := s.sim.Sim.Stats().Requests; len(calls) != 1 || calls["bulkImport"]["200"] != 2 {
-		t.Errorf("--wait=false made %v; want 2 Bulk Import File calls only", calls)
+	// Besides the imports, only the API check before them (one List Files
+	// page of one file).
+	if calls := s.sim.Sim.Stats().Requests; len(calls) != 2 || calls["bulkImport"]["200"] != 2 || calls["listFiles"]["200"] != 1 {
+		t.Errorf("--wait=false made %v; want 2 Bulk Import File calls and the API check only", calls)
 	}
 	// The next run checks, with the debug log showing each poll round.
 	code, out, errOut = s.migrate(t, context.Background(), "--log-level", "debug")
