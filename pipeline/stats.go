@@ -1,7 +1,8 @@
 package pipeline
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -48,11 +49,8 @@ func (s *Stats) Calls() []EndpointCount {
 	for e, n := range s.calls {
 		out = append(out, EndpointCount{e, n})
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Calls != out[j].Calls {
-			return out[i].Calls > out[j].Calls
-		}
-		return out[i].Endpoint < out[j].Endpoint
+	slices.SortFunc(out, func(a, b EndpointCount) int {
+		return cmp.Or(cmp.Compare(b.Calls, a.Calls), cmp.Compare(a.Endpoint, b.Endpoint))
 	})
 	return out
 }

@@ -2,13 +2,14 @@ package report
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 
 	"github.com/wixmigrate/wixmigrate/manifest"
 )
@@ -27,11 +28,8 @@ func (s *Summary) TopReasons(n int) []ReasonCount {
 	for r, c := range s.Reasons {
 		out = append(out, ReasonCount{r, c})
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Count != out[j].Count {
-			return out[i].Count > out[j].Count
-		}
-		return out[i].Reason < out[j].Reason
+	slices.SortFunc(out, func(a, b ReasonCount) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Reason, b.Reason))
 	})
 	if len(out) > n {
 		out = out[:n]

@@ -76,6 +76,13 @@ func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) (int, bool) {
 	return exitOK, true
 }
 
+// usageError prints a command's usage problem (a flag, an argument) and
+// returns the usage exit code.
+func usageError(stderr io.Writer, command, format string, a ...any) int {
+	fmt.Fprintf(stderr, command+": "+format+"\n", a...)
+	return exitUsage
+}
+
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }

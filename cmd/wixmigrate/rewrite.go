@@ -56,13 +56,9 @@ flags:`)
 	if !ok {
 		return code
 	}
-	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "rewrite: "+format+"\n", a...)
-		return exitUsage
-	}
 	var problem string
 	if cfg.BaseURL, problem = parseSiteFlags(baseURL, hosts); problem != "" {
-		return usageErr("%s", problem)
+		return usageError(stderr, "rewrite", "%s", problem)
 	}
 	cfg.Reports, cfg.Hosts, cfg.Paths = reports, hosts, paths
 	if cfg.DryRun {
@@ -75,7 +71,7 @@ flags:`)
 	var usage *content.UsageError
 	switch {
 	case errors.As(err, &usage):
-		return usageErr("%v (see wixmigrate rewrite -h)", usage)
+		return usageError(stderr, "rewrite", "%v (see wixmigrate rewrite -h)", usage)
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(stderr, "rewrite: interrupted")
 		whatWasWritten(stderr, res, cfg)

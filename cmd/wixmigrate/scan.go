@@ -64,22 +64,18 @@ flags:`)
 	if !ok {
 		return code
 	}
-	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "scan: "+format+"\n", a...)
-		return exitUsage
-	}
 	if len(paths) == 0 {
-		return usageErr("name at least one file or folder to scan (see wixmigrate scan -h)")
+		return usageError(stderr, "scan", "name at least one file or folder to scan (see wixmigrate scan -h)")
 	}
 	var problem string
 	if opts.BaseURL, problem = parseSiteFlags(baseURL, hosts); problem != "" {
-		return usageErr("%s", problem)
+		return usageError(stderr, "scan", "%s", problem)
 	}
 	opts.Hosts = hosts
 	opts.Output = out
 	kinds, err := content.ParseKinds(media)
 	if err != nil {
-		return usageErr("--media: %v", err)
+		return usageError(stderr, "scan", "--media: %v", err)
 	}
 	opts.Kinds = kinds
 

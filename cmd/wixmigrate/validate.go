@@ -79,21 +79,17 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
-	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "validate: "+format+"\n", a...)
-		return exitUsage
-	}
 	switch {
 	case v.manifestPath == "":
-		return usageErr("--manifest is required")
+		return usageError(stderr, "validate", "--manifest is required")
 	case v.concurrency < 1:
-		return usageErr("--concurrency %d: want at least 1", v.concurrency)
+		return usageError(stderr, "validate", "--concurrency %d: want at least 1", v.concurrency)
 	case v.timeout <= 0:
-		return usageErr("--timeout %s: want more than 0", v.timeout)
+		return usageError(stderr, "validate", "--timeout %s: want more than 0", v.timeout)
 	}
 	var err error
 	if v.header, err = v.headerLines.parse(); err != nil {
-		return usageErr("%v", err)
+		return usageError(stderr, "validate", "%v", err)
 	}
 	return v.run(ctx, stdout, stderr)
 }
