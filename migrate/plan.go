@@ -32,6 +32,9 @@ type Plan struct {
 	// TrashCalls move the files of FAILED rows to retry to the trash bin
 	// first, up to wix.MaxBulkDelete a call (none with KeepFailed).
 	TrashCalls int
+	// CheckCalls is the one call Run makes first to check that the API
+	// answers and accepts the key and site.
+	CheckCalls int
 	// Rate is the calls per minute Duration assumes: the configured rate,
 	// or Wix's own limit when there is none.
 	Rate float64
@@ -39,6 +42,9 @@ type Plan struct {
 	// of the last files.
 	Duration time.Duration
 }
+
+// Calls is every API call the plan counts.
+func (p *Plan) Calls() int { return p.CheckCalls + p.ImportCalls + p.StatusCalls + p.TrashCalls }
 
 // Plan reads the manifest against the report and counts what a run would do
 // with each row. It uses up the migration: call Open again to Run.
@@ -98,12 +104,13 @@ func (m *Migration) Plan() (*Plan, error) {
 		p.StatusCalls = status.Calls()
 	}
 	p.TrashCalls = int(math.Ceil(float64(trash) / float64(wix.MaxBulkDelete)))
+	p.CheckCalls = 1
 	p.Rate = m.cfg.Rate
 	if p.Rate <= 0 {
 		p.Rate = wix.RateLimit
 	}
 	if polls > 0 {
-		p.Duration = time.Duration(float64(p.ImportCalls+p.StatusCalls+p.TrashCalls) / p.Rate * float64(time.Minute))
+		p.Duration = time.Duration(float64(p.Calls()) / p.Rate * float64(time.Minute))
 		if !m.cfg.NoWait {
 			// The tail: Wix's processing of the last files (typically up
 			// to ~2 s), then one status round, which waits at least a

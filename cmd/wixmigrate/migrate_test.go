@@ -188,7 +188,7 @@ func TestMigrateDryRun(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	for _, want := range []string{"import       250", "same           1", "reject         1", "API calls needed, at least: 6", "about 4s"} {
+	for _, want := range []string{"import       250", "same           1", "reject         1", "API calls needed, at least: 7", "about 5s"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("dry run output lacks %q:\n%s", want, out)
 		}
@@ -197,7 +197,7 @@ func TestMigrateDryRun(t *testing.T) {
 		t.Errorf("dry run called %d endpoints", n)
 	}
 	_, out, _ = s.migrate(t, context.Background(), "--dry-run", "--rate", "200", "--wait=false")
-	for _, want := range []string{"API calls needed, at least: 3 (3 imports of up to 100 rows, no status calls", "processing is not waited for"} {
+	for _, want := range []string{"API calls needed, at least: 4 (3 imports of up to 100 rows, no status calls", "processing is not waited for"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("dry run with --wait=false lacks %q:\n%s", want, out)
 		}

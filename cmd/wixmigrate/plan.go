@@ -47,8 +47,8 @@ func (m *migration) printPlan(w io.Writer, mig *migrate.Migration) int {
 	if p.TrashCalls > 0 {
 		status += fmt.Sprintf(", %d moves of the retried rows' failed files to the trash", p.TrashCalls)
 	}
-	fmt.Fprintf(w, "\nAPI calls needed, at least: %d (%d imports of up to %d rows, %s)\n",
-		p.ImportCalls+p.StatusCalls+p.TrashCalls, p.ImportCalls, m.cfg.BatchSize, status)
+	fmt.Fprintf(w, "\nAPI calls needed, at least: %d (%d imports of up to %d rows, %s, %d check of the API first)\n",
+		p.Calls(), p.ImportCalls, m.cfg.BatchSize, status, p.CheckCalls)
 	note := fmt.Sprintf("at --rate %g/min", m.rate)
 	if m.rate <= 0 {
 		note = fmt.Sprintf("with no --rate: at Wix's own limit of %d/min per site", wix.RateLimit)
