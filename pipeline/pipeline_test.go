@@ -241,7 +241,7 @@ func TestThrottlingIsNeverARowFailure(t *testing.T) {
 	e.cfg.BatchSize = 5
 	var b strings.Builder
 	b.WriteString("source_url\n")
-	for i := 0; i < 300; i++ {
+	for i := 0; i < 100; i++ {
 		fmt.Fprintf(&b, "{{origin}}/img/%d.png\n", i)
 	}
 	e.writeManifest(b.String())
