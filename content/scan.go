@@ -49,8 +49,9 @@ const VariantSeparator = ";"
 
 // ScanOptions say what Scan keeps.
 type ScanOptions struct {
-	// BaseURL resolves relative URLs where a URL is expected; an HTML
-	// file's <base href> wins. nil leaves relative URLs out (counted).
+	// BaseURL resolves relative URLs where a URL is expected, each file's
+	// from its place under the argument (FileBase, as rewrite does); an
+	// HTML file's <base href> wins. nil leaves relative URLs out (counted).
 	BaseURL *url.URL
 	// Hosts keeps only URLs on these hosts (host names, "*.example.com"
 	// for a domain and its subdomains; any port). Empty keeps every host.
@@ -231,7 +232,7 @@ func (s *scanner) walk(ctx context.Context, arg string) error {
 		if s.output != "" && sameFile(s.output, f.Path) {
 			return nil
 		}
-		return s.scanFile(ctx, f.Path)
+		return s.scanFile(ctx, f)
 	})
 	if err != nil && ctx.Err() == nil {
 		s.unreadable(arg, err)
@@ -261,11 +262,14 @@ func (s *scanner) warn(p string, w Warning) {
 }
 
 // scanFile reads one file: its URLs, and for a WordPress export its
-// attachments.
-func (s *scanner) scanFile(ctx context.Context, p string) error {
+// attachments. Relative URLs resolve against the file's place under the
+// base URL (FileBase), as rewrite resolves them, so a row's source_url is
+// the URL rewrite maps.
+func (s *scanner) scanFile(ctx context.Context, file File) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	p := file.Path
 	f, err := os.Open(p)
 	if err != nil {
 		s.unreadable(p, err)
@@ -311,7 +315,7 @@ func (s *scanner) scanFile(ctx context.Context, p string) error {
 	if side != nil {
 		input = io.TeeReader(input, side.pipe)
 	}
-	stats, err := Find(input, format, Options{BaseURL: s.opts.BaseURL}, func(r Ref) error {
+	stats, err := Find(input, format, Options{BaseURL: FileBase(s.opts.BaseURL, file)}, func(r Ref) error {
 		s.ref(p, r)
 		return nil
 	})

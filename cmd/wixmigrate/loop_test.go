@@ -36,6 +36,7 @@ var loopMedia = map[string][2]int{
 	"shop/files/shirt.png":                           {500, 500},
 	"shop/files/shirt-blue.png":                      {500, 500},
 	"shop/files/detail.png":                          {400, 300},
+	"pages/img/team.png":                             {300, 200}, // only a path-relative URL in pages/about/ names it
 }
 
 func newLoopSite(t *testing.T) *loopSite {
@@ -100,6 +101,7 @@ func newLoopSite(t *testing.T) *loopSite {
 <img src="https://cdn.elsewhere.example/logo.png">
 </body></html>
 `,
+		"pages/about/team.html": `<img src="../img/team.png" alt="resolved against the page's place, as in a mirror of the site">`,
 		"shop/products.csv": "Handle,Title,Body (HTML),Image Src,Variant Image\n" +
 			`shirt,Shirt,"<p>Soft <img src=""` + site + `/shop/files/detail.png""></p>",` + site + `/shop/files/shirt.png,` + site + "/shop/files/shirt-blue.png\n",
 		"shop/products.json": `{"products":[{"image":"` + strings.ReplaceAll(site, "/", `\/`) + `\/shop\/files\/shirt.png","menu":"` + up + `2023/07/caf\u00e9 menu.png"}]}` + "\n",

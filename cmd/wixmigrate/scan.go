@@ -40,7 +40,7 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("scan", stderr)
 	fs.StringVar(&out, "out", "", "the manifest to write (default: standard output)")
 	fs.Var(&hosts, "host", "keep only URLs on this host (repeatable; *.example.com for a domain and its subdomains; any port)")
-	fs.StringVar(&baseURL, "base-url", "", "the old site's address, to resolve relative URLs where a URL is expected (an HTML file's <base href> wins)")
+	fs.StringVar(&baseURL, "base-url", "", "the old site's address, to resolve relative URLs where a URL is expected, each file's from its place under the folder given, as rewrite does (an HTML file's <base href> wins)")
 	fs.BoolVar(&opts.KeepFolders, "keep-folders", false, fmt.Sprintf("write each URL's folder as file_path (at most %d characters), so Wix keeps the layout", content.MaxFilePath))
 	fs.StringVar(&media, "media", "all", "kinds of media to keep, comma-separated: images, video, audio, documents, models, all")
 	fs.Usage = func() {
