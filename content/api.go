@@ -51,9 +51,9 @@ func (e *engine) run(r io.Reader, w io.Writer, f Format) (Stats, error) {
 	case JSON, JSONLines:
 		scanJSON(s)
 	case CSV:
-		scanCSV(s, ',')
+		scanCSV(s, true)
 	case TSV:
-		scanCSV(s, '\t')
+		scanCSV(s, false)
 	case SQL:
 		scanSQL(s)
 	case CSS:

@@ -2,16 +2,24 @@ package content
 
 import (
 	"bytes"
+	"errors"
 	"strings"
+
+	"github.com/wixmigrate/wixmigrate/manifest"
 )
 
-// scanCSV reads CSV (delim ',', RFC 4180 quoting) or TSV (delim '\t',
-// no quoting). The first record is the header: its names are the places of
-// the cells below, and a column named like an image column (Image Src,
-// Variant Image, Images, thumbnail...) holds media. A cell that a
-// replacement would break (a comma in an unquoted CSV cell) is quoted.
-func scanCSV(s *stream, delim byte) {
-	quoting := delim == ','
+// scanCSV reads CSV (RFC 4180 quoting, the delimiter a spreadsheet saved:
+// comma, semicolon or tab, detected from the header line as manifests'
+// is) or TSV (tab, no quoting). The first record is the header: its names
+// are the places of the cells below, and a column named like an image
+// column (Image Src, Variant Image, Images, thumbnail...) holds media. A
+// cell that a replacement would break (a delimiter in an unquoted CSV
+// cell) is quoted.
+func scanCSV(s *stream, quoting bool) {
+	delim := byte('\t')
+	if quoting {
+		delim = s.csvDelimiter()
+	}
 	var header []string
 	col, record := 0, 0
 	for s.e.err == nil {
@@ -82,6 +90,24 @@ func scanCSV(s *stream, delim byte) {
 			record++
 		}
 	}
+}
+
+// csvDelimiter detects the delimiter of the CSV file starting at pos from
+// its header line, with manifest's rule (one rule for every spreadsheet
+// CSV the tool reads). A header that does not tell is read with commas,
+// with a warning naming the delimiters seen.
+func (s *stream) csvDelimiter() byte {
+	for len(s.rest()) < textChunk && s.more() {
+	}
+	d, err := manifest.DetectDelimiter(s.rest(), nil)
+	if err == nil {
+		return byte(d)
+	}
+	var de *manifest.DelimiterError
+	if errors.As(err, &de) {
+		s.warn(s.pos, "cannot tell which delimiter separates the columns (the header line has "+de.SeenNames()+"); read with commas")
+	}
+	return ','
 }
 
 // quotedEnd finds the closing quote of a quoted cell whose content starts at

@@ -103,6 +103,10 @@ func TestFindPerFormat(t *testing.T) {
 			[]found{{o + "/a.jpg", ContextImage}, {o + "/b.jpg", ContextMediaCell}, {o + "/c.jpg", ContextMediaCell}, {o + "/d.jpg", ContextMediaCell}}},
 		{"tsv", TSV, "name\tphoto\nx\thttps://old.example.com/a.jpg\n",
 			[]found{{o + "/a.jpg", ContextMediaCell}}},
+		{"product csv saved with semicolons", CSV, "Handle;Body (HTML);Image Src;Images\r\nshirt;\"<p>Soft; warm</p><img src=\"\"https://old.example.com/a.jpg\"\">\";https://old.example.com/b.jpg;\"https://old.example.com/c.jpg, https://old.example.com/d.jpg\"\r\n",
+			[]found{{o + "/a.jpg", ContextImage}, {o + "/b.jpg", ContextMediaCell}, {o + "/c.jpg", ContextMediaCell}, {o + "/d.jpg", ContextMediaCell}}},
+		{"csv saved with tabs", CSV, "name\tphoto\nx\t\"https://old.example.com/a.jpg\"\n",
+			[]found{{o + "/a.jpg", ContextMediaCell}}},
 		{"css", CSS, "@import \"theme.css\";\n.a{background:url(../img/a.png)}\n.b{background-image:url( 'https://old.example.com/b.jpg' )}\n/* was https://old.example.com/c.gif */",
 			[]found{{o + "/blog/post/theme.css", ContextCSS}, {o + "/blog/img/a.png", ContextCSS}, {o + "/b.jpg", ContextCSS}, {o + "/c.gif", ContextText}}},
 		{"sql", SQL, "INSERT INTO `wp_posts` VALUES (1,'<img src=\\\"https://old.example.com/a.jpg\\\">','it''s https://old.example.com/b.jpg','2011/01/c.jpg');\n",
@@ -180,6 +184,12 @@ func TestRewriteEscaping(t *testing.T) {
 			map[string]string{"https://old.example.com/a.jpg": fill}, "a,Image Src,c\n1,\"" + fill + "\",3\n"},
 		{"csv quoted cell doubles quotes", CSV, "a,b\n1,\"<img src=\"\"https://old.example.com/a.jpg\"\">\"\n",
 			map[string]string{"https://old.example.com/a.jpg": `https://w/"x"`}, "a,b\n1,\"<img src=\"\"https://w/&quot;x&quot;\"\">\"\n"},
+		{"semicolon csv: a cell is quoted for a ';', not for a ','", CSV, "a;Image Src;c\n1;https://old.example.com/a.jpg;https://old.example.com/a.jpg\n",
+			map[string]string{"https://old.example.com/a.jpg": "https://w/a;b.jpg"}, "a;Image Src;c\n1;\"https://w/a;b.jpg\";\"https://w/a;b.jpg\"\n"},
+		{"semicolon csv keeps fill URLs bare", CSV, "a;Image Src;c\r\n1;https://old.example.com/a.jpg;3\r\n",
+			map[string]string{"https://old.example.com/a.jpg": fill}, "a;Image Src;c\r\n1;" + fill + ";3\r\n"},
+		{"tab csv keeps its quoting", CSV, "a\tImage Src\n\"1\"\t\"https://old.example.com/a.jpg\"\n",
+			map[string]string{"https://old.example.com/a.jpg": fill}, "a\tImage Src\n\"1\"\t\"" + fill + "\"\n"},
 		{"tsv cell needs no quotes", TSV, "a\tImage\n1\thttps://old.example.com/a.jpg\n",
 			map[string]string{"https://old.example.com/a.jpg": fill}, "a\tImage\n1\t" + fill + "\n"},
 		{"sql literal", SQL, `INSERT INTO t VALUES ('https://old.example.com/a.jpg');`,
@@ -388,6 +398,16 @@ func TestRewriteKeepsFilesValid(t *testing.T) {
 	}
 	if after[1][1] != repl[old] || after[2][1] != repl[old] {
 		t.Errorf("csv cells: %q, %q", after[1][1], after[2][1])
+	}
+
+	// The same file saved with semicolons stays a valid semicolon CSV.
+	semiIn := strings.ReplaceAll(strings.ReplaceAll(csvIn, ",", ";"), "\"\">; more", "\"\">, more")
+	got, _ = rewriteAll(t, CSV, semiIn, map[string]string{old: "https://w/a;b,c.jpg"})
+	semi := csv.NewReader(strings.NewReader(got))
+	semi.Comma = ';'
+	after, err := semi.ReadAll()
+	if err != nil || len(after) != 3 || len(after[1]) != 3 || after[1][1] != "https://w/a;b,c.jpg" || after[2][1] != "https://w/a;b,c.jpg" {
+		t.Errorf("semicolon csv: %v %q:\n%s", err, after, got)
 	}
 
 	jsonIn := `{"a": "` + old + `", "b": ["https:\/\/old.example.com\/a.jpg", {"c": "<img src=\"` + old + `\">"}]}`

@@ -222,6 +222,27 @@ func TestRunOut(t *testing.T) {
 	}
 }
 
+// A product export saved with semicolons is rewritten like a comma one:
+// its image cells mapped, its delimiter, quoting and line ends kept.
+func TestRunSemicolonProductCSV(t *testing.T) {
+	in := "Handle;Body (HTML);Image Src;Images\r\n" +
+		`shirt;"<p>Soft; warm</p><img src=""https://old.example.com/a.jpg"">";https://old.example.com/a.jpg;"https://old.example.com/a-300x200.jpg, https://old.example.com/b"` + "\r\n"
+	dir := writeFiles(t, map[string]string{
+		"report.csv":        reportHeader + readyRow("https://old.example.com/a.jpg", "", "a.jpg", 800, 600) + readyRow("https://old.example.com/b", "", "b.jpg", 10, 10),
+		"shop/products.csv": in,
+	})
+	out := filepath.Join(t.TempDir(), "out")
+	res := runRewrite(t, RewriteConfig{Reports: []string{filepath.Join(dir, "report.csv")}, Out: out, Paths: []string{filepath.Join(dir, "shop")}})
+	want := "Handle;Body (HTML);Image Src;Images\r\n" +
+		`shirt;"<p>Soft; warm</p><img src=""` + wixURL("a.jpg") + `"">";` + wixURL("a.jpg") + `;"` + ScaledToFillURL("a.jpg", 800, 600, 300, 200) + ", " + wixURL("b.jpg") + `"` + "\r\n"
+	if got := readFile(t, filepath.Join(out, "products.csv")); got != want {
+		t.Errorf("products.csv:\n%s\nwant\n%s", got, want)
+	}
+	if res.Totals[MatchExact] != 3 || res.Totals[MatchVariant] != 1 || res.Totals[MatchUnmapped] != 0 {
+		t.Errorf("totals %v", res.Totals)
+	}
+}
+
 func TestRunInPlace(t *testing.T) {
 	dir := writeFiles(t, siteFiles())
 	page := filepath.Join(dir, "site", "index.html")

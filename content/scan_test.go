@@ -251,6 +251,37 @@ func TestScanProductCSV(t *testing.T) {
 	}
 }
 
+// The same Shopify export saved by a spreadsheet with semicolons (Excel in
+// many locales) or tabs is scanned like the comma one; a header that does
+// not tell its delimiter is read with commas, with a warning.
+func TestScanSpreadsheetCSV(t *testing.T) {
+	comma := "Handle,Title,Body (HTML),Image Src,Variant Image\n" +
+		`shirt,Shirt,"<p>Soft; warm <img src=""https://cdn.old-shop.com/body/detail.png""></p>",https://cdn.old-shop.com/files/shirt?v=17,https://cdn.old-shop.com/files/shirt-blue.jpg` + "\n"
+	semicolon := "Handle;Title;Body (HTML);Image Src;Variant Image\r\n" +
+		`shirt;Shirt;"<p>Soft; warm <img src=""https://cdn.old-shop.com/body/detail.png""></p>";https://cdn.old-shop.com/files/shirt?v=17;https://cdn.old-shop.com/files/shirt-blue.jpg` + "\r\n"
+	dir := writeFiles(t, map[string]string{
+		"comma.csv":     comma,
+		"semicolon.csv": semicolon,
+		"tab.csv": "Handle\tTitle\tBody (HTML)\tImage Src\tVariant Image\n" +
+			`shirt	Shirt	"<p>Soft; warm <img src=""https://cdn.old-shop.com/body/detail.png""></p>"	https://cdn.old-shop.com/files/shirt?v=17	https://cdn.old-shop.com/files/shirt-blue.jpg` + "\n",
+		"unclear.csv": "Handle;Title,Image Src\nx;y,https://cdn.old-shop.com/files/other?v=1\n",
+	})
+	want := urls(scanFiles(t, dir, ScanOptions{}, "comma.csv"))
+	if len(want) != 3 {
+		t.Fatalf("comma.csv: %q", want)
+	}
+	for _, name := range []string{"semicolon.csv", "tab.csv"} {
+		res := scanFiles(t, dir, ScanOptions{}, name)
+		if got := urls(res); !reflect.DeepEqual(got, want) || len(res.Summary.Warnings) != 0 {
+			t.Errorf("%s: %q, warnings %v; want %q as from the comma file", name, got, res.Summary.Warnings, want)
+		}
+	}
+	res := scanFiles(t, dir, ScanOptions{}, "unclear.csv")
+	if len(res.Summary.Warnings) != 1 || !strings.Contains(res.Summary.Warnings[0].Msg, "comma (,) and semicolon (;)") {
+		t.Errorf("unclear.csv: warnings %v, want one naming the delimiters seen", res.Summary.Warnings)
+	}
+}
+
 func TestScanRelativeURLs(t *testing.T) {
 	files := map[string]string{
 		"a.html":    `<img src="/wp-content/uploads/a.png"><img src="img/b.png"><p>/not/a/url.png in text</p>`,

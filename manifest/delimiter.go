@@ -59,28 +59,38 @@ type DelimiterError struct {
 }
 
 func (e *DelimiterError) Error() string {
+	return fmt.Sprintf("manifest header: cannot tell which delimiter separates the columns: the header line has %s, and names the columns with each; say which one",
+		e.SeenNames())
+}
+
+// SeenNames names the delimiters seen for people: "comma (,) and tab".
+func (e *DelimiterError) SeenNames() string {
 	names := make([]string, len(e.Seen))
 	for i, d := range e.Seen {
 		names[i] = DelimiterName(d)
 	}
-	return fmt.Sprintf("manifest header: cannot tell which delimiter separates the columns: the header line has %s, and names the columns with each; say which one",
-		strings.Join(names, " and "))
+	return strings.Join(names, " and ")
 }
 
-// headerLine returns the first line of in without consuming it, for
-// detection: at most the reader's buffer, which a header does not outgrow.
+// headerLine returns the start of in without consuming it, for detection:
+// at most the reader's buffer, which a header does not outgrow.
 func headerLine(in *bufio.Reader) []byte {
 	b, _ := in.Peek(in.Size())
+	return b
+}
+
+// firstLine cuts head at its first line break outside quotes.
+func firstLine(head []byte) []byte {
 	inQuotes := false
-	for i, c := range b {
+	for i, c := range head {
 		switch {
 		case c == '"':
 			inQuotes = !inQuotes
 		case c == '\n' && !inQuotes:
-			return b[:i]
+			return head[:i]
 		}
 	}
-	return b
+	return head
 }
 
 // seenDelimiters lists the delimiters that occur in line outside quoted
@@ -111,12 +121,27 @@ func seenDelimiters(line []byte) []rune {
 	return seen
 }
 
-// detectDelimiter picks the delimiter of a header line: the only one it
-// holds (none: a one-column manifest, comma), or among several the only one
-// with which the line names valid columns. When none does, it picks the one
-// that splits the line most, so the header's own error speaks; when more
-// than one does, it gives up with a *DelimiterError.
-func detectDelimiter(line []byte, report []string) (rune, error) {
+// detectDelimiter is DetectDelimiter for a manifest or report: a delimiter
+// fits when the header names valid columns with it.
+func detectDelimiter(head []byte, report []string) (rune, error) {
+	return DetectDelimiter(head, func(names []string) bool {
+		_, err := parseHeader(names, report)
+		return err == nil
+	})
+}
+
+// DetectDelimiter picks the delimiter of a CSV file (comma, semicolon or
+// tab) from its header line: head is the start of the file, cut here at
+// its first line break outside quotes. A line holding one of them uses it;
+// one holding none is one column (comma). Among several, it is the only one
+// with which fits accepts the names the line splits into; when fits accepts
+// none (a header with a problem), the one that splits the line most, so the
+// header's own error speaks. A nil fits accepts only the one that splits
+// the line into the most names. More than one left: a *DelimiterError
+// naming those seen. Every reader of spreadsheet CSV (manifests, reports,
+// scan's and rewrite's CSV files) detects with this one rule.
+func DetectDelimiter(head []byte, fits func(names []string) bool) (rune, error) {
+	line := firstLine(head)
 	seen := seenDelimiters(line)
 	switch len(seen) {
 	case 0:
@@ -124,8 +149,8 @@ func detectDelimiter(line []byte, report []string) (rune, error) {
 	case 1:
 		return seen[0], nil
 	}
-	var fits []rune
-	best, bestFields := seen[0], 0
+	var fitting, most []rune // most: those that split the line into the most names
+	mostFields := 0
 	for _, d := range seen {
 		c := csv.NewReader(bytes.NewReader(line))
 		c.Comma = d
@@ -133,18 +158,26 @@ func detectDelimiter(line []byte, report []string) (rune, error) {
 		if err != nil {
 			continue
 		}
-		if len(names) > bestFields {
-			best, bestFields = d, len(names)
+		switch {
+		case len(names) > mostFields:
+			most, mostFields = []rune{d}, len(names)
+		case len(names) == mostFields:
+			most = append(most, d)
 		}
-		if _, err := parseHeader(names, report); err == nil {
-			fits = append(fits, d)
+		if fits != nil && fits(names) {
+			fitting = append(fitting, d)
 		}
 	}
-	switch len(fits) {
-	case 0:
-		return best, nil
-	case 1:
-		return fits[0], nil
+	switch {
+	case fits == nil:
+		fitting = most
+	case len(fitting) == 0 && len(most) > 0:
+		return most[0], nil
+	case len(fitting) == 0:
+		return seen[0], nil
+	}
+	if len(fitting) == 1 {
+		return fitting[0], nil
 	}
 	return 0, &DelimiterError{Seen: seen}
 }

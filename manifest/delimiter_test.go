@@ -62,6 +62,38 @@ func TestDelimiterDetection(t *testing.T) {
 	}
 }
 
+// DetectDelimiter without a column check (any spreadsheet CSV: a product
+// export) takes the delimiter that splits the header into the most names.
+func TestDetectDelimiterOfAnyCSV(t *testing.T) {
+	tests := []struct {
+		head string
+		want rune
+		seen []rune // a *DelimiterError naming these
+	}{
+		{"Handle,Title,Image Src\nshirt,Shirt,https://a.example/x.png\n", Comma, nil},
+		{"Handle;Title;Image Src\r\nshirt;Shirt;https://a.example/x.png\r\n", Semicolon, nil},
+		{"Handle\tTitle\tImage Src\n", Tab, nil},
+		{"Images\nhttps://a.example/x.png,https://a.example/y.png\n", Comma, nil}, // one column; commas in rows do not count
+		{"Handle;Body, HTML;Image Src\n", Semicolon, nil},
+		{"Handle,Notes (a; b),Images\n", Comma, nil},
+		{"\"Body\nsecond line, quoted\";Image Src\n", Semicolon, nil}, // a line break inside quotes is not the header's end
+		{"Handle;Title,Image Src\n", 0, []rune{Comma, Semicolon}},
+	}
+	for _, tc := range tests {
+		got, err := DetectDelimiter([]byte(tc.head), nil)
+		var de *DelimiterError
+		if tc.seen != nil {
+			if !errors.As(err, &de) || !slices.Equal(de.Seen, tc.seen) {
+				t.Errorf("%q: %q %v, want a DelimiterError seeing %q", tc.head, got, err, tc.seen)
+			}
+			continue
+		}
+		if err != nil || got != tc.want {
+			t.Errorf("%q: %q %v, want %q", tc.head, got, err, tc.want)
+		}
+	}
+}
+
 // TestDelimitersReadAlike: the same manifest saved with each delimiter
 // gives the same rows, keys and row errors.
 func TestDelimitersReadAlike(t *testing.T) {
