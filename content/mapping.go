@@ -1,6 +1,7 @@
 package content
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -16,7 +17,7 @@ import (
 )
 
 // VariantsColumn is the manifest column (written by scan, or by users)
-// listing, ';'-separated, the URLs of a file's size variants.
+// listing, separated by VariantSeparator, the URLs of a file's size variants.
 const VariantsColumn = "variants"
 
 // target is the file a READY report row imported; its strings are in the
@@ -172,7 +173,7 @@ func (m *Mapping) readReport(r io.Reader) error {
 		}
 		delete(m.status, key)
 		if variantsAt >= 0 && variantsAt < len(row.Record) {
-			for _, v := range strings.Split(row.Record[variantsAt], ";") {
+			for _, v := range strings.Split(row.Record[variantsAt], VariantSeparator) {
 				if v = strings.TrimSpace(v); v != "" {
 					lv := listedVariant{target: n}
 					if sv, ok := ParseVariant(v); ok {
@@ -194,7 +195,15 @@ func missingReportColumn(path string) string {
 		return ""
 	}
 	defer f.Close()
-	header, err := csv.NewReader(f).Read()
+	in := bufio.NewReaderSize(f, 64<<10)
+	head, _ := in.Peek(in.Size())
+	c := csv.NewReader(in)
+	// The report's delimiter, as manifest's reader detects it (a report
+	// saved from a spreadsheet may use ';' or tabs).
+	if d, err := manifest.DetectDelimiter(head, nil); err == nil {
+		c.Comma = d
+	}
+	header, err := c.Read()
 	if err != nil {
 		return ""
 	}

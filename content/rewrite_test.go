@@ -103,6 +103,8 @@ func TestReports(t *testing.T) {
 		"second.csv":   reportHeader + readyRow("https://old.example.com/a.jpg", "", "a2.jpg", 1, 1),
 		"manifest.csv": "source_url,title\nhttps://old.example.com/a.jpg,x\n",
 		"short.csv":    "source_url,status,file_id,media_type,size_bytes,width,height,failure_reason,attempts,updated_at,method\n",
+		"short-semicolon.csv": "source_url;status;file_id;media_type;size_bytes;width;height;failure_reason;attempts;updated_at;method\n" +
+			"https://old.example.com/a.jpg;READY;a.jpg;IMAGE;1;1;1;;1;2026-11-30T22:00:00Z;import\n",
 	})
 	m := NewMapping()
 	for _, name := range []string{"first.csv", "second.csv"} {
@@ -113,14 +115,14 @@ func TestReports(t *testing.T) {
 	if got, _ := m.Match(Ref{URL: "https://old.example.com/a.jpg", Text: "https://old.example.com/a.jpg"}); got.NewURL != wixURL("a2.jpg") || m.Conflicts != 1 || m.Ready != 2 {
 		t.Errorf("later report: %q, %d conflicts, %d ready", got.NewURL, m.Conflicts, m.Ready)
 	}
-	for _, name := range []string{"manifest.csv", "short.csv", "missing.csv"} {
+	for _, name := range []string{"manifest.csv", "short.csv", "short-semicolon.csv", "missing.csv"} {
 		err := NewMapping().LoadReport(filepath.Join(dir, name))
 		var re *ReportError
 		if !errors.As(err, &re) || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s: %v", name, err)
 		}
-		if name == "short.csv" && re.Column == "" {
-			t.Errorf("%s: no column named in %v", name, err)
+		if strings.HasPrefix(name, "short") && (re.Column != "wix_url" || !strings.Contains(err.Error(), "no wix_url column")) {
+			t.Errorf("%s: column %q in %v, want wix_url named", name, re.Column, err)
 		}
 	}
 }
