@@ -490,14 +490,15 @@ func TestScanBadFiles(t *testing.T) {
 		"cut.json":      `{"a": "https://old.example.com/a.png", "b": [1, 2`,
 		"broken.csv":    "Image Src,Title\nhttps://old.example.com/b.png,\"unclosed\n",
 		"cut.xml":       `<?xml version="1.0"?><rss><channel><item><enclosure url="https://old.example.com/c.mp3"/>`,
-		".hidden/x.txt": "https://old.example.com/hidden.png",
+		".hidden/x.txt": "https://old.example.com/hidden.png",                     // a hidden folder is skipped
+		"sub/.htaccess": "Redirect 301 /logo.png https://old.example.com/e.png\n", // a hidden file is read
 		"sub/ok.txt":    "https://old.example.com/d.png",
 	})
 	res, err := Scan(context.Background(), []string{dir, filepath.Join(dir, "missing.html")}, ScanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"https://old.example.com/b.png", "https://old.example.com/a.png", "https://old.example.com/c.mp3", "https://old.example.com/d.png"}
+	want := []string{"https://old.example.com/b.png", "https://old.example.com/a.png", "https://old.example.com/c.mp3", "https://old.example.com/e.png", "https://old.example.com/d.png"}
 	if got := urls(res); !reflect.DeepEqual(got, want) {
 		t.Errorf("rows %q, want %q", got, want)
 	}
