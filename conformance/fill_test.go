@@ -5,9 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"math/rand/v2"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 
 	"github.com/wixmigrate/wixmigrate/content"
@@ -19,15 +17,7 @@ import (
 // huge originals, missing origin sizes, downscales, upscales within and
 // past image-kit's limits, and targets past its safe area.
 func TestScaledToFillURLs(t *testing.T) {
-	node := tool(t, "node")
-	npm := tool(t, "npm")
-	checkNodeVersion(t, node)
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	lockDir(t, filepath.Join(dir, ".npm-install.lock"))
-	installSDK(t, npm, dir)
+	node, dir := setupSDK(t)
 
 	type fillCase struct {
 		URI    string `json:"uri"`

@@ -37,16 +37,7 @@ const (
 // TestSDKConformance runs sdk.test.mjs, which drives the simulator with
 // Wix's official JavaScript SDK, against a `wixmigrate sim` process.
 func TestSDKConformance(t *testing.T) {
-	node := tool(t, "node")
-	npm := tool(t, "npm")
-	checkNodeVersion(t, node)
-
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	lockDir(t, filepath.Join(dir, ".npm-install.lock"))
-	installSDK(t, npm, dir)
+	node, dir := setupSDK(t)
 
 	bin := buildBinary(t)
 	sim := startSim(t, bin, "--addr", "127.0.0.1:0", "--api-key", apiKey, "--rate-limit", "0",
@@ -71,6 +62,23 @@ func TestSDKConformance(t *testing.T) {
 	}
 	t.Logf("node --test sdk.test.mjs:\n%s", out)
 	sim.stop(t)
+}
+
+// setupSDK finds node and npm and installs the pinned SDK packages once
+// (other test processes wait on the lock); it returns node and the
+// package's folder, where the .mjs tests live.
+func setupSDK(t *testing.T) (node, dir string) {
+	t.Helper()
+	node = tool(t, "node")
+	npm := tool(t, "npm")
+	checkNodeVersion(t, node)
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lockDir(t, filepath.Join(dir, ".npm-install.lock"))
+	installSDK(t, npm, dir)
+	return node, dir
 }
 
 // tool finds a program the test cannot do without.
