@@ -8,7 +8,7 @@ import (
 	"os/exec"
 	"testing"
 
-	"github.com/wixmigrate/wixmigrate/content"
+	"github.com/wixmigrate/wixmigrate/wix"
 )
 
 // TestScaledToFillURLs checks the URLs `rewrite` gives WordPress size
@@ -29,7 +29,7 @@ func TestScaledToFillURLs(t *testing.T) {
 	}
 	var cases []fillCase
 	add := func(id string, ow, oh, w, h int) {
-		cases = append(cases, fillCase{URI: content.WixImageURI(id, "photo café.jpg", ow, oh), Width: w, Height: h,
+		cases = append(cases, fillCase{URI: wix.ImageURI(id, "photo café.jpg", ow, oh), Width: w, Height: h,
 			fileID: id, originW: ow, origH: oh})
 	}
 	ids := []string{
@@ -74,7 +74,7 @@ func TestScaledToFillURLs(t *testing.T) {
 	}
 	failed := 0
 	for i, c := range cases {
-		got := content.ScaledToFillURL(c.fileID, c.originW, c.origH, c.Width, c.Height)
+		got := wix.ScaledToFillURL(c.fileID, c.originW, c.origH, c.Width, c.Height)
 		if got != want[i] {
 			failed++
 			if failed <= 10 {

@@ -30,8 +30,8 @@
 // DetectFormat chooses a file's format; Find reports its URLs as Refs and
 // Rewrite replaces them. Key folds a URL's spellings into one matching key,
 // MediaKind and IsPage tell media from pages, ParseVariant reads WordPress
-// size-variant names, and ScaledToFillURL builds the URL the official SDK
-// gives an image scaled to fill a size. Walk lists the files of the
+// size-variant names (wix.ScaledToFillURL builds the URL the official SDK
+// gives an image scaled to fill a size). Walk lists the files of the
 // arguments. For `rewrite`, a Mapping indexes migrate reports by key and
 // RunRewrite runs the command: walking, matching, writing (--out, or
 // --in-place in two phases), and the --unmapped manifest. `scan` lives in

@@ -14,6 +14,7 @@ import (
 
 	"github.com/wixmigrate/wixmigrate/manifest"
 	"github.com/wixmigrate/wixmigrate/report"
+	"github.com/wixmigrate/wixmigrate/wix"
 )
 
 // VariantsColumn is the manifest column (written by scan, or by users)
@@ -271,7 +272,7 @@ func (m *Mapping) match(ref Ref, key []byte) (Match, bool) {
 func (m *Mapping) variantMatch(ref Ref, t *target, width, height int32) Match {
 	var u string
 	if width > 0 && height > 0 && t.fileID.n > 0 {
-		u = ScaledToFillURL(string(m.strs.bytes(t.fileID)), int(t.width), int(t.height), int(width), int(height))
+		u = wix.ScaledToFillURL(string(m.strs.bytes(t.fileID)), int(t.width), int(t.height), int(width), int(height))
 	} else {
 		u = string(m.strs.bytes(t.wixURL))
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/wixmigrate/wixmigrate/manifest"
+	"github.com/wixmigrate/wixmigrate/wix"
 )
 
 // reportHeader is a migrate report's header for a manifest with a
@@ -66,12 +67,12 @@ func TestMatch(t *testing.T) {
 		{url: "https://old.example.com/uploads/photo.jpg?v=2", kind: MatchUnmapped},
 		{url: "https://old.example.com/uploads/photo-300x200.jpg", kind: MatchVariant,
 			newURL: "https://static.wixstatic.com/media/p.jpg/v1/fill/w_300,h_200,al_c,q_80,usm_0.66_1.00_0.01,enc_auto/p.jpg"},
-		{url: "https://old.example.com/uploads/tall-1024x1638.jpg", kind: MatchVariant, newURL: ScaledToFillURL("t.jpg", 1600, 2560, 1024, 1638)},
+		{url: "https://old.example.com/uploads/tall-1024x1638.jpg", kind: MatchVariant, newURL: wix.ScaledToFillURL("t.jpg", 1600, 2560, 1024, 1638)},
 		{url: "https://old.example.com/uploads/banner-1200x400.jpg", kind: MatchExact, newURL: wixURL("b.jpg")},
-		{url: "https://old.example.com/uploads/banner-1200x400-300x100.jpg", kind: MatchVariant, newURL: ScaledToFillURL("b.jpg", 1200, 400, 300, 100)},
+		{url: "https://old.example.com/uploads/banner-1200x400-300x100.jpg", kind: MatchVariant, newURL: wix.ScaledToFillURL("b.jpg", 1200, 400, 300, 100)},
 		{url: "https://old.example.com/uploads/banner-300x100.jpg", kind: MatchUnmapped}, // banner.jpg is not known
 		{url: "https://old.example.com/uploads/poster-1024x768.jpg", kind: MatchUnmapped},
-		{url: "https://old.example.com/uploads/edited-e1611-768x512.jpg", kind: MatchVariant, newURL: ScaledToFillURL("e.jpg", 1536, 1024, 768, 512)},
+		{url: "https://old.example.com/uploads/edited-e1611-768x512.jpg", kind: MatchVariant, newURL: wix.ScaledToFillURL("e.jpg", 1536, 1024, 768, 512)},
 		{url: "https://old.example.com/failed.jpg", kind: MatchUnmapped, status: "FAILED"},
 	}
 	for _, tt := range tests {
@@ -166,7 +167,7 @@ func TestRunOut(t *testing.T) {
 	base, _ := url.Parse("https://old.example.com/")
 	res := runRewrite(t, RewriteConfig{Reports: []string{filepath.Join(dir, "report.csv")}, Out: out, BaseURL: base,
 		Unmapped: unmapped, Paths: []string{filepath.Join(dir, "site")}})
-	if got := readFile(t, filepath.Join(out, "index.html")); got != `<img src="`+wixURL("a.jpg")+`"><img src="`+ScaledToFillURL("a.jpg", 800, 600, 300, 200)+`"><img src="/f.jpg"><img src="/n.png"><a href="/page.html">p</a>` {
+	if got := readFile(t, filepath.Join(out, "index.html")); got != `<img src="`+wixURL("a.jpg")+`"><img src="`+wix.ScaledToFillURL("a.jpg", 800, 600, 300, 200)+`"><img src="/f.jpg"><img src="/n.png"><a href="/page.html">p</a>` {
 		t.Errorf("index.html: %s", got)
 	}
 	if got := readFile(t, filepath.Join(out, "data", "post.json")); got != `{"img":"https:\/\/static.wixstatic.com\/media\/a.jpg"}` {
@@ -236,7 +237,7 @@ func TestRunSemicolonProductCSV(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
 	res := runRewrite(t, RewriteConfig{Reports: []string{filepath.Join(dir, "report.csv")}, Out: out, Paths: []string{filepath.Join(dir, "shop")}})
 	want := "Handle;Body (HTML);Image Src;Images\r\n" +
-		`shirt;"<p>Soft; warm</p><img src=""` + wixURL("a.jpg") + `"">";` + wixURL("a.jpg") + `;"` + ScaledToFillURL("a.jpg", 800, 600, 300, 200) + ", " + wixURL("b.jpg") + `"` + "\r\n"
+		`shirt;"<p>Soft; warm</p><img src=""` + wixURL("a.jpg") + `"">";` + wixURL("a.jpg") + `;"` + wix.ScaledToFillURL("a.jpg", 800, 600, 300, 200) + ", " + wixURL("b.jpg") + `"` + "\r\n"
 	if got := readFile(t, filepath.Join(out, "products.csv")); got != want {
 		t.Errorf("products.csv:\n%s\nwant\n%s", got, want)
 	}

@@ -1,7 +1,9 @@
 // Package wix is a typed client for the Wix Media Manager REST API: importing
 // files by URL (one at a time or in bulk), listing and reading file
 // descriptors, searching, moving files to the trash bin and back, and
-// uploading bytes (one-shot or resumable tus).
+// uploading bytes (one-shot or resumable tus). It also composes the URLs
+// and URIs Wix's official SDK gives a file's media (ScaledToFillURL,
+// ImageURI), so one package owns how Wix names a file.
 //
 // Every call takes a context.Context. Non-2xx answers come back as *Error;
 // helpers classify them (IsThrottled, IsTransient, IsAuth, IsPermanent). The

@@ -1,4 +1,4 @@
-package content
+package wix
 
 import "testing"
 

@@ -1,4 +1,4 @@
-package content
+package wix
 
 import (
 	"math"
@@ -7,16 +7,16 @@ import (
 	"strings"
 )
 
-// WixImageURI is the wix:image URI of an imported image, the form the
+// ImageURI is the wix:image URI of an imported image, the form the
 // official SDK's media helpers take:
 // wix:image://v1/<file_id>/<name>#originWidth=<w>&originHeight=<h>.
-func WixImageURI(fileID, name string, originWidth, originHeight int) string {
+func ImageURI(fileID, name string, originWidth, originHeight int) string {
 	return "wix:image://v1/" + fileID + "/" + url.PathEscape(name) +
 		"#originWidth=" + strconv.Itoa(originWidth) + "&originHeight=" + strconv.Itoa(originHeight)
 }
 
 // ScaledToFillURL is the URL the official SDK's
-// media.getScaledToFillImageUrl(WixImageURI(fileID, name, originWidth,
+// media.getScaledToFillImageUrl(ImageURI(fileID, name, originWidth,
 // originHeight), width, height, {}) returns (@wix/sdk 1.21, @wix/image-kit
 // 1.125, run in Node, where the device pixel ratio is 1): the image scaled
 // and cropped to fill width×height, centered.
