@@ -27,6 +27,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wixmigrate/wixmigrate/internal/atomicfile"
 	"github.com/wixmigrate/wixmigrate/manifest"
 	"github.com/wixmigrate/wixmigrate/pipeline"
 	"github.com/wixmigrate/wixmigrate/report"
@@ -219,7 +220,7 @@ func (m *Migration) Run(ctx context.Context) (*Result, error) {
 	case m.lock == nil:
 		return nil, errors.New("opened with NoLock: a run needs the report's lock")
 	}
-	if err := report.CheckWritable(m.cfg.Report); err != nil {
+	if err := atomicfile.CheckWritable(m.cfg.Report); err != nil {
 		return nil, &NotWritableError{Path: m.cfg.Report, Err: err}
 	}
 	pcfg := pipeline.Config{Settings: m.cfg.Settings, Client: m.cfg.Client, Logger: m.log, Prober: m.cfg.Prober}

@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/wixmigrate/wixmigrate/internal/atomicfile"
 	"github.com/wixmigrate/wixmigrate/manifest"
 	"github.com/wixmigrate/wixmigrate/wix"
 )
@@ -169,7 +170,7 @@ func OpenJournal(path string, replay func(Record)) (*Journal, ReplayStats, error
 		}
 	}
 	// Make the file's name durable, should it have just been created.
-	if err := syncDir(filepath.Dir(path)); err != nil {
+	if err := atomicfile.SyncDir(filepath.Dir(path)); err != nil {
 		return fail(err)
 	}
 	j := &Journal{path: path, f: f, w: bufio.NewWriterSize(f, 64<<10), next: maxBatch + 1}
@@ -311,7 +312,7 @@ func (j *Journal) Remove() error {
 		rerr = nil
 	}
 	if rerr == nil {
-		rerr = syncDir(filepath.Dir(j.path))
+		rerr = atomicfile.SyncDir(filepath.Dir(j.path))
 	}
 	return errors.Join(cerr, rerr)
 }

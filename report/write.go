@@ -1,16 +1,14 @@
 package report
 
 import (
-	"bufio"
 	"cmp"
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 
+	"github.com/wixmigrate/wixmigrate/internal/atomicfile"
 	"github.com/wixmigrate/wixmigrate/manifest"
 )
 
@@ -62,7 +60,7 @@ func rowFields(row *manifest.Row, state *State) Fields {
 // manifest's delimiter.
 func Write(path string, rows *manifest.Reader, state *State) (*Summary, error) {
 	sum := &Summary{ByStatus: map[string]int{}, Reasons: map[string]int{}}
-	err := WriteFileAtomic(path, 0o644, func(w io.Writer) error {
+	err := atomicfile.Write(path, 0o644, func(w io.Writer) error {
 		cw := csv.NewWriter(w)
 		cw.Comma = rows.Delimiter() // the manifest's: it opens in the same spreadsheet
 		header := append(append([]string(nil), rows.Header()...), Columns...)
@@ -98,64 +96,10 @@ func Write(path string, rows *manifest.Reader, state *State) (*Summary, error) {
 	return sum, nil
 }
 
-// CheckWritable proves a file can be created beside path (the way
-// WriteFileAtomic will create it), so a long run finds out before its work,
-// not after.
-func CheckWritable(path string) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".check-*")
-	if err != nil {
-		return err
-	}
-	name := f.Name()
-	f.Close()
-	return os.Remove(name)
-}
-
-// WriteFileAtomic writes a file through a temporary file in the same folder,
-// fsyncs it, renames it over path and fsyncs the folder, so readers and
-// crashes see the old file or the new one, whole.
-func WriteFileAtomic(path string, mode os.FileMode, write func(io.Writer) error) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err := tmp.Chmod(mode); err != nil {
-		return err
-	}
-	bw := bufio.NewWriterSize(tmp, 256<<10)
-	if err := write(bw); err != nil {
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	return syncDir(dir)
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-		return err
-	}
-	return nil
+// WriteFileAtomic is atomicfile.Write, kept for content's rewrite until it
+// calls atomicfile itself.
+//
+// Deprecated: use atomicfile.Write.
+func WriteFileAtomic(path string, mode os.FileMode, write func(io.Writer) error) error {
+	return atomicfile.Write(path, mode, write)
 }

@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/gabriel-vasile/mimetype"
+
+	"github.com/wixmigrate/wixmigrate/wix"
 )
 
 // Download describes a source fetched by Prober.Download.
@@ -163,11 +165,11 @@ func withExtension(name, contentType string) string {
 	if path.Ext(name) != "" {
 		return name
 	}
-	if m := mimetype.Lookup(contentType); m != nil && m.Extension() != "" {
-		return name + m.Extension()
+	if ext := wix.ExtensionOfMIME(contentType); ext != "" {
+		return name + ext
 	}
-	if exts, _ := mime.ExtensionsByType(contentType); len(exts) > 0 {
-		return name + exts[0]
+	if m := mimetype.Lookup(baseType(contentType)); m != nil && m.Extension() != "" {
+		return name + m.Extension() // a type the project's table does not list
 	}
 	return name
 }

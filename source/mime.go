@@ -2,7 +2,6 @@ package source
 
 import (
 	"fmt"
-	"mime"
 	"path"
 	"strings"
 
@@ -59,35 +58,14 @@ func typeOf(declared, name string, head []byte) string {
 	return MimeTypeFor(name, nil)
 }
 
-// typeByExtension is mime.TypeByExtension on the name's extension, without
-// parameters; "" when the extension is unknown or absent.
+// typeByExtension is the type the project's table (wix.MIMEOfExtension)
+// gives the name's extension; "" when the extension is unknown or absent.
 func typeByExtension(name string) string {
 	ext := path.Ext(strings.ReplaceAll(name, `\`, "/"))
 	if ext == "" {
 		return ""
 	}
-	if t := mime.TypeByExtension(strings.ToLower(ext)); t != "" {
-		return baseType(t)
-	}
-	return extensionTypes[strings.ToLower(ext)]
-}
-
-// extensionTypes covers media extensions that the system's MIME table often
-// lacks (it varies by machine), so a bare name still says what it is.
-var extensionTypes = map[string]string{
-	".heic": "image/heic", ".heif": "image/heif", ".avif": "image/avif",
-	".webp": "image/webp", ".svg": "image/svg+xml", ".tif": "image/tiff",
-	".tiff": "image/tiff", ".ico": "image/x-icon", ".bmp": "image/bmp",
-	".mp4": "video/mp4", ".m4v": "video/x-m4v", ".mov": "video/quicktime",
-	".webm": "video/webm", ".avi": "video/x-msvideo", ".mkv": "video/x-matroska",
-	".mp3": "audio/mpeg", ".m4a": "audio/x-m4a", ".wav": "audio/wav",
-	".ogg": "audio/ogg", ".flac": "audio/flac", ".aac": "audio/aac",
-	".pdf": "application/pdf", ".glb": "model/gltf-binary", ".gltf": "model/gltf+json",
-	".doc": "application/msword", ".xls": "application/vnd.ms-excel",
-	".ppt": "application/vnd.ms-powerpoint", ".zip": "application/zip",
-	".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-	".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-	".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+	return wix.MIMEOfExtension(ext)
 }
 
 // refines reports whether child is parent or one of its special cases in

@@ -483,6 +483,8 @@ func TestMimeTypeFor(t *testing.T) {
 		{"noext", nil, "application/octet-stream"},
 		{"/path/to/clip.mp4", nil, "video/mp4"},
 		{"data.csv", []byte("a,b,c\n1,2,3\n4,5,6\n"), "text/csv"},
+		{"song.m4a", nil, "audio/mp4"}, // the project's table, not the host's
+		{"index.html", nil, "text/html"},
 	}
 	for _, c := range cases {
 		if got := MimeTypeFor(c.name, c.head); got != c.want {

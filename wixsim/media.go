@@ -64,47 +64,15 @@ func kindOfMIME(m string) (mediaKind, bool) {
 	return k, true
 }
 
-// extKinds maps file extensions to MIME types, to guess a file's type and
-// ID extension before its bytes arrive.
-var extMIME = map[string]string{
-	"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif",
-	"webp": "image/webp", "bmp": "image/bmp", "tif": "image/tiff", "tiff": "image/tiff",
-	"heic": "image/heic", "avif": "image/avif", "ico": "image/x-icon", "svg": "image/svg+xml",
-	"mp4": "video/mp4", "mov": "video/quicktime", "webm": "video/webm", "avi": "video/x-msvideo",
-	"mkv": "video/x-matroska", "m4v": "video/x-m4v",
-	"mp3": "audio/mpeg", "wav": "audio/wav", "ogg": "audio/ogg", "m4a": "audio/mp4",
-	"flac": "audio/flac", "aac": "audio/aac",
-	"pdf": "application/pdf", "doc": "application/msword",
-	"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-	"xls":  "application/vnd.ms-excel",
-	"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-	"ppt":  "application/vnd.ms-powerpoint",
-	"pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-	"odt":  "application/vnd.oasis.opendocument.text", "rtf": "application/rtf",
-	"zip": "application/zip", "rar": "application/vnd.rar", "7z": "application/x-7z-compressed",
-	"gz": "application/gzip", "tar": "application/x-tar",
-	"glb": "model/gltf-binary", "gltf": "model/gltf+json", "obj": "model/obj", "stl": "model/stl",
-}
-
-// mimeExt is the ID extension for a MIME type.
-var mimeExt = func() map[string]string {
-	m := map[string]string{"image/jpeg": "jpg", "image/tiff": "tiff"}
-	for ext, mt := range extMIME {
-		if _, ok := m[mt]; !ok {
-			m[mt] = ext
-		}
+// mediaExtension returns the lower-case extension, without its dot, of a
+// name or URL path when the project's table (wix.MIMEOfExtension) names it
+// a media type; "" otherwise.
+func mediaExtension(name string) string {
+	ext := strings.ToLower(path.Ext(name))
+	if ext == "" || wix.MediaTypeOfMIME(wix.MIMEOfExtension(ext)) == "" {
+		return ""
 	}
-	return m
-}()
-
-// extOf returns the lower-case extension of a name or URL path, if it is
-// one the simulator knows.
-func extOf(name string) string {
-	e := strings.ToLower(strings.TrimPrefix(path.Ext(name), "."))
-	if _, ok := extMIME[e]; ok {
-		return e
-	}
-	return ""
+	return ext[1:]
 }
 
 // guess works out, before the bytes arrive, the media type and ID extension
@@ -112,13 +80,12 @@ func extOf(name string) string {
 // mimeType or an extension in displayName or url.
 func guess(declared mediaKind, mimeType string, names ...string) (mediaKind, string) {
 	ext := ""
-	if mimeType != "" {
-		m := strings.ToLower(strings.TrimSpace(strings.SplitN(mimeType, ";", 2)[0]))
-		ext = mimeExt[m]
+	if mimeType != "" && wix.MediaTypeOfMIME(mimeType) != "" {
+		ext = strings.TrimPrefix(wix.ExtensionOfMIME(mimeType), ".")
 	}
 	for _, n := range names {
 		if ext == "" {
-			ext = extOf(n)
+			ext = mediaExtension(n)
 		}
 	}
 	kind := declared
@@ -127,7 +94,7 @@ func guess(declared mediaKind, mimeType string, names ...string) (mediaKind, str
 			kind, _ = kindOfMIME(mimeType)
 		}
 		if kind == kindUnknown && ext != "" {
-			kind, _ = kindOfMIME(extMIME[ext])
+			kind, _ = kindOfMIME(wix.MIMEOfExtension(ext))
 		}
 	}
 	if ext == "" {

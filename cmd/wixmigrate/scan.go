@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/wixmigrate/wixmigrate/content"
-	"github.com/wixmigrate/wixmigrate/report"
+	"github.com/wixmigrate/wixmigrate/internal/atomicfile"
 )
 
 func init() {
@@ -81,7 +81,7 @@ flags:`)
 
 	if out != "" {
 		// Find out now, not after reading a 2 GB export.
-		if err := report.CheckWritable(out); err != nil {
+		if err := atomicfile.CheckWritable(out); err != nil {
 			var pathErr *os.PathError
 			if errors.As(err, &pathErr) {
 				err = pathErr.Err // the probe file's name means nothing to the user
@@ -104,7 +104,7 @@ flags:`)
 		err = result.WriteManifest(stdout)
 	} else {
 		where = out
-		err = report.WriteFileAtomic(out, 0o644, result.WriteManifest)
+		err = atomicfile.Write(out, 0o644, result.WriteManifest)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "scan: writing the manifest: %v\n", err)
