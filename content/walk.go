@@ -1,8 +1,6 @@
 package content
 
 import (
-	"errors"
-	"fmt"
 	"io/fs"
 	"net/url"
 	"os"
@@ -114,53 +112,6 @@ func within(dir, path string) bool {
 	}
 	rel, err := filepath.Rel(dir, abs)
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
-}
-
-// ErrOutInsideInput means --out is an input directory or inside one.
-var ErrOutInsideInput = errors.New("the output folder is inside an input folder")
-
-// CheckOutDir refuses an output folder that is one of the input
-// directories or inside one: the output would be read back as input.
-func CheckOutDir(out string, paths []string) error {
-	outAbs, err := resolvedAbs(out)
-	if err != nil {
-		return err
-	}
-	for _, p := range paths {
-		info, err := os.Stat(p)
-		if err != nil || !info.IsDir() {
-			continue
-		}
-		dir, err := resolvedAbs(p)
-		if err != nil {
-			return err
-		}
-		if within(dir, outAbs) {
-			return fmt.Errorf("%w: --out %s is inside %s (to change the files where they are, use --in-place)", ErrOutInsideInput, out, p)
-		}
-	}
-	return nil
-}
-
-// resolvedAbs is path made absolute with symbolic links resolved, as far
-// as it exists (an output folder may not exist yet).
-func resolvedAbs(path string) (string, error) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return "", err
-	}
-	var missing []string
-	for {
-		if resolved, err := filepath.EvalSymlinks(abs); err == nil {
-			return filepath.Join(append([]string{resolved}, missing...)...), nil
-		}
-		parent := filepath.Dir(abs)
-		if parent == abs {
-			return filepath.Join(append([]string{abs}, missing...)...), nil
-		}
-		missing = append([]string{filepath.Base(abs)}, missing...)
-		abs = parent
-	}
 }
 
 // FileBase is the base URL of a file found by Walk, for Options.BaseURL:
