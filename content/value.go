@@ -257,10 +257,11 @@ func findSpans(text []byte, r role, ctx Context, spans []span) []span {
 	case roleMarkdown:
 		return append(spans, markdownSpans(text)...)
 	case roleKeyURL:
-		// A stored path ("2011/01/a.jpg") is not resolved: only a value
-		// that is a root-relative URL is one.
+		// The whole value is the URL when it is one: absolute or
+		// root-relative, with no white space. A stored path
+		// ("2011/01/a.jpg") is not resolved.
 		a, b := trimSpace(text, 0, len(text))
-		if v := text[a:b]; len(v) > 1 && v[0] == '/' && v[1] != '/' && bytes.IndexAny(v, " \t\n") < 0 {
+		if v := text[a:b]; len(v) > 1 && bytes.IndexAny(v, " \t\n") < 0 && (v[0] == '/' || hasPrefixFold(v, "https://") || hasPrefixFold(v, "http://")) {
 			return append(spans, span{a, b, ctx, true})
 		}
 	}

@@ -133,3 +133,37 @@ func FileBase(base *url.URL, f File) *url.URL {
 	}
 	return dir.ResolveReference(&url.URL{Path: f.Rel})
 }
+
+// Progress adds up the bytes read from the files Walk lists, for a
+// command's progress callback. A nil *Progress counts nothing.
+type Progress struct {
+	fn          func(read, total int64)
+	read, total int64
+}
+
+// NewProgress returns a Progress calling fn with the bytes read so far and
+// the total size of the files Walk lists for paths; nil when fn is nil.
+func NewProgress(fn func(read, total int64), paths []string) *Progress {
+	if fn == nil {
+		return nil
+	}
+	p := &Progress{fn: fn}
+	Walk(paths, func(f File) error {
+		if f.Err == nil {
+			if info, err := os.Stat(f.Path); err == nil {
+				p.total += info.Size()
+			}
+		}
+		return nil
+	})
+	return p
+}
+
+// Add counts n more bytes read (for Options.Progress, or a file skipped).
+func (p *Progress) Add(n int64) {
+	if p == nil {
+		return
+	}
+	p.read += n
+	p.fn(p.read, max(p.total, p.read))
+}

@@ -38,6 +38,10 @@ type Config struct {
 	// OnChange, if set, is called for each URL replaced (or, in a dry run,
 	// that would be).
 	OnChange func(Change)
+	// Progress, if set, is called as the files are read with the bytes
+	// read so far and the total size of the files to read (binary files
+	// count as read when copied or skipped).
+	Progress func(read, total int64)
 }
 
 // FileResult is what a run did with one file.
@@ -112,7 +116,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		}
 	}
 	r := &rewriter{cfg: cfg, mapping: m, hosts: newHostSet(hosts), unmapped: map[string]int{},
-		seen: map[string]bool{}, written: map[string]string{}}
+		seen: map[string]bool{}, written: map[string]string{}, progress: content.NewProgress(cfg.Progress, cfg.Paths)}
 	r.res.Hosts, r.res.Rows, r.res.Ready, r.res.Conflicts = hosts, m.Rows, m.Ready, m.Conflicts
 	err := content.Walk(cfg.Paths, func(f content.File) error {
 		if err := ctx.Err(); err != nil {
@@ -208,6 +212,16 @@ type rewriter struct {
 	pending  []pendingFile     // in-place files written beside their originals
 	seen     map[string]bool   // inputs read, by absolute path: overlapping arguments read a file once
 	written  map[string]string // --out destinations → the input written there
+	progress *content.Progress // nil without Config.Progress
+}
+
+// options are the content options for file f.
+func (r *rewriter) options(f content.File) content.Options {
+	opts := content.Options{BaseURL: content.FileBase(r.cfg.BaseURL, f)}
+	if r.progress != nil {
+		opts.Progress = r.progress.Add
+	}
+	return opts
 }
 
 // pendingFile is a rewritten copy waiting to replace its original.
@@ -269,6 +283,7 @@ func (r *rewriter) file(f content.File) error {
 	fr.Format = format
 	body := io.MultiReader(bytes.NewReader(head), in)
 	if !ok {
+		r.progress.Add(info.Size())
 		fr.Binary = true
 		fr.Skipped = "binary"
 		if bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}) {
@@ -300,7 +315,7 @@ func (r *rewriter) file(f content.File) error {
 	// skips this file, where a write error stops the run.
 	rewrite := func(w io.Writer) error {
 		var err error
-		stats, err = content.Rewrite(body, errWriter{w}, format, content.Options{BaseURL: content.FileBase(r.cfg.BaseURL, f)}, func(ref content.Ref) (string, bool) {
+		stats, err = content.Rewrite(body, errWriter{w}, format, r.options(f), func(ref content.Ref) (string, bool) {
 			return r.replace(f, &fr, ref)
 		})
 		var we *writeError

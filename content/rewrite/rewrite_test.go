@@ -432,3 +432,24 @@ func TestFileBase(t *testing.T) {
 		t.Error("no base became one")
 	}
 }
+
+// Progress counts every byte read, up to the total it announces.
+func TestRunProgress(t *testing.T) {
+	dir := testenv.WriteFiles(t, siteFiles())
+	var total int64
+	filepath.Walk(filepath.Join(dir, "site"), func(_ string, info os.FileInfo, err error) error {
+		if err == nil && info.IsDir() && info.Name() == ".git" {
+			return filepath.SkipDir // not content
+		}
+		if err == nil && info.Mode().IsRegular() {
+			total += info.Size()
+		}
+		return nil
+	})
+	var last [2]int64
+	runRewrite(t, Config{Reports: []string{filepath.Join(dir, "report.csv")}, Out: t.TempDir(), Paths: []string{filepath.Join(dir, "site")},
+		Progress: func(read, all int64) { last = [2]int64{read, all} }})
+	if total == 0 || last != [2]int64{total, total} {
+		t.Errorf("last progress %v, want %d of %d", last, total, total)
+	}
+}

@@ -61,6 +61,10 @@ type Options struct {
 	// writes it inside a scanned folder does not read an earlier one back
 	// as content.
 	Output string
+	// Progress, if set, is called as the files are read with the bytes
+	// read so far and the total size of the files to read (binary files
+	// count as read when they are skipped).
+	Progress func(read, total int64)
 }
 
 // ParseKinds reads --media: a comma-separated list of images, video,
@@ -156,6 +160,7 @@ type Result struct {
 // the error is for a cancelled ctx.
 func Run(ctx context.Context, paths []string, opts Options) (*Result, error) {
 	s := newScanner(opts)
+	s.progress = content.NewProgress(opts.Progress, paths)
 	for _, p := range paths {
 		if err := s.walk(ctx, p); err != nil {
 			return nil, err
@@ -198,7 +203,8 @@ type scanner struct {
 	sqlMeta []sqlMetadata
 	// files are the paths entries were first found in, each once in a
 	// row: an entry holds an index, not a copy of the path.
-	files []string
+	files    []string
+	progress *content.Progress // nil without Options.Progress
 }
 
 func newScanner(opts Options) *scanner {
@@ -282,6 +288,9 @@ func (s *scanner) scanFile(ctx context.Context, file content.File) error {
 	format, ok := content.DetectFormat(p, head)
 	if !ok {
 		s.sum.Binary = append(s.sum.Binary, p)
+		if info, err := f.Stat(); err == nil {
+			s.progress.Add(info.Size())
+		}
 		return nil
 	}
 	// A WordPress export's attachments, or a database dump's attachment
@@ -293,6 +302,9 @@ func (s *scanner) scanFile(ctx context.Context, file content.File) error {
 		dump        *wordpressDump
 		opts        = content.Options{BaseURL: content.FileBase(s.opts.BaseURL, file)}
 	)
+	if s.progress != nil {
+		opts.Progress = s.progress.Add
+	}
 	wxr := format == content.XML && IsWXR(head)
 	switch {
 	case wxr:

@@ -643,3 +643,33 @@ func FuzzReadSQLMetadata(f *testing.F) {
 		readSQLMetadata(iotest.HalfReader(strings.NewReader(in)), func(sqlMetadata) {})
 	})
 }
+
+// Progress counts every byte of every file, binary files included, up to
+// the total it announces.
+func TestScanProgress(t *testing.T) {
+	files := map[string]string{
+		"a.html":     `<img src="https://old.example.com/a.jpg">` + strings.Repeat("text ", 100_000),
+		"b/c.json":   `{"image": "https://old.example.com/c.png"}`,
+		"b/logo.png": "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+	}
+	total := 0
+	for _, text := range files {
+		total += len(text)
+	}
+	dir := testenv.WriteFiles(t, files)
+	var calls int
+	var last [2]int64
+	_, err := Run(context.Background(), []string{dir}, Options{Progress: func(read, all int64) {
+		if read < last[0] || all != int64(total) {
+			t.Errorf("progress %d of %d after %d of %d", read, all, last[0], last[1])
+		}
+		calls++
+		last = [2]int64{read, all}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls < 3 || last != [2]int64{int64(total), int64(total)} {
+		t.Errorf("%d calls, last %v, want %d of %d", calls, last, total, total)
+	}
+}

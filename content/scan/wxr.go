@@ -101,8 +101,9 @@ type WXRReader struct {
 	// The prefixes bound to WordPress's namespace, and the open elements.
 	wpPrefixes map[string]bool
 	open       []string
-	item       *wxrItem
-	itemDepth  int // len(open) inside the current <item>
+	item       *wxrItem // the current <item>, nil outside one
+	spare      wxrItem  // reused for each item: its buffers keep their memory
+	itemDepth  int      // len(open) inside the current <item>
 	field      *bytes.Buffer
 	fieldCap   bool  // field has been cut at maxWXRField
 	err        error // the first problem: nothing is taken after it
@@ -151,7 +152,8 @@ func (w *WXRReader) StartElement(name string, attrs []content.Attr, line int) {
 	w.open = append(w.open, name)
 	if w.item == nil {
 		if name == "item" {
-			w.item = &wxrItem{line: line}
+			w.spare.reset(line)
+			w.item = &w.spare
 			w.itemDepth = len(w.open)
 			w.Stats.Items++
 		}
@@ -210,10 +212,10 @@ func (w *WXRReader) EndElement(name string, line int) {
 	w.field = nil
 	it := w.item
 	if it != nil && len(w.open)-w.itemDepth == 1 && w.isWP(name, "postmeta") {
-		switch strings.TrimSpace(it.metaKey.String()) {
-		case metadataKey:
+		switch key := bytes.TrimSpace(it.metaKey.Bytes()); {
+		case string(key) == metadataKey:
 			it.metadata = append(it.metadata[:0], it.metaValue.Bytes()...)
-		case altKey:
+		case string(key) == altKey:
 			it.alt = strings.TrimSpace(it.metaValue.String())
 		}
 	}
@@ -233,6 +235,14 @@ func (w *WXRReader) EndElement(name string, line int) {
 	w.open = w.open[:len(w.open)-1]
 }
 
+// reset empties the item for the next <item>, at line.
+func (it *wxrItem) reset(line int) {
+	for _, b := range []*bytes.Buffer{&it.title, &it.postType, &it.url, &it.id, &it.excerpt, &it.metaKey, &it.metaValue} {
+		b.Reset()
+	}
+	it.line, it.urlLine, it.metadata, it.alt = line, 0, it.metadata[:0], ""
+}
+
 // wxrItem is what an <item> has said so far.
 type wxrItem struct {
 	line, urlLine      int
@@ -247,10 +257,11 @@ type wxrItem struct {
 // other items. warn says why the metadata could not be read, if it could
 // not.
 func (it *wxrItem) attachment() (a Attachment, ok bool, warn string) {
-	u := strings.TrimSpace(it.url.String())
-	if u == "" || (it.postType.Len() > 0 && strings.TrimSpace(it.postType.String()) != "attachment") {
+	url := bytes.TrimSpace(it.url.Bytes())
+	if len(url) == 0 || (it.postType.Len() > 0 && string(bytes.TrimSpace(it.postType.Bytes())) != "attachment") {
 		return Attachment{}, false, ""
 	}
+	u := string(url)
 	a = Attachment{URL: u, Title: strings.TrimSpace(it.title.String()), Line: it.urlLine,
 		Alt: it.alt, Caption: strings.TrimSpace(it.excerpt.String())}
 	a.ID, _ = strconv.ParseInt(strings.TrimSpace(it.id.String()), 10, 64)
