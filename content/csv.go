@@ -8,6 +8,22 @@ import (
 	"github.com/wixmigrate/wixmigrate/manifest"
 )
 
+// csvFormat is a spreadsheet's CSV (RFC 4180 quoting, the delimiter it
+// was saved with); tsvFormat is tab-separated, without quoting. A column
+// named like an image column holds media.
+var (
+	csvFormat = formatDef{
+		name:       "csv",
+		extensions: []string{".csv"},
+		scan:       func(s *stream) { scanCSV(s, true) },
+	}
+	tsvFormat = formatDef{
+		name:       "tsv",
+		extensions: []string{".tsv", ".tab"},
+		scan:       func(s *stream) { scanCSV(s, false) },
+	}
+)
+
 // scanCSV reads CSV (RFC 4180 quoting, the delimiter a spreadsheet saved:
 // comma, semicolon or tab, detected from the header line as manifests'
 // is) or TSV (tab, no quoting). The first record is the header: its names
@@ -18,7 +34,7 @@ import (
 func scanCSV(s *stream, quoting bool) {
 	delim := byte('\t')
 	if quoting {
-		delim = s.csvDelimiter()
+		delim = csvDelimiter(s)
 	}
 	var header []string
 	col, record := 0, 0
@@ -39,7 +55,7 @@ func scanCSV(s *stream, quoting bool) {
 		}
 		var n int // the cell's length, without the delimiter or line end
 		if quoting && rest[0] == '"' {
-			end := s.quotedEnd(1)
+			end := quotedEnd(s, 1)
 			if end < 0 {
 				s.warn(s.pos, "quoted CSV cell never closed; read as text")
 				scanText(s, roleText)
@@ -59,16 +75,16 @@ func scanCSV(s *stream, quoting bool) {
 			}
 			if n < len(rest) && rest[n] != delim && rest[n] != '\n' && rest[n] != '\r' {
 				s.warn(s.pos+n, "text after a quoted CSV cell's closing quote; read as part of the cell")
-				k := s.cellEnd(n, delim)
+				k := cellEnd(s, n, delim)
 				s.value(s.pos+n, s.pos+k, rawLayer{}, roleText, place{ctx: ContextText, where: where})
 				n = k
 			}
 		} else {
-			n = s.cellEnd(0, delim)
+			n = cellEnd(s, 0, delim)
 			if record == 0 {
 				header = append(header, strings.TrimSpace(string(s.rest()[:n])))
 			} else {
-				s.bareCell(s.pos, s.pos+n, delim, quoting, r, place{ctx: ctx, where: where})
+				bareCell(s, s.pos, s.pos+n, delim, quoting, r, place{ctx: ctx, where: where})
 			}
 		}
 		s.pos += n
@@ -96,7 +112,7 @@ func scanCSV(s *stream, quoting bool) {
 // its header line, with manifest's rule (one rule for every spreadsheet
 // CSV the tool reads). A header that does not tell is read with commas,
 // with a warning naming the delimiters seen.
-func (s *stream) csvDelimiter() byte {
+func csvDelimiter(s *stream) byte {
 	for len(s.rest()) < textChunk && s.more() {
 	}
 	d, err := manifest.DetectDelimiter(s.rest(), nil)
@@ -112,15 +128,15 @@ func (s *stream) csvDelimiter() byte {
 
 // quotedEnd finds the closing quote of a quoted cell whose content starts at
 // from (relative to pos): a '"' not doubled. -1 when the input ends first.
-func (s *stream) quotedEnd(from int) int {
-	end := s.quotedEndAnyLength(from)
+func quotedEnd(s *stream, from int) int {
+	end := quotedEndAnyLength(s, from)
 	if end >= 0 && !s.fits(end+1) {
 		return -1
 	}
 	return end
 }
 
-func (s *stream) quotedEndAnyLength(from int) int {
+func quotedEndAnyLength(s *stream, from int) int {
 	i := from
 	for {
 		rest := s.rest()
@@ -151,7 +167,7 @@ func (s *stream) quotedEndAnyLength(from int) int {
 
 // cellEnd finds the end of an unquoted cell starting at from: the next
 // delimiter or line end.
-func (s *stream) cellEnd(from int, delim byte) int {
+func cellEnd(s *stream, from int, delim byte) int {
 	stops := string([]byte{delim, '\n', '\r'})
 	for {
 		rest := s.rest()
@@ -166,7 +182,7 @@ func (s *stream) cellEnd(from int, delim byte) int {
 
 // bareCell handles an unquoted cell. A replacement holding the delimiter, a
 // quote or a line break would split the cell, so then the cell is quoted.
-func (s *stream) bareCell(start, end int, delim byte, quoting bool, r role, p place) {
+func bareCell(s *stream, start, end int, delim byte, quoting bool, r role, p place) {
 	edits := s.valueEdits(start, end, rawLayer{}, r, p)
 	if len(edits) == 0 {
 		return
@@ -183,11 +199,11 @@ func (s *stream) bareCell(start, end int, delim byte, quoting bool, r role, p pl
 			quoted := []edit{{start, start, `"`}}
 			prev := start
 			for _, ed := range edits {
-				quoted = append(quoted, s.requote(prev, ed.start)...)
+				quoted = append(quoted, requote(s, prev, ed.start)...)
 				quoted = append(quoted, edit{ed.start, ed.end, q.encode(ed.repl)})
 				prev = ed.end
 			}
-			quoted = append(quoted, s.requote(prev, end)...)
+			quoted = append(quoted, requote(s, prev, end)...)
 			edits = append(quoted, edit{end, end, `"`})
 		}
 	}
@@ -196,7 +212,7 @@ func (s *stream) bareCell(start, end int, delim byte, quoting bool, r role, p pl
 
 // requote doubles the quotes of buf[a:b], an unquoted cell's bytes that
 // become part of a quoted one.
-func (s *stream) requote(a, b int) []edit {
+func requote(s *stream, a, b int) []edit {
 	var edits []edit
 	for i := a; i < b; i++ {
 		if s.buf[i] == '"' {
@@ -216,4 +232,36 @@ func isMediaColumn(name string) bool {
 		}
 	}
 	return false
+}
+
+// quoteLayer is a quoted CSV cell: a quote inside is doubled.
+type quoteLayer struct {
+	quote byte
+}
+
+func (l quoteLayer) decode(raw []byte) ([]byte, []int32) {
+	pair := []byte{l.quote, l.quote}
+	if !bytes.Contains(raw, pair) {
+		return raw, nil
+	}
+	text := make([]byte, 0, len(raw))
+	offs := make([]int32, 0, len(raw)+1)
+	for i := 0; i < len(raw); i++ {
+		text = append(text, raw[i])
+		offs = append(offs, int32(i))
+		if raw[i] == l.quote && i+1 < len(raw) && raw[i+1] == l.quote {
+			i++
+		}
+	}
+	return text, append(offs, int32(len(raw)))
+}
+
+var doubleQuote = newByteSet(`"`)
+
+func (l quoteLayer) encode(s string) string {
+	need := doubleQuote
+	if l.quote != '"' {
+		need = newByteSet(string(l.quote))
+	}
+	return escapeWith(s, need, func(dst []byte, c byte) []byte { return append(dst, c, c) })
 }

@@ -338,6 +338,12 @@ func TestDetectFormat(t *testing.T) {
 		{"no-extension", "-- MySQL dump 10.13", SQL, true},
 		{"no-extension", "<!doctype html>", HTML, true},
 		{"readme.md", "# Title", Markdown, true},
+		{"post.md", "---\ntitle: \"Hello\"\ncover:\n  image: /a.png\n---\n# Hello", FrontMatter, true},
+		{"post.md", "---\n\nA rule, then text.", Markdown, true},
+		{"notes.txt", "---\ntitle: x\n---\n", Text, true},
+		{"page.xml", "<div>not XML</div>", XML, true},
+		{"page.html", "plain words", Text, true},
+		{"lines.jsonl", "{\"a\": [\n1]}", JSONLines, true},
 		{"photo.jpg", "\xff\xd8\xff\xe0\x00\x10JFIF\x00", Text, false},
 		{"notes.txt", "caf\xe9 au lait", Text, true},
 	}

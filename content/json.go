@@ -2,7 +2,56 @@ package content
 
 import (
 	"bytes"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
 )
+
+// jsonFormat is one JSON value; jsonLinesFormat is one per line. String
+// values are values, in JSON's escaping; object keys name their places.
+var (
+	jsonFormat = formatDef{
+		name:       "json",
+		extensions: []string{".json"},
+		sniff:      sniffJSON,
+		accepts:    startsLikeJSON,
+		family:     "json",
+		scan:       scanJSON,
+	}
+	jsonLinesFormat = formatDef{
+		name:       "jsonl",
+		extensions: []string{".jsonl", ".ndjson"},
+		sniff: func(body []byte) int {
+			if !startsLikeJSON(body) {
+				return 0
+			}
+			// One value per line is JSON Lines; a value spanning lines is JSON.
+			if nl := bytes.IndexByte(body, '\n'); nl > 0 {
+				first := bytes.TrimRight(body[:nl], " \t\r")
+				rest := bytes.TrimLeft(body[nl:], " \t\r\n")
+				if len(first) > 1 && (first[len(first)-1] == '}' || first[len(first)-1] == ']') &&
+					len(rest) > 0 && rest[0] == '{' {
+					return sniffLikely
+				}
+			}
+			return sniffPossible
+		},
+		accepts: startsLikeJSON,
+		family:  "json",
+		scan:    scanJSON,
+	}
+)
+
+func startsLikeJSON(body []byte) bool {
+	return len(body) > 0 && (body[0] == '{' || body[0] == '[')
+}
+
+func sniffJSON(body []byte) int {
+	if startsLikeJSON(body) {
+		return sniffPossible
+	}
+	return 0
+}
 
 // scanJSON reads JSON or JSON Lines. String values are values (keys are
 // left alone, and name the place of the value after them); everything
@@ -17,7 +66,7 @@ func scanJSON(s *stream) {
 		if q < 0 {
 			if bad := notJSON(rest, &depth); bad >= 0 {
 				s.pos += bad
-				s.notJSON()
+				jsonFailed(s)
 				return
 			}
 			s.pos = len(s.buf)
@@ -31,10 +80,10 @@ func scanJSON(s *stream) {
 		}
 		if bad := notJSON(rest[:q], &depth); bad >= 0 {
 			s.pos += bad
-			s.notJSON()
+			jsonFailed(s)
 			return
 		}
-		end := s.jsonStringEnd(q + 1)
+		end := jsonStringEnd(s, q+1)
 		if end < 0 {
 			s.pos += q
 			s.warn(s.pos, "JSON string never closed; read as text")
@@ -65,7 +114,7 @@ func scanJSON(s *stream) {
 
 // jsonStringEnd finds the closing quote of a string whose content starts at
 // from (relative to pos); -1 when the input ends first.
-func (s *stream) jsonStringEnd(from int) int {
+func jsonStringEnd(s *stream, from int) int {
 	for {
 		rest := s.rest()
 		i := from
@@ -114,8 +163,96 @@ func notJSON(b []byte, depth *int) int {
 	return -1
 }
 
-// notJSON warns and reads the rest as text.
-func (s *stream) notJSON() {
+// jsonFailed warns and reads the rest as text.
+func jsonFailed(s *stream) {
 	s.warn(s.pos, "not valid JSON from here; read as text")
 	scanText(s, roleText)
+}
+
+// jsonLayer is a JSON string's escapes. slash is set when the string wrote
+// '/' as "\/", which a replacement then does too.
+type jsonLayer struct {
+	slash bool
+}
+
+func (jsonLayer) decode(raw []byte) ([]byte, []int32) {
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return raw, nil
+	}
+	text := make([]byte, 0, len(raw))
+	offs := make([]int32, 0, len(raw)+1)
+	for i := 0; i < len(raw); {
+		c := raw[i]
+		if c != '\\' || i+1 >= len(raw) {
+			text = append(text, c)
+			offs = append(offs, int32(i))
+			i++
+			continue
+		}
+		n, r := 2, rune(-1)
+		switch raw[i+1] {
+		case '"', '\\', '/':
+			r = rune(raw[i+1])
+		case 'b':
+			r = '\b'
+		case 'f':
+			r = '\f'
+		case 'n':
+			r = '\n'
+		case 'r':
+			r = '\r'
+		case 't':
+			r = '\t'
+		case 'u':
+			if u, ok := hex4(raw[i+2:]); ok {
+				n, r = 6, rune(u)
+				if utf16.IsSurrogate(r) {
+					if lo, ok := hex4(raw[i+8:]); ok && i+7 < len(raw) && raw[i+6] == '\\' && raw[i+7] == 'u' {
+						if dec := utf16.DecodeRune(r, rune(lo)); dec != utf8.RuneError {
+							n, r = 12, dec
+						}
+					}
+				}
+			}
+		}
+		if r < 0 {
+			text = append(text, c)
+			offs = append(offs, int32(i))
+			i++
+			continue
+		}
+		start := len(text)
+		text = utf8.AppendRune(text, r)
+		for range len(text) - start {
+			offs = append(offs, int32(i))
+		}
+		i += n
+	}
+	return text, append(offs, int32(len(raw)))
+}
+
+func hex4(b []byte) (uint16, bool) {
+	if len(b) < 4 {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(string(b[:4]), 16, 16)
+	return uint16(v), err == nil
+}
+
+var (
+	jsonEscaped      = newByteSet(`"\` + controls)
+	jsonEscapedSlash = newByteSet(`"\/` + controls)
+)
+
+func (l jsonLayer) encode(s string) string {
+	need := jsonEscaped
+	if l.slash {
+		need = jsonEscapedSlash
+	}
+	return escapeWith(s, need, func(dst []byte, c byte) []byte {
+		if c < 0x20 {
+			return append(dst, '\\', 'u', '0', '0', "0123456789abcdef"[c>>4], "0123456789abcdef"[c&15])
+		}
+		return append(dst, '\\', c)
+	})
 }

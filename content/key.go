@@ -14,16 +14,16 @@ import (
 // u is an absolute or protocol-relative URL with escapes of its format
 // already decoded (Ref.URL); Key of anything else is u itself.
 func Key(u string) string {
-	k, ok := appendKey(nil, u)
+	k, ok := AppendKey(nil, u)
 	if !ok {
 		return u
 	}
 	return string(k)
 }
 
-// appendKey appends u's Key to dst; ok is false when u is not an http(s)
+// AppendKey appends u's Key to dst; ok is false when u is not an http(s)
 // or protocol-relative URL (its key is u itself).
-func appendKey(dst []byte, u string) (_ []byte, ok bool) {
+func AppendKey(dst []byte, u string) (_ []byte, ok bool) {
 	rest, ok := strings.CutPrefix(u, "//")
 	if !ok {
 		scheme, ok := schemeOf(u)
@@ -73,15 +73,15 @@ func appendKey(dst []byte, u string) (_ []byte, ok bool) {
 // Host is the lower-case host name of an absolute or protocol-relative URL,
 // without port or credentials; "" when u has none.
 func Host(u string) string {
-	k, ok := appendKey(nil, u)
+	k, ok := AppendKey(nil, u)
 	if !ok {
 		return ""
 	}
-	return string(keyHost(k))
+	return string(KeyHost(k))
 }
 
-// keyHost is the host name of a key, without its port.
-func keyHost(k []byte) []byte {
+// KeyHost is the host name of a key, without its port.
+func KeyHost(k []byte) []byte {
 	if i := bytes.IndexByte(k, '/'); i >= 0 {
 		k = k[:i]
 	}

@@ -2,8 +2,10 @@ package content
 
 import (
 	"bytes"
+	"html"
 	"net/url"
 	"strings"
+	"sync"
 )
 
 // markupMode is the dialect a markup scanner reads.
@@ -23,83 +25,125 @@ type attr struct {
 	hasValue   bool
 }
 
-// scanMarkup scans HTML, XML or Markdown with inline HTML.
-func scanMarkup(s *stream, mode markupMode) {
-	element := "" // the last start tag's name: the place of the text after it
+// markupScanner reads HTML, XML or Markdown's inline HTML from a stream:
+// text between tags, tags and their attributes, comments, CDATA, and an
+// HTML script or style element's content.
+type markupScanner struct {
+	s       *stream
+	mode    markupMode
+	names   nameCache
+	attrs   []attr // a start tag's attributes, reused
+	element string // the last start tag's name: the place of the text after it
 	// XML elements still open, to tell a file cut short (HTML leaves
 	// elements open by design, so only XML is checked).
-	var open []string
-	defer func() {
-		if mode == markupXML && !s.nested && len(open) > 0 && s.e.err == nil {
-			s.warn(len(s.buf), "the file ends with <"+open[len(open)-1]+"> not closed (truncated?)")
-		}
-	}()
+	open []string
+	// elements is told an XML file's structure (Options.Structure);
+	// latin1 is set when the file declares a single-byte encoding, whose
+	// text is given to it as UTF-8.
+	elements ElementHandler
+	latin1   bool
+}
+
+// markupScanners are pooled: a nested value (HTML in a JSON string) needs
+// one of its own, and each holds a name cache worth keeping.
+var markupScanners = sync.Pool{New: func() any { return new(markupScanner) }}
+
+// scanMarkup scans HTML, XML or Markdown with inline HTML.
+func scanMarkup(s *stream, mode markupMode) {
+	m := markupScanners.Get().(*markupScanner)
+	m.s, m.mode, m.element, m.open, m.elements, m.latin1 = s, mode, "", m.open[:0], nil, false
+	if mode == markupXML && !s.nested {
+		m.elements, _ = s.e.structure.(ElementHandler)
+	}
+	m.scan()
+	m.s, m.elements = nil, nil
+	markupScanners.Put(m)
+}
+
+func (m *markupScanner) scan() {
+	s := m.s
 	for s.e.err == nil {
 		n, done := s.textRun("<")
 		if done {
-			return
+			break
 		}
 		if n > 0 {
-			s.markupText(s.pos, s.pos+n, mode, element)
+			m.markupText(s.pos, s.pos+n)
 			s.pos += n
 			continue
 		}
-		n, name, closing := s.markupTag(mode, element)
+		n, name, closing := m.markupTag()
 		if n == 0 {
 			// Not a tag, or one cut off by the end of input: '<' is text.
+			if m.elements != nil {
+				m.elements.CharData([]byte{'<'})
+			}
 			s.pos++
 			continue
 		}
 		switch {
 		case closing:
-			element = ""
-			if mode == markupXML && len(open) > 0 {
-				closed := s.e.names.lower(bytes.TrimSpace(bytes.TrimRight(s.rest()[2:n], ">")))
-				for i := len(open) - 1; i >= 0; i-- {
-					if open[i] == closed {
-						open = open[:i]
+			m.element = ""
+			if m.mode == markupXML {
+				closed := m.names.lower(bytes.TrimSpace(bytes.TrimRight(s.rest()[2:n], ">")))
+				if m.elements != nil {
+					m.elements.EndElement(closed, s.lineOf(s.rootPos(s.pos)))
+				}
+				for i := len(m.open) - 1; i >= 0; i-- {
+					if m.open[i] == closed {
+						m.open = m.open[:i]
 						break
 					}
 				}
 			}
 		case name != "":
-			element = name
-			if mode == markupXML && !bytes.HasSuffix(s.rest()[:n], []byte("/>")) && len(open) < 1024 {
-				open = append(open, name)
+			m.element = name
+			if m.mode == markupXML && !bytes.HasSuffix(s.rest()[:n], []byte("/>")) && len(m.open) < 1024 {
+				m.open = append(m.open, name)
 			}
 		}
 		s.pos += n
 	}
-}
-
-// urlElements are XML elements whose text is one URL.
-var urlElements = map[string]Context{
-	"loc": ContextURLElement, "link": ContextURLElement, "guid": ContextURLElement, "url": ContextURLElement,
-	"image:loc": ContextImageLoc, "video:content_loc": ContextSource, "video:thumbnail_loc": ContextImageLoc,
-	"wp:attachment_url": ContextAttachment, "wp:base_site_url": ContextURLElement, "wp:base_blog_url": ContextURLElement,
+	if m.mode == markupXML && !s.nested && len(m.open) > 0 && s.e.err == nil {
+		s.warn(len(s.buf), "the file ends with <"+m.open[len(m.open)-1]+"> not closed (truncated?)")
+	}
 }
 
 // markupText handles text between tags.
-func (s *stream) markupText(start, end int, mode markupMode, element string) {
-	switch mode {
+func (m *markupScanner) markupText(start, end int) {
+	s := m.s
+	switch m.mode {
 	case markupMarkdown:
-		s.value(start, end, rawLayer{}, roleMarkdown, place{ctx: ContextText, where: ""})
+		s.value(start, end, rawLayer{}, roleMarkdown, place{ctx: ContextText})
 	case markupXML:
-		if ctx, ok := urlElements[element]; ok {
-			s.value(start, end, entityLayer{}, roleURL, place{ctx: ctx, where: element})
+		if m.elements != nil {
+			text, _ := entityLayer{}.decode(s.buf[start:end])
+			m.charData(text)
+		}
+		if ctx, ok := urlElements[m.element]; ok {
+			s.value(start, end, entityLayer{}, roleURL, place{ctx: ctx, where: m.element})
 			return
 		}
-		s.value(start, end, entityLayer{}, roleText, place{ctx: ContextText, where: element})
+		s.value(start, end, entityLayer{}, roleText, place{ctx: ContextText, where: m.element})
 	default:
-		s.value(start, end, entityLayer{}, roleAbsolute, place{ctx: ContextText, where: element})
+		s.value(start, end, entityLayer{}, roleAbsolute, place{ctx: ContextText, where: m.element})
 	}
+}
+
+// charData gives text to the ElementHandler, as UTF-8.
+func (m *markupScanner) charData(text []byte) {
+	if m.latin1 {
+		text = latin1ToUTF8(text)
+	}
+	m.elements.CharData(text)
 }
 
 // markupTag handles the construct starting with '<' at pos: a comment,
 // CDATA, a declaration, a processing instruction, an end tag or a start
 // tag (with an HTML script or style element's content). It returns its
 // length, 0 when it is not markup; name is a start tag's name.
-func (s *stream) markupTag(mode markupMode, element string) (n int, name string, closing bool) {
+func (m *markupScanner) markupTag() (n int, name string, closing bool) {
+	s := m.s
 	for len(s.rest()) < 16 && s.more() {
 	}
 	rest := s.rest()
@@ -128,9 +172,12 @@ func (s *stream) markupTag(mode markupMode, element string) (n int, name string,
 			s.warn(s.pos, "CDATA section never closed; read as text")
 			return 0, "", false
 		}
-		r, p := roleText, place{ctx: ContextText, where: element}
-		if ctx, ok := urlElements[element]; ok && mode == markupXML {
-			r, p = roleURL, place{ctx: ctx, where: element}
+		if m.elements != nil {
+			m.charData(s.rest()[9:end])
+		}
+		r, p := roleText, place{ctx: ContextText, where: m.element}
+		if ctx, ok := urlElements[m.element]; ok && m.mode == markupXML {
+			r, p = roleURL, place{ctx: ctx, where: m.element}
 		}
 		s.value(s.pos+9, s.pos+end, rawLayer{}, r, p)
 		return end + 3, "", false
@@ -138,6 +185,9 @@ func (s *stream) markupTag(mode markupMode, element string) (n int, name string,
 		end := s.index(2, ">")
 		if end < 0 {
 			return 0, "", false
+		}
+		if c == '?' && m.mode == markupXML && hasPrefix(s.rest(), "<?xml ") {
+			m.latin1 = declaresLatin1(s.rest()[:end])
 		}
 		return end + 1, "", false
 	case c == '/':
@@ -152,20 +202,23 @@ func (s *stream) markupTag(mode markupMode, element string) (n int, name string,
 	case !isLetter(c):
 		return 0, "", false
 	}
-	name, attrs, n, selfClosing, ok := s.startTag()
+	name, attrs, n, selfClosing, ok := m.startTag()
 	if !ok {
 		if !s.atEnd() && len(s.rest()) >= s.e.maxToken {
 			s.warn(s.pos, "tag longer than the token limit; read as text")
 		}
 		return 0, "", false
 	}
-	s.tagAttributes(name, attrs, mode)
-	if mode == markupXML || selfClosing {
+	if m.elements != nil {
+		m.startElement(name, attrs, selfClosing)
+	}
+	m.tagAttributes(name, attrs)
+	if m.mode == markupXML || selfClosing {
 		return n, name, false
 	}
 	switch name {
 	case "script", "style":
-		end := s.closeTag(n, name)
+		end := m.closeTag(n, name)
 		if end < 0 {
 			return n, name, false
 		}
@@ -182,7 +235,8 @@ func (s *stream) markupTag(mode markupMode, element string) (n int, name string,
 }
 
 // closeTag finds "</name" (any case) at or after from; -1 when absent.
-func (s *stream) closeTag(from int, name string) int {
+func (m *markupScanner) closeTag(from int, name string) int {
+	s := m.s
 	for {
 		i := s.index(from, "</")
 		if i < 0 {
@@ -199,10 +253,11 @@ func (s *stream) closeTag(from int, name string) int {
 }
 
 // startTag parses the start tag at pos, reading more as needed.
-func (s *stream) startTag() (name string, attrs []attr, n int, selfClosing, ok bool) {
+func (m *markupScanner) startTag() (name string, attrs []attr, n int, selfClosing, ok bool) {
+	s := m.s
 	for {
-		name, attrs, n, selfClosing, complete := parseStartTag(s.rest(), s.attrs[:0], &s.e.names)
-		s.attrs = attrs
+		name, attrs, n, selfClosing, complete := parseStartTag(s.rest(), m.attrs[:0], &m.names)
+		m.attrs = attrs
 		if complete {
 			return name, attrs, n, selfClosing, n > 0 && s.fits(n)
 		}
@@ -326,7 +381,8 @@ var linkAttrs = map[string]bool{
 }
 
 // tagAttributes finds the URLs in a start tag's attribute values.
-func (s *stream) tagAttributes(tag string, attrs []attr, mode markupMode) {
+func (m *markupScanner) tagAttributes(tag string, attrs []attr) {
+	s, mode := m.s, m.mode
 	t := s.rest()
 	isMediaMeta := tag == "meta" &&
 		(mediaMeta[strings.ToLower(attrValue(t, attrs, "property"))] || mediaMeta[strings.ToLower(attrValue(t, attrs, "name"))] ||
@@ -409,7 +465,7 @@ var commonNames = func() map[string]string {
 
 // nameCache is a direct-mapped cache of common names in front of
 // commonNames: most names repeat, and comparing a few bytes is cheaper than
-// hashing them. Each engine has its own.
+// hashing them. Each markup scanner has its own.
 type nameCache [256]string
 
 // lower is b lower-cased (ASCII), interned when common. XML names are
@@ -440,4 +496,105 @@ func (c *nameCache) lower(b []byte) string {
 		return n
 	}
 	return string(l)
+}
+
+// entityLayer is HTML/XML character references. quote is the attribute's
+// quote ('"', '\”, or 0 for text and unquoted values).
+type entityLayer struct {
+	quote byte
+}
+
+func (entityLayer) decode(raw []byte) ([]byte, []int32) {
+	if bytes.IndexByte(raw, '&') < 0 {
+		return raw, nil
+	}
+	text := make([]byte, 0, len(raw))
+	offs := make([]int32, 0, len(raw)+1)
+	for i := 0; i < len(raw); {
+		if raw[i] == '&' {
+			if n, dec := entityAt(raw[i:]); n > 0 {
+				for range len(dec) {
+					offs = append(offs, int32(i))
+				}
+				text = append(text, dec...)
+				i += n
+				continue
+			}
+		}
+		text = append(text, raw[i])
+		offs = append(offs, int32(i))
+		i++
+	}
+	return text, append(offs, int32(len(raw)))
+}
+
+// entityAt decodes the character reference that b starts with; n is 0 when
+// b does not start with one. Only references ended by ';' are decoded, so a
+// bare '&' in a URL's query stays as it is.
+func entityAt(b []byte) (n int, dec string) {
+	end := bytes.IndexByte(b[:min(len(b), 40)], ';')
+	if end < 2 {
+		return 0, ""
+	}
+	// &name; &#123; &#x1F; only: anything else between '&' and ';' is
+	// text with a bare '&' in it.
+	name := b[1:end]
+	if name[0] == '#' {
+		name = name[1:]
+		hex := len(name) > 0 && (name[0] == 'x' || name[0] == 'X')
+		if hex {
+			name = name[1:]
+		}
+		if len(name) == 0 {
+			return 0, ""
+		}
+		for _, c := range name {
+			if !('0' <= c && c <= '9' || hex && isHex(c)) {
+				return 0, ""
+			}
+		}
+	} else {
+		for _, c := range name {
+			if !isAlnum(c) {
+				return 0, ""
+			}
+		}
+	}
+	ref := string(b[:end+1])
+	dec = html.UnescapeString(ref)
+	if dec == ref {
+		return 0, ""
+	}
+	return end + 1, dec
+}
+
+// The bytes an entity-escaped value escapes: in text and unquoted values,
+// in double-quoted and in single-quoted attributes.
+var (
+	entityText   = newByteSet(`&<>"`)
+	entityDouble = newByteSet(`&<"`)
+	entitySingle = newByteSet(`&<'`)
+)
+
+func (l entityLayer) encode(s string) string {
+	need := entityText
+	switch l.quote {
+	case '"':
+		need = entityDouble
+	case '\'':
+		need = entitySingle
+	}
+	return escapeWith(s, need, func(dst []byte, c byte) []byte {
+		switch c {
+		case '&':
+			return append(dst, "&amp;"...)
+		case '<':
+			return append(dst, "&lt;"...)
+		case '>':
+			return append(dst, "&gt;"...)
+		case '"':
+			return append(dst, "&quot;"...)
+		}
+		return append(dst, "&#39;"...)
+	})
 }

@@ -90,3 +90,61 @@ func (r Ref) IsMedia() bool {
 	}
 	return r.Context.IsMedia() && !IsPage(r.Text)
 }
+
+// Context says where in a file a URL sits, as the format tells it. Some
+// contexts hold media whatever the URL's extension (see Context.IsMedia).
+type Context string
+
+// The contexts. Attribute and element names are in Ref.Where.
+const (
+	ContextText       Context = "text"         // free text, a JSON string, a CSV cell, an SQL literal
+	ContextLink       Context = "link"         // href and other URL attributes, Markdown links
+	ContextImage      Context = "img"          // <img src>, <input type=image src>, Markdown ![](...)
+	ContextSrcset     Context = "srcset"       // a srcset (or data-*srcset) candidate
+	ContextPoster     Context = "poster"       // <video poster>
+	ContextSource     Context = "source"       // <source src>, <video src>, <audio src>, <track src>, <embed src>
+	ContextOGImage    Context = "og:image"     // <meta property=og:image|og:video|twitter:image content>
+	ContextCSS        Context = "css url"      // CSS url(...) or @import
+	ContextEnclosure  Context = "enclosure"    // RSS <enclosure url>, <media:content url>, <media:thumbnail url>
+	ContextImageLoc   Context = "image:loc"    // a sitemap's <image:loc>
+	ContextAttachment Context = "attachment"   // WordPress <wp:attachment_url>
+	ContextURLElement Context = "url element"  // XML elements that hold one URL: <loc>, <link>, <guid>, <url>
+	ContextMediaCell  Context = "media column" // a CSV cell under an image column (Image Src, Variant Image, Images...)
+	ContextData       Context = "data attr"    // a data-* attribute value
+	ContextKey        Context = "url key"      // a JSON or YAML value under a key naming a URL (src, url, *_url, href)
+	ContextImageKey   Context = "image key"    // a JSON or YAML value under a key naming an image (image, *_image, cover, thumbnail, icon, logo, poster)
+)
+
+// IsMedia reports whether the format says a URL in this context is media,
+// whatever its extension.
+func (c Context) IsMedia() bool {
+	switch c {
+	case ContextImage, ContextSrcset, ContextPoster, ContextSource, ContextOGImage,
+		ContextEnclosure, ContextImageLoc, ContextAttachment, ContextMediaCell, ContextImageKey:
+		return true
+	}
+	return false
+}
+
+// urlKey says whether an object key (JSON, YAML front matter) names a
+// place that holds a URL, by the names content formats give them: images
+// (image, images, *_image, cover, thumbnail, icon, logo, poster, camelCase
+// featureImage too) and links or files (src, href, url, *_url, fileUrl).
+func urlKey(key string) (Context, bool) {
+	k := strings.ToLower(strings.TrimSpace(key))
+	switch k {
+	case "image", "images", "cover", "thumbnail", "thumb", "icon", "logo", "poster", "banner", "avatar":
+		return ContextImageKey, true
+	case "src", "href", "url", "urls":
+		return ContextKey, true
+	}
+	switch {
+	case strings.HasSuffix(k, "_image"), strings.HasSuffix(k, "_images"), strings.HasSuffix(k, "-image"),
+		strings.HasSuffix(key, "Image"), strings.HasSuffix(k, "_thumbnail"), strings.HasSuffix(k, "_icon"), strings.HasSuffix(k, "_logo"):
+		return ContextImageKey, true
+	case strings.HasSuffix(k, "_url"), strings.HasSuffix(k, "-url"), strings.HasSuffix(key, "Url"), strings.HasSuffix(key, "URL"),
+		strings.HasSuffix(k, "_src"):
+		return ContextKey, true
+	}
+	return "", false
+}

@@ -51,7 +51,7 @@ func TestRewriteProperties(t *testing.T) {
 		}
 		return "", false
 	}
-	formats := append([]Format{}, Formats...)
+	formats := Formats()
 	for i := range 1500 { // every format 150 times; a seeded run, so the same documents each time
 		long := i%100 == 0
 		in := randomDoc(r, long)

@@ -22,8 +22,12 @@ type edit struct {
 	repl       string
 }
 
-// stream is the window a scanner works through. Bytes before pos are done:
-// they are written out (from flushed on) before the buffer is compacted.
+// stream is the window a format's scanner works through: it reads the
+// input, writes what was scanned (with the edits made to it), and finds the
+// URLs of the values the scanner hands it (see value). It knows nothing of
+// any format.
+//
+// Bytes before pos are done: they are written out (from flushed on) before the buffer is compacted.
 // Scanners keep offsets relative to pos, which only they move, so a
 // compaction inside more() does not invalidate them.
 //
@@ -42,7 +46,6 @@ type stream struct {
 	w        io.Writer // rewrite output (root only); nil when finding
 	writeErr error
 
-	attrs []attr // a start tag's attributes, reused
 	spans []span // a value's URLs, reused
 	inner []edit // a value's edits in its text, reused
 	out   []edit // a value's edits in the buffer, reused
@@ -94,7 +97,7 @@ func newNested(parent *stream, text []byte, start int, offs []int32) *stream {
 		n = &stream{}
 	}
 	*n = stream{e: e, buf: text, eof: true, nested: true, parent: parent, parentStart: start, parentOffs: offs,
-		root: parent.root, attrs: n.attrs[:0], spans: n.spans[:0], inner: n.inner[:0], out: n.out[:0], edits: n.edits[:0]}
+		root: parent.root, spans: n.spans[:0], inner: n.inner[:0], out: n.out[:0], edits: n.edits[:0]}
 	return n
 }
 

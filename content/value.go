@@ -17,6 +17,7 @@ const (
 	roleMarkdown             // Markdown text: link and image targets, reference definitions, absolute URLs
 	roleAbsolute             // absolute URLs only, never scanned as HTML (a media column's list)
 	roleJSON                 // embedded JSON (a JSON-LD script)
+	roleKeyURL               // under a key that names a URL (see urlKey): one absolute or root-relative URL, else absolute URLs in text
 )
 
 // place is where a value sits: its context and name for the Refs in it.
@@ -56,21 +57,6 @@ type span struct {
 	start, end int
 	ctx        Context
 	resolve    bool // a URL is expected here: relative URLs are resolved
-}
-
-// engine runs one Find or Rewrite over one file.
-type engine struct {
-	base       *url.URL
-	maxToken   int
-	find       func(Ref) error
-	replace    func(Ref) (string, bool)
-	stats      Stats
-	err        error // the first error a find callback returned
-	placeNames map[[2]string]string
-	names      nameCache // tag and attribute names
-	lastPlace  [2]string // the last name looked up: runs of one tag's attribute are common
-	lastName   string
-	pool       []*stream // nested streams to reuse
 }
 
 // value finds URLs in buf[start:end], a value escaped by lay, and applies
@@ -255,7 +241,6 @@ func hasTag(text []byte) bool {
 
 func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
-// findSpans finds the URLs of a decoded value.
 // findSpans appends the URLs of a decoded value to spans.
 func findSpans(text []byte, r role, ctx Context, spans []span) []span {
 	switch r {
@@ -271,6 +256,14 @@ func findSpans(text []byte, r role, ctx Context, spans []span) []span {
 		return append(spans, cssSpans(text)...)
 	case roleMarkdown:
 		return append(spans, markdownSpans(text)...)
+	case roleKeyURL:
+		// The whole value is the URL when it is one: absolute or
+		// root-relative, with no white space. A stored path
+		// ("2011/01/a.jpg") is not resolved.
+		a, b := trimSpace(text, 0, len(text))
+		if v := text[a:b]; len(v) > 1 && bytes.IndexAny(v, " \t\n") < 0 && (v[0] == '/' || hasPrefixFold(v, "https://") || hasPrefixFold(v, "http://")) {
+			return append(spans, span{a, b, ctx, true})
+		}
 	}
 	return absoluteSpans(text, ctx, spans)
 }

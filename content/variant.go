@@ -30,9 +30,9 @@ func ParseVariant(u string) (v SizeVariant, ok bool) {
 	}}, true
 }
 
-// originalSuffixes are what may stand where a variant has "-WxH", in
+// OriginalSuffixes are what may stand where a variant has "-WxH", in
 // SizeVariant.Originals order.
-var originalSuffixes = []string{"", "-scaled", "-rotated"}
+var OriginalSuffixes = []string{"", "-scaled", "-rotated"}
 
 // splitVariant is ParseVariant without building the originals: u is
 // before + "-WxH" + after.
@@ -80,4 +80,18 @@ func digits(s string) bool {
 		}
 	}
 	return true
+}
+
+// VariantsColumn is the manifest column (written by scan, or by users)
+// listing, separated by VariantSeparator, the URLs of a file's size
+// variants; rewrite reads it through migrate's report.
+const VariantsColumn = "variants"
+
+// VariantSeparator separates the URLs in the variants column.
+const VariantSeparator = ";"
+
+// SplitVariant is ParseVariant without building the originals: u is
+// before + "-WxH" + after (a key's too: Key keeps the path's bytes).
+func SplitVariant(u string) (before, after string, w, h int, ok bool) {
+	return splitVariant(u)
 }

@@ -1,8 +1,6 @@
 package content
 
 import (
-	"errors"
-	"fmt"
 	"io/fs"
 	"net/url"
 	"os"
@@ -116,53 +114,6 @@ func within(dir, path string) bool {
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
-// ErrOutInsideInput means --out is an input directory or inside one.
-var ErrOutInsideInput = errors.New("the output folder is inside an input folder")
-
-// CheckOutDir refuses an output folder that is one of the input
-// directories or inside one: the output would be read back as input.
-func CheckOutDir(out string, paths []string) error {
-	outAbs, err := resolvedAbs(out)
-	if err != nil {
-		return err
-	}
-	for _, p := range paths {
-		info, err := os.Stat(p)
-		if err != nil || !info.IsDir() {
-			continue
-		}
-		dir, err := resolvedAbs(p)
-		if err != nil {
-			return err
-		}
-		if within(dir, outAbs) {
-			return fmt.Errorf("%w: --out %s is inside %s (to change the files where they are, use --in-place)", ErrOutInsideInput, out, p)
-		}
-	}
-	return nil
-}
-
-// resolvedAbs is path made absolute with symbolic links resolved, as far
-// as it exists (an output folder may not exist yet).
-func resolvedAbs(path string) (string, error) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return "", err
-	}
-	var missing []string
-	for {
-		if resolved, err := filepath.EvalSymlinks(abs); err == nil {
-			return filepath.Join(append([]string{resolved}, missing...)...), nil
-		}
-		parent := filepath.Dir(abs)
-		if parent == abs {
-			return filepath.Join(append([]string{abs}, missing...)...), nil
-		}
-		missing = append([]string{filepath.Base(abs)}, missing...)
-		abs = parent
-	}
-}
-
 // FileBase is the base URL of a file found by Walk, for Options.BaseURL:
 // the site's base URL with the file's path under the argument it was
 // found in, as in a mirror of the site (export/blog/post.html resolves
@@ -181,4 +132,38 @@ func FileBase(base *url.URL, f File) *url.URL {
 		}
 	}
 	return dir.ResolveReference(&url.URL{Path: f.Rel})
+}
+
+// Progress adds up the bytes read from the files Walk lists, for a
+// command's progress callback. A nil *Progress counts nothing.
+type Progress struct {
+	fn          func(read, total int64)
+	read, total int64
+}
+
+// NewProgress returns a Progress calling fn with the bytes read so far and
+// the total size of the files Walk lists for paths; nil when fn is nil.
+func NewProgress(fn func(read, total int64), paths []string) *Progress {
+	if fn == nil {
+		return nil
+	}
+	p := &Progress{fn: fn}
+	Walk(paths, func(f File) error {
+		if f.Err == nil {
+			if info, err := os.Stat(f.Path); err == nil {
+				p.total += info.Size()
+			}
+		}
+		return nil
+	})
+	return p
+}
+
+// Add counts n more bytes read (for Options.Progress, or a file skipped).
+func (p *Progress) Add(n int64) {
+	if p == nil {
+		return
+	}
+	p.read += n
+	p.fn(p.read, max(p.total, p.read))
 }

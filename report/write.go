@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 
 	"github.com/wixmigrate/wixmigrate/internal/atomicfile"
@@ -94,12 +93,4 @@ func Write(path string, rows *manifest.Reader, state *State) (*Summary, error) {
 		return nil, fmt.Errorf("writing report %s: %w", path, err)
 	}
 	return sum, nil
-}
-
-// WriteFileAtomic is atomicfile.Write, kept for content's rewrite until it
-// calls atomicfile itself.
-//
-// Deprecated: use atomicfile.Write.
-func WriteFileAtomic(path string, mode os.FileMode, write func(io.Writer) error) error {
-	return atomicfile.Write(path, mode, write)
 }

@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wixmigrate/wixmigrate/content"
+	"github.com/wixmigrate/wixmigrate/content/rewrite"
 	"github.com/wixmigrate/wixmigrate/migrate"
 	"github.com/wixmigrate/wixmigrate/pipeline"
 	"github.com/wixmigrate/wixmigrate/wix"
@@ -202,12 +202,12 @@ func demoRewrite(ctx context.Context, stdout io.Writer, samplesDir, out, originU
 	if err != nil {
 		return err
 	}
-	cfg := content.RewriteConfig{Reports: []string{reportPath}, Out: rewritten, BaseURL: base,
+	cfg := rewrite.Config{Reports: []string{reportPath}, Out: rewritten, BaseURL: base,
 		Unmapped: filepath.Join(out, "unmapped.csv"), Paths: []string{exported}}
 	fmt.Fprintf(stdout, "\nrewrite: the old site's content export (%s) pointed at the migrated media:\n", exported)
 	fmt.Fprintf(stdout, "  wixmigrate rewrite --report %s --base-url %s --out %s --unmapped %s %s\n\n",
 		reportPath, base, rewritten, cfg.Unmapped, exported)
-	res, err := content.RunRewrite(ctx, cfg)
+	res, err := rewrite.Run(ctx, cfg)
 	if err != nil {
 		return err
 	}

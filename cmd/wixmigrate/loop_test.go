@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/wixmigrate/wixmigrate/content"
+	"github.com/wixmigrate/wixmigrate/content/scan"
 	"github.com/wixmigrate/wixmigrate/wixsim"
 )
 
@@ -162,7 +163,7 @@ func TestScanMigrateRewriteLeavesNoOldMediaURL(t *testing.T) {
 
 	// Scanning the rewritten exports for the old host finds nothing.
 	base, _ := url.Parse(site.origin.URL + "/")
-	left, err := content.Scan(context.Background(), []string{out}, content.ScanOptions{
+	left, err := scan.Run(context.Background(), []string{out}, scan.Options{
 		BaseURL: base, Hosts: []string{content.Host(site.origin.URL)},
 	})
 	if err != nil {

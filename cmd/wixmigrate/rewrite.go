@@ -7,7 +7,7 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"github.com/wixmigrate/wixmigrate/content"
+	"github.com/wixmigrate/wixmigrate/content/rewrite"
 )
 
 func init() {
@@ -19,7 +19,7 @@ const maxUnmappedListed = 20
 
 func runRewrite(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var (
-		cfg          content.RewriteConfig
+		cfg          rewrite.Config
 		reports      listFlag
 		hosts        listFlag
 		baseURL      string
@@ -62,16 +62,16 @@ flags:`)
 	}
 	cfg.Reports, cfg.Hosts, cfg.Paths = reports, hosts, paths
 	if cfg.DryRun {
-		cfg.OnChange = func(c content.Change) {
+		cfg.OnChange = func(c rewrite.Change) {
 			fmt.Fprintf(stdout, "%s:%d  %s  %s\n    -> %s\n", c.Path, c.Line, c.Kind, c.Old, c.New)
 		}
 	}
 
-	res, err := content.RunRewrite(ctx, cfg)
-	var usage *content.UsageError
+	res, err := rewrite.Run(ctx, cfg)
+	if msg := rewriteUsage(err); msg != "" {
+		return usageError(stderr, "rewrite", "%s (see wixmigrate rewrite -h)", msg)
+	}
 	switch {
-	case errors.As(err, &usage):
-		return usageError(stderr, "rewrite", "%v (see wixmigrate rewrite -h)", usage)
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(stderr, "rewrite: interrupted")
 		whatWasWritten(stderr, res, cfg)
@@ -82,14 +82,14 @@ flags:`)
 		return exitFatal
 	}
 	printRewrite(stdout, res, cfg, showAllFiles)
-	if res.Totals[content.MatchUnmapped] > 0 || res.Skipped > 0 || res.Unresolved > 0 {
+	if res.Totals[rewrite.MatchUnmapped] > 0 || res.Skipped > 0 || res.Unresolved > 0 {
 		return exitIncomplete
 	}
 	return exitOK
 }
 
 // whatWasWritten says, after a run that stopped, what it left behind.
-func whatWasWritten(w io.Writer, res *content.RewriteResult, cfg content.RewriteConfig) {
+func whatWasWritten(w io.Writer, res *rewrite.Result, cfg rewrite.Config) {
 	switch {
 	case cfg.DryRun:
 	case cfg.InPlace && (res == nil || res.FilesReplaced == 0):
@@ -103,10 +103,10 @@ func whatWasWritten(w io.Writer, res *content.RewriteResult, cfg content.Rewrite
 
 // printRewrite writes the per-file table, the totals by kind and the
 // unmapped URLs.
-func printRewrite(w io.Writer, res *content.RewriteResult, cfg content.RewriteConfig, all bool) {
+func printRewrite(w io.Writer, res *rewrite.Result, cfg rewrite.Config, all bool) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprint(tw, "file\tformat\t")
-	for _, k := range content.MatchKinds {
+	for _, k := range rewrite.MatchKinds {
 		fmt.Fprintf(tw, "%s\t", k)
 	}
 	fmt.Fprintln(tw, "")
@@ -123,13 +123,13 @@ func printRewrite(w io.Writer, res *content.RewriteResult, cfg content.RewriteCo
 			format = "binary"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t", f.Path, format)
-		for _, k := range content.MatchKinds {
+		for _, k := range rewrite.MatchKinds {
 			fmt.Fprintf(tw, "%d\t", f.Counts[k])
 		}
 		fmt.Fprintln(tw, "")
 	}
 	fmt.Fprint(tw, "total\t\t")
-	for _, k := range content.MatchKinds {
+	for _, k := range rewrite.MatchKinds {
 		fmt.Fprintf(tw, "%d\t", res.Totals[k])
 	}
 	fmt.Fprintln(tw, "")
@@ -181,4 +181,33 @@ func printRewrite(w io.Writer, res *content.RewriteResult, cfg content.RewriteCo
 			fmt.Fprintln(w, "Pass --unmapped PATH to write them as a manifest for migrate.")
 		}
 	}
+}
+
+// rewriteUsage names the flag a problem of rewrite's configuration is
+// about, or is "" when err is not such a problem.
+func rewriteUsage(err error) string {
+	var (
+		base   *rewrite.BaseURLError
+		input  *rewrite.InputError
+		inside *rewrite.OutInsideInputError
+	)
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, rewrite.ErrNoReports):
+		return "--report: is required: the report(s) migrate wrote"
+	case errors.Is(err, rewrite.ErrNoDestination):
+		return "--out: one of --out DIR or --in-place is required"
+	case errors.Is(err, rewrite.ErrOutAndInPlace):
+		return "--in-place: cannot be used with --out; choose one"
+	case errors.Is(err, rewrite.ErrNoPaths):
+		return "name the files or folders to rewrite"
+	case errors.As(err, &base):
+		return fmt.Sprintf("--base-url: %q is not an http(s) URL with a host", base.URL)
+	case errors.As(err, &inside):
+		return fmt.Sprintf("--out: %s is inside %s (to change the files where they are, use --in-place)", inside.Out, inside.Input)
+	case errors.As(err, &input):
+		return fmt.Sprintf("input %v", input.Err)
+	}
+	return ""
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/wixmigrate/wixmigrate/content"
+	"github.com/wixmigrate/wixmigrate/content/scan"
 	"github.com/wixmigrate/wixmigrate/internal/atomicfile"
 )
 
@@ -35,13 +36,13 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var (
 		out, baseURL, media string
 		hosts               listFlag
-		opts                content.ScanOptions
+		opts                scan.Options
 	)
 	fs := newFlagSet("scan", stderr)
 	fs.StringVar(&out, "out", "", "the manifest to write (default: standard output)")
 	fs.Var(&hosts, "host", "keep only URLs on this host (repeatable; *.example.com for a domain and its subdomains; any port)")
 	fs.StringVar(&baseURL, "base-url", "", "the old site's address, to resolve relative URLs where a URL is expected, each file's from its place under the folder given, as rewrite does (an HTML file's <base href> wins)")
-	fs.BoolVar(&opts.KeepFolders, "keep-folders", false, fmt.Sprintf("write each URL's folder as file_path (at most %d characters), so Wix keeps the layout", content.MaxFilePath))
+	fs.BoolVar(&opts.KeepFolders, "keep-folders", false, fmt.Sprintf("write each URL's folder as file_path (at most %d characters), so Wix keeps the layout", scan.MaxFilePath))
 	fs.StringVar(&media, "media", "all", "kinds of media to keep, comma-separated: images, video, audio, documents, models, all")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, `usage: wixmigrate scan [--out PATH] [--host HOST ...] [--base-url URL] [--keep-folders]
@@ -73,7 +74,7 @@ flags:`)
 	}
 	opts.Hosts = hosts
 	opts.Output = out
-	kinds, err := content.ParseKinds(media)
+	kinds, err := scan.ParseKinds(media)
 	if err != nil {
 		return usageError(stderr, "scan", "--media: %v", err)
 	}
@@ -90,7 +91,7 @@ flags:`)
 			return exitFatal
 		}
 	}
-	result, err := content.Scan(ctx, paths, opts)
+	result, err := scan.Run(ctx, paths, opts)
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			fmt.Fprintln(stderr, "scan: interrupted; no manifest written")
@@ -180,10 +181,10 @@ func checkHostPattern(h string) string {
 }
 
 // printScanSummary writes what the scan read, wrote and left out.
-func printScanSummary(w io.Writer, s *content.ScanSummary, where string) {
+func printScanSummary(w io.Writer, s *scan.Summary, where string) {
 	var files []string
 	total := 0
-	for _, f := range content.Formats {
+	for _, f := range content.Formats() {
 		n := s.Files[f]
 		if n == 0 {
 			continue
@@ -222,7 +223,7 @@ func printScanSummary(w io.Writer, s *content.ScanSummary, where string) {
 		{s.OtherHosts, "media on other hosts than --host"},
 		{s.OtherKinds, "kinds of media --media leaves out"},
 		{s.Relative, "relative, no --base-url to resolve them"},
-		{s.TooLong, fmt.Sprintf("longer than %d characters", content.MaxSourceURL)},
+		{s.TooLong, fmt.Sprintf("longer than %d characters", scan.MaxSourceURL)},
 		{s.Invalid, "not URLs migrate accepts"},
 	} {
 		if skip.n > 0 {

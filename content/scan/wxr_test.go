@@ -1,4 +1,4 @@
-package content
+package scan
 
 import (
 	"errors"
@@ -196,3 +196,7 @@ func TestIsWXR(t *testing.T) {
 		t.Error("a plain RSS feed taken for a WordPress export")
 	}
 }
+
+// wpImageMeta is _wp_attachment_metadata as WordPress 6 writes it for a big
+// JPEG it scaled down, with an uploaded name that clashed ("photo-1").
+const wpImageMeta = `a:7:{s:5:"width";i:2560;s:6:"height";i:1920;s:4:"file";s:26:"2023/05/photo-1-scaled.jpg";s:8:"filesize";i:402311;s:5:"sizes";a:2:{s:6:"medium";a:5:{s:4:"file";s:19:"photo-1-300x225.jpg";s:5:"width";i:300;s:6:"height";i:225;s:9:"mime-type";s:10:"image/jpeg";s:8:"filesize";i:12034;}s:9:"thumbnail";a:4:{s:4:"file";s:19:"photo-1-150x150.jpg";s:5:"width";i:150;s:6:"height";i:150;s:9:"mime-type";s:10:"image/jpeg";}}s:10:"image_meta";a:3:{s:8:"aperture";s:3:"2.8";s:5:"title";s:0:"";s:8:"keywords";a:0:{}}s:14:"original_image";s:11:"photo-1.jpg";}`

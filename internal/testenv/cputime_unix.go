@@ -1,16 +1,16 @@
 //go:build unix
 
-package content
+package testenv
 
 import (
 	"syscall"
 	"time"
 )
 
-// processCPU is the CPU time the process has used (user and system, all
+// ProcessCPU is the CPU time the process has used (user and system, all
 // threads): on a shared machine it measures work where wall time measures
 // the neighbours too.
-func processCPU() time.Duration {
+func ProcessCPU() time.Duration {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
 		return 0

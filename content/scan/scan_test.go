@@ -1,15 +1,15 @@
-package content
+package scan
 
 import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/wixmigrate/wixmigrate/content"
+	"github.com/wixmigrate/wixmigrate/internal/testenv"
 	"io"
 	"net/url"
-	"os"
 	"path/filepath"
 	"reflect"
-	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -19,30 +19,14 @@ import (
 
 const up = "https://old.example.com/wp-content/uploads/"
 
-// writeFiles writes name → text under a new folder and returns it.
-func writeFiles(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, text := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
 // scanFiles scans the named files of dir, in the given order.
-func scanFiles(t *testing.T, dir string, opts ScanOptions, names ...string) *ScanResult {
+func scanFiles(t *testing.T, dir string, opts Options, names ...string) *Result {
 	t.Helper()
 	var paths []string
 	for _, n := range names {
 		paths = append(paths, filepath.Join(dir, filepath.FromSlash(n)))
 	}
-	res, err := Scan(context.Background(), paths, opts)
+	res, err := Run(context.Background(), paths, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +36,7 @@ func scanFiles(t *testing.T, dir string, opts ScanOptions, names ...string) *Sca
 
 // checkManifest reads the written manifest back as migrate does: every row
 // valid, and no two rows one import.
-func checkManifest(t *testing.T, res *ScanResult) {
+func checkManifest(t *testing.T, res *Result) {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := res.WriteManifest(&buf); err != nil {
@@ -80,7 +64,7 @@ func checkManifest(t *testing.T, res *ScanResult) {
 }
 
 // urls lists the rows' source URLs.
-func urls(res *ScanResult) []string {
+func urls(res *Result) []string {
 	var out []string
 	for _, r := range res.Rows {
 		out = append(out, r.SourceURL)
@@ -89,14 +73,14 @@ func urls(res *ScanResult) []string {
 }
 
 // checkURLs checks the rows' source URLs, in order.
-func checkURLs(t *testing.T, res *ScanResult, want []string) {
+func checkURLs(t *testing.T, res *Result, want []string) {
 	t.Helper()
 	if got := urls(res); !reflect.DeepEqual(got, want) {
 		t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 
-func rowOf(t *testing.T, res *ScanResult, source string) ScanRow {
+func rowOf(t *testing.T, res *Result, source string) Row {
 	t.Helper()
 	for _, r := range res.Rows {
 		if r.SourceURL == source {
@@ -104,13 +88,13 @@ func rowOf(t *testing.T, res *ScanResult, source string) ScanRow {
 		}
 	}
 	t.Fatalf("no row for %s; rows: %q", source, urls(res))
-	return ScanRow{}
+	return Row{}
 }
 
-// The WXR comes after the HTML on the command line, and still decides
-// which URLs of the HTML are variants.
+// The WXR comes after the content.HTML on the command line, and still decides
+// which URLs of the content.HTML are variants.
 func TestScanWordPressExportAppliesToEveryInput(t *testing.T) {
-	dir := writeFiles(t, map[string]string{
+	dir := testenv.WriteFiles(t, map[string]string{
 		"page.html": `<html><body>
 <img src="` + up + `2023/05/photo-1-300x225.jpg" srcset="` + up + `2023/05/photo-1-150x150.jpg 150w, ` + up + `2023/05/photo-1-scaled.jpg 2560w">
 <img src="` + up + `2023/06/banner-1200x400.jpg"><img src="` + up + `2023/06/banner-1200x400-300x100.jpg">
@@ -119,7 +103,7 @@ func TestScanWordPressExportAppliesToEveryInput(t *testing.T) {
 </body></html>`,
 		"export.xml": testWXR,
 	})
-	res := scanFiles(t, dir, ScanOptions{}, "page.html", "export.xml")
+	res := scanFiles(t, dir, Options{}, "page.html", "export.xml")
 	want := []string{
 		up + "2023/05/photo-1-scaled.jpg",
 		up + "2023/06/banner-1200x400.jpg",
@@ -139,7 +123,7 @@ func TestScanWordPressExportAppliesToEveryInput(t *testing.T) {
 	if want := []string{up + "2023/05/photo-1-300x225.jpg", up + "2023/05/photo-1-150x150.jpg", up + "2023/05/photo-1.jpg"}; !reflect.DeepEqual(photo.Variants, want) {
 		t.Errorf("variants = %q", photo.Variants)
 	}
-	// First found (as a variant) on the HTML's line 2; 3 times in the HTML,
+	// First found (as a variant) on the HTML's line 2; 3 times in the content.HTML,
 	// 5 in the export (the post's img and srcset, the guid, the attachment
 	// URL).
 	if photo.FoundIn != filepath.Join(dir, "page.html")+":2" || photo.Occurrences != 8 {
@@ -159,7 +143,7 @@ func TestScanWordPressExportAppliesToEveryInput(t *testing.T) {
 		t.Errorf("pdf = %+v", pdf)
 	}
 	s := res.Summary
-	if s.WXRFiles != 1 || s.Files[HTML] != 1 || s.Files[XML] != 1 || s.Folded != 5 || s.Known != 0 || s.Rows != 6 {
+	if s.WXRFiles != 1 || s.Files[content.HTML] != 1 || s.Files[content.XML] != 1 || s.Folded != 5 || s.Known != 0 || s.Rows != 6 {
 		t.Errorf("summary %+v", s)
 	}
 	if len(s.Warnings) != 1 || !strings.Contains(s.Warnings[0].Msg, "broken.png") {
@@ -169,8 +153,8 @@ func TestScanWordPressExportAppliesToEveryInput(t *testing.T) {
 
 // Scanning the export alone lists the sizes no content uses, as known.
 func TestScanKnownVariantsWithoutContent(t *testing.T) {
-	dir := writeFiles(t, map[string]string{"export.xml": testWXR})
-	res := scanFiles(t, dir, ScanOptions{}, "export.xml")
+	dir := testenv.WriteFiles(t, map[string]string{"export.xml": testWXR})
+	res := scanFiles(t, dir, Options{}, "export.xml")
 	banner := rowOf(t, res, up+"2023/06/banner-1200x400.jpg")
 	if !reflect.DeepEqual(banner.Variants, []string{up + "2023/06/banner-1200x400-300x100.jpg"}) {
 		t.Errorf("banner variants = %q", banner.Variants)
@@ -181,7 +165,7 @@ func TestScanKnownVariantsWithoutContent(t *testing.T) {
 }
 
 func TestScanFormats(t *testing.T) {
-	dir := writeFiles(t, map[string]string{
+	dir := testenv.WriteFiles(t, map[string]string{
 		"a.html": `<p><img srcset="https://old.example.com/a-1x.png 1x, https://old.example.com/a-2x.png 2x" src="https://old.example.com/a.png?w=1&amp;h=2"></p>
 <video poster="https://old.example.com/v/poster"><source src="https://old.example.com/v/clip.mp4"></video>
 <meta property="og:image" content="https://old.example.com/share">
@@ -195,7 +179,7 @@ func TestScanFormats(t *testing.T) {
 		"f.txt":   "see https://old.example.com/txt/t.heic, thanks\n",
 		"g.jsonl": "{\"a\":\"https://old.example.com/jl/one.mp3\"}\n{\"a\":\"https://old.example.com/jl/two.svg\"}\n",
 	})
-	res := scanFiles(t, dir, ScanOptions{}, "a.html", "b.json", "c.md", "d.css", "e.sql", "f.txt", "g.jsonl")
+	res := scanFiles(t, dir, Options{}, "a.html", "b.json", "c.md", "d.css", "e.sql", "f.txt", "g.jsonl")
 	want := []string{
 		"https://old.example.com/a-1x.png",
 		"https://old.example.com/a-2x.png",
@@ -204,7 +188,7 @@ func TestScanFormats(t *testing.T) {
 		"https://old.example.com/v/clip.mp4",
 		"https://old.example.com/share",
 		"https://old.example.com/files/report.pdf",
-		"https://old.example.com/img/café.jpg", // JSON escapes decoded
+		"https://old.example.com/img/café.jpg", // content.JSON escapes decoded
 		"https://old.example.com/img/x.webp",
 		"https://old.example.com/md/pic.gif",
 		"https://old.example.com/md/notes.docx",
@@ -224,16 +208,16 @@ func TestScanFormats(t *testing.T) {
 }
 
 // Shopify's and WooCommerce's product exports: image columns hold media
-// whatever the URL looks like, and HTML bodies inside cells are HTML.
+// whatever the URL looks like, and content.HTML bodies inside cells are content.HTML.
 func TestScanProductCSV(t *testing.T) {
-	dir := writeFiles(t, map[string]string{
+	dir := testenv.WriteFiles(t, map[string]string{
 		"shopify.csv": "Handle,Title,Body (HTML),Image Src,Variant Image\n" +
 			`shirt,Shirt,"<p>Soft <img src=""https://cdn.old-shop.com/body/detail.png""></p>",https://cdn.old-shop.com/files/shirt?v=17,https://cdn.old-shop.com/files/shirt-blue.jpg` + "\n" +
 			"shirt,,,https://cdn.old-shop.com/files/shirt-back.jpg,\n",
 		"woo.csv": "ID,Name,Images,Description\n" +
 			`7,Mug,"https://old.example.com/wp-content/uploads/mug.jpg, https://old.example.com/wp-content/uploads/mug-side.jpg","<img src=&quot;x&quot;> see https://old.example.com/wp-content/uploads/mug.jpg"` + "\n",
 	})
-	res := scanFiles(t, dir, ScanOptions{}, "shopify.csv", "woo.csv")
+	res := scanFiles(t, dir, Options{}, "shopify.csv", "woo.csv")
 	want := []string{
 		"https://cdn.old-shop.com/body/detail.png",
 		"https://cdn.old-shop.com/files/shirt?v=17",
@@ -259,24 +243,24 @@ func TestScanSpreadsheetCSV(t *testing.T) {
 		`shirt,Shirt,"<p>Soft; warm <img src=""https://cdn.old-shop.com/body/detail.png""></p>",https://cdn.old-shop.com/files/shirt?v=17,https://cdn.old-shop.com/files/shirt-blue.jpg` + "\n"
 	semicolon := "Handle;Title;Body (HTML);Image Src;Variant Image\r\n" +
 		`shirt;Shirt;"<p>Soft; warm <img src=""https://cdn.old-shop.com/body/detail.png""></p>";https://cdn.old-shop.com/files/shirt?v=17;https://cdn.old-shop.com/files/shirt-blue.jpg` + "\r\n"
-	dir := writeFiles(t, map[string]string{
+	dir := testenv.WriteFiles(t, map[string]string{
 		"comma.csv":     comma,
 		"semicolon.csv": semicolon,
 		"tab.csv": "Handle\tTitle\tBody (HTML)\tImage Src\tVariant Image\n" +
 			`shirt	Shirt	"<p>Soft; warm <img src=""https://cdn.old-shop.com/body/detail.png""></p>"	https://cdn.old-shop.com/files/shirt?v=17	https://cdn.old-shop.com/files/shirt-blue.jpg` + "\n",
 		"unclear.csv": "Handle;Title,Image Src\nx;y,https://cdn.old-shop.com/files/other?v=1\n",
 	})
-	want := urls(scanFiles(t, dir, ScanOptions{}, "comma.csv"))
+	want := urls(scanFiles(t, dir, Options{}, "comma.csv"))
 	if len(want) != 3 {
 		t.Fatalf("comma.csv: %q", want)
 	}
 	for _, name := range []string{"semicolon.csv", "tab.csv"} {
-		res := scanFiles(t, dir, ScanOptions{}, name)
+		res := scanFiles(t, dir, Options{}, name)
 		if got := urls(res); !reflect.DeepEqual(got, want) || len(res.Summary.Warnings) != 0 {
 			t.Errorf("%s: %q, warnings %v; want %q as from the comma file", name, got, res.Summary.Warnings, want)
 		}
 	}
-	res := scanFiles(t, dir, ScanOptions{}, "unclear.csv")
+	res := scanFiles(t, dir, Options{}, "unclear.csv")
 	if len(res.Summary.Warnings) != 1 || !strings.Contains(res.Summary.Warnings[0].Msg, "comma (,) and semicolon (;)") {
 		t.Errorf("unclear.csv: warnings %v, want one naming the delimiters seen", res.Summary.Warnings)
 	}
@@ -288,9 +272,9 @@ func TestScanRelativeURLs(t *testing.T) {
 		"based.htm": `<head><base href="https://cdn.example.net/assets/"></head><img src="c.png">`,
 		"s.css":     `div { background: url(../img/d.jpg) }`,
 	}
-	dir := writeFiles(t, files)
+	dir := testenv.WriteFiles(t, files)
 
-	res := scanFiles(t, dir, ScanOptions{}, "a.html", "based.htm", "s.css")
+	res := scanFiles(t, dir, Options{}, "a.html", "based.htm", "s.css")
 	if got := urls(res); !reflect.DeepEqual(got, []string{"https://cdn.example.net/assets/c.png"}) {
 		t.Errorf("without --base-url: %q", got)
 	}
@@ -299,7 +283,7 @@ func TestScanRelativeURLs(t *testing.T) {
 	}
 
 	base, _ := url.Parse("https://old.example.com/blog/")
-	res = scanFiles(t, dir, ScanOptions{BaseURL: base}, "a.html", "based.htm", "s.css")
+	res = scanFiles(t, dir, Options{BaseURL: base}, "a.html", "based.htm", "s.css")
 	want := []string{
 		"https://old.example.com/wp-content/uploads/a.png",
 		"https://old.example.com/blog/img/b.png",
@@ -311,53 +295,13 @@ func TestScanRelativeURLs(t *testing.T) {
 	}
 }
 
-// A path-relative URL in a nested file resolves against the file's place
-// under --base-url, as rewrite resolves it: the row scan writes is the URL
-// rewrite maps.
-func TestScanResolvesAsRewriteDoes(t *testing.T) {
-	dir := writeFiles(t, map[string]string{
-		"export/blog/post.html": `<img src="../img/a.png"><img src="pics/c.png"><img src="/wp-content/uploads/b.png">`,
-		"export/css/site.css":   `body { background: url(bg.jpg) }`,
-	})
-	base, _ := url.Parse("https://old.example.com/")
-	res, err := Scan(context.Background(), []string{filepath.Join(dir, "export")}, ScanOptions{BaseURL: base})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []string{"https://old.example.com/blog/pics/c.png", "https://old.example.com/css/bg.jpg",
-		"https://old.example.com/img/a.png", "https://old.example.com/wp-content/uploads/b.png"}
-	got := urls(res)
-	slices.Sort(got)
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("source URLs %q, want %q", got, want)
-	}
-
-	var report strings.Builder
-	report.WriteString(reportHeader)
-	for i, u := range got {
-		report.WriteString(readyRow(u, "", fmt.Sprint("f", i, ".png"), 10, 10))
-	}
-	reportPath := filepath.Join(dir, "report.csv")
-	if err := os.WriteFile(reportPath, []byte(report.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(t.TempDir(), "out")
-	rw := runRewrite(t, RewriteConfig{Reports: []string{reportPath}, Out: out, BaseURL: base, Paths: []string{filepath.Join(dir, "export")}})
-	if rw.Totals[MatchUnmapped] != 0 || rw.Totals[MatchRelative] != 4 {
-		t.Errorf("rewrite of the scanned rows: totals %v, want the 4 relative URLs mapped", rw.Totals)
-	}
-	if got := readFile(t, filepath.Join(out, "blog", "post.html")); got != `<img src="`+wixURL("f2.png")+`"><img src="`+wixURL("f0.png")+`"><img src="`+wixURL("f3.png")+`">` {
-		t.Errorf("post.html: %s", got)
-	}
-}
-
 func TestScanKeepFolders(t *testing.T) {
 	long := strings.Repeat("deep-folder-name/", 8)
-	dir := writeFiles(t, map[string]string{
+	dir := testenv.WriteFiles(t, map[string]string{
 		"a.html": `<img src="` + up + `2023/05/a.jpg"><img src="https://old.example.com/root.png">` +
 			`<img src="https://old.example.com/` + long + `2023/b.jpg"><img src="https://old.example.com/caf%C3%A9%20menus/c.jpg">`,
 	})
-	res := scanFiles(t, dir, ScanOptions{KeepFolders: true}, "a.html")
+	res := scanFiles(t, dir, Options{KeepFolders: true}, "a.html")
 	var got []string
 	for _, r := range res.Rows {
 		got = append(got, r.FilePath)
@@ -381,7 +325,7 @@ func TestScanKeepFolders(t *testing.T) {
 	if header, _, _ := strings.Cut(buf.String(), "\n"); header != "source_url,display_name,file_path,variants,found_in,occurrences" {
 		t.Errorf("header %q", header)
 	}
-	res = scanFiles(t, dir, ScanOptions{}, "a.html")
+	res = scanFiles(t, dir, Options{}, "a.html")
 	buf.Reset()
 	res.WriteManifest(&buf)
 	if header, _, _ := strings.Cut(buf.String(), "\n"); header != "source_url,display_name,variants,found_in,occurrences" {
@@ -392,7 +336,7 @@ func TestScanKeepFolders(t *testing.T) {
 // Spellings of one file are one row: the first spelling is kept and the
 // occurrences of all are counted.
 func TestScanDedup(t *testing.T) {
-	dir := writeFiles(t, map[string]string{
+	dir := testenv.WriteFiles(t, map[string]string{
 		"a.html": `<img src="https://old.example.com/x/a.jpg#main">
 <img src="HTTPS://OLD.EXAMPLE.COM:443/x/a.jpg">
 <img src="http://old.example.com/x/a.jpg">
@@ -401,7 +345,7 @@ func TestScanDedup(t *testing.T) {
 <img src="https://old.example.com/x/a.jpg?v=2">`,
 		"b.json": `["https:\/\/old.example.com\/x\/a.jpg"]`,
 	})
-	res := scanFiles(t, dir, ScanOptions{}, "a.html", "b.json")
+	res := scanFiles(t, dir, Options{}, "a.html", "b.json")
 	want := []string{
 		"https://old.example.com/x/a.jpg",
 		"https://old.example.com/x/caf%C3%A9.jpg",
@@ -420,12 +364,12 @@ func TestScanDedup(t *testing.T) {
 }
 
 func TestScanHostsAndKinds(t *testing.T) {
-	dir := writeFiles(t, map[string]string{
+	dir := testenv.WriteFiles(t, map[string]string{
 		"a.html": `<img src="https://old.example.com/a.jpg"><img src="https://cdn.example.com:8443/b.png">
 <img src="https://example.com/c.gif"><img src="https://other.net/d.jpg">
 <a href="https://old.example.com/e.pdf">e</a><a href="https://old.example.com/f.mp4">f</a><img src="https://old.example.com/g">`,
 	})
-	res := scanFiles(t, dir, ScanOptions{Hosts: []string{"*.example.com"}}, "a.html")
+	res := scanFiles(t, dir, Options{Hosts: []string{"*.example.com"}}, "a.html")
 	want := []string{"https://old.example.com/a.jpg", "https://cdn.example.com:8443/b.png", "https://example.com/c.gif",
 		"https://old.example.com/e.pdf", "https://old.example.com/f.mp4", "https://old.example.com/g"}
 	if got := urls(res); !reflect.DeepEqual(got, want) {
@@ -434,25 +378,25 @@ func TestScanHostsAndKinds(t *testing.T) {
 	if res.Summary.OtherHosts != 1 {
 		t.Errorf("other hosts = %d", res.Summary.OtherHosts)
 	}
-	res = scanFiles(t, dir, ScanOptions{Hosts: []string{"old.example.com"}, Kinds: []Kind{KindImage}}, "a.html")
+	res = scanFiles(t, dir, Options{Hosts: []string{"old.example.com"}, Kinds: []content.Kind{content.KindImage}}, "a.html")
 	if got := urls(res); !reflect.DeepEqual(got, []string{"https://old.example.com/a.jpg", "https://old.example.com/g"}) {
 		t.Errorf("old.example.com images: %q", got)
 	}
 	if res.Summary.OtherKinds != 2 || res.Summary.OtherHosts != 3 {
 		t.Errorf("summary %+v", res.Summary)
 	}
-	res = scanFiles(t, dir, ScanOptions{Kinds: []Kind{KindDocument, KindVideo}}, "a.html")
+	res = scanFiles(t, dir, Options{Kinds: []content.Kind{content.KindDocument, content.KindVideo}}, "a.html")
 	if got := urls(res); !reflect.DeepEqual(got, []string{"https://old.example.com/e.pdf", "https://old.example.com/f.mp4"}) {
 		t.Errorf("documents and video: %q", got)
 	}
 }
 
 func TestParseKinds(t *testing.T) {
-	for in, want := range map[string][]Kind{
+	for in, want := range map[string][]content.Kind{
 		"all":              nil,
-		"images":           {KindImage},
-		" Images, video,":  {KindImage, KindVideo},
-		"documents,images": {KindDocument, KindImage},
+		"images":           {content.KindImage},
+		" Images, video,":  {content.KindImage, content.KindVideo},
+		"documents,images": {content.KindDocument, content.KindImage},
 		"images,all":       nil,
 	} {
 		got, err := ParseKinds(in)
@@ -470,12 +414,12 @@ func TestParseKinds(t *testing.T) {
 // URLs migrate would refuse are left out and counted, never written.
 func TestScanRejectsWhatMigrateWouldRefuse(t *testing.T) {
 	long := "https://old.example.com/" + strings.Repeat("x", MaxSourceURL) + ".jpg"
-	dir := writeFiles(t, map[string]string{
+	dir := testenv.WriteFiles(t, map[string]string{
 		"a.html": `<img src="` + long + `"><img src="https://bad host.example.com/a.jpg"><img src="https://old.example.com/ok.jpg">`,
 		// A Latin-1 file: the é of the URL is byte E9, sent as %E9.
 		"latin1.txt": "https://old.example.com/caf\xe9.jpg\n",
 	})
-	res := scanFiles(t, dir, ScanOptions{}, "a.html", "latin1.txt")
+	res := scanFiles(t, dir, Options{}, "a.html", "latin1.txt")
 	if got := urls(res); !reflect.DeepEqual(got, []string{"https://old.example.com/ok.jpg", "https://old.example.com/caf%E9.jpg"}) {
 		t.Errorf("rows %q", got)
 	}
@@ -485,7 +429,7 @@ func TestScanRejectsWhatMigrateWouldRefuse(t *testing.T) {
 }
 
 func TestScanBadFiles(t *testing.T) {
-	dir := writeFiles(t, map[string]string{
+	dir := testenv.WriteFiles(t, map[string]string{
 		"photo.jpg":     "\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00",
 		"cut.json":      `{"a": "https://old.example.com/a.png", "b": [1, 2`,
 		"broken.csv":    "Image Src,Title\nhttps://old.example.com/b.png,\"unclosed\n",
@@ -494,7 +438,7 @@ func TestScanBadFiles(t *testing.T) {
 		"sub/.htaccess": "Redirect 301 /logo.png https://old.example.com/e.png\n", // a hidden file is read
 		"sub/ok.txt":    "https://old.example.com/d.png",
 	})
-	res, err := Scan(context.Background(), []string{dir, filepath.Join(dir, "missing.html")}, ScanOptions{})
+	res, err := Run(context.Background(), []string{dir, filepath.Join(dir, "missing.html")}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -521,9 +465,9 @@ func TestScanBadFiles(t *testing.T) {
 }
 
 func TestScanNothingFound(t *testing.T) {
-	dir := writeFiles(t, map[string]string{"a.txt": "no links here\n"})
-	res := scanFiles(t, dir, ScanOptions{}, "a.txt")
-	if len(res.Rows) != 0 || res.Summary.Files[Text] != 1 {
+	dir := testenv.WriteFiles(t, map[string]string{"a.txt": "no links here\n"})
+	res := scanFiles(t, dir, Options{}, "a.txt")
+	if len(res.Rows) != 0 || res.Summary.Files[content.Text] != 1 {
 		t.Errorf("rows %q, summary %+v", urls(res), res.Summary)
 	}
 	var buf bytes.Buffer
@@ -534,10 +478,10 @@ func TestScanNothingFound(t *testing.T) {
 }
 
 func TestScanCancelled(t *testing.T) {
-	dir := writeFiles(t, map[string]string{"a.txt": "https://old.example.com/a.png\n"})
+	dir := testenv.WriteFiles(t, map[string]string{"a.txt": "https://old.example.com/a.png\n"})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := Scan(ctx, []string{dir}, ScanOptions{}); err != context.Canceled {
+	if _, err := Run(ctx, []string{dir}, Options{}); err != context.Canceled {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
 }
@@ -582,9 +526,9 @@ func (c *errAfter) Err() error {
 
 func TestScanCancelledWithinAFile(t *testing.T) {
 	line := "see https://old.example.com/a.png and more text\n"
-	dir := writeFiles(t, map[string]string{"big.txt": strings.Repeat(line, 100_000)}) // 4.8 MB
+	dir := testenv.WriteFiles(t, map[string]string{"big.txt": strings.Repeat(line, 100_000)}) // 4.8 MB
 	ctx := &errAfter{Context: context.Background(), n: 3}
-	if _, err := Scan(ctx, []string{dir}, ScanOptions{}); err != context.Canceled {
+	if _, err := Run(ctx, []string{dir}, Options{}); err != context.Canceled {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
 }
@@ -601,8 +545,8 @@ func TestScanForgetsLeftOutSpellings(t *testing.T) {
 			fmt.Fprintf(&b, "<img src=\"https://old.example.com/img/%d.png\">\n", i%3)
 		}
 	}
-	dir := writeFiles(t, map[string]string{"a.html": b.String()})
-	res := scanFiles(t, dir, ScanOptions{}, "a.html")
+	dir := testenv.WriteFiles(t, map[string]string{"a.html": b.String()})
+	res := scanFiles(t, dir, Options{}, "a.html")
 	checkURLs(t, res, []string{"https://old.example.com/img/0.png", "https://old.example.com/img/1.png", "https://old.example.com/img/2.png"})
 	if s := res.Summary; s.Pages != 20 || s.NotMedia != 20 || s.URLs != 60 {
 		t.Errorf("pages %d, not media %d, URLs %d; want 20, 20, 60", s.Pages, s.NotMedia, s.URLs)
@@ -617,16 +561,16 @@ func TestJoinVariants(t *testing.T) {
 	if got != "https://x.example/a-300x200.jpg;https://x.example/a-150x150.jpg%3Bjsessionid=1" {
 		t.Errorf("joinVariants = %q", got)
 	}
-	if Key("https://x.example/a-150x150.jpg%3Bjsessionid=1") != Key("https://x.example/a-150x150.jpg;jsessionid=1") {
+	if content.Key("https://x.example/a-150x150.jpg%3Bjsessionid=1") != content.Key("https://x.example/a-150x150.jpg;jsessionid=1") {
 		t.Error("the escaped ';' is another URL to rewrite")
 	}
 }
 
-// XML that is not a WordPress export: a sitemap's image:loc and an RSS
-// feed's enclosures and escaped HTML are media; <loc> pages and <link>s
+// content.XML that is not a WordPress export: a sitemap's image:loc and an RSS
+// feed's enclosures and escaped content.HTML are media; <loc> pages and <link>s
 // are not. And a TSV's image column.
 func TestScanFeedsSitemapsAndTSV(t *testing.T) {
-	dir := writeFiles(t, map[string]string{
+	dir := testenv.WriteFiles(t, map[string]string{
 		"sitemap.xml": `<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">
 <url><loc>https://old.example.com/shop/shirt</loc>
@@ -639,7 +583,7 @@ func TestScanFeedsSitemapsAndTSV(t *testing.T) {
 <media:thumbnail url="https://old.example.com/thumbs/ep1"/></item></channel></rss>`,
 		"products.tsv": "sku\tImage URL\tnotes\nA1\thttps://old.example.com/p/a1\tsee https://old.example.com/about\n",
 	})
-	res := scanFiles(t, dir, ScanOptions{}, "sitemap.xml", "feed.rss", "products.tsv")
+	res := scanFiles(t, dir, Options{}, "sitemap.xml", "feed.rss", "products.tsv")
 	checkURLs(t, res, []string{
 		"https://cdn.old.example.com/i/shirt-front",
 		"https://old.example.com/ep1/cover.png",
@@ -647,7 +591,7 @@ func TestScanFeedsSitemapsAndTSV(t *testing.T) {
 		"https://old.example.com/thumbs/ep1",
 		"https://old.example.com/p/a1",
 	})
-	if s := res.Summary; s.Files[XML] != 2 || s.Files[TSV] != 1 || s.WXRFiles != 0 || s.NotMedia != 6 { // 3 pages and links, 3 namespace URIs
+	if s := res.Summary; s.Files[content.XML] != 2 || s.Files[content.TSV] != 1 || s.WXRFiles != 0 || s.NotMedia != 6 { // 3 pages and links, 3 namespace URIs
 		t.Errorf("summary %+v", s)
 	}
 }
@@ -660,8 +604,8 @@ func TestScanDatabaseDumpMetadata(t *testing.T) {
 	dump := "-- MySQL dump 10.13\n" +
 		"INSERT INTO `wp_posts` VALUES (7,1,'2023-05-01','<img src=\\\"" + up + "2023/05/photo-e1690000000000-300x225.jpg\\\">','Sunset','inherit','attachment','" + up + "2023/05/photo.jpg');\n" +
 		"INSERT INTO `wp_postmeta` VALUES (1,7,'_wp_attached_file','2023/05/photo-scaled.jpg'),(2,7,'_wp_attachment_metadata','" + meta + "'),(3,7,'_edit_lock','1');\n"
-	dir := writeFiles(t, map[string]string{"dump.sql": dump})
-	res := scanFiles(t, dir, ScanOptions{}, "dump.sql")
+	dir := testenv.WriteFiles(t, map[string]string{"dump.sql": dump})
+	res := scanFiles(t, dir, Options{}, "dump.sql")
 	checkURLs(t, res, []string{up + "2023/05/photo.jpg"})
 	if len(res.Rows) == 1 {
 		want := []string{up + "2023/05/photo-e1690000000000-300x225.jpg", up + "2023/05/photo-150x150.jpg", up + "2023/05/photo-scaled.jpg"}
@@ -673,8 +617,10 @@ func TestScanDatabaseDumpMetadata(t *testing.T) {
 
 func TestReadSQLMetadataAcrossReads(t *testing.T) {
 	meta := `a:3:{s:4:\"file\";s:11:\"2023/05/a.png\";s:5:\"sizes\";a:1:{s:1:\"s\";a:1:{s:4:\"file\";s:13:\"a-300x200.png\";}}s:1:\"x\";s:3:\"it''s\";}`
-	row := "(2,7,'_wp_attachment_metadata', '" + meta + "'),"
-	text := strings.Repeat("x", 3*maxWXRField/2) + row + strings.Repeat(row, 3)
+	row := "(2,7,'_wp_attachment_metadata', '" + meta + "')"
+	// A comment holding a quote, and a long post before the rows.
+	text := "-- it's a dump\nINSERT INTO `wp_posts` VALUES (1,'" + strings.Repeat("x", 3*maxWXRField/2) + "');\n" +
+		"INSERT INTO `wp_postmeta` VALUES " + strings.Repeat(row+",\n", 3) + row + ";\n"
 	for _, reads := range []func(io.Reader) io.Reader{
 		func(r io.Reader) io.Reader { return r },
 		iotest.OneByteReader,
@@ -691,9 +637,39 @@ func TestReadSQLMetadataAcrossReads(t *testing.T) {
 }
 
 func FuzzReadSQLMetadata(f *testing.F) {
-	f.Add(`(2,7,'_wp_attachment_metadata','a:2:{s:4:\"file\";s:5:\"a.png\";s:5:\"sizes\";a:0:{}}')`)
-	f.Add(`'_wp_attachment_metadata' , 'it''s \\' x`)
+	f.Add("INSERT INTO `wp_postmeta` VALUES (2,7,'_wp_attachment_metadata','a:2:{s:4:\\\"file\\\";s:5:\\\"a.png\\\";s:5:\\\"sizes\\\";a:0:{}}');")
+	f.Add(`INSERT INTO x (a, "b") VALUE ('_wp_attachment_metadata' , 'it''s \\' x), (f(1,')'), /* ' */ 2) -- '`)
 	f.Fuzz(func(t *testing.T, in string) {
 		readSQLMetadata(iotest.HalfReader(strings.NewReader(in)), func(sqlMetadata) {})
 	})
+}
+
+// Progress counts every byte of every file, binary files included, up to
+// the total it announces.
+func TestScanProgress(t *testing.T) {
+	files := map[string]string{
+		"a.html":     `<img src="https://old.example.com/a.jpg">` + strings.Repeat("text ", 100_000),
+		"b/c.json":   `{"image": "https://old.example.com/c.png"}`,
+		"b/logo.png": "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+	}
+	total := 0
+	for _, text := range files {
+		total += len(text)
+	}
+	dir := testenv.WriteFiles(t, files)
+	var calls int
+	var last [2]int64
+	_, err := Run(context.Background(), []string{dir}, Options{Progress: func(read, all int64) {
+		if read < last[0] || all != int64(total) {
+			t.Errorf("progress %d of %d after %d of %d", read, all, last[0], last[1])
+		}
+		calls++
+		last = [2]int64{read, all}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls < 3 || last != [2]int64{int64(total), int64(total)} {
+		t.Errorf("%d calls, last %v, want %d of %d", calls, last, total, total)
+	}
 }

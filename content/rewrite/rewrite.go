@@ -1,4 +1,4 @@
-package content
+package rewrite
 
 import (
 	"bufio"
@@ -17,12 +17,13 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/wixmigrate/wixmigrate/report"
+	"github.com/wixmigrate/wixmigrate/content"
+	"github.com/wixmigrate/wixmigrate/internal/atomicfile"
 )
 
-// RewriteConfig is what a rewrite run is asked to do: `wixmigrate
+// Config is what a rewrite run is asked to do: `wixmigrate
 // rewrite`'s flags.
-type RewriteConfig struct {
+type Config struct {
 	Reports  []string // migrate reports; a later one wins a conflict
 	Out      string   // write rewritten copies under this folder...
 	InPlace  bool     // ...or replace the files where they are
@@ -37,17 +38,21 @@ type RewriteConfig struct {
 	// OnChange, if set, is called for each URL replaced (or, in a dry run,
 	// that would be).
 	OnChange func(Change)
+	// Progress, if set, is called as the files are read with the bytes
+	// read so far and the total size of the files to read (binary files
+	// count as read when copied or skipped).
+	Progress func(read, total int64)
 }
 
 // FileResult is what a run did with one file.
 type FileResult struct {
 	Path     string
-	Format   Format
+	Format   content.Format
 	Counts   [numMatchKinds]int // URLs by match kind
 	Changed  bool               // some URL was (or would be) replaced
 	Skipped  string             // why the file was left alone; "" when it was read
 	Binary   bool               // skipped as binary (copied as is under --out)
-	Warnings []Warning
+	Warnings []content.Warning
 	// Unresolved counts relative media URLs left alone for want of a base
 	// URL (--base-url); FirstUnresolved shows the first.
 	Unresolved      int
@@ -59,7 +64,7 @@ type Change struct {
 	Path     string
 	Line     int
 	Kind     MatchKind
-	Old, New string // as written in the file: Old is Ref.Raw; New unescaped
+	Old, New string // as written in the file: Old is content.Ref.Raw; New unescaped
 }
 
 // UnmappedURL is a media URL on an old host that no READY row maps.
@@ -70,8 +75,8 @@ type UnmappedURL struct {
 	Status      string // the report's status for it, "" when no report has it
 }
 
-// RewriteResult is what a run did.
-type RewriteResult struct {
+// Result is what a run did.
+type Result struct {
 	Files        []FileResult
 	Totals       [numMatchKinds]int
 	Unresolved   int // relative media URLs left alone: no --base-url
@@ -87,36 +92,13 @@ type RewriteResult struct {
 	Unmapped      []UnmappedURL
 }
 
-// UsageError is a bad combination of options; Flag names the flag.
-type UsageError struct {
-	Flag string
-	Msg  string
-}
-
-func (e *UsageError) Error() string {
-	if e.Flag == "" {
-		return e.Msg
-	}
-	return e.Flag + ": " + e.Msg
-}
-
-// OutputError is output that cannot be written; nothing was replaced in
-// place.
-type OutputError struct {
-	Path string
-	Err  error
-}
-
-func (e *OutputError) Error() string { return fmt.Sprintf("writing %s: %v", e.Path, e.Err) }
-func (e *OutputError) Unwrap() error { return e.Err }
-
-// RunRewrite rewrites the content files cfg names. Reports are read, and
+// Run rewrites the content files cfg names. Reports are read, and
 // every option checked, before anything is written. With InPlace, every
 // changed file is first written beside its original and only then are the
 // originals replaced (atomically, mode kept), so a failed run leaves every
 // input as it was; a file changed on disk since it was read is not
 // replaced.
-func RunRewrite(ctx context.Context, cfg RewriteConfig) (*RewriteResult, error) {
+func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err := checkConfig(cfg); err != nil {
 		return nil, err
 	}
@@ -134,9 +116,9 @@ func RunRewrite(ctx context.Context, cfg RewriteConfig) (*RewriteResult, error) 
 		}
 	}
 	r := &rewriter{cfg: cfg, mapping: m, hosts: newHostSet(hosts), unmapped: map[string]int{},
-		seen: map[string]bool{}, written: map[string]string{}}
+		seen: map[string]bool{}, written: map[string]string{}, progress: content.NewProgress(cfg.Progress, cfg.Paths)}
 	r.res.Hosts, r.res.Rows, r.res.Ready, r.res.Conflicts = hosts, m.Rows, m.Ready, m.Conflicts
-	err := Walk(cfg.Paths, func(f File) error {
+	err := content.Walk(cfg.Paths, func(f content.File) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -148,7 +130,7 @@ func RunRewrite(ctx context.Context, cfg RewriteConfig) (*RewriteResult, error) 
 		if errors.As(err, &oe) || errors.Is(err, context.Canceled) {
 			return &r.res, err
 		}
-		return &r.res, &UsageError{Msg: err.Error()}
+		return &r.res, &InputError{Path: strings.Join(cfg.Paths, ", "), Err: err}
 	}
 	if err := r.commit(); err != nil {
 		return &r.res, err
@@ -161,29 +143,27 @@ func RunRewrite(ctx context.Context, cfg RewriteConfig) (*RewriteResult, error) 
 	return &r.res, nil
 }
 
-func checkConfig(cfg RewriteConfig) error {
+func checkConfig(cfg Config) error {
 	switch {
 	case len(cfg.Reports) == 0:
-		return &UsageError{Flag: "--report", Msg: "is required: the report(s) migrate wrote"}
+		return ErrNoReports
 	case cfg.Out == "" && !cfg.InPlace:
-		return &UsageError{Flag: "--out", Msg: "one of --out DIR or --in-place is required"}
+		return ErrNoDestination
 	case cfg.Out != "" && cfg.InPlace:
-		return &UsageError{Flag: "--in-place", Msg: "cannot be used with --out; choose one"}
+		return ErrOutAndInPlace
 	case len(cfg.Paths) == 0:
-		return &UsageError{Msg: "name the files or folders to rewrite"}
+		return ErrNoPaths
 	}
 	if b := cfg.BaseURL; b != nil && (b.Host == "" || (b.Scheme != "http" && b.Scheme != "https")) {
-		return &UsageError{Flag: "--base-url", Msg: fmt.Sprintf("%q is not an http(s) URL with a host", b)}
+		return &BaseURLError{URL: b.String()}
 	}
 	for _, p := range cfg.Paths {
 		if _, err := os.Stat(p); err != nil {
-			return &UsageError{Msg: fmt.Sprintf("input %v", err)}
+			return &InputError{Path: p, Err: err}
 		}
 	}
 	if cfg.Out != "" {
-		if err := CheckOutDir(cfg.Out, cfg.Paths); err != nil {
-			return &UsageError{Flag: "--out", Msg: err.Error()}
-		}
+		return CheckOutDir(cfg.Out, cfg.Paths)
 	}
 	return nil
 }
@@ -215,7 +195,7 @@ func (h *hostSet) match(host []byte) bool {
 		return true
 	}
 	for _, p := range h.suffixes {
-		if MatchHost(p, string(host)) {
+		if content.MatchHost(p, string(host)) {
 			return true
 		}
 	}
@@ -224,14 +204,24 @@ func (h *hostSet) match(host []byte) bool {
 
 // rewriter carries a run's state.
 type rewriter struct {
-	cfg      RewriteConfig
+	cfg      Config
 	mapping  *Mapping
 	hosts    *hostSet
-	res      RewriteResult
+	res      Result
 	unmapped map[string]int    // key → index in res.Unmapped
 	pending  []pendingFile     // in-place files written beside their originals
 	seen     map[string]bool   // inputs read, by absolute path: overlapping arguments read a file once
 	written  map[string]string // --out destinations → the input written there
+	progress *content.Progress // nil without Config.Progress
+}
+
+// options are the content options for file f.
+func (r *rewriter) options(f content.File) content.Options {
+	opts := content.Options{BaseURL: content.FileBase(r.cfg.BaseURL, f)}
+	if r.progress != nil {
+		opts.Progress = r.progress.Add
+	}
+	return opts
 }
 
 // pendingFile is a rewritten copy waiting to replace its original.
@@ -242,7 +232,7 @@ type pendingFile struct {
 }
 
 // file rewrites one file.
-func (r *rewriter) file(f File) error {
+func (r *rewriter) file(f content.File) error {
 	if abs, err := filepath.Abs(f.Path); err == nil {
 		if r.seen[abs] {
 			return nil // named twice (a folder and a file in it): once is enough
@@ -281,7 +271,7 @@ func (r *rewriter) file(f File) error {
 		r.res.Skipped++
 		return nil
 	}
-	head := make([]byte, SniffLen)
+	head := make([]byte, content.SniffLen)
 	n, err := io.ReadFull(in, head)
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
 		fr.Skipped = "unreadable: " + err.Error()
@@ -289,10 +279,11 @@ func (r *rewriter) file(f File) error {
 		return nil
 	}
 	head = head[:n]
-	format, ok := DetectFormat(f.Path, head)
+	format, ok := content.DetectFormat(f.Path, head)
 	fr.Format = format
 	body := io.MultiReader(bytes.NewReader(head), in)
 	if !ok {
+		r.progress.Add(info.Size())
 		fr.Binary = true
 		fr.Skipped = "binary"
 		if bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}) {
@@ -305,22 +296,26 @@ func (r *rewriter) file(f File) error {
 			return nil
 		}
 		// --out makes a complete tree: binary files are copied as they are.
-		return r.writeOut(f, info.Mode(), func(w io.Writer) error {
+		err := r.writeOut(f, info.Mode(), func(w io.Writer) error {
 			_, err := io.Copy(w, body)
 			return err
 		})
+		if err != nil {
+			return &OutputError{Path: f.Path, Err: err}
+		}
+		return nil
 	}
 
 	hash := sha256.New()
 	body = io.TeeReader(body, hash)
-	var stats Stats
+	var stats content.Stats
 	var readErr error
 	// rewrite writes the file's new content to w. A read error fails it
 	// too, so that no partial copy is kept, but is remembered apart: it
 	// skips this file, where a write error stops the run.
 	rewrite := func(w io.Writer) error {
 		var err error
-		stats, err = Rewrite(body, errWriter{w}, format, Options{BaseURL: FileBase(r.cfg.BaseURL, f)}, func(ref Ref) (string, bool) {
+		stats, err = content.Rewrite(body, errWriter{w}, format, r.options(f), func(ref content.Ref) (string, bool) {
 			return r.replace(f, &fr, ref)
 		})
 		var we *writeError
@@ -359,7 +354,7 @@ func (r *rewriter) file(f File) error {
 }
 
 // replace decides what one found URL becomes.
-func (r *rewriter) replace(f File, fr *FileResult, ref Ref) (string, bool) {
+func (r *rewriter) replace(f content.File, fr *FileResult, ref content.Ref) (string, bool) {
 	if ref.URL == "" {
 		// Relative, and no --base-url to say where: likely old-host media
 		// left as it was, which the run must not call done.
@@ -372,10 +367,10 @@ func (r *rewriter) replace(f File, fr *FileResult, ref Ref) (string, bool) {
 		return "", false
 	}
 	var buf [512]byte
-	key, ok := appendKey(buf[:0], ref.URL)
+	key, ok := content.AppendKey(buf[:0], ref.URL)
 	// A path written relative is the old site's, whatever --host says.
 	pathRelative := ref.Relative && !strings.HasPrefix(ref.Text, "//")
-	if !ok || !(pathRelative || r.hosts.match(keyHost(key))) {
+	if !ok || !(pathRelative || r.hosts.match(content.KeyHost(key))) {
 		return "", false
 	}
 	m, ok := r.mapping.match(ref, key)
@@ -395,11 +390,11 @@ func (r *rewriter) replace(f File, fr *FileResult, ref Ref) (string, bool) {
 }
 
 // noteUnmapped records an unmapped media URL for the --unmapped manifest.
-func (r *rewriter) noteUnmapped(f File, ref Ref, status string) {
+func (r *rewriter) noteUnmapped(f content.File, ref content.Ref, status string) {
 	if !utf8.ValidString(ref.URL) {
 		return // not UTF-8: a file in another encoding; no manifest row can name it
 	}
-	key := Key(ref.URL)
+	key := content.Key(ref.URL)
 	if i, ok := r.unmapped[key]; ok {
 		r.res.Unmapped[i].Occurrences++
 		return
@@ -435,7 +430,7 @@ func (e errWriter) Write(p []byte) (int, error) {
 }
 
 // writeOut writes f's output under --out, atomically.
-func (r *rewriter) writeOut(f File, mode os.FileMode, write func(io.Writer) error) error {
+func (r *rewriter) writeOut(f content.File, mode os.FileMode, write func(io.Writer) error) error {
 	dst := filepath.Join(r.cfg.Out, filepath.FromSlash(f.Rel))
 	if other, ok := r.written[dst]; ok {
 		return fmt.Errorf("%s and %s both land at %s (give their folders instead, or rewrite them apart)", other, f.Path, dst)
@@ -444,7 +439,7 @@ func (r *rewriter) writeOut(f File, mode os.FileMode, write func(io.Writer) erro
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
 	}
-	return report.WriteFileAtomic(dst, mode.Perm(), write)
+	return atomicfile.Write(dst, mode.Perm(), write)
 }
 
 // writeTemp writes a complete, synced file in dir, for an in-place
@@ -538,7 +533,7 @@ var UnmappedColumns = []string{"source_url", "found_in", "occurrences", "report_
 
 // writeUnmapped writes the unmapped URLs as a manifest, atomically.
 func writeUnmapped(path string, urls []UnmappedURL) error {
-	err := report.WriteFileAtomic(path, 0o644, func(w io.Writer) error {
+	err := atomicfile.Write(path, 0o644, func(w io.Writer) error {
 		cw := csv.NewWriter(w)
 		cw.Write(UnmappedColumns)
 		for _, u := range urls {

@@ -1,12 +1,13 @@
-package content
+package rewrite
 
 import (
 	"bytes"
 	"fmt"
+	"github.com/wixmigrate/wixmigrate/content"
+	"github.com/wixmigrate/wixmigrate/internal/testenv"
 	"io"
 	"os"
 	"runtime"
-	"runtime/metrics"
 	"strconv"
 	"strings"
 	"sync"
@@ -74,7 +75,7 @@ func appendSource(b []byte, i int, suffix string) []byte {
 	return append(b, ".jpg"...)
 }
 
-// appendHTML appends post i of a WordPress-like HTML export: an image with
+// appendHTML appends post i of a WordPress-like content.HTML export: an image with
 // a srcset of size variants, a link to another site with an escaped query,
 // a relative link, and prose.
 func appendHTML(b []byte, i int) []byte {
@@ -162,40 +163,8 @@ func (g *genReader) Read(p []byte) (int, error) {
 	return written, nil
 }
 
-// peakHeap samples the live heap while a benchmark runs.
-type peakHeap struct {
-	stop chan struct{}
-	done chan uint64
-}
-
-func watchHeap() *peakHeap {
-	p := &peakHeap{stop: make(chan struct{}), done: make(chan uint64)}
-	go func() {
-		sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-		var peak uint64
-		tick := time.NewTicker(2 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			metrics.Read(sample)
-			peak = max(peak, sample[0].Value.Uint64())
-			select {
-			case <-p.stop:
-				p.done <- peak
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	return p
-}
-
-func (p *peakHeap) peakMB() float64 {
-	close(p.stop)
-	return float64(<-p.done) / (1 << 20)
-}
-
 // benchRewrite rewrites generated content with the 100,000-row mapping.
-func benchRewrite(b *testing.B, f Format, doc func([]byte, int) []byte) {
+func benchRewrite(b *testing.B, f content.Format, doc func([]byte, int) []byte) {
 	m := loadBenchMapping(b)
 	hosts := newHostSet(m.Hosts())
 	size := benchBytes()
@@ -205,18 +174,18 @@ func benchRewrite(b *testing.B, f Format, doc func([]byte, int) []byte) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	mappingMB := float64(ms.HeapAlloc) / (1 << 20)
-	heap := watchHeap()
+	heap := testenv.WatchHeap()
 	replaced := 0
 	b.ResetTimer()
-	cpu := processCPU()
+	cpu := testenv.ProcessCPU()
 	for range b.N {
-		st, err := Rewrite(newGenReader(doc, size), io.Discard, f, Options{}, func(ref Ref) (string, bool) {
+		st, err := content.Rewrite(newGenReader(doc, size), io.Discard, f, content.Options{}, func(ref content.Ref) (string, bool) {
 			if ref.URL == "" {
 				return "", false
 			}
 			var buf [512]byte
-			key, ok := appendKey(buf[:0], ref.URL)
-			if !ok || !hosts.match(keyHost(key)) {
+			key, ok := content.AppendKey(buf[:0], ref.URL)
+			if !ok || !hosts.match(content.KeyHost(key)) {
 				return "", false
 			}
 			if match, ok := m.match(ref, key); ok && match.Kind != MatchUnmapped {
@@ -230,11 +199,11 @@ func benchRewrite(b *testing.B, f Format, doc func([]byte, int) []byte) {
 		replaced = st.Replaced
 	}
 	b.StopTimer()
-	reportCPU(b, processCPU()-cpu, size)
+	reportCPU(b, testenv.ProcessCPU()-cpu, size)
 	if replaced == 0 {
 		b.Fatal("nothing replaced")
 	}
-	b.ReportMetric(heap.peakMB(), "peak-heap-MB")
+	b.ReportMetric(heap.PeakMB(), "peak-heap-MB")
 	b.ReportMetric(mappingMB, "mapping-heap-MB")
 	b.ReportMetric(float64(replaced)/float64(size)*(1<<20), "URLs/MB")
 }
@@ -254,8 +223,8 @@ func benchNaive(b *testing.B, doc func([]byte, int) []byte) {
 	}
 	b.SetBytes(int64(len(data)))
 	b.ResetTimer()
-	cpu := processCPU()
-	defer func() { reportCPU(b, processCPU()-cpu, int64(len(data))) }()
+	cpu := testenv.ProcessCPU()
+	defer func() { reportCPU(b, testenv.ProcessCPU()-cpu, int64(len(data))) }()
 	for range b.N {
 		s := string(data)
 		for _, p := range pairs {
@@ -267,8 +236,8 @@ func benchNaive(b *testing.B, doc func([]byte, int) []byte) {
 	}
 }
 
-func BenchmarkRewriteHTML(b *testing.B)      { benchRewrite(b, HTML, appendHTML) }
-func BenchmarkRewriteWXR(b *testing.B)       { benchRewrite(b, XML, appendWXR) }
+func BenchmarkRewriteHTML(b *testing.B)      { benchRewrite(b, content.HTML, appendHTML) }
+func BenchmarkRewriteWXR(b *testing.B)       { benchRewrite(b, content.XML, appendWXR) }
 func BenchmarkRewriteNaiveHTML(b *testing.B) { benchNaive(b, appendHTML) }
 func BenchmarkRewriteNaiveWXR(b *testing.B)  { benchNaive(b, appendWXR) }
 

@@ -1,4 +1,4 @@
-package content
+package rewrite
 
 import (
 	"bufio"
@@ -12,14 +12,11 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/wixmigrate/wixmigrate/content"
 	"github.com/wixmigrate/wixmigrate/manifest"
 	"github.com/wixmigrate/wixmigrate/report"
 	"github.com/wixmigrate/wixmigrate/wix"
 )
-
-// VariantsColumn is the manifest column (written by scan, or by users)
-// listing, separated by VariantSeparator, the URLs of a file's size variants.
-const VariantsColumn = "variants"
 
 // target is the file a READY report row imported; its strings are in the
 // mapping's arena.
@@ -132,7 +129,7 @@ func (m *Mapping) readReport(r io.Reader) error {
 	}
 	variantsAt := -1
 	for i, name := range rows.Header() {
-		if strings.EqualFold(strings.TrimSpace(name), VariantsColumn) {
+		if strings.EqualFold(strings.TrimSpace(name), content.VariantsColumn) {
 			variantsAt = i
 		}
 	}
@@ -152,8 +149,8 @@ func (m *Mapping) readReport(r io.Reader) error {
 		if err != nil {
 			continue // a damaged row maps nothing
 		}
-		key := Key(row.Import.SourceURL)
-		m.hosts[Host(row.Import.SourceURL)] = true
+		key := content.Key(row.Import.SourceURL)
+		m.hosts[content.Host(row.Import.SourceURL)] = true
 		status, _ := report.ParseStatus(fields.Status)
 		if status != report.Ready || fields.WixURL == "" {
 			if _, mapped := m.exact.get([]byte(key)); !mapped {
@@ -174,14 +171,14 @@ func (m *Mapping) readReport(r io.Reader) error {
 		}
 		delete(m.status, key)
 		if variantsAt >= 0 && variantsAt < len(row.Record) {
-			for _, v := range strings.Split(row.Record[variantsAt], VariantSeparator) {
+			for _, v := range strings.Split(row.Record[variantsAt], content.VariantSeparator) {
 				if v = strings.TrimSpace(v); v != "" {
 					lv := listedVariant{target: n}
-					if sv, ok := ParseVariant(v); ok {
+					if sv, ok := content.ParseVariant(v); ok {
 						lv.width, lv.height = int32(sv.Width), int32(sv.Height)
 					}
 					m.listed = append(m.listed, lv)
-					m.variants.put([]byte(Key(v)), int32(len(m.listed)-1))
+					m.variants.put([]byte(content.Key(v)), int32(len(m.listed)-1))
 				}
 			}
 		}
@@ -234,13 +231,13 @@ func (m *Mapping) Hosts() []string {
 
 // Match finds what ref's URL becomes. ok is false for a URL the mapping
 // has nothing to say about: not media and unmapped.
-func (m *Mapping) Match(ref Ref) (Match, bool) {
-	key, _ := appendKey(nil, ref.URL)
+func (m *Mapping) Match(ref content.Ref) (Match, bool) {
+	key, _ := content.AppendKey(nil, ref.URL)
 	return m.match(ref, key)
 }
 
 // match is Match with ref.URL's key, which it does not keep.
-func (m *Mapping) match(ref Ref, key []byte) (Match, bool) {
+func (m *Mapping) match(ref content.Ref, key []byte) (Match, bool) {
 	if n, ok := m.exact.get(key); ok {
 		t := &m.targets[n]
 		return Match{Kind: spellingKind(ref, m.strs.bytes(t.source)), NewURL: string(m.strs.bytes(t.wixURL)) + fragment(ref.Text)}, true
@@ -253,9 +250,9 @@ func (m *Mapping) match(ref Ref, key []byte) (Match, bool) {
 	}
 	// A key is a URL without its scheme, and the variant's name is in its
 	// path, so the originals' keys come straight from the variant's key.
-	if before, after, w, h, ok := splitVariant(string(key)); ok {
+	if before, after, w, h, ok := content.SplitVariant(string(key)); ok {
 		var buf [256]byte
-		for _, suffix := range originalSuffixes {
+		for _, suffix := range content.OriginalSuffixes {
 			original := append(append(append(buf[:0], before...), suffix...), after...)
 			if n, ok := m.exact.get(original); ok {
 				return m.variantMatch(ref, &m.targets[n], int32(w), int32(h)), true
@@ -269,7 +266,7 @@ func (m *Mapping) match(ref Ref, key []byte) (Match, bool) {
 }
 
 // variantMatch is the match of a size variant of t's file.
-func (m *Mapping) variantMatch(ref Ref, t *target, width, height int32) Match {
+func (m *Mapping) variantMatch(ref content.Ref, t *target, width, height int32) Match {
 	var u string
 	if width > 0 && height > 0 && t.fileID.n > 0 {
 		u = wix.ScaledToFillURL(string(m.strs.bytes(t.fileID)), int(t.width), int(t.height), int(width), int(height))
@@ -288,7 +285,7 @@ func fragment(u string) string {
 }
 
 // spellingKind says how ref wrote a URL equal (by key) to source.
-func spellingKind(ref Ref, source []byte) MatchKind {
+func spellingKind(ref content.Ref, source []byte) MatchKind {
 	text := ref.Text
 	if i := strings.IndexByte(text, '#'); i >= 0 {
 		text = text[:i]
@@ -303,7 +300,7 @@ func spellingKind(ref Ref, source []byte) MatchKind {
 	}
 	// Same key, different bytes: either the path's percent-encoding or the
 	// scheme and host are spelled differently.
-	if s := string(source); URLPath(text) != URLPath(s) || queryOf(text) != queryOf(s) {
+	if s := string(source); content.URLPath(text) != content.URLPath(s) || queryOf(text) != queryOf(s) {
 		return MatchEscaped
 	}
 	return MatchSpelling

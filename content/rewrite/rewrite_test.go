@@ -1,14 +1,18 @@
-package content
+package rewrite
 
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/wixmigrate/wixmigrate/content"
+	"github.com/wixmigrate/wixmigrate/internal/testenv"
 	"github.com/wixmigrate/wixmigrate/manifest"
 	"github.com/wixmigrate/wixmigrate/wix"
 )
@@ -20,7 +24,7 @@ const reportHeader = "source_url,variants,status,file_id,wix_url,media_type,size
 // readyRow is a READY report row mapping source to the file id.
 func readyRow(source, variants, id string, w, h int) string {
 	return source + "," + variants + ",READY," + id + ",https://static.wixstatic.com/media/" + id + ",IMAGE,1000," +
-		itoa(w) + "," + itoa(h) + ",,1,2026-11-30T22:00:00Z,import\n"
+		strconv.Itoa(w) + "," + strconv.Itoa(h) + ",,1,2026-11-30T22:00:00Z,import\n"
 }
 
 func wixURL(id string) string { return "https://static.wixstatic.com/media/" + id }
@@ -48,7 +52,7 @@ func TestMatch(t *testing.T) {
 	)
 	tests := []struct {
 		url    string
-		raw    Ref
+		raw    content.Ref
 		kind   MatchKind
 		newURL string
 		status string
@@ -56,9 +60,9 @@ func TestMatch(t *testing.T) {
 		{url: "https://old.example.com/uploads/photo.jpg", kind: MatchExact, newURL: wixURL("p.jpg")},
 		{url: "http://OLD.example.com:80/uploads/photo.jpg", kind: MatchSpelling, newURL: wixURL("p.jpg")},
 		{url: "https://old.example.com:443/uploads/photo.jpg", kind: MatchSpelling, newURL: wixURL("p.jpg")},
-		{url: "https://old.example.com/uploads/photo.jpg", raw: Ref{Text: "//old.example.com/uploads/photo.jpg", Relative: true}, kind: MatchSpelling, newURL: wixURL("p.jpg")},
-		{url: "https://old.example.com/uploads/photo.jpg", raw: Ref{Text: "/uploads/photo.jpg", Relative: true}, kind: MatchRelative, newURL: wixURL("p.jpg")},
-		{url: "https://old.example.com/uploads/photo.jpg#x", raw: Ref{Text: "https://old.example.com/uploads/photo.jpg#x"}, kind: MatchExact, newURL: wixURL("p.jpg") + "#x"},
+		{url: "https://old.example.com/uploads/photo.jpg", raw: content.Ref{Text: "//old.example.com/uploads/photo.jpg", Relative: true}, kind: MatchSpelling, newURL: wixURL("p.jpg")},
+		{url: "https://old.example.com/uploads/photo.jpg", raw: content.Ref{Text: "/uploads/photo.jpg", Relative: true}, kind: MatchRelative, newURL: wixURL("p.jpg")},
+		{url: "https://old.example.com/uploads/photo.jpg#x", raw: content.Ref{Text: "https://old.example.com/uploads/photo.jpg#x"}, kind: MatchExact, newURL: wixURL("p.jpg") + "#x"},
 		{url: "https://old.example.com/uploads/café.gif", kind: MatchEscaped, newURL: wixURL("c.gif")},
 		{url: "https://old.example.com/uploads/caf%c3%a9.gif", kind: MatchEscaped, newURL: wixURL("c.gif")},
 		{url: "https://old.example.com/uploads/bg%20tile.png", kind: MatchEscaped, newURL: wixURL("bg.png")},
@@ -88,18 +92,18 @@ func TestMatch(t *testing.T) {
 	}
 	// Pages and other non-media are not unmapped media.
 	for _, u := range []string{"https://old.example.com/photo.jpg.html", "https://old.example.com/about/", "https://old.example.com/index.php?id=1"} {
-		if got, ok := m.Match(Ref{URL: u, Text: u, Context: ContextLink}); ok {
+		if got, ok := m.Match(content.Ref{URL: u, Text: u, Context: content.ContextLink}); ok {
 			t.Errorf("%s: matched as %v", u, got.Kind)
 		}
 	}
 	// ...unless the format puts a URL without extension where media is.
-	if got, ok := m.Match(Ref{URL: "https://old.example.com/image?id=3", Text: "x", Context: ContextImage}); !ok || got.Kind != MatchUnmapped {
+	if got, ok := m.Match(content.Ref{URL: "https://old.example.com/image?id=3", Text: "x", Context: content.ContextImage}); !ok || got.Kind != MatchUnmapped {
 		t.Errorf("img src without extension: %v %v", got.Kind, ok)
 	}
 }
 
 func TestReports(t *testing.T) {
-	dir := writeFiles(t, map[string]string{
+	dir := testenv.WriteFiles(t, map[string]string{
 		"first.csv":    reportHeader + readyRow("https://old.example.com/a.jpg", "", "a1.jpg", 1, 1) + readyRow("https://old.example.com/b.jpg", "", "b.jpg", 1, 1),
 		"second.csv":   reportHeader + readyRow("https://old.example.com/a.jpg", "", "a2.jpg", 1, 1),
 		"manifest.csv": "source_url,title\nhttps://old.example.com/a.jpg,x\n",
@@ -113,7 +117,7 @@ func TestReports(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if got, _ := m.Match(Ref{URL: "https://old.example.com/a.jpg", Text: "https://old.example.com/a.jpg"}); got.NewURL != wixURL("a2.jpg") || m.Conflicts != 1 || m.Ready != 2 {
+	if got, _ := m.Match(content.Ref{URL: "https://old.example.com/a.jpg", Text: "https://old.example.com/a.jpg"}); got.NewURL != wixURL("a2.jpg") || m.Conflicts != 1 || m.Ready != 2 {
 		t.Errorf("later report: %q, %d conflicts, %d ready", got.NewURL, m.Conflicts, m.Ready)
 	}
 	for _, name := range []string{"manifest.csv", "short.csv", "short-semicolon.csv", "missing.csv"} {
@@ -128,10 +132,10 @@ func TestReports(t *testing.T) {
 	}
 }
 
-// runRewrite runs RunRewrite over dir's files and fails on an error.
-func runRewrite(t *testing.T, cfg RewriteConfig) *RewriteResult {
+// runRewrite runs Run over dir's files and fails on an error.
+func runRewrite(t *testing.T, cfg Config) *Result {
 	t.Helper()
-	res, err := RunRewrite(context.Background(), cfg)
+	res, err := Run(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,11 +165,11 @@ func siteFiles() map[string]string {
 }
 
 func TestRunOut(t *testing.T) {
-	dir := writeFiles(t, siteFiles())
+	dir := testenv.WriteFiles(t, siteFiles())
 	out := filepath.Join(t.TempDir(), "out")
 	unmapped := filepath.Join(dir, "unmapped.csv")
 	base, _ := url.Parse("https://old.example.com/")
-	res := runRewrite(t, RewriteConfig{Reports: []string{filepath.Join(dir, "report.csv")}, Out: out, BaseURL: base,
+	res := runRewrite(t, Config{Reports: []string{filepath.Join(dir, "report.csv")}, Out: out, BaseURL: base,
 		Unmapped: unmapped, Paths: []string{filepath.Join(dir, "site")}})
 	if got := readFile(t, filepath.Join(out, "index.html")); got != `<img src="`+wixURL("a.jpg")+`"><img src="`+wix.ScaledToFillURL("a.jpg", 800, 600, 300, 200)+`"><img src="/f.jpg"><img src="/n.png"><a href="/page.html">p</a>` {
 		t.Errorf("index.html: %s", got)
@@ -219,7 +223,7 @@ func TestRunOut(t *testing.T) {
 	}
 	// Rewriting the output again changes nothing.
 	again := filepath.Join(t.TempDir(), "again")
-	res = runRewrite(t, RewriteConfig{Reports: []string{filepath.Join(dir, "report.csv")}, Out: again, BaseURL: base, Paths: []string{out}})
+	res = runRewrite(t, Config{Reports: []string{filepath.Join(dir, "report.csv")}, Out: again, BaseURL: base, Paths: []string{out}})
 	if res.FilesChanged != 0 || readFile(t, filepath.Join(again, "index.html")) != readFile(t, filepath.Join(out, "index.html")) {
 		t.Errorf("second rewrite changed %d files", res.FilesChanged)
 	}
@@ -230,12 +234,12 @@ func TestRunOut(t *testing.T) {
 func TestRunSemicolonProductCSV(t *testing.T) {
 	in := "Handle;Body (HTML);Image Src;Images\r\n" +
 		`shirt;"<p>Soft; warm</p><img src=""https://old.example.com/a.jpg"">";https://old.example.com/a.jpg;"https://old.example.com/a-300x200.jpg, https://old.example.com/b"` + "\r\n"
-	dir := writeFiles(t, map[string]string{
+	dir := testenv.WriteFiles(t, map[string]string{
 		"report.csv":        reportHeader + readyRow("https://old.example.com/a.jpg", "", "a.jpg", 800, 600) + readyRow("https://old.example.com/b", "", "b.jpg", 10, 10),
 		"shop/products.csv": in,
 	})
 	out := filepath.Join(t.TempDir(), "out")
-	res := runRewrite(t, RewriteConfig{Reports: []string{filepath.Join(dir, "report.csv")}, Out: out, Paths: []string{filepath.Join(dir, "shop")}})
+	res := runRewrite(t, Config{Reports: []string{filepath.Join(dir, "report.csv")}, Out: out, Paths: []string{filepath.Join(dir, "shop")}})
 	want := "Handle;Body (HTML);Image Src;Images\r\n" +
 		`shirt;"<p>Soft; warm</p><img src=""` + wixURL("a.jpg") + `"">";` + wixURL("a.jpg") + `;"` + wix.ScaledToFillURL("a.jpg", 800, 600, 300, 200) + ", " + wixURL("b.jpg") + `"` + "\r\n"
 	if got := readFile(t, filepath.Join(out, "products.csv")); got != want {
@@ -247,13 +251,13 @@ func TestRunSemicolonProductCSV(t *testing.T) {
 }
 
 func TestRunInPlace(t *testing.T) {
-	dir := writeFiles(t, siteFiles())
+	dir := testenv.WriteFiles(t, siteFiles())
 	page := filepath.Join(dir, "site", "index.html")
 	if err := os.Chmod(page, 0o640); err != nil {
 		t.Fatal(err)
 	}
 	base, _ := url.Parse("https://old.example.com/")
-	cfg := RewriteConfig{Reports: []string{filepath.Join(dir, "report.csv")}, InPlace: true, BaseURL: base, Paths: []string{filepath.Join(dir, "site")}}
+	cfg := Config{Reports: []string{filepath.Join(dir, "report.csv")}, InPlace: true, BaseURL: base, Paths: []string{filepath.Join(dir, "site")}}
 
 	// A dry run writes nothing.
 	dry := cfg
@@ -289,35 +293,36 @@ func TestRunInPlace(t *testing.T) {
 }
 
 func TestRunRefuses(t *testing.T) {
-	dir := writeFiles(t, siteFiles())
+	dir := testenv.WriteFiles(t, siteFiles())
 	site := filepath.Join(dir, "site")
 	report := filepath.Join(dir, "report.csv")
 	bad := filepath.Join(dir, "bad.csv")
 	if err := os.WriteFile(bad, []byte("source_url,status\nx,READY\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	var (
+		input     *InputError
+		inside    *OutInsideInputError
+		notReport *ReportError
+	)
 	tests := []struct {
-		name  string
-		cfg   RewriteConfig
-		usage bool
+		name string
+		cfg  Config
+		want func(error) bool
 	}{
-		{"no report", RewriteConfig{Out: t.TempDir(), Paths: []string{site}}, true},
-		{"no output", RewriteConfig{Reports: []string{report}, Paths: []string{site}}, true},
-		{"both outputs", RewriteConfig{Reports: []string{report}, Out: t.TempDir(), InPlace: true, Paths: []string{site}}, true},
-		{"out inside input", RewriteConfig{Reports: []string{report}, Out: filepath.Join(site, "out"), Paths: []string{site}}, true},
-		{"out equals input", RewriteConfig{Reports: []string{report}, Out: site, Paths: []string{site}}, true},
-		{"missing input", RewriteConfig{Reports: []string{report}, Out: t.TempDir(), Paths: []string{filepath.Join(dir, "nope")}}, true},
-		{"not a report", RewriteConfig{Reports: []string{bad}, InPlace: true, Paths: []string{site}}, false},
+		{"no report", Config{Out: t.TempDir(), Paths: []string{site}}, func(err error) bool { return errors.Is(err, ErrNoReports) }},
+		{"no output", Config{Reports: []string{report}, Paths: []string{site}}, func(err error) bool { return errors.Is(err, ErrNoDestination) }},
+		{"both outputs", Config{Reports: []string{report}, Out: t.TempDir(), InPlace: true, Paths: []string{site}}, func(err error) bool { return errors.Is(err, ErrOutAndInPlace) }},
+		{"no paths", Config{Reports: []string{report}, InPlace: true}, func(err error) bool { return errors.Is(err, ErrNoPaths) }},
+		{"out inside input", Config{Reports: []string{report}, Out: filepath.Join(site, "out"), Paths: []string{site}}, func(err error) bool { return errors.As(err, &inside) }},
+		{"out equals input", Config{Reports: []string{report}, Out: site, Paths: []string{site}}, func(err error) bool { return errors.As(err, &inside) }},
+		{"missing input", Config{Reports: []string{report}, Out: t.TempDir(), Paths: []string{filepath.Join(dir, "nope")}}, func(err error) bool { return errors.As(err, &input) && errors.Is(err, fs.ErrNotExist) }},
+		{"not a report", Config{Reports: []string{bad}, InPlace: true, Paths: []string{site}}, func(err error) bool { return errors.As(err, &notReport) }},
 	}
 	for _, tt := range tests {
-		_, err := RunRewrite(context.Background(), tt.cfg)
-		var ue *UsageError
-		var re *ReportError
-		switch {
-		case tt.usage && !errors.As(err, &ue):
-			t.Errorf("%s: %v, want a usage error", tt.name, err)
-		case !tt.usage && !errors.As(err, &re):
-			t.Errorf("%s: %v, want a report error", tt.name, err)
+		_, err := Run(context.Background(), tt.cfg)
+		if !tt.want(err) {
+			t.Errorf("%s: %v (%T)", tt.name, err, err)
 		}
 		if readFile(t, filepath.Join(site, "index.html")) != siteFiles()["site/index.html"] {
 			t.Fatalf("%s: an input was changed", tt.name)
@@ -328,14 +333,14 @@ func TestRunRefuses(t *testing.T) {
 func TestRunSkipsUTF16AndFollowsArgumentLink(t *testing.T) {
 	files := siteFiles()
 	files["site/utf16.html"] = "\xff\xfe<\x00i\x00m\x00g\x00>\x00"
-	dir := writeFiles(t, files)
+	dir := testenv.WriteFiles(t, files)
 	link := filepath.Join(t.TempDir(), "site-link")
 	if err := os.Symlink(filepath.Join(dir, "site"), link); err != nil {
 		t.Skip("no symbolic links here:", err)
 	}
 	out := filepath.Join(t.TempDir(), "out")
 	base, _ := url.Parse("https://old.example.com/")
-	res := runRewrite(t, RewriteConfig{Reports: []string{filepath.Join(dir, "report.csv")}, Out: out, BaseURL: base, Paths: []string{link}})
+	res := runRewrite(t, Config{Reports: []string{filepath.Join(dir, "report.csv")}, Out: out, BaseURL: base, Paths: []string{link}})
 	if res.Skipped != 1 || !strings.Contains(readFile(t, filepath.Join(out, "index.html")), wixURL("a.jpg")) {
 		t.Errorf("%d skipped; index.html %q", res.Skipped, readFile(t, filepath.Join(out, "index.html")))
 	}
@@ -353,18 +358,18 @@ func TestRunSkipsUTF16AndFollowsArgumentLink(t *testing.T) {
 }
 
 func TestRunOverlappingArguments(t *testing.T) {
-	dir := writeFiles(t, siteFiles())
+	dir := testenv.WriteFiles(t, siteFiles())
 	report := filepath.Join(dir, "report.csv")
 	page := filepath.Join(dir, "site", "index.html")
 	base, _ := url.Parse("https://old.example.com/")
 	// A folder and a file in it: the file is rewritten once, in place.
-	res := runRewrite(t, RewriteConfig{Reports: []string{report}, InPlace: true, BaseURL: base, Paths: []string{filepath.Join(dir, "site"), page}})
+	res := runRewrite(t, Config{Reports: []string{report}, InPlace: true, BaseURL: base, Paths: []string{filepath.Join(dir, "site"), page}})
 	if res.Skipped != 0 || !strings.Contains(readFile(t, page), wixURL("a.jpg")) {
 		t.Errorf("%d skipped: %+v", res.Skipped, res.Files)
 	}
 	// Two files of one name under --out would overwrite each other: refused.
-	other := writeFiles(t, map[string]string{"index.html": "x"})
-	_, err := RunRewrite(context.Background(), RewriteConfig{Reports: []string{report}, Out: t.TempDir(), Paths: []string{page, filepath.Join(other, "index.html")}})
+	other := testenv.WriteFiles(t, map[string]string{"index.html": "x"})
+	_, err := Run(context.Background(), Config{Reports: []string{report}, Out: t.TempDir(), Paths: []string{page, filepath.Join(other, "index.html")}})
 	var oe *OutputError
 	if !errors.As(err, &oe) || !strings.Contains(err.Error(), "both land at") {
 		t.Errorf("same name twice under --out: %v", err)
@@ -376,12 +381,12 @@ func TestRunOverlappingArguments(t *testing.T) {
 func TestRunInPlaceFailureChangesNothing(t *testing.T) {
 	files := siteFiles()
 	files["site/more.html"] = `<img src="https://old.example.com/a.jpg">`
-	dir := writeFiles(t, files)
+	dir := testenv.WriteFiles(t, files)
 	base, _ := url.Parse("https://old.example.com/")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	read := 0
-	_, err := RunRewrite(ctx, RewriteConfig{Reports: []string{filepath.Join(dir, "report.csv")}, InPlace: true, BaseURL: base,
+	_, err := Run(ctx, Config{Reports: []string{filepath.Join(dir, "report.csv")}, InPlace: true, BaseURL: base,
 		Paths: []string{filepath.Join(dir, "site")}, OnFile: func(f FileResult) {
 			if read++; read == 2 {
 				cancel()
@@ -405,26 +410,47 @@ func TestRunInPlaceFailureChangesNothing(t *testing.T) {
 func TestFileBase(t *testing.T) {
 	base, _ := url.Parse("https://old.example.com/blog/")
 	for _, tt := range []struct {
-		f    File
+		f    content.File
 		ref  string
 		want string
 	}{
-		{File{Path: "export/post/a b.html", Rel: "post/a b.html", Arg: "export"}, "../img/x.png", "https://old.example.com/blog/img/x.png"},
-		{File{Path: "export/theme/style.css", Rel: "theme/style.css", Arg: "export"}, "bg.png", "https://old.example.com/blog/theme/bg.png"},
-		{File{Path: "export/index.html", Rel: "index.html", Arg: "export"}, "x.png", "https://old.example.com/blog/x.png"},
-		{File{Path: "page.html", Rel: "page.html", Arg: "page.html"}, "x.png", "https://old.example.com/blog/x.png"},
-		{File{Path: "export/post/a.html", Rel: "post/a.html", Arg: "export"}, "/wp-content/x.png", "https://old.example.com/wp-content/x.png"},
+		{content.File{Path: "export/post/a b.html", Rel: "post/a b.html", Arg: "export"}, "../img/x.png", "https://old.example.com/blog/img/x.png"},
+		{content.File{Path: "export/theme/style.css", Rel: "theme/style.css", Arg: "export"}, "bg.png", "https://old.example.com/blog/theme/bg.png"},
+		{content.File{Path: "export/index.html", Rel: "index.html", Arg: "export"}, "x.png", "https://old.example.com/blog/x.png"},
+		{content.File{Path: "page.html", Rel: "page.html", Arg: "page.html"}, "x.png", "https://old.example.com/blog/x.png"},
+		{content.File{Path: "export/post/a.html", Rel: "post/a.html", Arg: "export"}, "/wp-content/x.png", "https://old.example.com/wp-content/x.png"},
 	} {
 		ref, _ := url.Parse(tt.ref)
-		if got := FileBase(base, tt.f).ResolveReference(ref).String(); got != tt.want {
+		if got := content.FileBase(base, tt.f).ResolveReference(ref).String(); got != tt.want {
 			t.Errorf("%s: %s resolves to %s, want %s", tt.f.Path, tt.ref, got, tt.want)
 		}
 	}
 	noSlash, _ := url.Parse("https://old.example.com/blog")
-	if got := FileBase(noSlash, File{Path: "e/p/a.html", Rel: "p/a.html", Arg: "e"}).String(); got != "https://old.example.com/blog/p/a.html" {
+	if got := content.FileBase(noSlash, content.File{Path: "e/p/a.html", Rel: "p/a.html", Arg: "e"}).String(); got != "https://old.example.com/blog/p/a.html" {
 		t.Errorf("base without its final slash: %s", got)
 	}
-	if FileBase(nil, File{Rel: "a.html"}) != nil {
+	if content.FileBase(nil, content.File{Rel: "a.html"}) != nil {
 		t.Error("no base became one")
+	}
+}
+
+// Progress counts every byte read, up to the total it announces.
+func TestRunProgress(t *testing.T) {
+	dir := testenv.WriteFiles(t, siteFiles())
+	var total int64
+	filepath.Walk(filepath.Join(dir, "site"), func(_ string, info os.FileInfo, err error) error {
+		if err == nil && info.IsDir() && info.Name() == ".git" {
+			return filepath.SkipDir // not content
+		}
+		if err == nil && info.Mode().IsRegular() {
+			total += info.Size()
+		}
+		return nil
+	})
+	var last [2]int64
+	runRewrite(t, Config{Reports: []string{filepath.Join(dir, "report.csv")}, Out: t.TempDir(), Paths: []string{filepath.Join(dir, "site")},
+		Progress: func(read, all int64) { last = [2]int64{read, all} }})
+	if total == 0 || last != [2]int64{total, total} {
+		t.Errorf("last progress %v, want %d of %d", last, total, total)
 	}
 }

@@ -1,9 +1,10 @@
-package content
+package scan
 
 import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/wixmigrate/wixmigrate/internal/testenv"
 	"io"
 	"os"
 	"path/filepath"
@@ -116,7 +117,7 @@ func benchInput(b *testing.B, name string, write func(io.Writer, int, int)) (str
 	return p, info.Size()
 }
 
-// BenchmarkScan measures scan's throughput on a blog's HTML and on a
+// BenchmarkScan measures scan's throughput on a blog's content.HTML and on a
 // WordPress export (whose attachments are read from the same bytes on a
 // second goroutine), as MB/s of input, with 5,000 distinct images and
 // their size variants; and its peak heap.
@@ -132,12 +133,12 @@ func BenchmarkScan(b *testing.B) {
 			p, size := benchInput(b, "input."+strings.Replace(input.name, "wxr", "xml", 1), input.write)
 			b.SetBytes(size)
 			runtime.GC()
-			heap := watchHeap()
-			cpu := processCPU()
-			var res *ScanResult
+			heap := testenv.WatchHeap()
+			cpu := testenv.ProcessCPU()
+			var res *Result
 			for b.Loop() {
 				var err error
-				res, err = Scan(context.Background(), []string{p}, ScanOptions{})
+				res, err = Run(context.Background(), []string{p}, Options{})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -149,8 +150,8 @@ func BenchmarkScan(b *testing.B) {
 			b.ReportMetric(float64(res.Summary.Folded), "folded")
 			// CPU time measures the work where wall time (MB/s) also
 			// measures the neighbours on a shared machine.
-			b.ReportMetric(float64(size)*float64(b.N)/(1<<20)/(processCPU()-cpu).Seconds(), "MB/cpu-s")
-			b.ReportMetric(heap.peakMB(), "peak-heap-MB")
+			b.ReportMetric(float64(size)*float64(b.N)/(1<<20)/(testenv.ProcessCPU()-cpu).Seconds(), "MB/cpu-s")
+			b.ReportMetric(heap.PeakMB(), "peak-heap-MB")
 			b.ReportMetric(float64(res.Summary.URLs)/float64(size)*(1<<20), "URLs/MB")
 		})
 	}

@@ -1,10 +1,9 @@
-package content
+package scan
 
 import (
 	"bufio"
 	"context"
 	"encoding/csv"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -19,6 +18,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/wixmigrate/wixmigrate/content"
 	"github.com/wixmigrate/wixmigrate/manifest"
 )
 
@@ -35,46 +35,47 @@ const (
 	MaxDisplayName = 1000
 )
 
-// ScanColumns are the columns of the manifest scan writes, in order;
-// ScanColumnFilePath is written only with ScanOptions.KeepFolders.
-// The variants column is VariantsColumn, which rewrite reads through
+// Columns are the columns of the manifest scan writes, in order;
+// ColumnFilePath is written only with Options.KeepFolders.
+// The variants column is content.VariantsColumn, which rewrite reads through
 // migrate's report.
-var ScanColumns = []string{"source_url", "display_name", ScanColumnFilePath, VariantsColumn, "found_in", "occurrences"}
+var Columns = []string{"source_url", "display_name", ColumnFilePath, content.VariantsColumn, "found_in", "occurrences"}
 
-// ScanColumnFilePath is the manifest's file_path column.
-const ScanColumnFilePath = "file_path"
+// ColumnFilePath is the manifest's file_path column.
+const ColumnFilePath = "file_path"
 
-// VariantSeparator separates the URLs in the variants column.
-const VariantSeparator = ";"
-
-// ScanOptions say what Scan keeps.
-type ScanOptions struct {
+// Options say what Run keeps.
+type Options struct {
 	// BaseURL resolves relative URLs where a URL is expected, each file's
-	// from its place under the argument (FileBase, as rewrite does); an
+	// from its place under the argument (content.FileBase, as rewrite does); an
 	// HTML file's <base href> wins. nil leaves relative URLs out (counted).
 	BaseURL *url.URL
 	// Hosts keeps only URLs on these hosts (host names, "*.example.com"
 	// for a domain and its subdomains; any port). Empty keeps every host.
 	Hosts []string
 	// Kinds keeps only media of these kinds; empty keeps every kind.
-	Kinds []Kind
+	Kinds []content.Kind
 	// KeepFolders fills file_path with each URL's folder.
 	KeepFolders bool
 	// Output is the manifest being written, if it is a file: a run that
 	// writes it inside a scanned folder does not read an earlier one back
 	// as content.
 	Output string
+	// Progress, if set, is called as the files are read with the bytes
+	// read so far and the total size of the files to read (binary files
+	// count as read when they are skipped).
+	Progress func(read, total int64)
 }
 
 // ParseKinds reads --media: a comma-separated list of images, video,
 // audio, documents, models and all.
-func ParseKinds(list string) ([]Kind, error) {
-	var kinds []Kind
+func ParseKinds(list string) ([]content.Kind, error) {
+	var kinds []content.Kind
 	for name := range strings.SplitSeq(list, ",") {
-		switch k := Kind(strings.ToLower(strings.TrimSpace(name))); k {
+		switch k := content.Kind(strings.ToLower(strings.TrimSpace(name))); k {
 		case "all":
 			return nil, nil
-		case KindImage, KindVideo, KindAudio, KindDocument, KindModel:
+		case content.KindImage, content.KindVideo, content.KindAudio, content.KindDocument, content.KindModel:
 			if !slices.Contains(kinds, k) {
 				kinds = append(kinds, k)
 			}
@@ -89,8 +90,8 @@ func ParseKinds(list string) ([]Kind, error) {
 	return kinds, nil
 }
 
-// ScanRow is one row of a scanned manifest: one file.
-type ScanRow struct {
+// Row is one row of a scanned manifest: one file.
+type Row struct {
 	SourceURL   string
 	DisplayName string
 	FilePath    string   // "" without KeepFolders, or for a file at the root
@@ -99,12 +100,12 @@ type ScanRow struct {
 	Occurrences int      // of the URL and its variants
 }
 
-// ScanSummary says what a scan read and what it left out. What was left
+// Summary says what a scan read and what it left out. What was left
 // out is counted in occurrences: remembering every distinct link to a page
 // would make memory follow the pages of an export, not its media.
-type ScanSummary struct {
-	Files    map[Format]int // files read, by format
-	WXRFiles int            // of the XML files, WordPress exports
+type Summary struct {
+	Files    map[content.Format]int // files read, by format
+	WXRFiles int                    // of the content.XML files, WordPress exports
 	Bytes    int64
 	URLs     int // URL occurrences found (http(s), after resolving)
 	Rows     int // media rows written
@@ -141,15 +142,15 @@ func (p FileProblem) String() string {
 	return p.Path + ": " + p.Msg
 }
 
-// ScanResult is what Scan found.
-type ScanResult struct {
-	Rows        []ScanRow
-	Summary     ScanSummary
+// Result is what Run found.
+type Result struct {
+	Rows        []Row
+	Summary     Summary
 	KeepFolders bool
 }
 
-// Scan reads every file under paths (files, or directories walked in
-// lexical order as Walk does) and collects their media URLs into manifest
+// Run reads every file under paths (files, or directories walked in
+// lexical order as content.Walk does) and collects their media URLs into manifest
 // rows: one row per file, in order of first occurrence, with a WordPress
 // original's size variants folded into its row. What a WordPress export (WXR) says about attachments applies to
 // every input, whichever comes first.
@@ -157,8 +158,9 @@ type ScanResult struct {
 // Memory grows with the number of distinct URLs, not with the inputs:
 // each file is streamed. Problems with single files are in the summary;
 // the error is for a cancelled ctx.
-func Scan(ctx context.Context, paths []string, opts ScanOptions) (*ScanResult, error) {
+func Run(ctx context.Context, paths []string, opts Options) (*Result, error) {
 	s := newScanner(opts)
+	s.progress = content.NewProgress(opts.Progress, paths)
 	for _, p := range paths {
 		if err := s.walk(ctx, p); err != nil {
 			return nil, err
@@ -181,10 +183,10 @@ type scanEntry struct {
 }
 
 type scanner struct {
-	opts    ScanOptions
+	opts    Options
 	output  string // opts.Output, absolute
 	entries map[string]*scanEntry
-	// spellings maps each URL as found (Ref.URL) to its entry.
+	// spellings maps each URL as found (content.Ref.URL) to its entry.
 	spellings map[string]*scanEntry
 	// left remembers spellings left out (links to pages, mostly, which
 	// outnumber media in big exports) and why, by 128-bit hash: a
@@ -195,16 +197,17 @@ type scanner struct {
 	left  map[[2]uint64]*int
 	seeds [2]maphash.Seed
 	seq   int
-	sum   ScanSummary
+	sum   Summary
 	// sqlMeta is the attachment metadata of database dumps, applied by
 	// finish (a dump names files, not URLs).
 	sqlMeta []sqlMetadata
 	// files are the paths entries were first found in, each once in a
 	// row: an entry holds an index, not a copy of the path.
-	files []string
+	files    []string
+	progress *content.Progress // nil without Options.Progress
 }
 
-func newScanner(opts ScanOptions) *scanner {
+func newScanner(opts Options) *scanner {
 	output := ""
 	if opts.Output != "" {
 		output, _ = filepath.Abs(opts.Output)
@@ -216,7 +219,7 @@ func newScanner(opts ScanOptions) *scanner {
 		spellings: map[string]*scanEntry{},
 		left:      map[[2]uint64]*int{},
 		seeds:     [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
-		sum:       ScanSummary{Files: map[Format]int{}},
+		sum:       Summary{Files: map[content.Format]int{}},
 	}
 }
 
@@ -224,7 +227,7 @@ func newScanner(opts ScanOptions) *scanner {
 // it, that cannot be read is named in the summary, and the other
 // arguments are still scanned.
 func (s *scanner) walk(ctx context.Context, arg string) error {
-	err := Walk([]string{arg}, func(f File) error {
+	err := content.Walk([]string{arg}, func(f content.File) error {
 		if f.Err != nil {
 			s.unreadable(f.Path, f.Err)
 			return nil
@@ -257,15 +260,15 @@ func (s *scanner) unreadable(p string, err error) {
 	s.sum.Unreadable = append(s.sum.Unreadable, FileProblem{Path: p, Msg: err.Error()})
 }
 
-func (s *scanner) warn(p string, w Warning) {
+func (s *scanner) warn(p string, w content.Warning) {
 	s.sum.Warnings = append(s.sum.Warnings, FileProblem{Path: p, Line: w.Line, Msg: w.Msg})
 }
 
 // scanFile reads one file: its URLs, and for a WordPress export its
 // attachments. Relative URLs resolve against the file's place under the
-// base URL (FileBase), as rewrite resolves them, so a row's source_url is
+// base URL (content.FileBase), as rewrite resolves them, so a row's source_url is
 // the URL rewrite maps.
-func (s *scanner) scanFile(ctx context.Context, file File) error {
+func (s *scanner) scanFile(ctx context.Context, file content.File) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -277,52 +280,47 @@ func (s *scanner) scanFile(ctx context.Context, file File) error {
 	}
 	defer f.Close()
 	in := bufio.NewReaderSize(f, 256<<10)
-	head, err := in.Peek(SniffLen)
+	head, err := in.Peek(content.SniffLen)
 	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
 		s.unreadable(p, err)
 		return nil
 	}
-	format, ok := DetectFormat(p, head)
+	format, ok := content.DetectFormat(p, head)
 	if !ok {
 		s.sum.Binary = append(s.sum.Binary, p)
+		if info, err := f.Stat(); err == nil {
+			s.progress.Add(info.Size())
+		}
 		return nil
 	}
 	// A WordPress export's attachments, or a database dump's attachment
-	// metadata, are read from the same bytes as Find reads, on another
-	// goroutine; they apply once both are done.
+	// metadata, are read from the elements or rows the format's scanner
+	// reads as it finds the URLs: one pass; they apply once it is done.
 	var (
-		side        *sideReader
 		attachments []wxrAttachment
-		wxrStats    WXRStats
-		sqlMeta     []sqlMetadata
-		input       io.Reader = ctxReader{ctx, in}
+		wxrReader   *WXRReader
+		dump        *wordpressDump
+		opts        = content.Options{BaseURL: content.FileBase(s.opts.BaseURL, file)}
 	)
-	wxr := format == XML && IsWXR(head)
+	if s.progress != nil {
+		opts.Progress = s.progress.Add
+	}
+	wxr := format == content.XML && IsWXR(head)
 	switch {
 	case wxr:
-		side = startSideReader(func(r io.Reader) (err error) {
-			wxrStats, err = ReadWXRAttachments(r, func(a Attachment) error {
-				attachments = append(attachments, wxrAttachment{url: a.URL, line: a.Line, original: originalOf(&a)})
-				return nil
-			})
-			return err
+		wxrReader = NewWXRReader(func(a Attachment) error {
+			attachments = append(attachments, wxrAttachment{url: a.URL, line: a.Line, original: originalOf(&a)})
+			return nil
 		})
-	case format == SQL:
-		side = startSideReader(func(r io.Reader) error {
-			return readSQLMetadata(r, func(m sqlMetadata) { sqlMeta = append(sqlMeta, m) })
-		})
+		opts.Structure = wxrReader
+	case format == content.SQL:
+		dump = &wordpressDump{}
+		opts.Structure = dump
 	}
-	if side != nil {
-		input = io.TeeReader(input, side.pipe)
-	}
-	stats, err := Find(input, format, Options{BaseURL: FileBase(s.opts.BaseURL, file)}, func(r Ref) error {
+	stats, err := content.Find(ctxReader{ctx, in}, format, opts, func(r content.Ref) error {
 		s.ref(p, r)
 		return nil
 	})
-	var sideErr error
-	if side != nil {
-		sideErr = side.finish(err)
-	}
 	s.sum.Bytes += stats.Bytes
 	for _, w := range stats.Warnings {
 		s.warn(p, w)
@@ -335,10 +333,12 @@ func (s *scanner) scanFile(ctx context.Context, file File) error {
 		return nil
 	}
 	s.sum.Files[format]++
-	s.sqlMeta = append(s.sqlMeta, sqlMeta...)
+	if dump != nil {
+		s.sqlMeta = append(s.sqlMeta, dump.meta...)
+	}
 	if wxr {
 		s.sum.WXRFiles++
-		s.applyWXR(p, attachments, wxrStats, sideErr)
+		s.applyWXR(p, attachments, wxrReader.Stats, wxrReader.Finish())
 	}
 	return nil
 }
@@ -357,35 +357,6 @@ func (c ctxReader) Read(p []byte) (int, error) {
 	return c.r.Read(p)
 }
 
-// sideReader runs a second reader of a file's bytes on its own goroutine,
-// fed through a pipe by the main read.
-type sideReader struct {
-	pipe *io.PipeWriter
-	done chan struct{}
-	err  error
-}
-
-func startSideReader(read func(io.Reader) error) *sideReader {
-	pr, pw := io.Pipe()
-	r := &sideReader{pipe: pw, done: make(chan struct{})}
-	go func() {
-		defer close(r.done)
-		r.err = read(pr)
-		// Keep taking the bytes after the reader stopped (a syntax
-		// error), so the main read never waits on it.
-		io.Copy(io.Discard, pr)
-	}()
-	return r
-}
-
-// finish ends the pipe (with the main read's error, if any), waits for the
-// side reader and returns its error.
-func (r *sideReader) finish(readErr error) error {
-	r.pipe.CloseWithError(readErr)
-	<-r.done
-	return r.err
-}
-
 // applyWXR takes a WordPress export's attachments and reports what could
 // not be read.
 func (s *scanner) applyWXR(p string, attachments []wxrAttachment, stats WXRStats, readErr error) {
@@ -396,12 +367,12 @@ func (s *scanner) applyWXR(p string, attachments []wxrAttachment, stats WXRStats
 		s.warn(p, warning)
 	}
 	if readErr != nil {
-		var syntax *xml.SyntaxError
+		var syntax *WXRSyntaxError
 		line := 0
 		if errors.As(readErr, &syntax) {
 			line = syntax.Line
 		}
-		s.warn(p, Warning{Line: line, Msg: fmt.Sprintf("WordPress export malformed (%v): attachments after this point are scanned as URLs only, without their size variants", readErr)})
+		s.warn(p, content.Warning{Line: line, Msg: fmt.Sprintf("WordPress export malformed (%v): attachments after this point are scanned as URLs only, without their size variants", readErr)})
 	}
 }
 
@@ -410,7 +381,7 @@ func (s *scanner) applyWXR(p string, attachments []wxrAttachment, stats WXRStats
 var maxLeft = 1 << 18
 
 // ref takes one URL found in a file.
-func (s *scanner) ref(p string, r Ref) {
+func (s *scanner) ref(p string, r content.Ref) {
 	if r.URL == "" {
 		s.sum.Relative++
 		return
@@ -441,18 +412,18 @@ func (s *scanner) ref(p string, r Ref) {
 
 // take decides about a URL spelling not seen before (or forgotten): the
 // entry it counts for, or the summary's counter of why it is left out.
-func (s *scanner) take(p string, r Ref) (*scanEntry, *int) {
+func (s *scanner) take(p string, r content.Ref) (*scanEntry, *int) {
 	// What the URL alone tells first: most spellings left out are links to
 	// pages, decided without a key. (A link to a file that is media
 	// elsewhere, like <a href> to an extensionless <img src>, counts as
 	// not media here: that place does not use it as media.)
 	switch {
-	case IsPage(r.URL):
+	case content.IsPage(r.URL):
 		return nil, &s.sum.Pages
 	case !r.IsMedia():
 		return nil, &s.sum.NotMedia
 	}
-	key := Key(r.URL)
+	key := content.Key(r.URL)
 	if e, ok := s.entries[key]; ok {
 		e.occurrences++
 		return e, nil
@@ -472,12 +443,12 @@ func (s *scanner) take(p string, r Ref) (*scanEntry, *int) {
 // attachment takes a WXR attachment: an original, media whatever its
 // extension.
 func (s *scanner) attachment(p string, a wxrAttachment) {
-	key := Key(a.url)
+	key := content.Key(a.url)
 	e, ok := s.entries[key]
 	if !ok {
-		// Find has reported the attachment's URL from the same file and
+		// content.Find has reported the attachment's URL from the same file and
 		// counted it if it was left out; here it is only left out again.
-		if !s.keepHost(a.url) || !s.keepKind(a.url, ContextAttachment) || s.invalid(a.url) != nil {
+		if !s.keepHost(a.url) || !s.keepKind(a.url, content.ContextAttachment) || s.invalid(a.url) != nil {
 			return
 		}
 		e = s.add(key, a.url, p, a.line)
@@ -523,9 +494,9 @@ func (s *scanner) keepHost(u string) bool {
 	if len(s.opts.Hosts) == 0 {
 		return true
 	}
-	host := Host(u)
+	host := content.Host(u)
 	for _, pattern := range s.opts.Hosts {
-		if MatchHost(pattern, host) {
+		if content.MatchHost(pattern, host) {
 			return true
 		}
 	}
@@ -535,15 +506,15 @@ func (s *scanner) keepHost(u string) bool {
 // keepKind applies --media. A URL whose extension names no kind takes the
 // kind its place implies (an <img> holds an image); a place that implies
 // none (a <source>, an enclosure) is kept only when every kind is.
-func (s *scanner) keepKind(u string, ctx Context) bool {
+func (s *scanner) keepKind(u string, ctx content.Context) bool {
 	if len(s.opts.Kinds) == 0 {
 		return true
 	}
-	kind := MediaKind(u)
-	if kind == KindNone {
+	kind := content.MediaKind(u)
+	if kind == content.KindNone {
 		switch ctx {
-		case ContextImage, ContextSrcset, ContextPoster, ContextOGImage, ContextImageLoc, ContextMediaCell:
-			kind = KindImage
+		case content.ContextImage, content.ContextSrcset, content.ContextPoster, content.ContextOGImage, content.ContextImageLoc, content.ContextMediaCell:
+			kind = content.KindImage
 		}
 	}
 	return slices.Contains(s.opts.Kinds, kind)
@@ -598,7 +569,7 @@ type group struct {
 // finish folds variants into their originals and makes the rows. It works
 // on the entries alone: the maps that sped up reading are dropped first,
 // so the peak stays near what the entries need.
-func (s *scanner) finish() *ScanResult {
+func (s *scanner) finish() *Result {
 	s.spellings, s.left = nil, nil
 	s.applySQLMetadata()
 	known := s.knownVariants()
@@ -611,9 +582,9 @@ func (s *scanner) finish() *ScanResult {
 		if e.attachment == nil && depth < 8 {
 			if o, ok := known[e.key]; ok {
 				e.root = o
-			} else if v, ok := ParseVariant(e.url); ok {
+			} else if v, ok := content.ParseVariant(e.url); ok {
 				for _, candidate := range v.Originals {
-					if o, ok := s.entries[Key(candidate)]; ok && o != e {
+					if o, ok := s.entries[content.Key(candidate)]; ok && o != e {
 						e.root = resolve(o, depth+1)
 						break
 					}
@@ -654,9 +625,9 @@ func (s *scanner) finish() *ScanResult {
 	}
 	slices.SortFunc(groups, func(a, b *group) int { return a.seq - b.seq })
 
-	rows := make([]ScanRow, 0, len(groups))
+	rows := make([]Row, 0, len(groups))
 	for _, g := range groups {
-		row := ScanRow{
+		row := Row{
 			SourceURL:   g.root.url,
 			DisplayName: displayName(g.root),
 			Variants:    g.variants,
@@ -676,11 +647,11 @@ func (s *scanner) finish() *ScanResult {
 	rows, rejected := checkRows(rows, s.opts.KeepFolders)
 	s.sum.Invalid += rejected
 	s.sum.Rows = len(rows)
-	return &ScanResult{Rows: rows, Summary: s.sum, KeepFolders: s.opts.KeepFolders}
+	return &Result{Rows: rows, Summary: s.sum, KeepFolders: s.opts.KeepFolders}
 }
 
 func (g *group) addVariant(u string) {
-	k := Key(u)
+	k := content.Key(u)
 	if k == g.root.key || slices.Contains(g.keys, k) {
 		return
 	}
@@ -699,7 +670,7 @@ func (s *scanner) knownVariants() map[string]*scanEntry {
 			continue
 		}
 		for _, v := range e.attachment.copies {
-			k := Key(v)
+			k := content.Key(v)
 			if o, ok := s.entries[k]; ok && o.attachment != nil {
 				continue
 			}
@@ -729,8 +700,8 @@ func knownCopies(a *Attachment) []string {
 
 // foldsSizes reports whether an attachment's sizes are copies of it.
 func foldsSizes(a *Attachment) bool {
-	kind := MediaKind(a.URL)
-	return kind == KindImage || kind == KindNone && a.Width > 0
+	kind := content.MediaKind(a.URL)
+	return kind == content.KindImage || kind == content.KindNone && a.Width > 0
 }
 
 // displayName is the row's display_name: a WXR attachment's title with the
@@ -743,7 +714,7 @@ func displayName(e *scanEntry) string {
 		name = a.title
 		// A title has an extension when it ends in the file's own or in
 		// another media extension ("Dr. Smith" and "Version 2.0" do not).
-		if ext := path.Ext(file); ext != "" && !strings.EqualFold(path.Ext(name), ext) && MediaKind(name) == KindNone {
+		if ext := path.Ext(file); ext != "" && !strings.EqualFold(path.Ext(name), ext) && content.MediaKind(name) == content.KindNone {
 			name += ext
 		}
 	}
@@ -753,10 +724,10 @@ func displayName(e *scanEntry) string {
 // fileName is the last segment of u's path, percent-decoded; the host for a
 // URL with no file name.
 func fileName(u string) string {
-	p := strings.TrimRight(URLPath(u), "/")
+	p := strings.TrimRight(content.URLPath(u), "/")
 	name := p[strings.LastIndexByte(p, '/')+1:]
 	if name == "" {
-		return Host(u)
+		return content.Host(u)
 	}
 	return decodeSegment(name)
 }
@@ -786,7 +757,7 @@ func truncateName(name string, limit int) string {
 // dropping its leading folders (the ones nearest the file say most), and a
 // single folder's name cut when it alone is too long. "" at the root.
 func folderPath(u string) string {
-	p := URLPath(u)
+	p := content.URLPath(u)
 	p = p[:strings.LastIndexByte(p, '/')+1]
 	var segs []string
 	for seg := range strings.SplitSeq(p, "/") {
@@ -815,10 +786,10 @@ func folderPath(u string) string {
 }
 
 // Header is the manifest's header line for r.
-func (r *ScanResult) Header() []string {
+func (r *Result) Header() []string {
 	var h []string
-	for _, c := range ScanColumns {
-		if c == ScanColumnFilePath && !r.KeepFolders {
+	for _, c := range Columns {
+		if c == ColumnFilePath && !r.KeepFolders {
 			continue
 		}
 		h = append(h, c)
@@ -826,7 +797,7 @@ func (r *ScanResult) Header() []string {
 	return h
 }
 
-func (row ScanRow) record(keepFolders bool) []string {
+func (row Row) record(keepFolders bool) []string {
 	rec := []string{row.SourceURL, row.DisplayName}
 	if keepFolders {
 		rec = append(rec, row.FilePath)
@@ -842,15 +813,15 @@ func joinVariants(urls []string) string {
 	var b strings.Builder
 	for i, u := range urls {
 		if i > 0 {
-			b.WriteString(VariantSeparator)
+			b.WriteString(content.VariantSeparator)
 		}
-		b.WriteString(strings.ReplaceAll(u, VariantSeparator, "%3B"))
+		b.WriteString(strings.ReplaceAll(u, content.VariantSeparator, "%3B"))
 	}
 	return b.String()
 }
 
 // WriteManifest writes r as a manifest CSV that migrate reads as it is.
-func (r *ScanResult) WriteManifest(w io.Writer) error {
+func (r *Result) WriteManifest(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	cw.Write(r.Header())
 	for _, row := range r.Rows {
@@ -864,10 +835,10 @@ func (r *ScanResult) WriteManifest(w io.Writer) error {
 // drops any it would refuse, so a scanned manifest never fails a row; the
 // checks before should leave none, and the count says if they did. The
 // rows are streamed through a pipe, not held twice.
-func checkRows(rows []ScanRow, keepFolders bool) (kept []ScanRow, rejected int) {
+func checkRows(rows []Row, keepFolders bool) (kept []Row, rejected int) {
 	pr, pw := io.Pipe()
 	go func() {
-		r := &ScanResult{Rows: rows, KeepFolders: keepFolders}
+		r := &Result{Rows: rows, KeepFolders: keepFolders}
 		pw.CloseWithError(r.WriteManifest(pw))
 	}()
 	defer pr.Close() // ends the writer if reading stops early
