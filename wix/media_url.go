@@ -2,17 +2,14 @@ package wix
 
 import (
 	"math"
-	"net/url"
 	"strconv"
 	"strings"
 )
 
-// ImageURI is the wix:image URI of an imported image, the form the
-// official SDK's media helpers take:
-// wix:image://v1/<file_id>/<name>#originWidth=<w>&originHeight=<h>.
+// ImageURI is the wix:image URI the official SDK gives an image file
+// (see MediaURI): wix:image://v1/<file_id>/<name>#originWidth=<w>&originHeight=<h>.
 func ImageURI(fileID, name string, originWidth, originHeight int) string {
-	return "wix:image://v1/" + fileID + "/" + url.PathEscape(name) +
-		"#originWidth=" + strconv.Itoa(originWidth) + "&originHeight=" + strconv.Itoa(originHeight)
+	return MediaRef{Type: MediaImage, ID: fileID, Filename: name, Width: originWidth, Height: originHeight}.URI()
 }
 
 // ScaledToFillURL is the URL the official SDK's

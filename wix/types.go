@@ -123,6 +123,12 @@ type VideoMedia struct {
 	Resolutions []VideoResolution `json:"resolutions,omitempty"`
 	Filename    string            `json:"filename,omitempty"`
 	SizeInBytes string            `json:"sizeInBytes,omitempty"`
+	// Posters are still images of the video; the SDK's wix:video URI
+	// names the second when there are two, else the first.
+	Posters                []Image `json:"posters,omitempty"`
+	Width                  int     `json:"width,omitempty"`
+	Height                 int     `json:"height,omitempty"`
+	DurationInMilliseconds int64   `json:"durationInMilliseconds,omitempty"`
 }
 
 // VideoResolution is one rendition of a video.
@@ -137,7 +143,7 @@ type VideoResolution struct {
 type AudioMedia struct {
 	ID       string       `json:"id,omitempty"`
 	Assets   []AudioAsset `json:"assets,omitempty"`
-	Duration float64      `json:"duration,omitempty"`
+	Duration float64      `json:"duration,omitempty"` // seconds
 }
 
 // AudioAsset is one rendition of an audio file.
@@ -146,6 +152,9 @@ type AudioAsset struct {
 	URL         string `json:"url,omitempty"`
 	Filename    string `json:"filename,omitempty"`
 	SizeInBytes string `json:"sizeInBytes,omitempty"`
+	// Duration is in milliseconds (the file's AudioMedia.Duration is in
+	// seconds); the SDK's wix:audio URI carries it.
+	Duration float64 `json:"duration,omitempty"`
 }
 
 // DocumentMedia describes a document (PDF and the like).
