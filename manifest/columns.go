@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -10,7 +11,7 @@ import (
 // media_type. In a manifest media_type is the expected media type, and a
 // report tells its two media_type columns apart by position. Read-only.
 var ReservedColumns = []string{
-	"status", "file_id", "wix_url", "size_bytes", "width",
+	"status", "file_id", "wix_url", "wix_uri", "size_bytes", "width",
 	"height", "failure_reason", "attempts", "updated_at", "method",
 }
 
@@ -98,17 +99,38 @@ type layout struct {
 	header  []string       // the manifest's columns, as written
 	columns [numFields]int // index of each known field in a record, -1 if absent
 	total   int            // fields per record, report columns included
+	// reportFrom, for a report of an earlier layout, gives for each
+	// current report column its index in the record's report part, or -1.
+	reportFrom []int
+}
+
+// reportLayouts are the report columns a header may end with: the
+// current ones, then earlier ones. A nil current means not a report.
+type reportLayouts struct {
+	current []string
+	earlier [][]string
+}
+
+func layoutsOf(opts Options) reportLayouts {
+	return reportLayouts{current: opts.ReportColumns, earlier: opts.EarlierReportColumns}
 }
 
 // parseHeader checks a header line. With report columns given, the line
 // must end with them, and they are split off.
-func parseHeader(names, report []string) (*layout, error) {
+func parseHeader(names []string, report reportLayouts) (*layout, error) {
 	l := &layout{header: names, total: len(names)}
-	if report != nil {
-		if err := checkReportTail(names, report); err != nil {
+	if report.current != nil {
+		found, err := report.match(names)
+		if err != nil {
 			return nil, err
 		}
-		l.header = names[: len(names)-len(report) : len(names)-len(report)]
+		l.header = names[: len(names)-len(found) : len(names)-len(found)]
+		if len(found) != len(report.current) || !slices.Equal(found, report.current) {
+			l.reportFrom = make([]int, len(report.current))
+			for i, name := range report.current {
+				l.reportFrom[i] = slices.Index(found, name)
+			}
+		}
 	}
 	for f := range l.columns {
 		l.columns[f] = -1
@@ -150,6 +172,22 @@ func parseHeader(names, report []string) (*layout, error) {
 			Msg: "is missing; every manifest needs one (also accepted: url, sourceUrl)"}
 	}
 	return l, nil
+}
+
+// match returns the report columns names ends with: the current ones, or
+// else the first earlier layout that fits. When none does, the error is
+// the current layout's.
+func (r reportLayouts) match(names []string) ([]string, error) {
+	err := checkReportTail(names, r.current)
+	if err == nil {
+		return r.current, nil
+	}
+	for _, e := range r.earlier {
+		if checkReportTail(names, e) == nil {
+			return e, nil
+		}
+	}
+	return nil, err
 }
 
 // checkReportTail checks that a report's header ends with the report columns.

@@ -123,7 +123,7 @@ func seenDelimiters(line []byte) []rune {
 
 // detectDelimiter is DetectDelimiter for a manifest or report: a delimiter
 // fits when the header names valid columns with it.
-func detectDelimiter(head []byte, report []string) (rune, error) {
+func detectDelimiter(head []byte, report reportLayouts) (rune, error) {
 	return DetectDelimiter(head, func(names []string) bool {
 		_, err := parseHeader(names, report)
 		return err == nil

@@ -48,7 +48,8 @@
 // except media_type: the manifest's media_type is an input (the expected
 // type) and may coexist with the report's media_type (the type Wix found),
 // because a report is split by position, not by name — its last
-// len(Options.ReportColumns) columns are the report part.
+// len(Options.ReportColumns) columns are the report part (or, for a report
+// of an earlier version, those of one of Options.EarlierReportColumns).
 //
 // # Row errors
 //

@@ -73,9 +73,9 @@ func TestHeaderErrors(t *testing.T) {
 		{"blank name", "url,sku,  \n", false,
 			`manifest header, column 3 "  ": has no name; every column needs one, the user's own columns too`, "  "},
 		{"report column name", "url,status\n", false,
-			`manifest header, column 2 "status": is the name of a report column; rename it (reserved: status, file_id, wix_url, size_bytes, width, height, failure_reason, attempts, updated_at, method)`, "status"},
+			`manifest header, column 2 "status": is the name of a report column; rename it (reserved: status, file_id, wix_url, wix_uri, size_bytes, width, height, failure_reason, attempts, updated_at, method)`, "status"},
 		{"report column in camelCase", "url,fileId\n", false,
-			`manifest header, column 2 "fileId": is the name of a report column; rename it (reserved: status, file_id, wix_url, size_bytes, width, height, failure_reason, attempts, updated_at, method)`, "fileId"},
+			`manifest header, column 2 "fileId": is the name of a report column; rename it (reserved: status, file_id, wix_url, wix_uri, size_bytes, width, height, failure_reason, attempts, updated_at, method)`, "fileId"},
 		{"empty file", "", false,
 			`manifest header: the file is empty; the first line must name the columns`, ""},
 		{"only a byte order mark and blank lines", "\uFEFF\r\n\r\n", false,
@@ -618,5 +618,36 @@ func TestOneImportOneKey(t *testing.T) {
 	_, b := readAll(t, "url\nhttps://a.test/a.jpg\n", Options{DefaultFolder: "other-folder"})
 	if a[0].Key == b[0].Key || b[0].Import.ParentFolderID != "other-folder" {
 		t.Errorf("the default folder is not part of the import: %+v", b[0].Import)
+	}
+}
+
+func TestReportOfEarlierLayout(t *testing.T) {
+	t.Parallel()
+	current := slices.Insert(slices.Clone(reportColumns), 3, "wix_uri")
+	opts := Options{ReportColumns: current, EarlierReportColumns: [][]string{reportColumns}}
+	old := "sku,source_url," + strings.Join(reportColumns, ",") + "\n" +
+		"A1,https://a.test/a.jpg,READY,f1,https://static.wixstatic.com/media/f1,IMAGE,1234,640,480,,1,2025-01-02T03:04:05Z,import\n" +
+		"A2,https://a.test/b.jpg,READY\n"
+	r, rows := readAll(t, old, opts)
+	if got, want := r.Header(), []string{"sku", "source_url"}; !slices.Equal(got, want) {
+		t.Fatalf("Header() = %q, want %q", got, want)
+	}
+	want := []string{"READY", "f1", "https://static.wixstatic.com/media/f1", "", "IMAGE", "1234", "640", "480", "", "1", "2025-01-02T03:04:05Z", "import"}
+	if !slices.Equal(rows[0].Report, want) {
+		t.Errorf("an earlier report's row: Report =\n %q\nwant\n %q (the column it lacks empty)", rows[0].Report, want)
+	}
+	if rows[1].Err == nil || rows[1].Report != nil {
+		t.Errorf("a torn row of an earlier report: err %v, report %q", rows[1].Err, rows[1].Report)
+	}
+
+	cur := "source_url," + strings.Join(current, ",") + "\nhttps://a.test/a.jpg,READY,f1,u,wix:image://v1/f1,IMAGE,,,,,1,,import\n"
+	if _, rows := readAll(t, cur, opts); len(rows) != 1 || rows[0].Report[3] != "wix:image://v1/f1" {
+		t.Errorf("a current report: %+v", rows)
+	}
+
+	_, err := NewReader(strings.NewReader("source_url,status,file_id\n"), opts)
+	var he *HeaderError
+	if !errors.As(err, &he) || !strings.Contains(he.Msg, "wix_uri") {
+		t.Errorf("a header that is no report's: %v, want the current layout's error", err)
 	}
 }

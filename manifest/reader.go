@@ -26,6 +26,11 @@ type Options struct {
 	// ends with these columns (package report's), which are split off into
 	// Row.Report.
 	ReportColumns []string
+	// EarlierReportColumns are the report columns of earlier versions of
+	// the report, read too: a header ending with one of them is split
+	// there, and Row.Report holds its cells under ReportColumns' names (in
+	// their order, a column the earlier report lacks being empty).
+	EarlierReportColumns [][]string
 	// Delimiter separates fields: Comma, Semicolon or Tab; 0 detects it
 	// from the header line (see Reader.Delimiter).
 	Delimiter rune
@@ -76,7 +81,7 @@ func NewReader(in io.Reader, opts Options) (*Reader, error) {
 	}
 	delimiter := opts.Delimiter
 	if delimiter == 0 {
-		if delimiter, err = detectDelimiter(headerLine(buffered), opts.ReportColumns); err != nil {
+		if delimiter, err = detectDelimiter(headerLine(buffered), layoutsOf(opts)); err != nil {
 			return nil, err
 		}
 	}
@@ -95,7 +100,7 @@ func NewReader(in io.Reader, opts Options) (*Reader, error) {
 			return nil, err
 		}
 	}
-	l, err := parseHeader(names, opts.ReportColumns)
+	l, err := parseHeader(names, layoutsOf(opts))
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +197,14 @@ func (r *Reader) parseRow(line int, record []string) *Row {
 	}
 	width := len(r.layout.header)
 	row := r.newRow(line, record[:width:width], "")
-	if width < len(record) {
+	if r.layout.reportFrom != nil {
+		row.Report = make([]string, len(r.layout.reportFrom))
+		for i, j := range r.layout.reportFrom {
+			if j >= 0 {
+				row.Report[i] = record[width+j]
+			}
+		}
+	} else if width < len(record) {
 		row.Report = record[width:]
 	}
 	if f, msg := r.parseImport(record, &row.Import); msg != "" {

@@ -229,7 +229,7 @@ func match(j job, bySource, byName map[string][]*wix.File, claimed map[string]bo
 // local file's name, else the last segment of its URL.
 func uploadName(j job) string {
 	if j.req.DisplayName != "" {
-		return truncateRunes(j.req.DisplayName, 255)
+		return wix.StoredName(j.req.DisplayName)
 	}
 	if j.local != "" {
 		return filepath.Base(j.local)
@@ -292,7 +292,7 @@ func olderThan(f wix.File, t time.Time) bool {
 // last segment of the source URL.
 func searchTerm(req *wix.ImportFileRequest) string {
 	if req.DisplayName != "" {
-		return truncateRunes(req.DisplayName, 255)
+		return wix.StoredName(req.DisplayName)
 	}
 	if u, err := url.Parse(req.URL); err == nil {
 		if b := path.Base(u.Path); b != "." && b != "/" {
@@ -305,13 +305,5 @@ func searchTerm(req *wix.ImportFileRequest) string {
 // sameName compares a stored display name with the requested one; Wix
 // truncates names to 255 characters, and names its own when none is given.
 func sameName(stored, requested string) bool {
-	return requested == "" || stored == truncateRunes(requested, 255)
-}
-
-func truncateRunes(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n])
+	return requested == "" || stored == wix.StoredName(requested)
 }

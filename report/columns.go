@@ -17,16 +17,37 @@ import (
 // this order. The manifest package reserves their names (all but
 // media_type, see manifest.ReservedColumns). Read-only.
 var Columns = []string{
-	"status", "file_id", "wix_url", "media_type", "size_bytes", "width",
-	"height", "failure_reason", "attempts", "updated_at", "method",
+	"status", "file_id", "wix_url", "wix_uri", "media_type", "size_bytes",
+	"width", "height", "failure_reason", "attempts", "updated_at", "method",
+}
+
+// earlierColumns are the report columns of earlier versions, newest first.
+// Their reports still resume and still feed rewrite: read with
+// ReadOptions, their rows decode as Fields with the columns they lack
+// empty.
+var earlierColumns = [][]string{
+	// before wix_uri
+	{"status", "file_id", "wix_url", "media_type", "size_bytes", "width",
+		"height", "failure_reason", "attempts", "updated_at", "method"},
+}
+
+// ReadOptions returns opts set to read a report of this version or of an
+// earlier one: DecodeFields then decodes any of them.
+func ReadOptions(opts manifest.Options) manifest.Options {
+	opts.ReportColumns = Columns
+	opts.EarlierReportColumns = earlierColumns
+	return opts
 }
 
 // Fields is a report row's report part, typed. Its fields are in Columns
 // order, which is how it is decoded.
 type Fields struct {
-	Status        string        `csv:"status"`
-	FileID        string        `csv:"file_id"`
-	WixURL        string        `csv:"wix_url"`
+	Status string `csv:"status"`
+	FileID string `csv:"file_id"`
+	WixURL string `csv:"wix_url"`
+	// WixURI is the file's wix: media URI, as the official SDK gives it
+	// (wix.MediaURI): what Wix's content APIs take.
+	WixURI        string        `csv:"wix_uri"`
 	MediaType     wix.MediaType `csv:"media_type"` // the type Wix found
 	SizeBytes     int64         `csv:"size_bytes"`
 	Width         int           `csv:"width"`
@@ -37,8 +58,8 @@ type Fields struct {
 	Method        string        `csv:"method"`
 }
 
-// DecodeFields decodes the report part of a row read with
-// manifest.Options.ReportColumns set to Columns, with gocsv. Empty numbers
+// DecodeFields decodes the report part of a row read with ReadOptions (or
+// manifest.Options.ReportColumns set to Columns), with gocsv. Empty numbers
 // read as 0. A row without a report part (a wrong field count) gets an
 // error; a field that does not parse gets a *manifest.RowError naming its
 // column.
@@ -75,7 +96,7 @@ func (f Fields) Record() []string {
 		updated = f.UpdatedAt.Format(time.RFC3339)
 	}
 	return []string{
-		f.Status, f.FileID, f.WixURL, string(f.MediaType), number(f.SizeBytes),
+		f.Status, f.FileID, f.WixURL, f.WixURI, string(f.MediaType), number(f.SizeBytes),
 		number(int64(f.Width)), number(int64(f.Height)), f.FailureReason,
 		number(int64(f.Attempts)), updated, f.Method,
 	}

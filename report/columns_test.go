@@ -15,7 +15,7 @@ import (
 // readReportRows reads text as a report, the way Load does.
 func readReportRows(t *testing.T, text string) []*manifest.Row {
 	t.Helper()
-	r, err := manifest.NewReader(strings.NewReader(text), manifest.Options{ReportColumns: Columns})
+	r, err := manifest.NewReader(strings.NewReader(text), ReadOptions(manifest.Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,10 +33,10 @@ func TestDecodeFields(t *testing.T) {
 	t.Parallel()
 	header := "sku,media_type,source_url," + strings.Join(Columns, ",") + "\n"
 	rows := readReportRows(t, header+
-		"A1,image,https://a.test/a.jpg,imported,f1,https://static.wixstatic.com/media/f1,IMAGE,1234,640,480,,1,2025-01-02T03:04:05Z,import\n"+
-		"A2,,ftp://x,failed,,,,,,,invalid row,0,,\n"+
+		"A1,image,https://a.test/a.jpg,imported,f1,https://static.wixstatic.com/media/f1,wix:image://v1/f1/a.jpg#originWidth=640&originHeight=480,IMAGE,1234,640,480,,1,2025-01-02T03:04:05Z,import\n"+
+		"A2,,ftp://x,failed,,,,,,,,invalid row,0,,\n"+
 		"A3,,https://a.test/c.jpg,failed\n"+
-		"A4,,https://a.test/a.jpg,imported,f1,,IMAGE,big,,,,,,\n")
+		"A4,,https://a.test/a.jpg,imported,f1,,,IMAGE,big,,,,,,\n")
 	if len(rows) != 4 {
 		t.Fatalf("%d rows, want 4", len(rows))
 	}
@@ -45,7 +45,8 @@ func TestDecodeFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	updated := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
-	want := Fields{Status: "imported", FileID: "f1", WixURL: "https://static.wixstatic.com/media/f1", MediaType: wix.MediaImage,
+	want := Fields{Status: "imported", FileID: "f1", WixURL: "https://static.wixstatic.com/media/f1",
+		WixURI: "wix:image://v1/f1/a.jpg#originWidth=640&originHeight=480", MediaType: wix.MediaImage,
 		SizeBytes: 1234, Width: 640, Height: 480, Attempts: 1, UpdatedAt: &updated, Method: "import"}
 	if !reflect.DeepEqual(fields, want) {
 		t.Errorf("DecodeFields =\n  %+v\nwant\n  %+v", fields, want)

@@ -40,7 +40,7 @@ import (
 //
 //	{"t":"i","b":7,"at":1700000000000000000,"ks":["<32 hex>",...]}
 //	{"t":"o","k":"<32 hex>","s":2,"p":0,"id":"…","u":"…","f":"…","z":1234,"up":1700000000000000000,
-//	 "w":640,"h":480,"r":"…","m":"IMAGE","me":1,"n":1}
+//	 "w":640,"h":480,"r":"…","m":"IMAGE","me":1,"n":1,"wu":"wix:image://v1/…"}
 //	{"t":"a","b":7}
 //
 // s (Status), p (Phase) and me (Method) are the numeric values of those
@@ -425,6 +425,7 @@ func appendPayload(b []byte, r *Record) []byte {
 		b = appendStringField(b, `,"m":`, string(o.Media.wix()))
 		b = appendUintField(b, `,"me":`, uint64(o.Method))
 		b = appendUintField(b, `,"n":`, uint64(o.Attempts))
+		b = appendStringField(b, `,"wu":`, o.WixURI())
 		return append(b, '}')
 	}
 	panic("report: journal record of unknown kind " + r.Kind.String())
@@ -521,6 +522,7 @@ type wireRecord struct {
 	M  string   `json:"m"`
 	Me uint8    `json:"me"`
 	N  uint8    `json:"n"`
+	WU string   `json:"wu"`
 }
 
 // decodeLine reads one line without its newline; ok is false for anything
@@ -574,6 +576,7 @@ func decodeLine(line []byte) (Record, bool) {
 			return r, false
 		}
 		o.Method, o.Attempts = Method(w.Me), w.N
+		o.SetWixURI(w.WU)
 		if w.P != nil {
 			o.Phase = Phase(*w.P)
 		} else {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -31,6 +32,7 @@ func fullOutcome(i int) Outcome {
 		Media: mediaTypeOf(wix.MediaVector), Method: MethodFallbackUpload, Attempts: 255,
 	}
 	o.SetURL("https://example.com/odd?x=1&y=\"2\"\u2028é😀")
+	o.SetWixURI(wix.MediaURIBase(wix.MediaVector, o.FileID) + "/n%C3%A9%20%22q%22.svg#originWidth=1920&originHeight=undefined")
 	o.SetReason(fmt.Sprintf("HTTP 500:\n\t\x01 \"bad\" é\x7f #%d", i%3))
 	return o
 }
@@ -92,6 +94,7 @@ func TestJournalRoundTrip(t *testing.T) {
 	var plain Outcome // all zero
 	usual := Outcome{Status: Pending, FileID: "x.png", Media: mediaTypeOf(wix.MediaUnknown)}
 	usual.SetURL(wix.MediaURLPrefix + "x.png")
+	usual.SetWixURI("wix:image://elsewhere/x.png")
 	invalid := Outcome{Status: Failed, FileID: "bad\xffutf8"}
 	want := []Record{
 		{Kind: KindIntent, Batch: 1, At: at, Keys: keys},
@@ -129,6 +132,12 @@ func TestJournalRoundTrip(t *testing.T) {
 	}
 	if got[4].Outcome.url != "" {
 		t.Errorf("a derived URL was stored: %q", got[4].Outcome.url)
+	}
+	if u := got[2].Outcome.WixURI(); u != full.WixURI() || !strings.HasPrefix(u, "wix:image://v1/a1b2c3_") || !got[2].Outcome.uriTail {
+		t.Errorf("wix uri = %q (stored as a tail: %v), want %q", u, got[2].Outcome.uriTail, full.WixURI())
+	}
+	if u := got[4].Outcome.WixURI(); u != "wix:image://elsewhere/x.png" {
+		t.Errorf("a URI that is not the usual form = %q", u)
 	}
 }
 

@@ -26,6 +26,9 @@ type Loaded struct {
 	Rows    int  // rows read
 	Damaged int  // rows that could not be read (a truncated or edited report)
 	Kept    int  // distinct imports taken into the state
+	// FilledURIs counts READY rows without a wix_uri (a report written
+	// before the column) given one from what the report holds.
+	FilledURIs int
 	// Earliest is the oldest updated_at in the report: no earlier run
 	// touched the Media Manager before it.
 	Earliest time.Time
@@ -38,8 +41,7 @@ type Loaded struct {
 // their imports are simply unknown to the state.
 func Load(path string, opts manifest.Options, header []string, state *State) (Loaded, error) {
 	var res Loaded
-	opts.ReportColumns = Columns
-	rows, closer, err := manifest.Open(path, opts)
+	rows, closer, err := manifest.Open(path, ReadOptions(opts))
 	if errors.Is(err, fs.ErrNotExist) {
 		return res, nil
 	}
@@ -81,6 +83,7 @@ func Load(path string, opts manifest.Options, header []string, state *State) (Lo
 			res.Damaged++
 			continue
 		}
+		filled := o.NeedsWixURI() && o.fillWixURI(row.Import.DisplayName)
 		if t := o.UpdatedAt(); !t.IsZero() && (res.Earliest.IsZero() || t.Before(res.Earliest)) {
 			res.Earliest = t
 		}
@@ -89,6 +92,9 @@ func Load(path string, opts manifest.Options, header []string, state *State) (Lo
 		}
 		if state.Add(row.Key, o) {
 			res.Kept++
+			if filled {
+				res.FilledURIs++
+			}
 		}
 	}
 }

@@ -121,8 +121,12 @@ func ParseMethod(s string) (Method, error) {
 // Outcome is what a run knows of one import. It is compact on purpose: a
 // million-row run holds one per distinct import.
 type Outcome struct {
-	FileID   string
-	url      string // only when it differs from wix.MediaURLPrefix+FileID
+	FileID string
+	url    string // only when it differs from wix.MediaURLPrefix+FileID
+	// uri is the wix: media URI, or with uriTail only what follows
+	// wix.MediaURIBase(media type, FileID): a million URIs would
+	// otherwise hold a million file IDs twice.
+	uri      string
 	Folder   string // parent folder the file landed in, for polling
 	Size     int64
 	Updated  int64 // Unix nanoseconds of the file's updatedDate (or of our verdict)
@@ -137,6 +141,7 @@ type Outcome struct {
 	// Planned marks an import this run has queued: later rows asking for
 	// it share its outcome. It lives in memory only.
 	Planned bool
+	uriTail bool
 }
 
 // InDoubt returns the outcome of an import sent at since whose answer is
@@ -168,6 +173,48 @@ func (o *Outcome) SetURL(u string) {
 	o.url = u
 }
 
+// WixURI is the file's wix: media URI (see wix.MediaURI), "" when not
+// known.
+func (o *Outcome) WixURI() string {
+	if o.uriTail {
+		return wix.MediaURIBase(o.MediaType(), o.FileID) + o.uri
+	}
+	return o.uri
+}
+
+// SetWixURI records the file's wix: media URI; set FileID and the media
+// type first.
+func (o *Outcome) SetWixURI(u string) {
+	o.uri, o.uriTail = u, false
+	if base := wix.MediaURIBase(o.MediaType(), o.FileID); base != "" && strings.HasPrefix(u, base) {
+		o.uri, o.uriTail = u[len(base):], true
+	}
+}
+
+// NeedsWixURI reports whether o is a READY file of a type the SDK names
+// with a wix: media URI, whose URI o does not know: one read from a report
+// written before the wix_uri column.
+func (o *Outcome) NeedsWixURI() bool {
+	return o.Status == Ready && o.FileID != "" && o.WixURI() == "" &&
+		wix.MediaURIBase(o.MediaType(), o.FileID) != ""
+}
+
+// fillWixURI gives o the URI the SDK gives its file when what o holds and
+// the display name it was imported with are all that URI needs (see
+// wix.MediaURIFromReport): Wix stores the display name as the media's
+// file name. An import without a display name was named by Wix, which a
+// report does not say. It reports whether it did.
+func (o *Outcome) fillWixURI(displayName string) bool {
+	if displayName == "" {
+		return false
+	}
+	u, ok := wix.MediaURIFromReport(o.MediaType(), o.FileID, wix.StoredName(displayName), int(o.Width), int(o.Height))
+	if ok {
+		o.SetWixURI(u)
+	}
+	return ok
+}
+
 // Reason is the failure reason, or why a row is still pending.
 func (o *Outcome) Reason() string { return reasons.get(o.reason) }
 
@@ -179,6 +226,7 @@ func (o *Outcome) MediaType() wix.MediaType { return o.Media.wix() }
 
 // SetFile copies what the report needs from a file descriptor.
 func (o *Outcome) SetFile(f *wix.File) {
+	sameFile := o.FileID == f.ID
 	o.FileID = f.ID
 	o.SetURL(f.URL)
 	if f.ParentFolderID != "" {
@@ -193,6 +241,11 @@ func (o *Outcome) SetFile(f *wix.File) {
 	}
 	if f.UpdatedDate != nil {
 		o.Updated = f.UpdatedDate.UnixNano()
+	}
+	// A descriptor without media (a bulk import's answer, a file still
+	// processing) says nothing of the URI.
+	if u := wix.MediaURI(f); u != "" || f.Media != nil || !sameFile {
+		o.SetWixURI(u)
 	}
 	switch f.OperationStatus {
 	case wix.StatusReady:
@@ -244,12 +297,12 @@ func (o *Outcome) Fields() Fields {
 			reason = Reasons.Crashed
 		}
 	}
-	url := o.URL()
+	url, uri := o.URL(), o.WixURI()
 	if o.Status == Failed {
-		url = "" // a failed file's address serves nothing; scripts must not use it
+		url, uri = "", "" // a failed file's address serves nothing; scripts must not use it
 	}
 	f := Fields{
-		Status: status.String(), FileID: o.FileID, WixURL: url, MediaType: o.MediaType(),
+		Status: status.String(), FileID: o.FileID, WixURL: url, WixURI: uri, MediaType: o.MediaType(),
 		SizeBytes: o.Size, Width: int(o.Width), Height: int(o.Height),
 		FailureReason: reason, Attempts: int(o.Attempts), Method: o.Method.String(),
 	}
@@ -276,9 +329,13 @@ func FromFields(f Fields) (Outcome, error) {
 	if o.Method, err = ParseMethod(f.Method); err != nil {
 		return o, fmt.Errorf("column \"method\": %w", err)
 	}
+	if f.WixURI != "" && !strings.HasPrefix(f.WixURI, "wix:") {
+		return o, fmt.Errorf("column \"wix_uri\": %q is not a wix: media URI", f.WixURI)
+	}
 	o.FileID = f.FileID
 	o.SetURL(f.WixURL)
 	o.Media = mediaTypeOf(f.MediaType)
+	o.SetWixURI(f.WixURI)
 	o.Size, o.Width, o.Height, o.Attempts = f.SizeBytes, int32(f.Width), int32(f.Height), uint8(f.Attempts)
 	o.SetReason(f.FailureReason)
 	if f.UpdatedAt != nil {

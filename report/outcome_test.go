@@ -19,8 +19,12 @@ func outcomeCases() map[string]Outcome {
 	file := func(st wix.OperationStatus) *wix.File {
 		return &wix.File{ID: "f1.png", ParentFolderID: "media-root", OperationStatus: st, MediaType: wix.MediaImage,
 			SizeInBytes: "1234", UpdatedDate: &updated,
-			Media: &wix.FileMedia{Image: &wix.ImageMedia{Image: &wix.Image{Width: 64, Height: 48}}}}
+			Media: &wix.FileMedia{Image: &wix.ImageMedia{Image: &wix.Image{ID: "f1.png", Filename: "f1 #1.png", Width: 64, Height: 48}}}}
 	}
+	video := &wix.File{ID: "v1.mp4", OperationStatus: wix.StatusReady, MediaType: wix.MediaVideo, UpdatedDate: &updated,
+		Media: &wix.FileMedia{Video: &wix.VideoMedia{ID: "v1.mp4", Filename: "clip.mp4", Posters: []wix.Image{{ID: "v1f000.jpg", Width: 64, Height: 48}}}}}
+	elsewhere := &wix.File{ID: "d1.pdf", OperationStatus: wix.StatusReady, MediaType: wix.MediaDocument, UpdatedDate: &updated,
+		Media: &wix.FileMedia{Document: &wix.DocumentMedia{ID: "other.pdf", Filename: "d.pdf"}}}
 	with := func(o Outcome, f *wix.File, reason string) Outcome {
 		if f != nil {
 			o.SetFile(f)
@@ -31,12 +35,14 @@ func outcomeCases() map[string]Outcome {
 		return o
 	}
 	return map[string]Outcome{
-		"READY":                    with(Outcome{Method: MethodImport, Attempts: 1}, file(wix.StatusReady), ""),
-		"PENDING with a file":      with(Outcome{Method: MethodUpload, Attempts: 1}, file(wix.StatusPending), "still processing"),
-		"Wix failed, fallback due": with(Outcome{Method: MethodImport, Attempts: 2, Phase: PhaseWixFailed}, file(wix.StatusFailed), Reasons.WixFailed),
-		"Wix failed, diagnosed":    with(Outcome{Method: MethodImport, Attempts: 3}, file(wix.StatusFailed), "the source answered 404"),
-		"refused":                  with(Outcome{Status: Failed, Attempts: 1, Updated: updated.UnixNano()}, nil, "Wix refused the import"),
-		"in doubt":                 Outcome{Attempts: 2}.InDoubt(sent, "lost"),
+		"READY":                      with(Outcome{Method: MethodImport, Attempts: 1}, file(wix.StatusReady), ""),
+		"READY video":                with(Outcome{Method: MethodImport, Attempts: 1}, video, ""),
+		"READY, media of another ID": with(Outcome{Method: MethodUpload, Attempts: 1}, elsewhere, ""),
+		"PENDING with a file":        with(Outcome{Method: MethodUpload, Attempts: 1}, file(wix.StatusPending), "still processing"),
+		"Wix failed, fallback due":   with(Outcome{Method: MethodImport, Attempts: 2, Phase: PhaseWixFailed}, file(wix.StatusFailed), Reasons.WixFailed),
+		"Wix failed, diagnosed":      with(Outcome{Method: MethodImport, Attempts: 3}, file(wix.StatusFailed), "the source answered 404"),
+		"refused":                    with(Outcome{Status: Failed, Attempts: 1, Updated: updated.UnixNano()}, nil, "Wix refused the import"),
+		"in doubt":                   Outcome{Attempts: 2}.InDoubt(sent, "lost"),
 		"not imported, attempts from earlier runs": {Attempts: 2},
 	}
 }
@@ -64,6 +70,8 @@ func TestOutcomeFieldsRoundTrip(t *testing.T) {
 		if want.Status == Failed {
 			want.SetURL("") // a failed file's address is not written
 			back.SetURL("")
+			want.SetWixURI("")
+			back.SetWixURI("")
 		}
 		want.Folder = "" // not a report column: polling finds it again
 		if back != want {
@@ -88,8 +96,17 @@ func TestFieldsShowTheState(t *testing.T) {
 			t.Errorf("%s: %s %q, want %s %q", name, f.Status, f.FailureReason, want[0], want[1])
 		}
 	}
-	if o := cases["Wix failed, fallback due"]; o.Fields().WixURL != "" {
-		t.Error("a FAILED file's URL is written")
+	if o := cases["Wix failed, fallback due"]; o.Fields().WixURL != "" || o.Fields().WixURI != "" {
+		t.Error("a FAILED file's URL or URI is written")
+	}
+	for name, want := range map[string]string{
+		"READY":                      "wix:image://v1/f1.png/f1%20%231.png#originWidth=64&originHeight=48",
+		"READY video":                "wix:video://v1/v1.mp4/clip.mp4#posterUri=v1f000.jpg&posterWidth=64&posterHeight=48",
+		"READY, media of another ID": "wix:document://v1/other.pdf/d.pdf",
+	} {
+		if o := cases[name]; o.Fields().WixURI != want {
+			t.Errorf("%s: wix_uri %q, want %q", name, o.Fields().WixURI, want)
+		}
 	}
 }
 
@@ -98,9 +115,9 @@ func TestLoad(t *testing.T) {
 	t.Parallel()
 	header := []string{"source_url", "sku"}
 	reportHeader := "source_url,sku," + strings.Join(Columns, ",") + "\n"
-	ready := "https://a.test/1.png,A,READY,f1,https://static.wixstatic.com/media/f1,IMAGE,10,2,2,,1,2026-11-01T10:00:00Z,import\n"
-	notImported := "https://a.test/2.png,B,PENDING,,,,,,,not imported yet,,,\n"
-	inDoubt := "https://a.test/3.png,C,PENDING,,,,,,,whatever words,1,2026-11-01T09:00:00Z,\n"
+	ready := "https://a.test/1.png,A,READY,f1,https://static.wixstatic.com/media/f1,wix:image://v1/f1/1.png#originWidth=2&originHeight=2,IMAGE,10,2,2,,1,2026-11-01T10:00:00Z,import\n"
+	notImported := "https://a.test/2.png,B,PENDING,,,,,,,,not imported yet,,,\n"
+	inDoubt := "https://a.test/3.png,C,PENDING,,,,,,,,whatever words,1,2026-11-01T09:00:00Z,\n"
 	cases := []struct {
 		name    string
 		text    string // "" for no report
@@ -110,7 +127,7 @@ func TestLoad(t *testing.T) {
 		{"no report yet", "", Loaded{}, nil},
 		{"rows by kind", reportHeader + ready + notImported + inDoubt,
 			Loaded{Found: true, Rows: 3, Kept: 2, Earliest: time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)}, nil},
-		{"a damaged row is counted, not fatal", reportHeader + ready + "https://a.test/4.png,D,READY,f4,,IMAGE,lots,,,,1,,import\n" + "https://a.test/5.png,E,REA\n",
+		{"a damaged row is counted, not fatal", reportHeader + ready + "https://a.test/4.png,D,READY,f4,,,IMAGE,lots,,,,1,,import\n" + "https://a.test/5.png,E,REA\n",
 			Loaded{Found: true, Rows: 3, Kept: 1, Damaged: 2, Earliest: time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)}, nil},
 		{"another manifest's columns", "source_url,title," + strings.Join(Columns, ",") + "\n" + ready, Loaded{Found: true}, ErrOtherManifest},
 		{"not a report", "source_url,sku\nhttps://a.test/1.png,A\n", Loaded{Found: true}, ErrCannotResume},

@@ -40,6 +40,8 @@ type mediaURIKind struct {
 	// fromReport: the URI needs nothing beyond a report's columns (file
 	// ID, origin size) and the file's name.
 	fromReport bool
+	// sized: the URI carries the origin size.
+	sized bool
 }
 
 // mediaURIKinds is the SDK's transformation per media type. Archives and
@@ -47,10 +49,10 @@ type mediaURIKind struct {
 var mediaURIKinds = map[MediaType]mediaURIKind{
 	// transformRESTImageToSDKImage, on media.image.image
 	MediaImage: {scheme: "image", ref: func(m *FileMedia) (MediaRef, bool) { return imageRef(m.Image) },
-		fragment: originSize, fromReport: true},
+		fragment: originSize, fromReport: true, sized: true},
 	// the same, on media.vector.image
 	MediaVector: {scheme: "image", ref: func(m *FileMedia) (MediaRef, bool) { return imageRef(m.Vector) },
-		fragment: originSize, fromReport: true},
+		fragment: originSize, fromReport: true, sized: true},
 	// transformRESTVideoV2ToSDKVideoV2, on media.video
 	MediaVideo: {scheme: "video", ref: videoRef, fragment: poster},
 	// transformRESTAudioToSDKAudio, on each of media.audio.assets (the first
@@ -108,10 +110,42 @@ func (r MediaRef) URI() string {
 	return b.String()
 }
 
-// FromReport reports whether a file of type t is named by its ID, its
-// origin size and its file name alone, which a report holds; the others
-// (video posters, audio durations) need the file's descriptor.
-func FromReport(t MediaType) bool { return mediaURIKinds[t].fromReport }
+// MediaURIBase is the start every wix: media URI of file id of type t
+// has, "" when t has none.
+func MediaURIBase(t MediaType, id string) string {
+	kind, ok := mediaURIKinds[t]
+	if !ok || id == "" {
+		return ""
+	}
+	return "wix:" + kind.scheme + "://v1/" + id
+}
+
+// MediaURIFromReport is the URI the SDK gives a file that a report names
+// well enough: by its ID, the name it was given (see StoredName) and, for
+// images and vectors, its origin size. ok is false for types whose URI
+// needs more (a video's poster, an audio's duration), and for an image
+// without its size.
+func MediaURIFromReport(t MediaType, id, name string, width, height int) (uri string, ok bool) {
+	kind := mediaURIKinds[t]
+	if !kind.fromReport || id == "" || (kind.sized && (width <= 0 || height <= 0)) {
+		return "", false
+	}
+	return MediaRef{Type: t, ID: id, Filename: name, Width: width, Height: height}.URI(), true
+}
+
+// MaxStoredName is the length, in characters, Wix cuts a display name to
+// when it stores it.
+const MaxStoredName = 255
+
+// StoredName is the name Wix stores for a file imported or uploaded with
+// displayName: its first MaxStoredName characters. It is the file's name in
+// the Media Manager and its media's filename.
+func StoredName(displayName string) string {
+	if utf8.RuneCountInString(displayName) <= MaxStoredName {
+		return displayName
+	}
+	return string([]rune(displayName)[:MaxStoredName])
+}
 
 func imageRef(m *ImageMedia) (MediaRef, bool) {
 	if m == nil || m.Image == nil {

@@ -123,7 +123,7 @@ func (m *Mapping) LoadReport(path string) error {
 // readReport reads one report: the manifest package owns the format (its
 // columns, delimiter, quoting), this only picks the fields it needs.
 func (m *Mapping) readReport(r io.Reader) error {
-	rows, err := manifest.NewReader(r, manifest.Options{ReportColumns: report.Columns})
+	rows, err := manifest.NewReader(r, report.ReadOptions(manifest.Options{}))
 	if err != nil {
 		return err
 	}
