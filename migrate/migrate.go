@@ -176,7 +176,7 @@ func (m *Migration) read() error {
 	}
 	if m.loaded.Found {
 		m.log.Info("resuming from the report", "report", cfg.Report, "rows", m.loaded.Rows,
-			"imports_known", m.loaded.Kept, "damaged_rows", m.loaded.Damaged)
+			"imports_known", m.loaded.Kept, "damaged_rows", m.loaded.Damaged, "wix_uris_filled_in", m.loaded.FilledURIs)
 	}
 	if err := m.checkSameManifest(); err != nil {
 		return err

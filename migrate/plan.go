@@ -32,6 +32,10 @@ type Plan struct {
 	// TrashCalls move the files of FAILED rows to retry to the trash bin
 	// first, up to wix.MaxBulkDelete a call (none with KeepFailed).
 	TrashCalls int
+	// URICalls read READY files a report of an earlier version gives no
+	// wix_uri and not all it needs (see report.Outcome.NeedsWixURI),
+	// wix.MaxGetFiles a call, before anything else.
+	URICalls int
 	// CheckCalls is the one call Run makes first to check that the API
 	// answers and accepts the key and site.
 	CheckCalls int
@@ -44,7 +48,9 @@ type Plan struct {
 }
 
 // Calls is every API call the plan counts.
-func (p *Plan) Calls() int { return p.CheckCalls + p.ImportCalls + p.StatusCalls + p.TrashCalls }
+func (p *Plan) Calls() int {
+	return p.CheckCalls + p.URICalls + p.ImportCalls + p.StatusCalls + p.TrashCalls
+}
 
 // Plan reads the manifest against the report and counts what a run would do
 // with each row. It uses up the migration: call Open again to Run.
@@ -66,6 +72,7 @@ func (m *Migration) Plan() (*Plan, error) {
 	}
 	defer closer.Close()
 	status := pipeline.NewStatusEstimate(m.cfg.Settings)
+	p.URICalls = pipeline.DescribeCalls(m.state)
 	for {
 		row, err := rows.Next()
 		if err == io.EOF {
@@ -109,9 +116,9 @@ func (m *Migration) Plan() (*Plan, error) {
 	if p.Rate <= 0 {
 		p.Rate = wix.RateLimit
 	}
-	if polls > 0 {
+	if polls > 0 || p.URICalls > 0 {
 		p.Duration = time.Duration(float64(p.Calls()) / p.Rate * float64(time.Minute))
-		if !m.cfg.NoWait {
+		if polls > 0 && !m.cfg.NoWait {
 			// The tail: Wix's processing of the last files (typically up
 			// to ~2 s), then one status round, which waits at least a
 			// call's slot at half the rate.

@@ -120,6 +120,25 @@ func (l *ledger) accepted(key manifest.Key, folder string, f *wix.File, method r
 	return o
 }
 
+// described records the wix: media URI of a READY file read again for it;
+// it reports whether the outcome took it (it is still that file's).
+func (l *ledger) described(key manifest.Key, fileID, uri string) bool {
+	if uri == "" {
+		return false
+	}
+	took := false
+	l.update(key, func(o *report.Outcome) {
+		if o.FileID == fileID && o.Status == report.Ready {
+			o.SetWixURI(uri)
+			took = true
+		}
+	})
+	if took {
+		l.stats.Described.Add(1)
+	}
+	return took
+}
+
 // unchecked records a pending file whose processing the run does not wait
 // for.
 func (l *ledger) unchecked(key manifest.Key) {

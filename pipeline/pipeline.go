@@ -279,7 +279,10 @@ func Run(ctx context.Context, cfg Config, open Opener, state *report.State, stat
 		stats: stats, chunkSize: s.ChunkSize}
 	tr := &trasher{client: cfg.Client, calls: calls, ledger: l, log: log, stop: stop}
 	r := &run{s: s, log: log, ledger: l, poller: p, importer: imp, uploader: up, trasher: tr}
+	desc := &describer{client: cfg.Client, calls: calls, ledger: l, log: log, stop: stop}
 
+	// Not fatal: the rows keep what the report said, and a later run tries again.
+	_ = desc.describe(ctx)
 	err := r.phase(ctx, func(g *errgroup.Group) error {
 		rows, closer, err := open()
 		if err != nil {

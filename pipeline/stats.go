@@ -20,6 +20,9 @@ type Stats struct {
 	Uploads   atomic.Int64 // uploads started (to upload URLs: not API calls, not rate limited)
 	Uploaded  atomic.Int64 // bytes uploaded
 	Adopted   atomic.Int64 // files of lost import answers found and adopted
+	// Described counts READY rows of a resumed report whose wix_uri was
+	// filled in from their files' descriptors.
+	Described atomic.Int64
 
 	mu    sync.Mutex
 	calls map[string]int64

@@ -112,7 +112,8 @@ func guess(declared mediaKind, mimeType string, names ...string) (mediaKind, str
 type sniffed struct {
 	kind          mediaKind
 	mime          string
-	width, height int32
+	width, height int32 // an image's, a vector's or a video's frame
+	durationMs    int32 // a video's or an audio's
 }
 
 // sniff identifies content from its first bytes (head) and, for images,
@@ -139,6 +140,17 @@ func sniff(head []byte, open func() (io.ReadCloser, error)) (sniffed, bool) {
 			return sniffed{}, false
 		}
 		out.width, out.height = w, h
+	case kindVideo, kindAudio:
+		rc, err := open()
+		if err != nil {
+			return sniffed{}, false
+		}
+		info := readAVInfo(rc, m)
+		rc.Close()
+		out.durationMs = info.durationMs
+		if kind == kindVideo {
+			out.width, out.height = info.width, info.height
+		}
 	case kindImage:
 		rc, err := open()
 		if err != nil {

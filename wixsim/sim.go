@@ -1,11 +1,15 @@
 package wixsim
 
 import (
+	"bytes"
 	"context"
+	"image"
+	"image/jpeg"
 	"io"
 	"log/slog"
 	"net/http"
 	"os"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -348,7 +352,7 @@ func (s *Simulator) finish(f *fileRec, out outcome) {
 		if out.ready {
 			f.status = statusReady
 			f.media, f.mime = out.sn.kind, out.sn.mime
-			f.width, f.height = out.sn.width, out.sn.height
+			f.width, f.height, f.duration = out.sn.width, out.sn.height, out.sn.durationMs
 			f.size, f.hash, f.hasHash, f.hasBytes = out.size, out.hash, true, true
 		} else {
 			f.status = statusFailed
@@ -393,7 +397,7 @@ func (s *Simulator) publish(f *fileRec) {
 	// Only what processing changes: lookups read the rest without the lock.
 	st.update(f, func(f *fileRec) {
 		f.updated, f.status, f.media, f.mime = fresh.updated, fresh.status, fresh.media, fresh.mime
-		f.width, f.height, f.size = fresh.width, fresh.height, fresh.size
+		f.width, f.height, f.duration, f.size = fresh.width, fresh.height, fresh.duration, fresh.size
 		f.hash, f.hasHash, f.hasBytes = fresh.hash, fresh.hasHash, fresh.hasBytes
 	})
 }
@@ -414,6 +418,11 @@ func (s *Simulator) serveMedia(w http.ResponseWriter, r *http.Request) {
 		cur := f.site.current(f)
 		hash, mime, ok, mod = cur.hash, cur.mime, cur.hasBytes, cur.updated
 		f.site.mu.RUnlock()
+	}
+	if f == nil && strings.HasSuffix(id, posterSuffix) && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		if s.servePoster(w, r, strings.TrimSuffix(id, posterSuffix)) {
+			return
+		}
 	}
 	if !ok || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
 		writeError(w, appError(http.StatusNotFound, "NOT_FOUND", "no media "+id, nil))
@@ -485,9 +494,12 @@ func (s *Simulator) media(f *fileRec) *wix.FileMedia {
 		}
 		return &wix.FileMedia{Image: im}
 	case kindVideo:
-		return &wix.FileMedia{Video: &wix.VideoMedia{ID: f.id, URL: u, Filename: f.name, SizeInBytes: size}}
+		return &wix.FileMedia{Video: s.video(f, u, size)}
 	case kindAudio:
-		return &wix.FileMedia{Audio: &wix.AudioMedia{ID: f.id, Assets: []wix.AudioAsset{{ID: f.id, URL: u, Filename: f.name, SizeInBytes: size}}}}
+		// Wix gives an audio's duration in seconds, and its assets' in
+		// milliseconds (what the SDK's wix:audio URI carries).
+		return &wix.FileMedia{Audio: &wix.AudioMedia{ID: f.id, Duration: float64(f.duration) / 1000,
+			Assets: []wix.AudioAsset{{ID: f.id, URL: u, Filename: f.name, SizeInBytes: size, Duration: float64(f.duration)}}}}
 	case kindDocument:
 		return &wix.FileMedia{Document: &wix.DocumentMedia{ID: f.id, URL: u, Filename: f.name, SizeInBytes: size}}
 	case kindArchive:
@@ -496,6 +508,64 @@ func (s *Simulator) media(f *fileRec) *wix.FileMedia {
 		return &wix.FileMedia{Model3D: &wix.GenericMedia{ID: f.id, URL: u, Filename: f.name, SizeInBytes: size}}
 	}
 	return nil
+}
+
+// video is a READY video's media: its one rendition, its size and
+// duration, and a poster of the frame's size, named as Wix names posters
+// (the video's ID without its extension, then f000.jpg) and served by
+// /media/ as a JPEG.
+func (s *Simulator) video(f *fileRec, u, size string) *wix.VideoMedia {
+	v := &wix.VideoMedia{ID: f.id, URL: u, Filename: f.name, SizeInBytes: size,
+		Width: int(f.width), Height: int(f.height), DurationInMilliseconds: int64(f.duration)}
+	if f.width > 0 && f.height > 0 {
+		v.Resolutions = []wix.VideoResolution{{URL: u, Width: int(f.width), Height: int(f.height)}}
+		id := posterID(f.id)
+		v.Posters = []wix.Image{{ID: id, URL: wix.MediaURLPrefix + id, Width: int(f.width), Height: int(f.height)}}
+	}
+	return v
+}
+
+// servePoster answers for the poster of the READY video whose ID is base
+// and a video extension: a grey JPEG of the video's frame size. It
+// reports false when there is no such video.
+func (s *Simulator) servePoster(w http.ResponseWriter, r *http.Request, base string) bool {
+	for ext, m := range extMIME {
+		if k, _ := kindOfMIME(m); k != kindVideo {
+			continue
+		}
+		s.filesMu.RLock()
+		f := s.files[base+"."+ext]
+		s.filesMu.RUnlock()
+		if f == nil {
+			continue
+		}
+		f.site.mu.RLock()
+		cur := f.site.current(f)
+		width, height, ready, mod := cur.width, cur.height, cur.status == statusReady, cur.updated
+		f.site.mu.RUnlock()
+		if !ready || width <= 0 || height <= 0 {
+			return false
+		}
+		var buf bytes.Buffer
+		frame := image.NewGray(image.Rect(0, 0, int(min(width, 4096)), int(min(height, 4096))))
+		for i := range frame.Pix {
+			frame.Pix[i] = 0x80
+		}
+		if err := jpeg.Encode(&buf, frame, nil); err != nil {
+			return false
+		}
+		w.Header().Set("Content-Type", "image/jpeg")
+		http.ServeContent(w, r, "", time.Unix(0, mod), bytes.NewReader(buf.Bytes()))
+		return true
+	}
+	return false
+}
+
+// posterSuffix ends the ID of a video's poster.
+const posterSuffix = "f000.jpg"
+
+func posterID(videoID string) string {
+	return strings.TrimSuffix(videoID, path.Ext(videoID)) + posterSuffix
 }
 
 var aiWords = [...]string{"Photograph", "Sky", "Landscape", "Nature", "Product", "Art",

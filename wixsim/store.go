@@ -27,6 +27,7 @@ type fileRec struct {
 	size     int64 // -1 until known
 	width    int32
 	height   int32
+	duration int32 // milliseconds, of a video or an audio
 	hash     [16]byte
 	hasHash  bool
 	media    mediaKind

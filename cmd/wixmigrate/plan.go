@@ -47,6 +47,9 @@ func (m *migration) printPlan(w io.Writer, mig *migrate.Migration) int {
 	if p.TrashCalls > 0 {
 		status += fmt.Sprintf(", %d moves of the retried rows' failed files to the trash", p.TrashCalls)
 	}
+	if p.URICalls > 0 {
+		status += fmt.Sprintf(", %d reads of READY files for the wix_uri an earlier report lacks", p.URICalls)
+	}
 	fmt.Fprintf(w, "\nAPI calls needed, at least: %d (%d imports of up to %d rows, %s, %d check of the API first)\n",
 		p.Calls(), p.ImportCalls, m.cfg.BatchSize, status, p.CheckCalls)
 	note := fmt.Sprintf("at --rate %g/min", m.rate)
