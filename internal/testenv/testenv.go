@@ -14,6 +14,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -148,4 +149,22 @@ func WriteManifest(t testing.TB, path, origin, text string) {
 	if err := os.WriteFile(path, []byte(strings.ReplaceAll(text, "{{origin}}", origin)), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// SampleMedia reads files of the demo's samples/media folder, for Origin:
+// they are served as /media/<name>. The folder holds one file of every
+// media type (JPEG, PNG, SVG, MP4, MP3, PDF...).
+func SampleMedia(t testing.TB, names ...string) map[string][]byte {
+	t.Helper()
+	_, here, _, _ := runtime.Caller(0)
+	dir := filepath.Join(filepath.Dir(here), "..", "..", "samples", "media")
+	files := map[string][]byte{}
+	for _, name := range names {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files["/media/"+name] = b
+	}
+	return files
 }

@@ -1,0 +1,144 @@
+package migrate_test
+
+import (
+	"context"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/wixmigrate/wixmigrate/internal/testenv"
+	"github.com/wixmigrate/wixmigrate/migrate"
+	"github.com/wixmigrate/wixmigrate/pipeline"
+	"github.com/wixmigrate/wixmigrate/wix"
+	"github.com/wixmigrate/wixmigrate/wixsim"
+)
+
+// everyMediaType is a manifest of a file of each media type Wix names with
+// a wix: URI, some with display names that need encoding.
+const everyMediaType = "source_url,display_name\n" +
+	"{{origin}}/media/red-shirt.jpg,Red shirt #1 100%/front é.jpg\n" +
+	"{{origin}}/media/banner.png,\n" +
+	"{{origin}}/media/logo.svg,Logo.svg\n" +
+	"{{origin}}/media/promo.mp4,Promo clip.mp4\n" +
+	"{{origin}}/media/jingle.mp3,\n" +
+	"{{origin}}/media/size-guide.pdf,Size guide (EN).pdf\n"
+
+func migrateOnce(t *testing.T, sim *testenv.Sim, manifestPath string) *migrate.Migration {
+	t.Helper()
+	m, err := migrate.Open(migrate.Config{Manifest: manifestPath, Client: sim.Client,
+		Settings: pipeline.Settings{PollInterval: 5 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+// TestWixURIs: every READY row of a migrated report has the wix: URI of
+// its file, for each media type; a report written before the wix_uri
+// column resumes and gets them, from the report where it holds all they
+// need and from one Get File Descriptors call for the rest, importing
+// nothing again.
+func TestWixURIs(t *testing.T) {
+	t.Parallel()
+	sim := testenv.NewSim(t, wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}})
+	origin := testenv.Origin(t, testenv.SampleMedia(t, "red-shirt.jpg", "banner.png", "logo.svg", "promo.mp4", "jingle.mp3", "size-guide.pdf"))
+	manifestPath := filepath.Join(t.TempDir(), "media.csv")
+	testenv.WriteManifest(t, manifestPath, origin.URL, everyMediaType)
+	m := migrateOnce(t, sim, manifestPath)
+
+	recs := readCSV(t, m.ReportPath())
+	col := map[string]int{}
+	for i, name := range recs[0] {
+		col[name] = i
+	}
+	var types []string
+	for _, rec := range recs[1:] {
+		if rec[col["status"]] != "READY" {
+			t.Fatalf("row %q not READY", rec)
+		}
+		f, err := sim.Client.GetFile(context.Background(), rec[col["file_id"]])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := rec[col["wix_uri"]], wix.MediaURI(f); got != want || got == "" {
+			t.Errorf("%s: wix_uri %q, want %q", rec[0], got, want)
+		}
+		types = append(types, rec[col["media_type"]])
+	}
+	if want := []string{"IMAGE", "IMAGE", "VECTOR", "VIDEO", "AUDIO", "DOCUMENT"}; !slices.Equal(types, want) {
+		t.Errorf("media types %q, want %q", types, want)
+	}
+
+	// The same report as an earlier version wrote it: no wix_uri column.
+	uriAt := col["wix_uri"]
+	old := make([][]string, len(recs))
+	for i, rec := range recs {
+		old[i] = slices.Delete(slices.Clone(rec), uriAt, uriAt+1)
+	}
+	writeCSV(t, m.ReportPath(), old)
+
+	dry, err := migrate.Open(migrate.Config{Manifest: manifestPath, Client: sim.Client})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := dry.Plan(); err != nil || p.URICalls != 1 || p.Actions[pipeline.ActionKeep] != 6 {
+		t.Errorf("dry run %+v, %v: want 6 rows kept and 1 call for their wix_uri", p, err)
+	}
+	dry.Close()
+
+	again := migrateOnce(t, sim, manifestPath)
+	// From the report: the JPEG, the SVG (their names and sizes) and the
+	// PDF (its name); by status calls: the PNG imported without a name,
+	// the video's poster and the audio's duration.
+	if got := again.Loaded().FilledURIs; got != 3 {
+		t.Errorf("%d URIs filled in from the report, want 3", got)
+	}
+	if got := again.Stats().Described.Load(); got != 3 {
+		t.Errorf("%d URIs filled in by status calls, want 3", got)
+	}
+	calls := map[string]int64{}
+	for _, c := range again.Stats().Calls() {
+		calls[c.Endpoint] = c.Calls
+	}
+	if calls[wix.EndpointGetFileDescriptors.Name] != 1 || calls[wix.EndpointBulkImportFile.Name] != 0 || calls[wix.EndpointImportFile.Name] != 0 {
+		t.Errorf("calls %v: want one Get File Descriptors call and no import", calls)
+	}
+	if resumed := readCSV(t, again.ReportPath()); !slices.EqualFunc(resumed, recs, func(a, b []string) bool { return slices.Equal(a, b) }) {
+		t.Errorf("the resumed report differs from the first:\n%q\nwant\n%q", resumed, recs)
+	}
+}
+
+func writeCSV(t *testing.T, path string, recs [][]string) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := csv.NewWriter(f)
+	if err := w.WriteAll(recs); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
