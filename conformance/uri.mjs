@@ -18,7 +18,7 @@ async function fetchFor(url, init = {}) {
   const u = typeof url === 'string' ? url : url instanceof URL ? url.href : url.url;
   if (!u.startsWith(WIX + '/site-media/v1/files/get-files')) throw new Error(`unexpected call ${u}`);
   if (req.files) {
-    return new Response(JSON.stringify({ files: req.files }), { status: 200, headers: { 'content-type': 'application/json' } });
+    return new Response(JSON.stringify({ files: answer }), { status: 200, headers: { 'content-type': 'application/json' } });
   }
   return fetch(process.env.SIM_URL + u.slice(WIX.length), init);
 }
@@ -31,7 +31,9 @@ const wix = createClient({
 
 const ids = req.files ? req.files.map((f) => f.id) : req.ids;
 const out = [];
+let answer; // the descriptors the stubbed call answers with
 for (let i = 0; i < ids.length; i += 100) {
+  answer = req.files?.slice(i, i + 100);
   const { files: got } = await wix.files.getFileDescriptors(ids.slice(i, i + 100));
   for (const f of got) {
     const m = f.media ?? {};

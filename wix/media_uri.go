@@ -107,6 +107,22 @@ func (r MediaRef) URI() string {
 			b.WriteString(f)
 		}
 	}
+	return jsonText(b.String())
+}
+
+// jsonText is s as the SDK receives it in JSON: each byte that is not
+// UTF-8 replaced by U+FFFD, as encoding/json writes it. (IDs go into the
+// URI as they are; decoded descriptors never hold such bytes.)
+func jsonText(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		b.WriteRune(r) // RuneError for an invalid byte, one byte at a time
+		i += n
+	}
 	return b.String()
 }
 
