@@ -29,6 +29,9 @@ type Simulator struct {
 	ids   *ids
 	dir   string // temp dir for blobs and tus uploads, removed on Close
 	blobs *blobs
+	// posters maps the ID of a poster a READY video's descriptor named to
+	// the video's ID, for /media/ to serve it.
+	posters sync.Map
 
 	sitesMu sync.Mutex
 	sites   map[string]*site
@@ -419,10 +422,8 @@ func (s *Simulator) serveMedia(w http.ResponseWriter, r *http.Request) {
 		hash, mime, ok, mod = cur.hash, cur.mime, cur.hasBytes, cur.updated
 		f.site.mu.RUnlock()
 	}
-	if f == nil && strings.HasSuffix(id, posterSuffix) && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
-		if s.servePoster(w, r, strings.TrimSuffix(id, posterSuffix)) {
-			return
-		}
+	if f == nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) && s.servePoster(w, r, id) {
+		return
 	}
 	if !ok || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
 		writeError(w, appError(http.StatusNotFound, "NOT_FOUND", "no media "+id, nil))
@@ -520,45 +521,44 @@ func (s *Simulator) video(f *fileRec, u, size string) *wix.VideoMedia {
 	if f.width > 0 && f.height > 0 {
 		v.Resolutions = []wix.VideoResolution{{URL: u, Width: int(f.width), Height: int(f.height)}}
 		id := posterID(f.id)
+		s.posters.LoadOrStore(id, f.id)
 		v.Posters = []wix.Image{{ID: id, URL: wix.MediaURLPrefix + id, Width: int(f.width), Height: int(f.height)}}
 	}
 	return v
 }
 
-// servePoster answers for the poster of the READY video whose ID is base
-// and a video extension: a grey JPEG of the video's frame size. It
-// reports false when there is no such video.
-func (s *Simulator) servePoster(w http.ResponseWriter, r *http.Request, base string) bool {
-	for ext, m := range extMIME {
-		if k, _ := kindOfMIME(m); k != kindVideo {
-			continue
-		}
-		s.filesMu.RLock()
-		f := s.files[base+"."+ext]
-		s.filesMu.RUnlock()
-		if f == nil {
-			continue
-		}
-		f.site.mu.RLock()
-		cur := f.site.current(f)
-		width, height, ready, mod := cur.width, cur.height, cur.status == statusReady, cur.updated
-		f.site.mu.RUnlock()
-		if !ready || width <= 0 || height <= 0 {
-			return false
-		}
-		var buf bytes.Buffer
-		frame := image.NewGray(image.Rect(0, 0, int(min(width, 4096)), int(min(height, 4096))))
-		for i := range frame.Pix {
-			frame.Pix[i] = 0x80
-		}
-		if err := jpeg.Encode(&buf, frame, nil); err != nil {
-			return false
-		}
-		w.Header().Set("Content-Type", "image/jpeg")
-		http.ServeContent(w, r, "", time.Unix(0, mod), bytes.NewReader(buf.Bytes()))
-		return true
+// servePoster answers for the poster posterID of a READY video: a grey
+// JPEG of the video's frame size. It reports false when there is no such
+// poster.
+func (s *Simulator) servePoster(w http.ResponseWriter, r *http.Request, posterID string) bool {
+	videoID, ok := s.posters.Load(posterID)
+	if !ok {
+		return false
 	}
-	return false
+	s.filesMu.RLock()
+	f := s.files[videoID.(string)]
+	s.filesMu.RUnlock()
+	if f == nil {
+		return false
+	}
+	f.site.mu.RLock()
+	cur := f.site.current(f)
+	width, height, ready, mod := cur.width, cur.height, cur.status == statusReady, cur.updated
+	f.site.mu.RUnlock()
+	if !ready || width <= 0 || height <= 0 {
+		return false
+	}
+	var buf bytes.Buffer
+	frame := image.NewGray(image.Rect(0, 0, int(min(width, 4096)), int(min(height, 4096))))
+	for i := range frame.Pix {
+		frame.Pix[i] = 0x80
+	}
+	if err := jpeg.Encode(&buf, frame, nil); err != nil {
+		return false
+	}
+	w.Header().Set("Content-Type", "image/jpeg")
+	http.ServeContent(w, r, "", time.Unix(0, mod), bytes.NewReader(buf.Bytes()))
+	return true
 }
 
 // posterSuffix ends the ID of a video's poster.
