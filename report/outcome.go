@@ -187,7 +187,8 @@ func (o *Outcome) WixURI() string {
 func (o *Outcome) SetWixURI(u string) {
 	o.uri, o.uriTail = u, false
 	if base := wix.MediaURIBase(o.MediaType(), o.FileID); base != "" && strings.HasPrefix(u, base) {
-		o.uri, o.uriTail = u[len(base):], true
+		// a copy: the tail alone, not the whole URI's bytes, stays in memory
+		o.uri, o.uriTail = strings.Clone(u[len(base):]), true
 	}
 }
 
