@@ -1,11 +1,7 @@
 package conformance
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"math/rand/v2"
-	"os/exec"
 	"testing"
 
 	"github.com/wixmigrate/wixmigrate/wix"
@@ -53,24 +49,10 @@ func TestScaledToFillURLs(t *testing.T) {
 		add(ids[r.IntN(4)], r.IntN(5000), r.IntN(5000), 1+r.IntN(3000), 1+r.IntN(3000))
 	}
 
-	in, err := json.Marshal(cases)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "fill.mjs")
-	cmd.Dir = dir
-	cmd.Stdin = bytes.NewReader(in)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node fill.mjs: %v\n%s", err, stderr.String())
-	}
 	var want []string
-	if err := json.Unmarshal(out, &want); err != nil || len(want) != len(cases) {
-		t.Fatalf("node fill.mjs answered %d URLs for %d cases (%v): %.200s", len(want), len(cases), err, out)
+	runScript(t, node, dir, "fill.mjs", cases, &want)
+	if len(want) != len(cases) {
+		t.Fatalf("node fill.mjs answered %d URLs for %d cases", len(want), len(cases))
 	}
 	failed := 0
 	for i, c := range cases {

@@ -3,7 +3,6 @@ package conformance
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"math/rand/v2"
 	"os"
@@ -24,26 +23,8 @@ import (
 // ("" where it gives none).
 func sdkURIs(t *testing.T, node, dir string, req any, env ...string) []string {
 	t.Helper()
-	in, err := json.Marshal(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "uri.mjs")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
-	cmd.Stdin = bytes.NewReader(in)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node uri.mjs: %v\n%s", err, stderr.String())
-	}
 	var uris []*string
-	if err := json.Unmarshal(out, &uris); err != nil {
-		t.Fatalf("node uri.mjs answered %.300s: %v", out, err)
-	}
+	runScript(t, node, dir, "uri.mjs", req, &uris, env...)
 	got := make([]string, len(uris))
 	for i, u := range uris {
 		if u != nil {
@@ -51,6 +32,31 @@ func sdkURIs(t *testing.T, node, dir string, req any, env ...string) []string {
 		}
 	}
 	return got
+}
+
+// runScript runs a Node script of dir with in as JSON on its standard
+// input, and decodes the JSON it prints into out.
+func runScript(t *testing.T, node, dir, script string, in, out any, env ...string) {
+	t.Helper()
+	input, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, script)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdin = bytes.NewReader(input)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	output, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("node %s: %v\n%s", script, err, stderr.String())
+	}
+	if err := json.Unmarshal(output, out); err != nil {
+		t.Fatalf("node %s answered %.300s: %v", script, output, err)
+	}
 }
 
 // uriName makes a file name out of pieces that need encoding: spaces, '#',
@@ -151,16 +157,9 @@ func TestWixURIsMatchTheSDK(t *testing.T) {
 func TestReportWixURIsMatchTheSDK(t *testing.T) {
 	node, dir := setupSDK(t)
 	sim := testenv.NewSim(t, wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}})
-	origin := testenv.Origin(t, testenv.SampleMedia(t, "red-shirt.jpg", "banner.png", "hero.webp", "logo.svg", "promo.mp4", "jingle.mp3", "size-guide.pdf"))
+	origin := testenv.Origin(t, testenv.SampleMedia(t, testenv.EveryMediaTypeFiles...))
 	manifestPath := filepath.Join(t.TempDir(), "media.csv")
-	testenv.WriteManifest(t, manifestPath, origin.URL, "source_url,display_name\n"+
-		"{{origin}}/media/red-shirt.jpg,Red shirt #1 100%/front é.jpg\n"+
-		"{{origin}}/media/banner.png,\n"+
-		"{{origin}}/media/hero.webp,日本 hero 😀.webp\n"+
-		"{{origin}}/media/logo.svg,\"Logo \"\"a+b=c\"\" ?.svg\"\n"+
-		"{{origin}}/media/promo.mp4,Promo clip (1).mp4\n"+
-		"{{origin}}/media/jingle.mp3,Jingle & co.mp3\n"+
-		"{{origin}}/media/size-guide.pdf,Size guide 50%.pdf\n")
+	testenv.WriteManifest(t, manifestPath, origin.URL, testenv.EveryMediaType)
 	m, err := migrate.Open(migrate.Config{Manifest: manifestPath, Client: sim.Client,
 		Settings: pipeline.Settings{PollInterval: 5 * time.Millisecond}})
 	if err != nil {
@@ -169,15 +168,7 @@ func TestReportWixURIsMatchTheSDK(t *testing.T) {
 	if _, err := m.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(m.ReportPath())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := testenv.ReadCSV(t, m.ReportPath())
 	col := map[string]int{}
 	for i, name := range recs[0] {
 		col[name] = i

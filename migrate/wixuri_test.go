@@ -16,16 +16,6 @@ import (
 	"github.com/wixmigrate/wixmigrate/wixsim"
 )
 
-// everyMediaType is a manifest of a file of each media type Wix names with
-// a wix: URI, some with display names that need encoding.
-const everyMediaType = "source_url,display_name\n" +
-	"{{origin}}/media/red-shirt.jpg,Red shirt #1 100%/front é.jpg\n" +
-	"{{origin}}/media/banner.png,\n" +
-	"{{origin}}/media/logo.svg,Logo.svg\n" +
-	"{{origin}}/media/promo.mp4,Promo clip.mp4\n" +
-	"{{origin}}/media/jingle.mp3,\n" +
-	"{{origin}}/media/size-guide.pdf,Size guide (EN).pdf\n"
-
 func migrateOnce(t *testing.T, sim *testenv.Sim, manifestPath string) *migrate.Migration {
 	t.Helper()
 	m, err := migrate.Open(migrate.Config{Manifest: manifestPath, Client: sim.Client,
@@ -39,20 +29,6 @@ func migrateOnce(t *testing.T, sim *testenv.Sim, manifestPath string) *migrate.M
 	return m
 }
 
-func readCSV(t *testing.T, path string) [][]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return recs
-}
-
 // TestWixURIs: every READY row of a migrated report has the wix: URI of
 // its file, for each media type; a report written before the wix_uri
 // column resumes and gets them, from the report where it holds all they
@@ -61,12 +37,12 @@ func readCSV(t *testing.T, path string) [][]string {
 func TestWixURIs(t *testing.T) {
 	t.Parallel()
 	sim := testenv.NewSim(t, wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}})
-	origin := testenv.Origin(t, testenv.SampleMedia(t, "red-shirt.jpg", "banner.png", "logo.svg", "promo.mp4", "jingle.mp3", "size-guide.pdf"))
+	origin := testenv.Origin(t, testenv.SampleMedia(t, testenv.EveryMediaTypeFiles...))
 	manifestPath := filepath.Join(t.TempDir(), "media.csv")
-	testenv.WriteManifest(t, manifestPath, origin.URL, everyMediaType)
+	testenv.WriteManifest(t, manifestPath, origin.URL, testenv.EveryMediaType)
 	m := migrateOnce(t, sim, manifestPath)
 
-	recs := readCSV(t, m.ReportPath())
+	recs := testenv.ReadCSV(t, m.ReportPath())
 	col := map[string]int{}
 	for i, name := range recs[0] {
 		col[name] = i
@@ -85,7 +61,7 @@ func TestWixURIs(t *testing.T) {
 		}
 		types = append(types, rec[col["media_type"]])
 	}
-	if want := []string{"IMAGE", "IMAGE", "VECTOR", "VIDEO", "AUDIO", "DOCUMENT"}; !slices.Equal(types, want) {
+	if want := []string{"IMAGE", "IMAGE", "IMAGE", "VECTOR", "VIDEO", "AUDIO", "DOCUMENT"}; !slices.Equal(types, want) {
 		t.Errorf("media types %q, want %q", types, want)
 	}
 
@@ -101,17 +77,17 @@ func TestWixURIs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p, err := dry.Plan(); err != nil || p.URICalls != 1 || p.Actions[pipeline.ActionKeep] != 6 {
-		t.Errorf("dry run %+v, %v: want 6 rows kept and 1 call for their wix_uri", p, err)
+	if p, err := dry.Plan(); err != nil || p.URICalls != 1 || p.Actions[pipeline.ActionKeep] != 7 {
+		t.Errorf("dry run %+v, %v: want 7 rows kept and 1 call for their wix_uri", p, err)
 	}
 	dry.Close()
 
 	again := migrateOnce(t, sim, manifestPath)
-	// From the report: the JPEG, the SVG (their names and sizes) and the
-	// PDF (its name); by status calls: the PNG imported without a name,
-	// the video's poster and the audio's duration.
-	if got := again.Loaded().FilledURIs; got != 3 {
-		t.Errorf("%d URIs filled in from the report, want 3", got)
+	// From the report: the JPEG, the WebP, the SVG (their names and
+	// sizes) and the PDF (its name); by status calls: the PNG and the MP3
+	// imported without a name, the video's poster.
+	if got := again.Loaded().FilledURIs; got != 4 {
+		t.Errorf("%d URIs filled in from the report, want 4", got)
 	}
 	if got := again.Stats().Described.Load(); got != 3 {
 		t.Errorf("%d URIs filled in by status calls, want 3", got)
@@ -123,7 +99,7 @@ func TestWixURIs(t *testing.T) {
 	if calls[wix.EndpointGetFileDescriptors.Name] != 1 || calls[wix.EndpointBulkImportFile.Name] != 0 || calls[wix.EndpointImportFile.Name] != 0 {
 		t.Errorf("calls %v: want one Get File Descriptors call and no import", calls)
 	}
-	if resumed := readCSV(t, again.ReportPath()); !slices.EqualFunc(resumed, recs, func(a, b []string) bool { return slices.Equal(a, b) }) {
+	if resumed := testenv.ReadCSV(t, again.ReportPath()); !slices.EqualFunc(resumed, recs, func(a, b []string) bool { return slices.Equal(a, b) }) {
 		t.Errorf("the resumed report differs from the first:\n%q\nwant\n%q", resumed, recs)
 	}
 }

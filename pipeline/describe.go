@@ -68,7 +68,7 @@ func (d *describer) describe(ctx context.Context) error {
 			return d.client.GetFiles(ctx, chunk)
 		})
 		if wix.IsNotFound(err) { // one of them is gone: read them one by one
-			got, err = d.each(ctx, chunk)
+			got, err = readEach(ctx, d.calls, d.client, chunk, func(string) {})
 		}
 		if err != nil {
 			if errors.Is(err, ErrAuth) {
@@ -89,22 +89,4 @@ func (d *describer) describe(ctx context.Context) error {
 	}
 	d.log.Info("filled in the wix_uri of READY rows from their files", "rows", filled, "files_gone", missing)
 	return nil
-}
-
-// each reads files one by one, skipping those no longer found.
-func (d *describer) each(ctx context.Context, ids []string) ([]wix.File, error) {
-	var out []wix.File
-	for _, id := range ids {
-		f, err := call(ctx, d.calls, wix.EndpointGetFileDescriptor, func(ctx context.Context) (*wix.File, error) {
-			return d.client.GetFile(ctx, id)
-		})
-		switch {
-		case wix.IsNotFound(err):
-		case err != nil:
-			return out, err
-		default:
-			out = append(out, *f)
-		}
-	}
-	return out, nil
 }

@@ -520,14 +520,22 @@ func (p *poller) readByID(ctx context.Context, ids []string, readAfter *int64) (
 // getEach reads files one by one after a batch read hit a missing file,
 // failing the rows whose file no longer exists.
 func (p *poller) getEach(ctx context.Context, ids []string) ([]wix.File, error) {
+	return readEach(ctx, p.calls, p.client, ids, p.drop)
+}
+
+// readEach reads files one by one (after a batch read hit a missing file),
+// calling gone for each one no longer found.
+func readEach(ctx context.Context, c *caller, client interface {
+	GetFile(ctx context.Context, fileID string) (*wix.File, error)
+}, ids []string, gone func(id string)) ([]wix.File, error) {
 	var files []wix.File
 	for _, id := range ids {
-		f, err := call(ctx, p.calls, wix.EndpointGetFileDescriptor, func(ctx context.Context) (*wix.File, error) {
-			return p.client.GetFile(ctx, id)
+		f, err := call(ctx, c, wix.EndpointGetFileDescriptor, func(ctx context.Context) (*wix.File, error) {
+			return client.GetFile(ctx, id)
 		})
 		switch {
 		case wix.IsNotFound(err):
-			p.drop(id)
+			gone(id)
 		case err != nil:
 			return files, err
 		default:

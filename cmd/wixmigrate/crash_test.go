@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -171,8 +172,9 @@ func TestCrashesLoseNothingAndDuplicateNothing(t *testing.T) {
 	if len(recs) != rows+1 {
 		t.Fatalf("report has %d rows, want %d", len(recs)-1, rows)
 	}
+	reasonAt := slices.Index(recs[0], "failure_reason")
 	for i, r := range recs[1:] {
-		src, status, fileID, reason := r[0], r[4], r[5], r[11]
+		src, status, fileID, reason := r[0], r[4], r[5], r[reasonAt]
 		got := files[src]
 		if len(got) != 1 {
 			t.Errorf("row %d (%s): %d files in the Media Manager, want exactly 1", i+2, src, len(got))

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -59,19 +58,7 @@ func (s *testSetup) migrateEnv(t *testing.T, ctx context.Context, env map[string
 	return code, stdout.String(), stderr.String()
 }
 
-func readCSV(t *testing.T, path string) [][]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return recs
-}
+func readCSV(t *testing.T, path string) [][]string { return testenv.ReadCSV(t, path) }
 
 func TestMigrateExitCodes(t *testing.T) {
 	t.Parallel()

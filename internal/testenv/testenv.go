@@ -5,6 +5,7 @@ package testenv
 
 import (
 	"encoding/binary"
+	"encoding/csv"
 	"fmt"
 	"hash/adler32"
 	"hash/crc32"
@@ -167,4 +168,34 @@ func SampleMedia(t testing.TB, names ...string) map[string][]byte {
 		files["/media/"+name] = b
 	}
 	return files
+}
+
+// EveryMediaType is a manifest (for WriteManifest) of a file of each media
+// type Wix names with a wix: URI, from SampleMedia(EveryMediaTypeFiles...),
+// with display names that need encoding and a file imported without one.
+const EveryMediaType = "source_url,display_name\n" +
+	"{{origin}}/media/red-shirt.jpg,Red shirt #1 100%/front é.jpg\n" +
+	"{{origin}}/media/banner.png,\n" +
+	"{{origin}}/media/hero.webp,日本 hero 😀.webp\n" +
+	"{{origin}}/media/logo.svg,\"Logo \"\"a+b=c\"\" ?.svg\"\n" +
+	"{{origin}}/media/promo.mp4,Promo clip (1).mp4\n" +
+	"{{origin}}/media/jingle.mp3,\n" +
+	"{{origin}}/media/size-guide.pdf,Size guide 50%.pdf\n"
+
+// EveryMediaTypeFiles are the sample files EveryMediaType names.
+var EveryMediaTypeFiles = []string{"red-shirt.jpg", "banner.png", "hero.webp", "logo.svg", "promo.mp4", "jingle.mp3", "size-guide.pdf"}
+
+// ReadCSV reads a whole CSV file, comma-separated.
+func ReadCSV(t testing.TB, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
 }
