@@ -24,6 +24,7 @@ func runRewrite(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		hosts        listFlag
 		baseURL      string
 		showAllFiles bool
+		to           string
 	)
 	fs := newFlagSet("rewrite", stderr)
 	fs.Var(&reports, "report", "a report written by migrate (repeatable; a later report wins a conflict)")
@@ -34,16 +35,21 @@ func runRewrite(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.Var(&hosts, "host", "a host of the old site (repeatable; *.example.com for a domain and its subdomains; any port); default: the hosts of the reports' source URLs and of --base-url")
 	fs.StringVar(&cfg.Unmapped, "unmapped", "", "write the old-host media URLs no READY row maps to this manifest, ready for the next migrate")
 	fs.BoolVar(&showAllFiles, "all-files", false, "list every file in the table, also those with no old-host URL")
+	fs.StringVar(&to, "to", rewrite.TargetWixURL.String(), "what old URLs become: wix-url (the file's address, for pages) or wix-uri (its Wix media URI, for JSON or CSV sent to Wix's APIs)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, `usage: wixmigrate rewrite --report R.csv [--report R2.csv ...] (--out DIR | --in-place)
                           [--dry-run] [--base-url URL] [--host HOST ...] [--unmapped PATH]
-                          PATH ...
+                          [--to wix-url|wix-uri] PATH ...
 
 Replaces every old media URL in the site's content exports (files, or folders
 walked recursively: HTML, XML/WXR/RSS/sitemaps, Markdown, JSON/JSON Lines,
 CSV/TSV, CSS, SQL dumps, text) with its Wix URL from the reports' READY rows.
 WordPress size variants (photo-300x200.jpg) become the Wix image scaled to
-fill that size. Every other byte is kept; rewriting again changes nothing.
+fill that size. With --to wix-uri, every URL becomes the file's wix_uri
+(wix:image://v1/...), the form Wix's APIs take; a report without that
+column for a READY row stops the run before anything is written (run
+migrate again on it first). Every other byte is kept; rewriting again
+changes nothing.
 Exit status: 0 every old-host media URL was mapped; 3 some were not (listed;
 see --unmapped), a file was skipped, or relative media URLs were left alone
 for want of --base-url; 1 a report or output could not be read or written;
@@ -59,6 +65,10 @@ flags:`)
 	var problem string
 	if cfg.BaseURL, problem = parseSiteFlags(baseURL, hosts); problem != "" {
 		return usageError(stderr, "rewrite", "%s", problem)
+	}
+	var err error
+	if cfg.To, err = rewrite.ParseTarget(to); err != nil {
+		return usageError(stderr, "rewrite", "--to: %v", err)
 	}
 	cfg.Reports, cfg.Hosts, cfg.Paths = reports, hosts, paths
 	if cfg.DryRun {
@@ -160,6 +170,9 @@ func printRewrite(w io.Writer, res *rewrite.Result, cfg rewrite.Config, all bool
 		len(res.Files), byteSize(res.Bytes), res.FilesChanged, verb, res.Rows, res.Ready, res.Hosts)
 	if res.Conflicts > 0 {
 		fmt.Fprintf(w, "%d URLs were mapped to different files by two report rows; the later row (or the later --report) won\n", res.Conflicts)
+	}
+	if res.NoURIForm > 0 {
+		fmt.Fprintf(w, "%d READY rows are files Wix has no media URI for (archives, 3D models): their URLs became their wix_url\n", res.NoURIForm)
 	}
 	if n := len(res.Unmapped); n > 0 {
 		fmt.Fprintf(w, "\n%d old-host media URLs are not mapped by a READY row:\n", n)

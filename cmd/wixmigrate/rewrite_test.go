@@ -46,6 +46,8 @@ func TestRewriteExitCodes(t *testing.T) {
 		{"bad host", []string{"--report", report, "--in-place", "--host", "https://old.example.com/", filepath.Dir(mapped)}, exitUsage, "--host"},
 		{"bad base url", []string{"--report", report, "--in-place", "--base-url", "old.example.com", filepath.Dir(mapped)}, exitUsage, "--base-url"},
 		{"no paths", []string{"--report", report, "--in-place"}, exitUsage, "files or folders"},
+		{"bad --to", []string{"--report", report, "--in-place", "--to", "wix-urn", filepath.Dir(mapped)}, exitUsage, "--to"},
+		{"--to wix-uri, a report without the column", []string{"--report", report, "--in-place", "--to", "wix-uri", filepath.Dir(mapped)}, exitFatal, "have no wix_uri, the first on line 2"},
 		{"relative without a base", []string{"--report", report, "--out", filepath.Join(dir, "o4"), relative}, exitIncomplete, "pass --base-url"},
 		{"relative with a base", []string{"--report", report, "--out", filepath.Join(dir, "o5"), "--base-url", "https://old.example.com/", relative}, exitOK, "relative"},
 	}

@@ -44,7 +44,7 @@ func loadBenchMapping(b *testing.B) *Mapping {
 			wix := "https://static.wixstatic.com/media/" + id
 			fmt.Fprintf(&rep, "%s,READY,%s,%s,IMAGE,123456,1600,1200,,1,2026-11-30T22:00:00Z,import\n", src, id, wix)
 		}
-		benchMapping = NewMapping()
+		benchMapping = NewMapping(TargetWixURL)
 		if err := benchMapping.readReport(&rep); err != nil {
 			panic(err)
 		}

@@ -19,10 +19,35 @@ import (
 )
 
 // target is the file a READY report row imported; its strings are in the
-// mapping's arena.
+// mapping's arena. newURL is what its URLs become: the row's wix_url, or
+// with TargetWixURI its wix_uri.
 type target struct {
-	source, fileID, wixURL span32
+	source, fileID, newURL span32
 	width, height          int32
+}
+
+// Target is the report column found URLs are replaced with.
+type Target int
+
+// Targets.
+const (
+	TargetWixURL Target = iota // wix_url: the file's address, for pages
+	TargetWixURI               // wix_uri: the file's Wix media URI, for Wix's APIs
+)
+
+var targetNames = []string{"wix-url", "wix-uri"}
+
+func (t Target) String() string { return targetNames[t] }
+
+// Targets are the names ParseTarget reads, in order.
+func Targets() []string { return slices.Clone(targetNames) }
+
+// ParseTarget reads a target's name (wix-url, wix-uri).
+func ParseTarget(name string) (Target, error) {
+	if i := slices.Index(targetNames, name); i >= 0 {
+		return Target(i), nil
+	}
+	return 0, fmt.Errorf("%q is not one of %s", name, strings.Join(targetNames, ", "))
 }
 
 // Match is how a found URL relates to the reports.
@@ -73,6 +98,12 @@ type Mapping struct {
 	Rows      int // report rows read
 	Ready     int // READY rows mapped
 	Conflicts int // URLs two rows mapped to different files (the later row wins)
+	// NoURIForm counts READY rows mapped to their wix_url under
+	// TargetWixURI: files of a type Wix has no media URI for.
+	NoURIForm int
+
+	to         Target
+	missingURI MissingURIError // READY rows without a wix_uri, under TargetWixURI
 }
 
 // listedVariant is a URL a row's variants column lists.
@@ -81,9 +112,26 @@ type listedVariant struct {
 	width, height int32 // 0 when the variant's name has no size
 }
 
-// NewMapping returns an empty Mapping.
-func NewMapping() *Mapping {
-	return &Mapping{exact: newKeyIndex(), variants: newKeyIndex(), status: map[string]string{}, hosts: map[string]bool{}}
+// NewMapping returns an empty Mapping whose URLs become what to says.
+func NewMapping(to Target) *Mapping {
+	return &Mapping{to: to, exact: newKeyIndex(), variants: newKeyIndex(), status: map[string]string{}, hosts: map[string]bool{}}
+}
+
+// MissingURIError is a report with READY rows that have no wix_uri, read
+// for TargetWixURI: a report written before the column, not resumed since.
+// Nothing is written: rewriting their URLs to anything else would put
+// what Wix's APIs do not take where they expect a Wix media URI.
+type MissingURIError struct {
+	Path      string
+	Rows      int    // READY rows without a wix_uri
+	Line      int    // the first one's line
+	SourceURL string // the first one's source_url
+}
+
+func (e *MissingURIError) Error() string {
+	return fmt.Sprintf("report %s: %d READY rows have no wix_uri, the first on line %d (%s): "+
+		"it was written before the column; run migrate again on it to fill them in (nothing is imported again)",
+		e.Path, e.Rows, e.Line, e.SourceURL)
 }
 
 // ReportError is a report that cannot be used: unreadable, or not a
@@ -105,6 +153,7 @@ func (m *Mapping) LoadReport(path string) error {
 		return &ReportError{Path: path, Err: err}
 	}
 	defer f.Close()
+	missing := m.missingURI
 	if err := m.readReport(f); err != nil {
 		re := &ReportError{Path: path, Err: fmt.Errorf("not a migrate report: %w", err)}
 		var he *manifest.HeaderError
@@ -116,6 +165,11 @@ func (m *Mapping) LoadReport(path string) error {
 			}
 		}
 		return re
+	}
+	if m.missingURI.Rows > missing.Rows {
+		e := m.missingURI
+		e.Path, e.Rows = path, m.missingURI.Rows-missing.Rows
+		return &e
 	}
 	return nil
 }
@@ -158,12 +212,27 @@ func (m *Mapping) readReport(r io.Reader) error {
 			}
 			continue
 		}
+		newURL := fields.WixURL
+		if m.to == TargetWixURI {
+			switch {
+			case fields.WixURI != "":
+				newURL = fields.WixURI
+			case wix.MediaURIBase(fields.MediaType, fields.FileID) == "":
+				m.NoURIForm++ // an archive, a 3D model: its address is all Wix gives
+			default:
+				if m.missingURI.Rows == 0 {
+					m.missingURI.Line, m.missingURI.SourceURL = row.Line, row.Import.SourceURL
+				}
+				m.missingURI.Rows++
+				continue
+			}
+		}
 		t := target{source: m.strs.add(row.Import.SourceURL), fileID: m.strs.add(fields.FileID),
-			wixURL: m.strs.add(fields.WixURL), width: int32(fields.Width), height: int32(fields.Height)}
+			newURL: m.strs.add(newURL), width: int32(fields.Width), height: int32(fields.Height)}
 		m.targets = append(m.targets, t)
 		n := int32(len(m.targets) - 1)
 		if old, replaced := m.exact.put([]byte(key), n); replaced {
-			if !bytes.Equal(m.strs.bytes(m.targets[old].wixURL), m.strs.bytes(t.wixURL)) {
+			if !bytes.Equal(m.strs.bytes(m.targets[old].newURL), m.strs.bytes(t.newURL)) {
 				m.Conflicts++
 			}
 		} else {
@@ -240,7 +309,7 @@ func (m *Mapping) Match(ref content.Ref) (Match, bool) {
 func (m *Mapping) match(ref content.Ref, key []byte) (Match, bool) {
 	if n, ok := m.exact.get(key); ok {
 		t := &m.targets[n]
-		return Match{Kind: spellingKind(ref, m.strs.bytes(t.source)), NewURL: string(m.strs.bytes(t.wixURL)) + fragment(ref.Text)}, true
+		return Match{Kind: spellingKind(ref, m.strs.bytes(t.source)), NewURL: string(m.strs.bytes(t.newURL)) + m.fragment(ref.Text)}, true
 	}
 	if m.variants.len() > 0 {
 		if n, ok := m.variants.get(key); ok {
@@ -265,20 +334,23 @@ func (m *Mapping) match(ref content.Ref, key []byte) (Match, bool) {
 	return Match{Kind: MatchUnmapped, Status: m.status[string(key)]}, true
 }
 
-// variantMatch is the match of a size variant of t's file.
+// variantMatch is the match of a size variant of t's file: the Wix image
+// scaled to fill its size, or with TargetWixURI the file's URI (a URI
+// names a file, not a rendition of it).
 func (m *Mapping) variantMatch(ref content.Ref, t *target, width, height int32) Match {
 	var u string
-	if width > 0 && height > 0 && t.fileID.n > 0 {
+	if m.to == TargetWixURL && width > 0 && height > 0 && t.fileID.n > 0 {
 		u = wix.ScaledToFillURL(string(m.strs.bytes(t.fileID)), int(t.width), int(t.height), int(width), int(height))
 	} else {
-		u = string(m.strs.bytes(t.wixURL))
+		u = string(m.strs.bytes(t.newURL))
 	}
-	return Match{Kind: MatchVariant, NewURL: u + fragment(ref.Text)}
+	return Match{Kind: MatchVariant, NewURL: u + m.fragment(ref.Text)}
 }
 
-// fragment is u's "#..." part, kept on the replacement.
-func fragment(u string) string {
-	if i := strings.IndexByte(u, '#'); i >= 0 {
+// fragment is u's "#..." part, kept on a Wix URL; a Wix media URI has its
+// own, so it gets none.
+func (m *Mapping) fragment(u string) string {
+	if i := strings.IndexByte(u, '#'); i >= 0 && m.to == TargetWixURL {
 		return u[i:]
 	}
 	return ""

@@ -31,6 +31,7 @@ type Config struct {
 	BaseURL  *url.URL // resolves relative URLs; nil resolves none
 	Hosts    []string // the old site's hosts ("*.example.com" allowed); nil: the reports' hosts
 	Unmapped string   // write the unmapped media URLs here as a manifest; "" writes none
+	To       Target   // what found URLs become: wix_url (the default) or wix_uri
 	Paths    []string // files and directories to rewrite
 
 	// OnFile, if set, is called after each file.
@@ -89,6 +90,7 @@ type Result struct {
 	Hosts         []string
 	Rows, Ready   int // report rows read, READY rows mapped
 	Conflicts     int
+	NoURIForm     int // with To TargetWixURI: READY rows given their wix_url, having no Wix media URI
 	Unmapped      []UnmappedURL
 }
 
@@ -102,7 +104,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err := checkConfig(cfg); err != nil {
 		return nil, err
 	}
-	m := NewMapping()
+	m := NewMapping(cfg.To)
 	for _, path := range cfg.Reports {
 		if err := m.LoadReport(path); err != nil {
 			return nil, err
@@ -117,7 +119,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	r := &rewriter{cfg: cfg, mapping: m, hosts: newHostSet(hosts), unmapped: map[string]int{},
 		seen: map[string]bool{}, written: map[string]string{}, progress: content.NewProgress(cfg.Progress, cfg.Paths)}
-	r.res.Hosts, r.res.Rows, r.res.Ready, r.res.Conflicts = hosts, m.Rows, m.Ready, m.Conflicts
+	r.res.Hosts, r.res.Rows, r.res.Ready, r.res.Conflicts, r.res.NoURIForm = hosts, m.Rows, m.Ready, m.Conflicts, m.NoURIForm
 	err := content.Walk(cfg.Paths, func(f content.File) error {
 		if err := ctx.Err(); err != nil {
 			return err

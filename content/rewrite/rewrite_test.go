@@ -32,7 +32,7 @@ func wixURL(id string) string { return "https://static.wixstatic.com/media/" + i
 // testMapping reads a report made of rows.
 func testMapping(t *testing.T, rows ...string) *Mapping {
 	t.Helper()
-	m := NewMapping()
+	m := NewMapping(TargetWixURL)
 	if err := m.readReport(strings.NewReader(reportHeader + strings.Join(rows, ""))); err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func TestReports(t *testing.T) {
 		"short-semicolon.csv": "source_url;status;file_id;media_type;size_bytes;width;height;failure_reason;attempts;updated_at;method\n" +
 			"https://old.example.com/a.jpg;READY;a.jpg;IMAGE;1;1;1;;1;2026-11-30T22:00:00Z;import\n",
 	})
-	m := NewMapping()
+	m := NewMapping(TargetWixURL)
 	for _, name := range []string{"first.csv", "second.csv"} {
 		if err := m.LoadReport(filepath.Join(dir, name)); err != nil {
 			t.Fatal(err)
@@ -121,7 +121,7 @@ func TestReports(t *testing.T) {
 		t.Errorf("later report: %q, %d conflicts, %d ready", got.NewURL, m.Conflicts, m.Ready)
 	}
 	for _, name := range []string{"manifest.csv", "short.csv", "short-semicolon.csv", "missing.csv"} {
-		err := NewMapping().LoadReport(filepath.Join(dir, name))
+		err := NewMapping(TargetWixURL).LoadReport(filepath.Join(dir, name))
 		var re *ReportError
 		if !errors.As(err, &re) || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s: %v", name, err)
