@@ -74,6 +74,9 @@ func (d *describer) describe(ctx context.Context) error {
 			if errors.Is(err, ErrAuth) {
 				d.stop(err)
 			}
+			if ctx.Err() != nil {
+				return err // interrupted: the run says so
+			}
 			d.log.Warn("could not read files for their wix_uri; a later run tries again", "files", len(ids), "filled", filled, "err", err)
 			return err
 		}
