@@ -3,12 +3,16 @@ package migrate_test
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/wixmigrate/wixmigrate/content/rewrite"
 	"github.com/wixmigrate/wixmigrate/internal/testenv"
 	"github.com/wixmigrate/wixmigrate/migrate"
 	"github.com/wixmigrate/wixmigrate/pipeline"
@@ -63,6 +67,32 @@ func TestWixURIs(t *testing.T) {
 	}
 	if want := []string{"IMAGE", "IMAGE", "IMAGE", "VECTOR", "VIDEO", "AUDIO", "DOCUMENT"}; !slices.Equal(types, want) {
 		t.Errorf("media types %q, want %q", types, want)
+	}
+
+	// rewrite --to wix-uri gives JSON for Wix's APIs each row's wix_uri.
+	var doc strings.Builder
+	doc.WriteString("[")
+	for i, rec := range recs[1:] {
+		if i > 0 {
+			doc.WriteString(",")
+		}
+		fmt.Fprintf(&doc, "%q", rec[0])
+	}
+	doc.WriteString("]")
+	content := testenv.WriteFiles(t, map[string]string{"items.json": doc.String()})
+	out := filepath.Join(t.TempDir(), "out")
+	if _, err := rewrite.Run(context.Background(), rewrite.Config{Reports: []string{m.ReportPath()}, Out: out,
+		To: rewrite.TargetWixURI, Paths: []string{filepath.Join(content, "items.json")}}); err != nil {
+		t.Fatal(err)
+	}
+	var items []string
+	if b, err := os.ReadFile(filepath.Join(out, "items.json")); err != nil || json.Unmarshal(b, &items) != nil {
+		t.Fatalf("rewritten items.json: %s, %v", b, err)
+	}
+	for i, rec := range recs[1:] {
+		if items[i] != rec[col["wix_uri"]] {
+			t.Errorf("rewrite --to wix-uri: %s became %q, want %q", rec[0], items[i], rec[col["wix_uri"]])
+		}
 	}
 
 	// The same report as an earlier version wrote it: no wix_uri column.
