@@ -8,7 +8,11 @@
 // bin (Bulk Delete Files, List Deleted Files, Bulk Restore Files From Trash
 // Bin; trashed files leave List Files and MEDIA_ROOT), and
 // asynchronous processing in which imported sources are really downloaded,
-// sniffed and measured before a file turns READY or FAILED. Upload URLs (a
+// sniffed and measured before a file turns READY or FAILED: images and
+// vectors get their size, videos their frame size, duration and a poster
+// (served by /media/ as a JPEG of the frame's size), audio its duration,
+// read from MP4/MOV/M4A, WAV and MP3 headers, so descriptors carry what the
+// SDK's wix: media URIs read. Upload URLs (a
 // one-shot PUT) and resumable tus 1.0 uploads (served by tusd, the reference
 // server) point back at the simulator itself, derived from the request's
 // Host header, and GET /media/<id> serves stored bytes: what
