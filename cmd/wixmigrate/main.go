@@ -49,6 +49,8 @@ func usage(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
 	}
+	fmt.Fprintf(w, "  %-10s %s\n", "help", "show a command's flags: wixmigrate help <command>")
+	fmt.Fprintf(w, "  %-10s %s\n", "version", "print the version, commit and Go release (also --version)")
 	fmt.Fprintln(w, "\nRun 'wixmigrate <command> -h' for a command's flags.")
 }
 
@@ -88,12 +90,18 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
 		usage(stderr)
-		if len(args) == 0 {
-			return exitUsage
-		}
+		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help":
+		usage(stderr)
 		return exitOK
+	case "help":
+		return help(args[1:], stdout, stderr)
+	case "version", "-version", "--version":
+		return printVersion(stdout)
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
