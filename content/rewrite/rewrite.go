@@ -297,12 +297,23 @@ func (r *rewriter) file(f content.File) error {
 		if r.cfg.Out == "" || r.cfg.DryRun {
 			return nil
 		}
-		// --out makes a complete tree: binary files are copied as they are.
+		// --out makes a complete tree: binary files are copied as they are,
+		// with the text files' rule: a read error skips the file, a write
+		// error stops the run as an OutputError.
+		var readErr error
 		err := r.writeOut(f, info.Mode(), func(w io.Writer) error {
-			_, err := io.Copy(w, body)
+			_, err := io.Copy(errWriter{w}, body)
+			if we := (*writeError)(nil); err != nil && !errors.As(err, &we) {
+				readErr = err
+			}
 			return err
 		})
-		if err != nil {
+		switch {
+		case readErr != nil:
+			fr.Binary = false // listed as skipped, not as a binary copy
+			fr.Skipped = "unreadable: " + readErr.Error()
+			r.res.Skipped++
+		case err != nil:
 			return &OutputError{Path: f.Path, Err: err}
 		}
 		return nil
