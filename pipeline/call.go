@@ -70,7 +70,7 @@ func (c *caller) do(ctx context.Context, ep wix.Endpoint, fn func(context.Contex
 		case errors.As(err, new(*wix.AccessError)):
 			return err // a verdict on the whole run, not a hiccup
 		case wix.IsAuth(err):
-			return fmt.Errorf("%w: %v", ErrAuth, err)
+			return fmt.Errorf("%w: %w", ErrAuth, err) // keeps the *wix.Error and its request ID
 		case errors.Is(err, wix.ErrUnknownOutcome):
 			return err
 		case wix.IsTransient(err) && transient < c.retries:

@@ -54,7 +54,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	template, err := os.ReadFile(filepath.Join(samplesDir, "manifest.csv"))
 	if err != nil {
-		return fail(fmt.Errorf("%v (run the demo from the repository's root, or pass --samples)", err))
+		return fail(fmt.Errorf("%w (run the demo from the repository's root, or pass --samples)", err))
 	}
 
 	origin, err := startOrigin(samplesDir)
@@ -196,7 +196,7 @@ func demoRewrite(ctx context.Context, stdout io.Writer, samplesDir, out, originU
 		return os.WriteFile(dst, text, 0o644)
 	})
 	if err != nil {
-		return fmt.Errorf("%v (the sample content export is samples/content)", err)
+		return fmt.Errorf("%w (the sample content export is samples/content)", err)
 	}
 	base, err := url.Parse(originURL + "/")
 	if err != nil {
