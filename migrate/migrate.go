@@ -12,6 +12,8 @@
 //	if err != nil { ... }
 //	res, err := m.Run(ctx) // errors.Is(err, migrate.ErrIncomplete): some rows are not READY
 //
+// Validate checks a manifest, and optionally its sources, before a run.
+//
 // Errors name settings and files, never command-line flags: the command
 // adds that context.
 package migrate
