@@ -484,27 +484,6 @@ func TestLocalSources(t *testing.T) {
 	})
 }
 
-func TestCheckLocal(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	file := filepath.Join(dir, "a.png")
-	if err := os.WriteFile(file, []byte("png"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if info, err := (Import{Local: true, LocalPath: file}).CheckLocal(); err != nil || info.Size() != 3 {
-		t.Errorf("existing file: %v, %v", info, err)
-	}
-	if _, err := (Import{Local: true, LocalPath: filepath.Join(dir, "missing.png")}).CheckLocal(); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("missing file: %v", err)
-	}
-	if _, err := (Import{Local: true, LocalPath: dir}).CheckLocal(); err == nil || !strings.Contains(err.Error(), "not a regular file") {
-		t.Errorf("folder: %v", err)
-	}
-	if _, err := (Import{SourceURL: "https://a.test/a.jpg"}).CheckLocal(); err == nil {
-		t.Error("remote source: no error")
-	}
-}
-
 func TestRequest(t *testing.T) {
 	t.Parallel()
 	private := true

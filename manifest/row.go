@@ -5,9 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
-	"io/fs"
 	"net/url"
-	"os"
 	"path/filepath"
 	"slices"
 
@@ -64,7 +62,8 @@ type Import struct {
 	SourceURL string
 	// Local is set when the source is a file on this machine (a file://
 	// URL or a path); LocalPath is then its absolute, cleaned path. Whether
-	// it exists is not checked here: see CheckLocal.
+	// it exists is checked when the file is opened (source.OpenLocal), since
+	// files may appear between reading and importing.
 	Local     bool
 	LocalPath string
 
@@ -102,23 +101,6 @@ func (im Import) Request(defaultFolder string) wix.ImportFileRequest {
 		req.URL = (&url.URL{Scheme: "file", Path: filepath.ToSlash(im.LocalPath)}).String()
 	}
 	return req
-}
-
-// CheckLocal checks that a Local import's file exists and is a regular file,
-// returning its details. The manifest reader leaves this to the import stage
-// because files may appear between reading and importing.
-func (im Import) CheckLocal() (fs.FileInfo, error) {
-	if !im.Local {
-		return nil, fmt.Errorf("%q is not a local source", im.SourceURL)
-	}
-	info, err := os.Stat(im.LocalPath)
-	if err != nil {
-		return nil, err
-	}
-	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("local source %s is not a regular file", im.LocalPath)
-	}
-	return info, nil
 }
 
 // Key identifies an import: a truncated SHA-256 of every import field after

@@ -85,14 +85,6 @@ func (a *limiter) succeeded() {
 	}
 }
 
-// perMinute is the current rate, for the progress display.
-func (a *limiter) perMinute() float64 {
-	if a.l.Limit() == rate.Inf {
-		return 0
-	}
-	return float64(a.l.Limit()) * 60
-}
-
 // backoff is an exponential delay with full jitter for the n-th retry (n >= 1).
 func backoff(n int, base, ceiling time.Duration) time.Duration {
 	d := base << min(n-1, 20)

@@ -53,14 +53,6 @@ func (e *Error) Error() string { return e.Reason }
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// Explain classifies a failure to read a source: err from an HTTP request or
-// a transfer, or a non-2xx status with a nil err. It returns a Cause constant
-// and a human sentence. An *Error (also wrapped) explains itself.
-func Explain(err error, status int) (cause, reason string) {
-	e := explain(err, status)
-	return e.Cause, e.Reason
-}
-
 // errTimeout is the cancellation cause the Prober's watchdog sets, so that a
 // deadline the tool imposed is told apart from the caller's own cancellation
 // and the reason can name the limit.

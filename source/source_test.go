@@ -416,8 +416,8 @@ func TestDownloadFailures(t *testing.T) {
 		if (buf.Len() > 0) != c.wrote {
 			t.Errorf("%s: wrote %d bytes", c.path, buf.Len())
 		}
-		if cause, reason := Explain(err, 0); cause != e.Cause || reason != e.Reason {
-			t.Errorf("%s: Explain gives %s %q", c.path, cause, reason)
+		if x := explain(err, 0); x.Cause != e.Cause || x.Reason != e.Reason {
+			t.Errorf("%s: explain gives %s %q", c.path, x.Cause, x.Reason)
 		}
 	}
 }
@@ -459,9 +459,9 @@ func TestExplain(t *testing.T) {
 		{errors.New("something odd"), 0, CauseConnection},
 	}
 	for _, c := range cases {
-		cause, reason := Explain(c.err, c.status)
-		if cause != c.cause || reason == "" {
-			t.Errorf("Explain(%v, %d) = %s %q, want %s", c.err, c.status, cause, reason, c.cause)
+		e := explain(c.err, c.status)
+		if e.Cause != c.cause || e.Reason == "" {
+			t.Errorf("explain(%v, %d) = %s %q, want %s", c.err, c.status, e.Cause, e.Reason, c.cause)
 		}
 	}
 }

@@ -67,9 +67,6 @@ func Prepare(path string, perm os.FileMode, write func(io.Writer) error) (_ *Pen
 	return &Pending{path: path, temp: tmp.Name()}, nil
 }
 
-// Path is the file the pending version will replace.
-func (p *Pending) Path() string { return p.path }
-
 // Commit puts the new version in place and makes the rename durable. If the
 // rename fails, the temporary file is removed and the old file is intact.
 func (p *Pending) Commit() error {
