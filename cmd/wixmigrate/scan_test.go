@@ -181,23 +181,23 @@ func TestScanSkipsItsOwnManifest(t *testing.T) {
 	}
 }
 
-// The README's scan of the demo's sample content is what scan prints.
-func TestScanDemoContentAsTheReadmeShows(t *testing.T) {
-	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+// docs/scan.md's scan of the demo's sample content is what scan prints.
+func TestScanDemoContentAsTheDocsShow(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "docs", "scan.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	const command = "$ go run ./cmd/wixmigrate scan "
 	_, example, found := strings.Cut(string(readme), command)
 	if !found {
-		t.Fatal("the README has no scan example")
+		t.Fatal("docs/scan.md has no scan example")
 	}
 	example, _, _ = strings.Cut(example, "```")
 	argLine, output, _ := strings.Cut(example, "\n")
 	wantStdout, wantSummary, _ := strings.Cut(output, "scan: read")
 	wantSummary = "scan: read" + wantSummary
 
-	// The demo's copy of samples/content, with its origin as the README has it.
+	// The demo's copy of samples/content, with its origin as the docs have it.
 	const origin = "http://127.0.0.1:38593"
 	samples := filepath.Join("..", "..", "samples", "content")
 	work := t.TempDir()
@@ -224,7 +224,7 @@ func TestScanDemoContentAsTheReadmeShows(t *testing.T) {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
 	if stdout != wantStdout || stderr != wantSummary {
-		t.Errorf("scan printed:\n%s%s\nthe README shows:\n%s%s", stdout, stderr, wantStdout, wantSummary)
+		t.Errorf("scan printed:\n%s%s\ndocs/scan.md shows:\n%s%s", stdout, stderr, wantStdout, wantSummary)
 	}
 }
 
