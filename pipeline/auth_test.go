@@ -42,23 +42,9 @@ func (r *revokedAfter) RoundTrip(req *http.Request) (*http.Response, error) {
 func TestAuthErrorKeepsWixsError(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}})
-	var b strings.Builder
-	b.WriteString("source_url\n")
-	for i := range 5 {
-		fmt.Fprintf(&b, "{{origin}}/img/%d.png\n", i)
-	}
-	e.writeManifest(b.String())
-	revoked := *e.client
 	rt := &revokedAfter{}
 	rt.n.Store(1) // the access check only
-	revoked.HTTPClient = &http.Client{Transport: rt}
-	cfg := e.cfg
-	cfg.Client = &revoked
-	m, err := migrate.Open(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = m.Run(context.Background())
+	err := e.runImagesThrough(5, rt)
 	if !errors.Is(err, pipeline.ErrAuth) {
 		t.Fatalf("err = %v, want ErrAuth", err)
 	}
@@ -66,4 +52,26 @@ func TestAuthErrorKeepsWixsError(t *testing.T) {
 	if !errors.As(err, &we) || we.StatusCode != http.StatusUnauthorized || we.RequestID != "req-revoked-1" {
 		t.Fatalf("err = %v: errors.As finds %+v, want Wix's 401 with its request ID", err, we)
 	}
+}
+
+// runImagesThrough migrates a manifest of n origin images with the API
+// reached through rt, and returns the run's error.
+func (e *env) runImagesThrough(n int, rt http.RoundTripper) error {
+	e.t.Helper()
+	var b strings.Builder
+	b.WriteString("source_url\n")
+	for i := range n {
+		fmt.Fprintf(&b, "{{origin}}/img/%d.png\n", i)
+	}
+	e.writeManifest(b.String())
+	client := *e.client
+	client.HTTPClient = &http.Client{Transport: rt}
+	cfg := e.cfg
+	cfg.Client = &client
+	m, err := migrate.Open(cfg)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	_, err = m.Run(context.Background())
+	return err
 }

@@ -3,16 +3,13 @@ package pipeline_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
-	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/wixmigrate/wixmigrate/migrate"
 	"github.com/wixmigrate/wixmigrate/pipeline"
 	"github.com/wixmigrate/wixmigrate/report"
 	"github.com/wixmigrate/wixmigrate/wix"
@@ -47,21 +44,7 @@ func (g *goneAfter) RoundTrip(r *http.Request) (*http.Response, error) {
 // them without looking for them first.
 func TestAPILostMidRun(t *testing.T) {
 	e := newEnv(t, wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}})
-	var b strings.Builder
-	b.WriteString("source_url\n")
-	for i := range 30 {
-		fmt.Fprintf(&b, "{{origin}}/img/%d.png\n", i)
-	}
-	e.writeManifest(b.String())
-	lost := *e.client
-	lost.HTTPClient = &http.Client{Transport: newGoneAfter(1)} // the access check only
-	cfg := e.cfg
-	cfg.Client = &lost
-	m, err := migrate.Open(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = m.Run(context.Background())
+	err := e.runImagesThrough(30, newGoneAfter(1)) // the access check only
 	if !errors.Is(err, pipeline.ErrAPILost) || !errors.Is(err, wix.ErrNotSent) {
 		t.Fatalf("err = %v, want the API lost", err)
 	}

@@ -2,11 +2,8 @@ package main
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"syscall"
 	"testing"
 )
 
@@ -55,36 +52,6 @@ func TestRewriteOutputThatCannotBeWritten(t *testing.T) {
 			name := map[string]string{"text": "page.html", "binary": "photo.png"}[kind]
 			writeFile(t, filepath.Join(out, name, "in-the-way"), "")
 			checkOutputFailure(t, report, filepath.Join(in, kind), out, filepath.Join(in, kind, name))
-		})
-	}
-}
-
-// TestRewriteOntoAFullDisk writes --out onto a 256 KiB tmpfs. It needs to
-// mount one, so it runs on Linux as root (CI's container), and is skipped
-// elsewhere; TestRewriteOutputThatCannotBeWritten covers the same path
-// everywhere.
-func TestRewriteOntoAFullDisk(t *testing.T) {
-	if runtime.GOOS != "linux" || os.Geteuid() != 0 {
-		t.Skip("mounting a small tmpfs needs Linux and root")
-	}
-	t.Parallel()
-	for _, kind := range []string{"text", "binary"} {
-		t.Run(kind, func(t *testing.T) {
-			t.Parallel()
-			report, in := rewriteFiles(t, 1<<20)
-			out := t.TempDir()
-			if err := syscall.Mount("tmpfs", out, "tmpfs", 0, "size=256k"); err != nil {
-				t.Skipf("cannot mount a tmpfs: %v", err)
-			}
-			t.Cleanup(func() {
-				if err := syscall.Unmount(out, 0); err != nil {
-					t.Errorf("unmounting %s: %v", out, err)
-				}
-			})
-			checkOutputFailure(t, report, filepath.Join(in, kind), out, "no space left on device")
-			if leftovers, _ := filepath.Glob(filepath.Join(out, ".*.tmp-*")); len(leftovers) > 0 {
-				t.Errorf("temporary files left on the full disk: %q", leftovers)
-			}
 		})
 	}
 }
