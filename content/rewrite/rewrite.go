@@ -1,7 +1,6 @@
 package rewrite
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -228,9 +227,10 @@ func (r *rewriter) options(f content.File) content.Options {
 
 // pendingFile is a rewritten copy waiting to replace its original.
 type pendingFile struct {
-	path, temp string
-	sum        [sha256.Size]byte // of the original as read
-	result     int               // index in res.Files
+	path   string
+	copy   *atomicfile.Pending
+	sum    [sha256.Size]byte // of the original as read
+	result int               // index in res.Files
 }
 
 // file rewrites one file.
@@ -341,14 +341,14 @@ func (r *rewriter) file(f content.File) error {
 	case r.cfg.DryRun:
 		err = rewrite(io.Discard)
 	case r.cfg.InPlace:
-		var temp string
-		temp, err = writeTemp(filepath.Dir(f.Path), filepath.Base(f.Path), info.Mode(), rewrite)
+		var c *atomicfile.Pending
+		c, err = atomicfile.Prepare(f.Path, info.Mode(), rewrite)
 		if err == nil && fr.Changed {
-			p := pendingFile{path: f.Path, temp: temp, result: len(r.res.Files)}
+			p := pendingFile{path: f.Path, copy: c, result: len(r.res.Files)}
 			copy(p.sum[:], hash.Sum(nil))
 			r.pending = append(r.pending, p)
 		} else if err == nil {
-			os.Remove(temp)
+			c.Discard()
 		}
 	default:
 		err = r.writeOut(f, info.Mode(), rewrite)
@@ -455,38 +455,10 @@ func (r *rewriter) writeOut(f content.File, mode os.FileMode, write func(io.Writ
 	return atomicfile.Write(dst, mode.Perm(), write)
 }
 
-// writeTemp writes a complete, synced file in dir, for an in-place
-// rewrite, and returns its name; the commit renames it over the original.
-func writeTemp(dir, name string, mode os.FileMode, write func(io.Writer) error) (string, error) {
-	tf, err := os.CreateTemp(dir, "."+name+".tmp-*")
-	if err != nil {
-		return "", err
-	}
-	bw := bufio.NewWriterSize(tf, 256<<10)
-	err = write(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil {
-		err = tf.Chmod(mode.Perm())
-	}
-	if err == nil {
-		err = tf.Sync()
-	}
-	if cerr := tf.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(tf.Name())
-		return "", err
-	}
-	return tf.Name(), nil
-}
-
 // discard removes the copies of a run that failed.
 func (r *rewriter) discard() {
 	for _, p := range r.pending {
-		os.Remove(p.temp)
+		p.copy.Discard()
 	}
 	r.pending = nil
 }
@@ -496,7 +468,7 @@ func (r *rewriter) discard() {
 func (r *rewriter) commit() error {
 	for i, p := range r.pending {
 		if !unchangedSince(p.path, p.sum) {
-			os.Remove(p.temp)
+			p.copy.Discard()
 			fr := &r.res.Files[p.result]
 			fr.Skipped = "changed on disk since it was read; not overwritten"
 			fr.Changed = false
@@ -504,13 +476,15 @@ func (r *rewriter) commit() error {
 			r.res.Skipped++
 			continue
 		}
-		if err := os.Rename(p.temp, p.path); err != nil {
-			r.pending = r.pending[i:]
+		if err := p.copy.Commit(); err != nil {
+			if !errors.As(err, new(*os.LinkError)) {
+				r.res.FilesReplaced++ // renamed; only the folder's fsync failed
+			}
+			r.pending = r.pending[i+1:]
 			r.discard()
 			return &OutputError{Path: p.path, Err: err}
 		}
 		r.res.FilesReplaced++
-		syncDir(filepath.Dir(p.path))
 	}
 	r.pending = nil
 	return nil
@@ -529,15 +503,6 @@ func unchangedSince(path string, sum [sha256.Size]byte) bool {
 		return false
 	}
 	return bytes.Equal(h.Sum(nil), sum[:])
-}
-
-// syncDir makes a rename in dir durable; where directories cannot be
-// synced, the rename is still atomic.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
 }
 
 // UnmappedColumns are the columns of the --unmapped manifest; migrate

@@ -68,7 +68,8 @@ func Prepare(path string, perm os.FileMode, write func(io.Writer) error) (_ *Pen
 }
 
 // Commit puts the new version in place and makes the rename durable. If the
-// rename fails, the temporary file is removed and the old file is intact.
+// rename fails (an *os.LinkError), the temporary file is removed and the old
+// file is intact; any other error is the folder's fsync, after the rename.
 func (p *Pending) Commit() error {
 	if err := os.Rename(p.temp, p.path); err != nil {
 		os.Remove(p.temp)

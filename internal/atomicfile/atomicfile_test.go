@@ -142,3 +142,26 @@ func TestCheckWritableLeavesNothing(t *testing.T) {
 		t.Errorf("folder holds %q; want nothing", names)
 	}
 }
+
+// TestCommitThatCannotRename: when the rename fails (a folder now stands
+// where the file goes), Commit says so as an *os.LinkError, and leaves
+// what is there and no temporary file.
+func TestCommitThatCannotRename(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "page.html")
+	p, err := Prepare(path, 0o644, writeString("new"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(path, "in-the-way"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	err = p.Commit()
+	if le := new(os.LinkError); !errors.As(err, &le) {
+		t.Fatalf("Commit = %v; want an *os.LinkError", err)
+	}
+	if names := entries(t, dir); len(names) != 1 || names[0] != "page.html" {
+		t.Errorf("folder holds %q; want the folder in the way alone", names)
+	}
+}
