@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"path"
 	"strings"
-	"unicode/utf8"
 )
 
 // The formats, one variable each, set by init.
@@ -158,18 +157,4 @@ func isBinary(head []byte) bool {
 		}
 	}
 	return controls > len(head)/20+1
-}
-
-// ValidUTF8 reports whether b is UTF-8, allowing a rune cut at its end (b
-// may be a buffer's worth of a longer file).
-func ValidUTF8(b []byte) bool {
-	if utf8.Valid(b) {
-		return true
-	}
-	for cut := 1; cut < utf8.UTFMax && cut <= len(b); cut++ {
-		if utf8.Valid(b[:len(b)-cut]) && !utf8.FullRune(b[len(b)-cut:]) {
-			return true
-		}
-	}
-	return false
 }
