@@ -161,7 +161,7 @@ func (m *Mapping) LoadReport(path string) error {
 			re.Column = he.Column
 			if missing := missingReportColumn(path); missing != "" {
 				re.Column = missing
-				re.Err = fmt.Errorf("not a migrate report: it has no %s column (%v)", missing, err)
+				re.Err = fmt.Errorf("not a migrate report: it has no %s column (%w)", missing, err)
 			}
 		}
 		return re
