@@ -3,8 +3,6 @@ package rewrite
 import (
 	"bytes"
 	"fmt"
-	"github.com/wixmigrate/wixmigrate/content"
-	"github.com/wixmigrate/wixmigrate/internal/testenv"
 	"io"
 	"os"
 	"runtime"
@@ -13,6 +11,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/wixmigrate/wixmigrate/content"
+	"github.com/wixmigrate/wixmigrate/internal/testenv"
 )
 
 // benchRows is how many READY rows the benchmark's mapping holds.

@@ -3,7 +3,6 @@ package rewrite
 import (
 	"context"
 	"fmt"
-	"github.com/wixmigrate/wixmigrate/internal/testenv"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/wixmigrate/wixmigrate/content/scan"
+	"github.com/wixmigrate/wixmigrate/internal/testenv"
 )
 
 // A path-relative URL in a nested file resolves against the file's place

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"github.com/wixmigrate/wixmigrate/internal/testenv"
 	"io"
 	"os"
 	"path/filepath"
@@ -12,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/wixmigrate/wixmigrate/internal/testenv"
 )
 
 // benchFileSize is the default size of each generated input: big enough

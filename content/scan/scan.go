@@ -2,6 +2,7 @@ package scan
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -39,10 +40,30 @@ const (
 // ColumnFilePath is written only with Options.KeepFolders.
 // The variants column is content.VariantsColumn, which rewrite reads through
 // migrate's report.
-var Columns = []string{"source_url", "display_name", ColumnFilePath, content.VariantsColumn, "found_in", "occurrences"}
+// The WordPress columns are written when some row has an attachment of a
+// WordPress export or database dump.
+var Columns = []string{"source_url", "display_name", ColumnFilePath, content.VariantsColumn, "found_in", "occurrences",
+	ColumnAttachmentID, ColumnAltText, ColumnTitle, ColumnCaption}
 
 // ColumnFilePath is the manifest's file_path column.
 const ColumnFilePath = "file_path"
+
+// The columns of what WordPress knows of a file's attachments: their post
+// IDs (by which posts and products name them: _thumbnail_id, galleries,
+// wp-image-N classes), separated by IDSeparator when two attachments share
+// the file; its alternative text (_wp_attachment_image_alt), title and
+// caption (the attachment's excerpt). migrate passes them through to its
+// report.
+const (
+	ColumnAttachmentID = "wp_attachment_id"
+	ColumnAltText      = "alt_text"
+	ColumnTitle        = "title"
+	ColumnCaption      = "caption"
+	IDSeparator        = ";"
+)
+
+// wordpressColumns are the columns a row's WordPress fields fill.
+var wordpressColumns = []string{ColumnAttachmentID, ColumnAltText, ColumnTitle, ColumnCaption}
 
 // Options say what Run keeps.
 type Options struct {
@@ -98,6 +119,10 @@ type Row struct {
 	Variants    []string // URLs of the file's size variants, found or known
 	FoundIn     string   // file:line of the first occurrence
 	Occurrences int      // of the URL and its variants
+	// What WordPress says of the file's attachments; empty for a file no
+	// export or dump names as one.
+	AttachmentIDs           []int64
+	AltText, Title, Caption string
 }
 
 // Summary says what a scan read and what it left out. What was left
@@ -147,6 +172,9 @@ type Result struct {
 	Rows        []Row
 	Summary     Summary
 	KeepFolders bool
+	// WordPress is set when some row has an attachment's fields: the
+	// manifest then has the WordPress columns.
+	WordPress bool
 }
 
 // Run reads every file under paths (files, or directories walked in
@@ -178,6 +206,7 @@ type scanEntry struct {
 	line        int32
 	occurrences int
 	attachment  *original  // set when a WXR names this URL an attachment
+	wp          *wpInfo    // what WordPress says of the attachments at this URL
 	root        *scanEntry // the original it folds into (itself for a row); set by finish
 	group       *group     // the row, for an original; set by finish
 }
@@ -198,9 +227,10 @@ type scanner struct {
 	seeds [2]maphash.Seed
 	seq   int
 	sum   Summary
-	// sqlMeta is the attachment metadata of database dumps, applied by
-	// finish (a dump names files, not URLs).
-	sqlMeta []sqlMetadata
+	// dump is what the database dumps say of attachments, applied by
+	// finish (a dump names files, not URLs, and its tables may be in
+	// several files).
+	dump wordpressDump
 	// files are the paths entries were first found in, each once in a
 	// row: an entry holds an index, not a copy of the path.
 	files    []string
@@ -309,7 +339,8 @@ func (s *scanner) scanFile(ctx context.Context, file content.File) error {
 	switch {
 	case wxr:
 		wxrReader = NewWXRReader(func(a Attachment) error {
-			attachments = append(attachments, wxrAttachment{url: a.URL, line: a.Line, original: originalOf(&a)})
+			attachments = append(attachments, wxrAttachment{url: a.URL, line: a.Line, original: originalOf(&a),
+				id: a.ID, title: a.Title, alt: a.Alt, caption: a.Caption})
 			return nil
 		})
 		opts.Structure = wxrReader
@@ -334,7 +365,7 @@ func (s *scanner) scanFile(ctx context.Context, file content.File) error {
 	}
 	s.sum.Files[format]++
 	if dump != nil {
-		s.sqlMeta = append(s.sqlMeta, dump.meta...)
+		s.dump.add(dump)
 	}
 	if wxr {
 		s.sum.WXRFiles++
@@ -456,12 +487,37 @@ func (s *scanner) attachment(p string, a wxrAttachment) {
 	if e.attachment == nil {
 		e.attachment = a.original
 	}
+	e.wordpress(a.id, a.title, a.alt, a.caption)
+}
+
+// wpInfo is what WordPress says of the attachments of one URL: their IDs
+// (two attachments may share a file), and the first title, alternative
+// text and caption given.
+type wpInfo struct {
+	ids                 []int64
+	title, alt, caption string
+}
+
+// wordpress records an attachment of e's URL; id 0 is unknown.
+func (e *scanEntry) wordpress(id int64, title, alt, caption string) {
+	if e.wp == nil {
+		e.wp = &wpInfo{}
+	}
+	w := e.wp
+	if id > 0 && !slices.Contains(w.ids, id) {
+		w.ids = append(w.ids, id)
+	}
+	w.title = cmp.Or(w.title, title)
+	w.alt = cmp.Or(w.alt, alt)
+	w.caption = cmp.Or(w.caption, caption)
 }
 
 // wxrAttachment is an attachment as scan keeps it until its file is read.
 type wxrAttachment struct {
-	url  string
-	line int
+	url                 string
+	line                int
+	id                  int64
+	title, alt, caption string
 	*original
 }
 
@@ -637,6 +693,9 @@ func (s *scanner) finish() *Result {
 		if s.opts.KeepFolders {
 			row.FilePath = folderPath(g.root.url)
 		}
+		if wp := g.root.wp; wp != nil {
+			row.AttachmentIDs, row.AltText, row.Title, row.Caption = wp.ids, wp.alt, wp.title, wp.caption
+		}
 		for _, k := range g.keys {
 			if _, found := s.entries[k]; !found {
 				s.sum.Known++
@@ -644,10 +703,14 @@ func (s *scanner) finish() *Result {
 		}
 		rows = append(rows, row)
 	}
-	rows, rejected := checkRows(rows, s.opts.KeepFolders)
-	s.sum.Invalid += rejected
-	s.sum.Rows = len(rows)
-	return &Result{Rows: rows, Summary: s.sum, KeepFolders: s.opts.KeepFolders}
+	res := &Result{Rows: rows, KeepFolders: s.opts.KeepFolders}
+	for _, row := range rows {
+		res.WordPress = res.WordPress || row.hasWordPress()
+	}
+	s.sum.Invalid += res.checkRows()
+	s.sum.Rows = len(res.Rows)
+	res.Summary = s.sum
+	return res
 }
 
 func (g *group) addVariant(u string) {
@@ -789,7 +852,7 @@ func folderPath(u string) string {
 func (r *Result) Header() []string {
 	var h []string
 	for _, c := range Columns {
-		if c == ColumnFilePath && !r.KeepFolders {
+		if c == ColumnFilePath && !r.KeepFolders || slices.Contains(wordpressColumns, c) && !r.WordPress {
 			continue
 		}
 		h = append(h, c)
@@ -797,12 +860,24 @@ func (r *Result) Header() []string {
 	return h
 }
 
-func (row Row) record(keepFolders bool) []string {
+func (row Row) hasWordPress() bool {
+	return len(row.AttachmentIDs) > 0 || row.AltText != "" || row.Title != "" || row.Caption != ""
+}
+
+func (r *Result) record(row *Row) []string {
 	rec := []string{row.SourceURL, row.DisplayName}
-	if keepFolders {
+	if r.KeepFolders {
 		rec = append(rec, row.FilePath)
 	}
-	return append(rec, joinVariants(row.Variants), row.FoundIn, strconv.Itoa(row.Occurrences))
+	rec = append(rec, joinVariants(row.Variants), row.FoundIn, strconv.Itoa(row.Occurrences))
+	if r.WordPress {
+		ids := make([]string, len(row.AttachmentIDs))
+		for i, id := range row.AttachmentIDs {
+			ids[i] = strconv.FormatInt(id, 10)
+		}
+		rec = append(rec, strings.Join(ids, IDSeparator), row.AltText, row.Title, row.Caption)
+	}
+	return rec
 }
 
 // joinVariants writes the variants column. A ';' inside a URL (a
@@ -824,8 +899,8 @@ func joinVariants(urls []string) string {
 func (r *Result) WriteManifest(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	cw.Write(r.Header())
-	for _, row := range r.Rows {
-		cw.Write(row.record(r.KeepFolders))
+	for i := range r.Rows {
+		cw.Write(r.record(&r.Rows[i]))
 	}
 	cw.Flush()
 	return cw.Error()
@@ -835,18 +910,19 @@ func (r *Result) WriteManifest(w io.Writer) error {
 // drops any it would refuse, so a scanned manifest never fails a row; the
 // checks before should leave none, and the count says if they did. The
 // rows are streamed through a pipe, not held twice.
-func checkRows(rows []Row, keepFolders bool) (kept []Row, rejected int) {
+func (r *Result) checkRows() (rejected int) {
+	rows := r.Rows
+	written := *r // the writer's own copy: r.Rows is cut below
 	pr, pw := io.Pipe()
 	go func() {
-		r := &Result{Rows: rows, KeepFolders: keepFolders}
-		pw.CloseWithError(r.WriteManifest(pw))
+		pw.CloseWithError(written.WriteManifest(pw))
 	}()
 	defer pr.Close() // ends the writer if reading stops early
 	reader, err := manifest.NewReader(pr, manifest.Options{})
 	if err != nil {
-		return rows, 0
+		return 0
 	}
-	kept = rows[:0]
+	kept := rows[:0]
 	for i := 0; ; i++ {
 		row, err := reader.Next()
 		if err != nil {
@@ -858,5 +934,6 @@ func checkRows(rows []Row, keepFolders bool) (kept []Row, rejected int) {
 		}
 		kept = append(kept, rows[i])
 	}
-	return kept, rejected
+	r.Rows = kept
+	return rejected
 }

@@ -3,17 +3,19 @@ package scan
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
-	"github.com/wixmigrate/wixmigrate/content"
-	"github.com/wixmigrate/wixmigrate/internal/testenv"
 	"io"
 	"net/url"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/iotest"
 
+	"github.com/wixmigrate/wixmigrate/content"
+	"github.com/wixmigrate/wixmigrate/internal/testenv"
 	"github.com/wixmigrate/wixmigrate/manifest"
 )
 
@@ -671,5 +673,68 @@ func TestScanProgress(t *testing.T) {
 	}
 	if calls < 3 || last != [2]int64{int64(total), int64(total)} {
 		t.Errorf("%d calls, last %v, want %d of %d", calls, last, total, total)
+	}
+}
+
+// What WordPress says of its attachments becomes the manifest's WordPress
+// columns, from exports and from dumps whose tables are in two files:
+// several exports of one site merge, two attachments of one file keep
+// both IDs, and a scan of files WordPress says nothing of has no such
+// columns.
+func TestScanWordPressColumns(t *testing.T) {
+	item := func(id int, title, file, alt, caption string) string {
+		return `<item><title>` + title + `</title><wp:post_id>` + strconv.Itoa(id) + `</wp:post_id>
+<excerpt:encoded><![CDATA[` + caption + `]]></excerpt:encoded>
+<wp:post_type><![CDATA[attachment]]></wp:post_type><wp:attachment_url><![CDATA[` + up + file + `]]></wp:attachment_url>
+<wp:postmeta><wp:meta_key><![CDATA[_wp_attachment_image_alt]]></wp:meta_key><wp:meta_value><![CDATA[` + alt + `]]></wp:meta_value></wp:postmeta></item>
+`
+	}
+	wxr := func(items ...string) string {
+		return `<?xml version="1.0" encoding="UTF-8"?><rss xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" xmlns:wp="http://wordpress.org/export/1.2/"><channel>` +
+			strings.Join(items, "") + `</channel></rss>`
+	}
+	posts := "INSERT INTO `wp_posts` (`ID`, `post_title`, `post_excerpt`, `guid`, `post_type`) VALUES " +
+		"(40,'Dump photo','A caption, with \\'quotes\\'','http://127.0.0.1/wp/wp-content/uploads/2020/01/d.jpg','attachment')," +
+		"(41,'A post','','http://127.0.0.1/wp/?p=41','post');\n"
+	postmeta := "INSERT INTO `wp_postmeta` VALUES (1,40,'_wp_attached_file','2020/01/d.jpg'),(2,40,'_wp_attachment_image_alt','Alt of d');\n"
+	dir := testenv.WriteFiles(t, map[string]string{
+		"a.xml":        wxr(item(7, "Red shirt", "2023/05/red.jpg", "A red shirt", "Our best"), item(8, "Same file", "2023/05/red.jpg", "", "")),
+		"b.xml":        wxr(item(9, "Blue", "2023/05/blue.jpg", "", ""), item(7, "Red shirt again", "2023/05/red.jpg", "", "")),
+		"posts.sql":    posts,
+		"postmeta.sql": postmeta,
+		"page.html":    `<img src="` + up + `2023/05/blue.jpg"><img src="http://localhost/site/wp-content/uploads/2020/01/d.jpg">`,
+		"other/x.html": `<img src="https://old.example.com/x.png">`,
+	})
+	res := scanFiles(t, dir, Options{}, "a.xml", "b.xml", "page.html", "posts.sql", "postmeta.sql")
+	var b strings.Builder
+	if err := res.WriteManifest(&b); err != nil {
+		t.Fatal(err)
+	}
+	records, err := csv.NewReader(strings.NewReader(b.String())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, r := range records[1:] {
+		got[r[0]] = r[5:]
+	}
+	if h := strings.Join(records[0], ","); h != "source_url,display_name,variants,found_in,occurrences,wp_attachment_id,alt_text,title,caption" {
+		t.Errorf("header %s", h)
+	}
+	want := map[string][]string{
+		up + "2023/05/red.jpg":                                   {"7;8", "A red shirt", "Red shirt", "Our best"},
+		up + "2023/05/blue.jpg":                                  {"9", "", "Blue", ""},
+		"http://127.0.0.1/wp/wp-content/uploads/2020/01/d.jpg":   {"40", "Alt of d", "Dump photo", "A caption, with 'quotes'"},
+		"http://localhost/site/wp-content/uploads/2020/01/d.jpg": {"40", "Alt of d", "Dump photo", "A caption, with 'quotes'"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("WordPress columns:\n%q\nwant\n%q", got, want)
+	}
+
+	plain := scanFiles(t, dir, Options{}, "other/x.html")
+	b.Reset()
+	plain.WriteManifest(&b)
+	if first, _, _ := strings.Cut(b.String(), "\n"); first != "source_url,display_name,variants,found_in,occurrences" {
+		t.Errorf("a scan without WordPress: header %s", first)
 	}
 }

@@ -3,6 +3,8 @@ package scan
 import (
 	"io"
 	"path"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/wixmigrate/wixmigrate/content"
@@ -17,48 +19,128 @@ type sqlMetadata struct {
 
 // wordpressDump takes what scan needs of a WordPress database dump from
 // the rows content's SQL scanner reads (it is a content.RowHandler): the
-// attachment metadata of wp_postmeta (any table prefix).
+// attachment posts of wp_posts, and the metadata, alternative text and
+// file of wp_postmeta (any table prefix). A site's tables may come in
+// several files: scan joins them once every file is read.
 type wordpressDump struct {
-	meta []sqlMetadata
-	// the columns of the table whose rows come next; nil for a table of
-	// no interest
-	metaKey, metaValue int
+	meta  []sqlMetadata
+	posts []sqlAttachment
+	alts  map[int64]string // post ID → _wp_attachment_image_alt
+	files map[int64]string // post ID → _wp_attached_file
+	// the table whose rows come next, and where its columns are
+	table   string
+	columns map[string]int
 }
 
-// postmetaColumns are wp_postmeta's columns in WordPress's order, for an
-// INSERT that names none.
-var postmetaColumns = []string{"meta_id", "post_id", "meta_key", "meta_value"}
+// sqlAttachment is an attachment post of a dump's wp_posts.
+type sqlAttachment struct {
+	id                   int64
+	guid, title, excerpt string
+}
+
+// WordPress's columns in its own order, for an INSERT that names none.
+var (
+	postmetaColumns = []string{"meta_id", "post_id", "meta_key", "meta_value"}
+	postsColumns    = []string{"ID", "post_author", "post_date", "post_date_gmt", "post_content", "post_title",
+		"post_excerpt", "post_status", "comment_status", "ping_status", "post_password", "post_name", "to_ping",
+		"pinged", "post_modified", "post_modified_gmt", "post_content_filtered", "post_parent", "guid",
+		"menu_order", "post_type", "post_mime_type", "comment_count"}
+)
 
 // Table implements content.RowHandler.
 func (d *wordpressDump) Table(name string, columns []string) bool {
-	if !strings.HasSuffix(strings.ToLower(name), "postmeta") {
+	lower := strings.ToLower(name)
+	switch {
+	case strings.HasSuffix(lower, "postmeta"):
+		d.table = "postmeta"
+		if columns == nil {
+			columns = postmetaColumns
+		}
+	case strings.HasSuffix(lower, "posts"):
+		d.table = "posts"
+		if columns == nil {
+			columns = postsColumns
+		}
+	default:
 		return false
 	}
-	if columns == nil {
-		columns = postmetaColumns
+	d.columns = map[string]int{}
+	for i, c := range columns {
+		d.columns[strings.ToLower(c)] = i
 	}
-	d.metaKey, d.metaValue = indexOf(columns, "meta_key"), indexOf(columns, "meta_value")
-	return d.metaKey >= 0 && d.metaValue >= 0
+	return true
+}
+
+// value is the row's value in the named column, "" when it has none.
+func (d *wordpressDump) value(values []string, column string) string {
+	if i, ok := d.columns[column]; ok && i < len(values) {
+		return values[i]
+	}
+	return ""
 }
 
 // Row implements content.RowHandler.
 func (d *wordpressDump) Row(values []string) {
-	if max(d.metaKey, d.metaValue) >= len(values) || values[d.metaKey] != metadataKey {
+	if len(values) != len(d.columns) {
+		return // not the table's columns: a dump of another schema
+	}
+	if d.table == "posts" {
+		if d.value(values, "post_type") != "attachment" {
+			return
+		}
+		id, err := strconv.ParseInt(d.value(values, "id"), 10, 64)
+		if err != nil {
+			return
+		}
+		d.posts = append(d.posts, sqlAttachment{id: id, guid: strings.TrimSpace(d.value(values, "guid")),
+			title: strings.TrimSpace(d.value(values, "post_title")), excerpt: strings.TrimSpace(d.value(values, "post_excerpt"))})
 		return
 	}
-	if m, ok := wordpressMetadata([]byte(values[d.metaValue])); ok {
-		d.meta = append(d.meta, m)
+	id, _ := strconv.ParseInt(d.value(values, "post_id"), 10, 64)
+	value := d.value(values, "meta_value")
+	switch d.value(values, "meta_key") {
+	case metadataKey:
+		if m, ok := wordpressMetadata([]byte(value)); ok {
+			d.meta = append(d.meta, m)
+		}
+	case altKey:
+		if alt := strings.TrimSpace(value); alt != "" && id > 0 {
+			if d.alts == nil {
+				d.alts = map[int64]string{}
+			}
+			d.alts[id] = alt
+		}
+	case attachedFileKey:
+		if file := strings.Trim(value, "/ "); file != "" && id > 0 {
+			if d.files == nil {
+				d.files = map[int64]string{}
+			}
+			d.files[id] = file
+		}
 	}
 }
 
-// indexOf is the index of name in columns (without case), or -1.
-func indexOf(columns []string, name string) int {
-	for i, c := range columns {
-		if strings.EqualFold(c, name) {
-			return i
+// attachedFileKey is the post meta naming an attachment's file under the
+// uploads folder.
+const attachedFileKey = "_wp_attached_file"
+
+// add takes another dump's tables: a site's wp_posts and wp_postmeta are
+// often dumped apart.
+func (d *wordpressDump) add(o *wordpressDump) {
+	d.meta = append(d.meta, o.meta...)
+	d.posts = append(d.posts, o.posts...)
+	for id, alt := range o.alts {
+		if d.alts == nil {
+			d.alts = map[int64]string{}
 		}
+		d.alts[id] = alt
 	}
-	return -1
+	for id, file := range o.files {
+		if d.files == nil {
+			d.files = map[int64]string{}
+		}
+		d.files[id] = file
+	}
 }
 
 // readSQLMetadata reads an SQL dump's attachment metadata on its own, as
@@ -97,35 +179,64 @@ func wordpressMetadata(lit []byte) (sqlMetadata, bool) {
 	return m, len(m.sizes) > 0 || m.original != ""
 }
 
+// applySQLAttachments gives each attachment post of the dumps its
+// WordPress metadata columns: the entry of its guid (the file's URL when it
+// was uploaded), and the entries whose path ends in its attached file (the
+// site may have moved since).
+func (s *scanner) applySQLAttachments(bySuffix func(file string) []*scanEntry) {
+	for _, p := range s.dump.posts {
+		var candidates []*scanEntry
+		if e, ok := s.entries[content.Key(p.guid)]; ok && p.guid != "" {
+			candidates = append(candidates, e)
+		}
+		if file := s.dump.files[p.id]; file != "" {
+			for _, e := range bySuffix(file) {
+				if !slices.Contains(candidates, e) {
+					candidates = append(candidates, e)
+				}
+			}
+		}
+		for _, e := range candidates {
+			e.wordpress(p.id, p.title, s.dump.alts[p.id], p.excerpt)
+		}
+	}
+}
+
 // applySQLMetadata makes the files a dump's metadata describes originals:
 // each is found among the entries by the end of its URL's path (the dump
 // names files under the uploads folder, whose address it does not say), by
 // its "file" or else its original_image. An entry already an original (a
 // WXR attachment) keeps what the WXR said.
 func (s *scanner) applySQLMetadata() {
-	if len(s.sqlMeta) == 0 {
+	d := &s.dump
+	if len(d.meta) == 0 && len(d.posts) == 0 {
 		return
 	}
 	// Index the entries by as many trailing path segments as the
 	// metadata's files have (2023/05/photo.jpg: three).
 	depths := map[int]bool{}
-	for _, m := range s.sqlMeta {
+	for _, m := range d.meta {
 		depths[strings.Count(m.file, "/")+1] = true
 	}
-	bySuffix := map[string][]*scanEntry{}
+	for _, file := range d.files {
+		depths[strings.Count(file, "/")+1] = true
+	}
+	index := map[string][]*scanEntry{}
 	for _, e := range s.entries {
 		p := decodeSegment(content.URLPath(e.url))
-		for d := range depths {
-			if suffix, ok := lastSegments(p, d); ok {
-				bySuffix[suffix] = append(bySuffix[suffix], e)
+		for depth := range depths {
+			if suffix, ok := lastSegments(p, depth); ok {
+				index[suffix] = append(index[suffix], e)
 			}
 		}
 	}
-	for _, m := range s.sqlMeta {
+	bySuffix := func(file string) []*scanEntry { return index[file] }
+	s.applySQLAttachments(bySuffix)
+	for _, m := range d.meta {
 		dir := path.Dir(m.file)
-		candidates := bySuffix[m.file]
+		candidates := bySuffix(m.file)
 		if len(candidates) == 0 && m.original != "" {
-			candidates = bySuffix[path.Join(dir, m.original)]
+			candidates = bySuffix(path.Join(dir, m.original))
 		}
 		for _, e := range candidates {
 			if e.attachment != nil || content.MediaKind(e.url) != content.KindImage {
@@ -145,7 +256,7 @@ func (s *scanner) applySQLMetadata() {
 			e.attachment = o
 		}
 	}
-	s.sqlMeta = nil
+	*d = wordpressDump{}
 }
 
 // lastSegments is the last n '/'-separated segments of p.
