@@ -31,6 +31,7 @@ func Rewrite(r io.Reader, w io.Writer, f Format, opts Options, replace func(Ref)
 // engine runs one Find or Rewrite over one file.
 type engine struct {
 	base       *url.URL
+	site       *url.URL // Options.SiteURL, or BaseURL
 	maxToken   int
 	structure  any // Options.Structure
 	progress   func(int64)
@@ -45,7 +46,10 @@ type engine struct {
 }
 
 func newEngine(opts Options) *engine {
-	e := &engine{base: opts.BaseURL, maxToken: opts.MaxToken, structure: opts.Structure, progress: opts.Progress}
+	e := &engine{base: opts.BaseURL, site: opts.SiteURL, maxToken: opts.MaxToken, structure: opts.Structure, progress: opts.Progress}
+	if e.site == nil {
+		e.site = opts.BaseURL
+	}
 	if e.maxToken <= 0 {
 		e.maxToken = DefaultMaxToken
 	}
@@ -122,6 +126,10 @@ type Options struct {
 	// BaseURL resolves relative URLs where a URL is expected; nil resolves
 	// none. An HTML file's <base href> replaces it from where it appears.
 	BaseURL *url.URL
+	// SiteURL is the old site's own address, which Ghost's exports write
+	// as __GHOST_URL__; nil means BaseURL. (A file's BaseURL may be its
+	// place under the site, see FileBase.)
+	SiteURL *url.URL
 	// MaxToken bounds the bytes held for one value (an attribute, a text
 	// run, a JSON string, a CSV record, a CDATA section); 0 means
 	// DefaultMaxToken. Longer text runs are cut at white space; a longer

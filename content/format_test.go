@@ -78,8 +78,8 @@ func TestFindPerFormat(t *testing.T) {
 			`<!-- wp:image {"url":"https://old.example.com/c.jpg"} --><script>var u = "https://old.example.com/d.jpg"; // not //a comment</script>` +
 			`<script type="application/ld+json">{"image":"https:\/\/old.example.com\/e.jpg"}</script><style>.x{background:url('/f.png')}</style>` +
 			`<p>2011/01/photo.jpg stays a path</p>`,
-			[]found{{o + "/a.jpg?x=1&y=2", ContextText}, {o + "/b.png", ContextText}, {o + "/c.jpg", ContextText},
-				{o + "/d.jpg", ContextText}, {o + "/e.jpg", ContextText}, {o + "/f.png", ContextCSS}}},
+			[]found{{o + "/a.jpg?x=1&y=2", ContextText}, {o + "/b.png", ContextText}, {o + "/c.jpg", ContextKey},
+				{o + "/d.jpg", ContextText}, {o + "/e.jpg", ContextImageKey}, {o + "/f.png", ContextCSS}}},
 		{"base href wins", HTML, `<base href="https://cdn.example.com/site/"><img src="a.jpg">`,
 			[]found{{"https://cdn.example.com/site/", ContextLink}, {"https://cdn.example.com/site/a.jpg", ContextImage}}},
 		{"schemes that are not http", HTML, `<a href="mailto:a@b.c">m</a><img src="data:image/png;base64,AAAA"><a href="#top">t</a><a href="javascript:void(0)">j</a>`,

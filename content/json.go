@@ -58,27 +58,26 @@ func sniffJSON(body []byte) int {
 // between strings is only checked for being JSON, so a file that is not
 // is read as text from the first byte that cannot be JSON, with a warning.
 func scanJSON(s *stream) {
-	key := ""
-	depth := 0 // objects and arrays open
+	var st jsonState
 	for s.e.err == nil {
 		rest := s.rest()
 		q := bytes.IndexByte(rest, '"')
 		if q < 0 {
-			if bad := notJSON(rest, &depth); bad >= 0 {
+			if bad := st.between(rest); bad >= 0 {
 				s.pos += bad
 				jsonFailed(s)
 				return
 			}
 			s.pos = len(s.buf)
 			if !s.more() {
-				if depth > 0 && !s.nested {
+				if len(st.keys) > 0 && !s.nested {
 					s.warn(s.pos, "the file ends inside a JSON object or array (truncated?)")
 				}
 				return
 			}
 			continue
 		}
-		if bad := notJSON(rest[:q], &depth); bad >= 0 {
+		if bad := st.between(rest[:q]); bad >= 0 {
 			s.pos += bad
 			jsonFailed(s)
 			return
@@ -103,13 +102,61 @@ func scanJSON(s *stream) {
 		}
 		rest = s.rest()
 		if after < len(rest) && rest[after] == ':' {
-			key = string(rest[q+1 : end])
+			st.key = string(rest[q+1 : end])
 		} else {
 			raw := rest[q+1 : end]
-			s.value(s.pos+q+1, s.pos+end, jsonLayer{slash: bytes.Contains(raw, escapedSlash)}, roleText, place{ctx: ContextText, where: key})
+			r, p := jsonRole(st.key)
+			s.value(s.pos+q+1, s.pos+end, jsonLayer{slash: bytes.Contains(raw, escapedSlash)}, r, p)
 		}
 		s.pos += end + 1
 	}
+}
+
+// jsonRole is how a string value under key is read: a URL where the key
+// names one (src, image, *_url...: see urlKey), Markdown under "markdown"
+// (a Ghost card), text otherwise (HTML in it read as HTML, JSON in it as
+// JSON).
+func jsonRole(key string) (role, place) {
+	if ctx, ok := urlKey(key); ok {
+		return roleKeyURL, place{ctx: ctx, where: key}
+	}
+	if key == "markdown" {
+		return roleMarkdownDoc, place{ctx: ContextText, where: key}
+	}
+	return roleText, place{ctx: ContextText, where: key}
+}
+
+// jsonState is where a JSON scanner is: the key of the value being read,
+// and the keys of the objects and arrays open around it (an array's values
+// are under the key that holds the array).
+type jsonState struct {
+	key  string
+	keys []string
+}
+
+// between takes the bytes between two strings: it returns the index of
+// the first that cannot be JSON, or -1, and follows the objects and arrays
+// opened and closed (a close with none open cannot be JSON).
+func (st *jsonState) between(b []byte) int {
+	for i, c := range b {
+		switch {
+		case c == '{', c == '[':
+			st.keys = append(st.keys, st.key)
+		case c == '}', c == ']':
+			if len(st.keys) == 0 {
+				return i
+			}
+			st.key = st.keys[len(st.keys)-1]
+			st.keys = st.keys[:len(st.keys)-1]
+		case isSpace(c), c == ',', c == ':',
+			'0' <= c && c <= '9', c == '-', c == '+', c == '.', c == 'e', c == 'E':
+		case c == 't' || c == 'r' || c == 'u' || c == 'f' || c == 'a' || c == 'l' || c == 's' || c == 'n':
+		case i == 0 && c == 0xEF, c == 0xBB, c == 0xBF: // a byte order mark
+		default:
+			return i
+		}
+	}
+	return -1
 }
 
 // jsonStringEnd finds the closing quote of a string whose content starts at
@@ -137,30 +184,6 @@ func jsonStringEnd(s *stream, from int) int {
 			return -1
 		}
 	}
-}
-
-// notJSON returns the index of the first byte of b that cannot appear
-// between JSON strings, or -1; it counts the objects and arrays opened and
-// closed into depth (a close with none open cannot be JSON).
-func notJSON(b []byte, depth *int) int {
-	for i, c := range b {
-		switch {
-		case c == '{', c == '[':
-			*depth++
-		case c == '}', c == ']':
-			if *depth == 0 {
-				return i
-			}
-			*depth--
-		case isSpace(c), c == ',', c == ':',
-			'0' <= c && c <= '9', c == '-', c == '+', c == '.', c == 'e', c == 'E':
-		case c == 't' || c == 'r' || c == 'u' || c == 'f' || c == 'a' || c == 'l' || c == 's' || c == 'n':
-		case i == 0 && c == 0xEF, c == 0xBB, c == 0xBF: // a byte order mark
-		default:
-			return i
-		}
-	}
-	return -1
 }
 
 // jsonFailed warns and reads the rest as text.

@@ -189,7 +189,7 @@ func markdownSpans(text []byte) []span {
 		}
 		j += i
 		ctx := ContextLink
-		if open := bytes.LastIndexByte(text[:j], '['); open > 0 && text[open-1] == '!' {
+		if open := openingBracket(text, j); open > 0 && text[open-1] == '!' {
 			ctx = ContextImage
 		}
 		a := j + 2
@@ -247,6 +247,28 @@ func markdownSpans(text []byte) []span {
 		covered = t.end
 	}
 	return appendAbsoluteBetween(spans, text, covered, len(text))
+}
+
+// openingBracket is the index of the '[' that the ']' at close closes
+// ("[![alt](img)](link)": the link's, not the image's), or -1.
+func openingBracket(text []byte, close int) int {
+	depth := 0
+	for k := close - 1; k >= 0; k-- {
+		switch text[k] {
+		case ']':
+			depth++
+		case '[':
+			if depth == 0 {
+				return k
+			}
+			depth--
+		case '\n':
+			if k > 0 && text[k-1] == '\n' {
+				return -1 // a paragraph's end: no link spans it
+			}
+		}
+	}
+	return -1
 }
 
 // referenceDefinition finds the target of "[id]: target" on text[line:end].

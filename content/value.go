@@ -2,6 +2,7 @@ package content
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/url"
 	"strings"
 )
@@ -10,14 +11,15 @@ import (
 type role int
 
 const (
-	roleText     role = iota // absolute and protocol-relative URLs anywhere; embedded HTML scanned as HTML
-	roleURL                  // the whole value, trimmed, is one URL (relative resolved)
-	roleSrcset               // a srcset list: "url [descriptor], ..."
-	roleCSS                  // CSS: url(...) and @import targets (relative resolved), absolute URLs elsewhere
-	roleMarkdown             // Markdown text: link and image targets, reference definitions, absolute URLs
-	roleAbsolute             // absolute URLs only, never scanned as HTML (a media column's list)
-	roleJSON                 // embedded JSON (a JSON-LD script)
-	roleKeyURL               // under a key that names a URL (see urlKey): one absolute or root-relative URL, else absolute URLs in text
+	roleText        role = iota // absolute and protocol-relative URLs anywhere; embedded HTML scanned as HTML
+	roleURL                     // the whole value, trimmed, is one URL (relative resolved)
+	roleSrcset                  // a srcset list: "url [descriptor], ..."
+	roleCSS                     // CSS: url(...) and @import targets (relative resolved), absolute URLs elsewhere
+	roleMarkdown                // Markdown text: link and image targets, reference definitions, absolute URLs
+	roleAbsolute                // absolute URLs only, never scanned as HTML (a media column's list)
+	roleJSON                    // embedded JSON (a JSON-LD script)
+	roleKeyURL                  // under a key that names a URL (see urlKey): one absolute or root-relative URL, else absolute URLs in text
+	roleMarkdownDoc             // a Markdown document (a Ghost card's markdown), scanned as Markdown
 )
 
 // place is where a value sits: its context and name for the Refs in it.
@@ -77,11 +79,17 @@ func (s *stream) valueEdits(start, end int, lay layer, r role, p place) []edit {
 	text, offs := lay.decode(raw)
 	inner := s.inner[:0] // in text coordinates, replacement as text
 	switch {
-	case r == roleText && hasTag(text), r == roleJSON:
+	case r == roleText && isJSONDocument(text):
+		r = roleJSON // JSON in a string: Ghost's mobiledoc and lexical
+		fallthrough
+	case r == roleText && hasTag(text), r == roleJSON, r == roleMarkdownDoc:
 		n := newNested(s, text, start, offs)
-		if r == roleJSON {
+		switch r {
+		case roleJSON:
 			scanJSON(n)
-		} else {
+		case roleMarkdownDoc:
+			scanMarkdown(n)
+		default:
 			scanMarkup(n, markupHTML)
 		}
 		inner = append(inner, n.edits...)
@@ -152,11 +160,19 @@ func (s *stream) ref(ref *Ref, i int, resolve bool) (string, bool) {
 }
 
 // absolute makes a found URL absolute. ok is false for what is not an
-// http(s) URL (mailto:, data:, #fragment, an empty value).
+// http(s) URL (mailto:, data:, #fragment, an empty value), never one (a
+// template's placeholder, a value still in escaping's quotes), or a
+// relative URL where none is expected. A URL starting with Ghost's
+// __GHOST_URL__ is on the site: at Options.SiteURL.
 func (e *engine) absolute(u string, resolve bool) (abs string, relative, ok bool) {
 	switch {
-	case u == "" || u[0] == '#':
+	case u == "" || u[0] == '#' || neverURL(u):
 		return "", false, false
+	case strings.HasPrefix(u, GhostURL):
+		if e.site == nil {
+			return "", true, true
+		}
+		return strings.TrimSuffix(e.site.String(), "/") + u[len(GhostURL):], true, true
 	case strings.HasPrefix(u, "//"):
 		scheme := "https"
 		if e.base != nil {
@@ -181,6 +197,27 @@ func (e *engine) absolute(u string, resolve bool) (abs string, relative, ok bool
 		return "", false, false
 	}
 	return e.base.ResolveReference(ref).String(), true, true
+}
+
+// GhostURL is how Ghost 4+ writes its site's own address in an export.
+const GhostURL = "__GHOST_URL__"
+
+// neverURL reports whether a value found where a URL may be is none: a
+// template's placeholder ({{...}}, {%...%}, <%...%>, ${...}), or a value
+// still wrapped in escape debris (\" or &quot;) after its escaping was
+// decoded.
+func neverURL(u string) bool {
+	for _, open := range [...]string{"{{", "{%", "<%", "${"} {
+		if strings.Contains(u, open) {
+			return true
+		}
+	}
+	for _, debris := range [...]string{`\"`, "&quot;", `\'`} {
+		if strings.HasPrefix(u, debris) || strings.HasSuffix(u, debris) {
+			return true
+		}
+	}
+	return false
 }
 
 // schemeOf returns the scheme u starts with, if any.
@@ -215,6 +252,12 @@ func mayHoldURL(raw []byte, r role) bool {
 		if r != roleAbsolute && bytes.IndexByte(raw, '<') >= 0 {
 			return true
 		}
+		if bytes.Contains(raw, ghostURL) {
+			return true
+		}
+		if r == roleText && bytes.IndexByte(raw, '{') >= 0 {
+			return true // a JSON document, whose URLs may be root-relative
+		}
 		return bytes.IndexByte(raw, '&') >= 0 && (bytes.Contains(raw, []byte("&#47;")) || bytes.Contains(raw, []byte("&sol;")))
 	}
 	return len(bytes.TrimSpace(raw)) > 0
@@ -224,6 +267,13 @@ var (
 	slashSlash   = []byte("//")
 	escapedSlash = []byte(`\/`)
 )
+
+// isJSONDocument reports whether a value's text is a JSON object or array
+// (a document stored in a string), so it is scanned as JSON.
+func isJSONDocument(text []byte) bool {
+	t := bytes.TrimSpace(text)
+	return len(t) > 1 && (t[0] == '{' && t[len(t)-1] == '}' || t[0] == '[' && t[len(t)-1] == ']') && json.Valid(t)
+}
 
 // hasTag reports whether text holds an HTML tag, so it is scanned as HTML.
 func hasTag(text []byte) bool {
@@ -261,7 +311,8 @@ func findSpans(text []byte, r role, ctx Context, spans []span) []span {
 		// root-relative, with no white space. A stored path
 		// ("2011/01/a.jpg") is not resolved.
 		a, b := trimSpace(text, 0, len(text))
-		if v := text[a:b]; len(v) > 1 && bytes.IndexAny(v, " \t\n") < 0 && (v[0] == '/' || hasPrefixFold(v, "https://") || hasPrefixFold(v, "http://")) {
+		if v := text[a:b]; len(v) > 1 && bytes.IndexAny(v, " \t\n") < 0 &&
+			(v[0] == '/' || hasPrefixFold(v, "https://") || hasPrefixFold(v, "http://") || bytes.HasPrefix(v, ghostURL)) {
 			return append(spans, span{a, b, ctx, true})
 		}
 	}
@@ -284,6 +335,15 @@ func trimSpace(b []byte, a, e int) (int, int) {
 // appending to spans. A protocol-relative URL counts only after a boundary
 // (start, space, quote, '(', '=', '>'), so "a//b" and "// comment" do not.
 func absoluteSpans(text []byte, ctx Context, spans []span) []span {
+	if bytes.Contains(text, ghostURL) {
+		return ghostSpans(text, ctx, spans)
+	}
+	return plainSpans(text, 0, ctx, spans)
+}
+
+// plainSpans finds the http(s) and protocol-relative URLs of text, whose
+// offsets are off in the value's text.
+func plainSpans(text []byte, off int, ctx Context, spans []span) []span {
 	for i := 0; ; {
 		j := bytes.Index(text[i:], slashSlash)
 		if j < 0 {
@@ -308,9 +368,34 @@ func absoluteSpans(text []byte, ctx Context, spans []span) []span {
 			i = j + 2 // "//word" in a script is a comment, not a host
 			continue
 		}
-		spans = append(spans, span{start, end, ctx, false})
+		spans = append(spans, span{off + start, off + end, ctx, false})
 		i = end
 	}
+}
+
+var ghostURL = []byte(GhostURL)
+
+// ghostSpans is absoluteSpans for text that also holds Ghost's
+// __GHOST_URL__: the URLs starting with it, after a boundary, as well.
+func ghostSpans(text []byte, ctx Context, spans []span) []span {
+	covered := 0
+	for i := 0; ; {
+		j := bytes.Index(text[i:], ghostURL)
+		if j < 0 {
+			break
+		}
+		j += i
+		i = j + len(ghostURL)
+		if j > 0 && !isBoundary(text[j-1]) && text[j-1] != ']' {
+			continue
+		}
+		spans = plainSpans(text[covered:j], covered, ctx, spans)
+		end := urlEnd(text, j, i)
+		spans = append(spans, span{j, end, ctx, true})
+		covered = end
+		i = end
+	}
+	return plainSpans(text[covered:], covered, ctx, spans)
 }
 
 // hasDottedHost reports whether a URL's authority (what follows "//")
@@ -355,15 +440,39 @@ func isBoundary(c byte) bool {
 
 func isHostStart(c byte) bool { return isAlnum(c) || c == '[' || c >= 0x80 }
 
-// urlEnd returns where a URL starting before i ends in free text: at white
-// space, a quote, '<', '>', a backslash or another byte URLs do not hold;
-// trailing punctuation and unbalanced closing brackets are not part of it.
+// urlEnd returns where a URL starting before i ends in free text, by the
+// rules linkifiers follow: at white space, a quote, '<', '>', a backslash
+// or another byte URLs do not hold; at a ')' or ']' that closes nothing
+// opened inside the URL (Markdown's "[![a](URL)](link)"), while
+// https://x/a_(1).jpg keeps its ')'; and trailing punctuation is not part
+// of it.
 func urlEnd(text []byte, start, i int) int {
-	for i < len(text) && isURLByte(text[i]) {
-		if text[i] == '&' && (hasPrefix(text[i:], "&quot;") || hasPrefix(text[i:], "&lt;") || hasPrefix(text[i:], "&gt;") || hasPrefix(text[i:], "&#39;")) {
-			break
+	parens, brackets := 0, 0
+loop:
+	for ; i < len(text) && isURLByte(text[i]); i++ {
+		switch text[i] {
+		case '&':
+			if hasPrefix(text[i:], "&quot;") || hasPrefix(text[i:], "&lt;") || hasPrefix(text[i:], "&gt;") || hasPrefix(text[i:], "&#39;") {
+				break loop
+			}
+		case '(':
+			parens++
+		case '[':
+			brackets++
+		case ')':
+			if parens == 0 {
+				break loop
+			}
+			parens--
+		case ']':
+			if brackets == 0 {
+				break loop
+			}
+			brackets--
 		}
-		i++
+	}
+	if i < len(text) && text[i] == '{' && text[i-1] == '$' {
+		i-- // a template's ${...}
 	}
 	return trimURLTail(text, start, i)
 }

@@ -218,7 +218,7 @@ type rewriter struct {
 
 // options are the content options for file f.
 func (r *rewriter) options(f content.File) content.Options {
-	opts := content.Options{BaseURL: content.FileBase(r.cfg.BaseURL, f)}
+	opts := content.Options{BaseURL: content.FileBase(r.cfg.BaseURL, f), SiteURL: r.cfg.BaseURL}
 	if r.progress != nil {
 		opts.Progress = r.progress.Add
 	}

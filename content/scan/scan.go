@@ -330,7 +330,7 @@ func (s *scanner) scanFile(ctx context.Context, file content.File) error {
 		attachments []wxrAttachment
 		wxrReader   *WXRReader
 		dump        *wordpressDump
-		opts        = content.Options{BaseURL: content.FileBase(s.opts.BaseURL, file)}
+		opts        = content.Options{BaseURL: content.FileBase(s.opts.BaseURL, file), SiteURL: s.opts.BaseURL}
 	)
 	if s.progress != nil {
 		opts.Progress = s.progress.Add
