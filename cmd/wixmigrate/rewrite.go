@@ -42,8 +42,9 @@ func runRewrite(ctx context.Context, args []string, stdout, stderr io.Writer) in
                           [--to wix-url|wix-uri] PATH ...
 
 Replaces every old media URL in the site's content exports (files, or folders
-walked recursively: HTML, XML/WXR/RSS/sitemaps, Markdown, JSON/JSON Lines,
-CSV/TSV, CSS, SQL dumps, text) with its Wix URL from the reports' READY rows.
+walked recursively: HTML, XML/WXR/RSS/sitemaps, Markdown (front matter too),
+JSON/JSON Lines (Ghost's __GHOST_URL__ is --base-url), CSV/TSV, CSS, SQL
+dumps, text) with its Wix URL from the reports' READY rows.
 WordPress size variants (photo-300x200.jpg) become the Wix image scaled to
 fill that size. With --to wix-uri, every URL becomes the file's wix_uri
 (wix:image://v1/...), the form Wix's APIs take; a report without that

@@ -49,11 +49,14 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
                        [--media images,video,audio,documents,all] PATH ...
 
 Reads the old site's content exports (files, or folders walked recursively:
-WordPress WXR and other XML, HTML, Markdown, JSON/JSON Lines, CSV/TSV with
-Shopify's and WooCommerce's image columns, CSS, SQL dumps, plain text) and
-writes a manifest for migrate: one row per media file, in order of first
-occurrence, with WordPress's resized copies folded into their original's
-variants column. A summary goes to standard error.
+WordPress WXR and other XML, HTML, Markdown with or without YAML front
+matter, JSON/JSON Lines (Ghost exports too), CSV/TSV with Shopify's and
+WooCommerce's image columns, CSS, SQL dumps, plain text) and writes a
+manifest for migrate: one row per media file, in order of first occurrence,
+with WordPress's resized copies folded into their original's variants
+column, and a WordPress attachment's ID, alt text, title and caption in the
+wp_attachment_id, alt_text, title and caption columns. A summary goes to
+standard error.
 Exit status: 0 done (also when nothing was found), 1 an input could not be
 read (the others are scanned and the manifest written) or --out cannot be
 written, 2 bad flags.
