@@ -133,6 +133,7 @@ func checkCorpusSite(t *testing.T, name, in string, paths []string, base *url.UR
 	for _, w := range res.Summary.Warnings {
 		t.Logf("scan warning: %s", w)
 	}
+	checkAttachmentIDs(t, res, paths)
 
 	manifestPath := filepath.Join(t.TempDir(), "manifest.csv")
 	if err := os.WriteFile(manifestPath, manifest.Bytes(), 0o644); err != nil {
@@ -195,6 +196,48 @@ func checkCorpusSite(t *testing.T, name, in string, paths []string, base *url.UR
 	}
 	if again.FilesChanged != 0 {
 		t.Errorf("rewriting the output again changes %d files", again.FilesChanged)
+	}
+}
+
+// Posts and products name their images by attachment ID: the featured
+// image (_thumbnail_id), a product's gallery (_product_image_gallery,
+// "32,33").
+var (
+	wxrImageIDs = regexp.MustCompile(`<wp:meta_key>(?:<!\[CDATA\[)?(?:_thumbnail_id|_product_image_gallery)(?:\]\]>)?</wp:meta_key>\s*<wp:meta_value>(?:<!\[CDATA\[)?([0-9, ]*)`)
+	sqlImageIDs = regexp.MustCompile(`'(?:_thumbnail_id|_product_image_gallery)',\s*'([0-9, ]*)'`)
+)
+
+// checkAttachmentIDs checks that every attachment ID the WordPress files
+// use for an image is in the manifest's wp_attachment_id column, so a
+// content script finds its Wix file in the report.
+func checkAttachmentIDs(t *testing.T, res *scan.Result, paths []string) {
+	have := map[string]bool{}
+	for _, row := range res.Rows {
+		for _, id := range row.AttachmentIDs {
+			have[strconv.FormatInt(id, 10)] = true
+		}
+	}
+	used := 0
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, re := range []*regexp.Regexp{wxrImageIDs, sqlImageIDs} {
+			for _, m := range re.FindAllSubmatch(data, -1) {
+				for id := range strings.SplitSeq(string(m[1]), ",") {
+					if id = strings.TrimSpace(id); id != "" {
+						used++
+						if !have[id] {
+							t.Errorf("%s: attachment %s is used for an image but is in no row's wp_attachment_id", filepath.Base(p), id)
+						}
+					}
+				}
+			}
+		}
+	}
+	if used > 0 {
+		t.Logf("%d image references by attachment ID checked against the manifest", used)
 	}
 }
 
