@@ -27,9 +27,10 @@ type edit struct {
 // URLs of the values the scanner hands it (see value). It knows nothing of
 // any format.
 //
-// Bytes before pos are done: they are written out (from flushed on) before the buffer is compacted.
-// Scanners keep offsets relative to pos, which only they move, so a
-// compaction inside more() does not invalidate them.
+// Bytes before pos are done: they are written out (from flushed on)
+// before the buffer is compacted. Scanners keep offsets relative to pos,
+// which only they move, so a compaction inside more() does not invalidate
+// them.
 //
 // A nested stream scans a decoded value held whole in memory (HTML in a CSV
 // cell): it records edits in its own coordinates instead of writing, and

@@ -21,7 +21,7 @@ type SizeVariant struct {
 // name can look like a variant and be an original of its own
 // (banner-1200x400.jpg): only a known original makes it a variant.
 func ParseVariant(u string) (v SizeVariant, ok bool) {
-	before, after, w, h, ok := splitVariant(u)
+	before, after, w, h, ok := SplitVariant(u)
 	if !ok {
 		return SizeVariant{}, false
 	}
@@ -34,9 +34,9 @@ func ParseVariant(u string) (v SizeVariant, ok bool) {
 // SizeVariant.Originals order.
 var OriginalSuffixes = []string{"", "-scaled", "-rotated"}
 
-// splitVariant is ParseVariant without building the originals: u is
-// before + "-WxH" + after.
-func splitVariant(u string) (before, after string, w, h int, ok bool) {
+// SplitVariant is ParseVariant without building the originals: u is
+// before + "-WxH" + after (a URL key's too: Key keeps the path's bytes).
+func SplitVariant(u string) (before, after string, w, h int, ok bool) {
 	p := URLPath(u)
 	slash := strings.LastIndexByte(p, '/')
 	dot := strings.LastIndexByte(p, '.')
@@ -89,9 +89,3 @@ const VariantsColumn = "variants"
 
 // VariantSeparator separates the URLs in the variants column.
 const VariantSeparator = ";"
-
-// SplitVariant is ParseVariant without building the originals: u is
-// before + "-WxH" + after (a key's too: Key keeps the path's bytes).
-func SplitVariant(u string) (before, after string, w, h int, ok bool) {
-	return splitVariant(u)
-}

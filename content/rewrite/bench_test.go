@@ -76,7 +76,7 @@ func appendSource(b []byte, i int, suffix string) []byte {
 	return append(b, ".jpg"...)
 }
 
-// appendHTML appends post i of a WordPress-like content.HTML export: an image with
+// appendHTML appends post i of a WordPress-like HTML export: an image with
 // a srcset of size variants, a link to another site with an escaped query,
 // a relative link, and prose.
 func appendHTML(b []byte, i int) []byte {

@@ -118,7 +118,7 @@ func benchInput(b *testing.B, name string, write func(io.Writer, int, int)) (str
 	return p, info.Size()
 }
 
-// BenchmarkScan measures scan's throughput on a blog's content.HTML and on a
+// BenchmarkScan measures scan's throughput on a blog's HTML and on a
 // WordPress export (whose attachments are read from the same bytes on a
 // second goroutine), as MB/s of input, with 5,000 distinct images and
 // their size variants; and its peak heap.

@@ -130,7 +130,7 @@ type Row struct {
 // would make memory follow the pages of an export, not its media.
 type Summary struct {
 	Files    map[content.Format]int // files read, by format
-	WXRFiles int                    // of the content.XML files, WordPress exports
+	WXRFiles int                    // of the XML files, WordPress exports
 	Bytes    int64
 	URLs     int // URL occurrences found (http(s), after resolving)
 	Rows     int // media rows written

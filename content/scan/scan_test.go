@@ -93,8 +93,8 @@ func rowOf(t *testing.T, res *Result, source string) Row {
 	return Row{}
 }
 
-// The WXR comes after the content.HTML on the command line, and still decides
-// which URLs of the content.HTML are variants.
+// The WXR comes after the HTML on the command line, and still decides
+// which URLs of the HTML are variants.
 func TestScanWordPressExportAppliesToEveryInput(t *testing.T) {
 	dir := testenv.WriteFiles(t, map[string]string{
 		"page.html": `<html><body>
@@ -125,7 +125,7 @@ func TestScanWordPressExportAppliesToEveryInput(t *testing.T) {
 	if want := []string{up + "2023/05/photo-1-300x225.jpg", up + "2023/05/photo-1-150x150.jpg", up + "2023/05/photo-1.jpg"}; !reflect.DeepEqual(photo.Variants, want) {
 		t.Errorf("variants = %q", photo.Variants)
 	}
-	// First found (as a variant) on the HTML's line 2; 3 times in the content.HTML,
+	// First found (as a variant) on the HTML's line 2; 3 times in the HTML,
 	// 5 in the export (the post's img and srcset, the guid, the attachment
 	// URL).
 	if photo.FoundIn != filepath.Join(dir, "page.html")+":2" || photo.Occurrences != 8 {
@@ -190,7 +190,7 @@ func TestScanFormats(t *testing.T) {
 		"https://old.example.com/v/clip.mp4",
 		"https://old.example.com/share",
 		"https://old.example.com/files/report.pdf",
-		"https://old.example.com/img/café.jpg", // content.JSON escapes decoded
+		"https://old.example.com/img/café.jpg", // JSON escapes decoded
 		"https://old.example.com/img/x.webp",
 		"https://old.example.com/md/pic.gif",
 		"https://old.example.com/md/notes.docx",
@@ -210,7 +210,7 @@ func TestScanFormats(t *testing.T) {
 }
 
 // Shopify's and WooCommerce's product exports: image columns hold media
-// whatever the URL looks like, and content.HTML bodies inside cells are content.HTML.
+// whatever the URL looks like, and HTML bodies inside cells are HTML.
 func TestScanProductCSV(t *testing.T) {
 	dir := testenv.WriteFiles(t, map[string]string{
 		"shopify.csv": "Handle,Title,Body (HTML),Image Src,Variant Image\n" +
@@ -568,8 +568,8 @@ func TestJoinVariants(t *testing.T) {
 	}
 }
 
-// content.XML that is not a WordPress export: a sitemap's image:loc and an RSS
-// feed's enclosures and escaped content.HTML are media; <loc> pages and <link>s
+// XML that is not a WordPress export: a sitemap's image:loc and an RSS
+// feed's enclosures and escaped HTML are media; <loc> pages and <link>s
 // are not. And a TSV's image column.
 func TestScanFeedsSitemapsAndTSV(t *testing.T) {
 	dir := testenv.WriteFiles(t, map[string]string{
