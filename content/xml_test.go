@@ -1,0 +1,62 @@
+package content
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"testing/iotest"
+)
+
+// elementsSeen records what an ElementHandler is told.
+type elementsSeen struct{ events []string }
+
+func (e *elementsSeen) StartElement(name string, attrs []Attr, line int) {
+	ev := "<" + name
+	for _, a := range attrs {
+		ev += " " + a.Name + "=" + a.Value
+	}
+	e.events = append(e.events, ev+"@"+itoa(line))
+}
+
+func (e *elementsSeen) EndElement(name string, line int) { e.events = append(e.events, "/"+name) }
+
+func (e *elementsSeen) CharData(text []byte) {
+	if t := strings.TrimSpace(string(text)); t != "" {
+		if n := len(e.events); n > 0 && strings.HasPrefix(e.events[n-1], "text:") {
+			e.events[n-1] += t // one element's text may come in pieces
+			return
+		}
+		e.events = append(e.events, "text:"+t)
+	}
+}
+
+// An ElementHandler is told an XML file's elements, attributes (decoded),
+// text (references decoded, CDATA as is, Latin-1 as UTF-8) and lines, in
+// the pass that finds the URLs; HTML inside CDATA is not XML structure.
+func TestElementHandler(t *testing.T) {
+	in := "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<rss xmlns:wp=\"http://wordpress.org/export/1.2/\">\n" +
+		"<item a=\"x &amp; y\"><title>Caf\xe9 &amp; bar</title>\n<wp:attachment_url><![CDATA[https://old.example.com/caf\xe9.jpg]]></wp:attachment_url>\n" +
+		"<content:encoded><![CDATA[<p><img src=\"https://old.example.com/b.png\"></p>]]></content:encoded><br/></item></rss>"
+	for _, reads := range []func(*strings.Reader) interface{ Read([]byte) (int, error) }{
+		func(r *strings.Reader) interface{ Read([]byte) (int, error) } { return r },
+		func(r *strings.Reader) interface{ Read([]byte) (int, error) } { return iotest.OneByteReader(r) },
+	} {
+		var seen elementsSeen
+		var urls []string
+		if _, err := Find(reads(strings.NewReader(in)), XML, Options{Structure: &seen}, func(r Ref) error {
+			urls = append(urls, r.URL)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"<rss xmlns:wp=http://wordpress.org/export/1.2/@2", "<item a=x & y@3", "<title@3", "text:Café & bar", "/title",
+			"<wp:attachment_url@4", "text:https://old.example.com/café.jpg", "/wp:attachment_url",
+			"<content:encoded@5", "text:<p><img src=\"https://old.example.com/b.png\"></p>", "/content:encoded", "<br@5", "/br", "/item", "/rss"}
+		if !reflect.DeepEqual(seen.events, want) {
+			t.Errorf("events:\n%q\nwant\n%q", seen.events, want)
+		}
+		if len(urls) != 3 { // the namespace, the attachment, the image
+			t.Errorf("URLs %q", urls)
+		}
+	}
+}
