@@ -132,10 +132,13 @@ func (w *WXRReader) Finish() error {
 	return w.err
 }
 
-// isWP reports whether name is local in WordPress's namespace.
-func (w *WXRReader) isWP(name, local string) bool {
-	prefix, l, ok := strings.Cut(name, ":")
-	return ok && l == local && w.wpPrefixes[prefix]
+// wpLocal is name's local part when it is in WordPress's namespace.
+func (w *WXRReader) wpLocal(name string) (string, bool) {
+	prefix, local, ok := strings.Cut(name, ":")
+	if !ok || !w.wpPrefixes[prefix] {
+		return "", false
+	}
+	return local, true
 }
 
 // StartElement implements content.ElementHandler.
@@ -162,24 +165,29 @@ func (w *WXRReader) StartElement(name string, attrs []content.Attr, line int) {
 	it := w.item
 	depth := len(w.open) - w.itemDepth
 	w.field, w.fieldCap = nil, false
-	switch {
-	case depth == 1 && name == "title":
+	if depth == 1 && (name == "title" || name == "excerpt:encoded") {
 		w.field = &it.title
-	case depth == 1 && name == "excerpt:encoded":
-		w.field = &it.excerpt
-	case depth == 1 && w.isWP(name, "post_id"):
+		if name != "title" {
+			w.field = &it.excerpt
+		}
+		return
+	}
+	local, ok := w.wpLocal(name)
+	switch {
+	case !ok:
+	case depth == 1 && local == "post_id":
 		w.field = &it.id
-	case depth == 1 && w.isWP(name, "post_type"):
+	case depth == 1 && local == "post_type":
 		w.field = &it.postType
-	case depth == 1 && w.isWP(name, "attachment_url"):
+	case depth == 1 && local == "attachment_url":
 		it.urlLine = line
 		w.field = &it.url
-	case depth == 1 && w.isWP(name, "postmeta"):
+	case depth == 1 && local == "postmeta":
 		it.metaKey.Reset()
 		it.metaValue.Reset()
-	case depth == 2 && w.isWP(name, "meta_key"):
+	case depth == 2 && local == "meta_key":
 		w.field = &it.metaKey
-	case depth == 2 && w.isWP(name, "meta_value"):
+	case depth == 2 && local == "meta_value":
 		w.field = &it.metaValue
 	}
 }
@@ -211,7 +219,7 @@ func (w *WXRReader) EndElement(name string, line int) {
 	}
 	w.field = nil
 	it := w.item
-	if it != nil && len(w.open)-w.itemDepth == 1 && w.isWP(name, "postmeta") {
+	if local, ok := w.wpLocal(name); ok && local == "postmeta" && it != nil && len(w.open)-w.itemDepth == 1 {
 		switch key := bytes.TrimSpace(it.metaKey.Bytes()); {
 		case string(key) == metadataKey:
 			it.metadata = append(it.metadata[:0], it.metaValue.Bytes()...)
