@@ -195,31 +195,10 @@ func bareCell(s *stream, start, end int, delim byte, quoting bool, r role, p pla
 			}
 		}
 		if needs {
-			q := quoteLayer{'"'}
-			quoted := []edit{{start, start, `"`}}
-			prev := start
-			for _, ed := range edits {
-				quoted = append(quoted, requote(s, prev, ed.start)...)
-				quoted = append(quoted, edit{ed.start, ed.end, q.encode(ed.repl)})
-				prev = ed.end
-			}
-			quoted = append(quoted, requote(s, prev, end)...)
-			edits = append(quoted, edit{end, end, `"`})
+			edits = quoteEdits(s, start, end, edits, quoteLayer{'"'})
 		}
 	}
 	s.apply(edits)
-}
-
-// requote doubles the quotes of buf[a:b], an unquoted cell's bytes that
-// become part of a quoted one.
-func requote(s *stream, a, b int) []edit {
-	var edits []edit
-	for i := a; i < b; i++ {
-		if s.buf[i] == '"' {
-			edits = append(edits, edit{i, i + 1, `""`})
-		}
-	}
-	return edits
 }
 
 // isMediaColumn reports whether a CSV column holds media URLs: Shopify's
@@ -232,36 +211,4 @@ func isMediaColumn(name string) bool {
 		}
 	}
 	return false
-}
-
-// quoteLayer is a quoted CSV cell: a quote inside is doubled.
-type quoteLayer struct {
-	quote byte
-}
-
-func (l quoteLayer) decode(raw []byte) ([]byte, []int32) {
-	pair := []byte{l.quote, l.quote}
-	if !bytes.Contains(raw, pair) {
-		return raw, nil
-	}
-	text := make([]byte, 0, len(raw))
-	offs := make([]int32, 0, len(raw)+1)
-	for i := 0; i < len(raw); i++ {
-		text = append(text, raw[i])
-		offs = append(offs, int32(i))
-		if raw[i] == l.quote && i+1 < len(raw) && raw[i+1] == l.quote {
-			i++
-		}
-	}
-	return text, append(offs, int32(len(raw)))
-}
-
-var doubleQuote = newByteSet(`"`)
-
-func (l quoteLayer) encode(s string) string {
-	need := doubleQuote
-	if l.quote != '"' {
-		need = newByteSet(string(l.quote))
-	}
-	return escapeWith(s, need, func(dst []byte, c byte) []byte { return append(dst, c, c) })
 }

@@ -2,6 +2,7 @@ package content
 
 import (
 	"bytes"
+	"strings"
 )
 
 // frontMatterFormat is Markdown with YAML front matter, as Hugo and Jekyll
@@ -241,6 +242,16 @@ func yamlScalar(s *stream, line []byte, i int, stops string, r role, p place) in
 		end++
 	}
 	a, b := trimSpace(line, i, end)
-	s.value(s.pos+a, s.pos+b, rawLayer{}, r, p)
+	edits := s.valueEdits(s.pos+a, s.pos+b, rawLayer{}, r, p)
+	for _, ed := range edits {
+		// A plain scalar cannot hold what would end it: ": " or " #",
+		// or in a flow sequence ",[]{}" (a size variant's Wix URL has
+		// commas). Then the scalar is single-quoted.
+		if strings.Contains(ed.repl, ": ") || strings.Contains(ed.repl, " #") || stops != "" && strings.ContainsAny(ed.repl, ",[]{}") {
+			edits = quoteEdits(s, s.pos+a, s.pos+b, edits, quoteLayer{'\''})
+			break
+		}
+	}
+	s.apply(edits)
 	return end
 }

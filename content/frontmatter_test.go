@@ -68,6 +68,13 @@ func TestFrontMatterRewrite(t *testing.T) {
 	if out != want || st.Replaced != 6 {
 		t.Errorf("%d replaced:\n%s\nwant:\n%s", st.Replaced, out, want)
 	}
+	// A replacement with commas in a flow sequence's plain scalar is
+	// quoted, so the list keeps its items.
+	const fill = "https://static.wixstatic.com/media/x.jpg/v1/fill/w_300,h_200,al_c/x.jpg"
+	out, _ = rewriteAll(t, FrontMatter, "---\nimages: [/a.png, /b.png]\nimage: /a.png\n---\n", map[string]string{"/a.png": fill})
+	if want := "---\nimages: ['" + fill + "', /b.png]\nimage: " + fill + "\n---\n"; out != want {
+		t.Errorf("flow sequence:\n%s\nwant\n%s", out, want)
+	}
 	// No front matter after all (no closing line): the whole file is read,
 	// and a file without the opening line is plain Markdown.
 	for _, in := range []string{"---\nimage: /a.png\n", "# Title\n![x](/a.png)\n"} {

@@ -1,5 +1,7 @@
 package content
 
+import "bytes"
+
 // layer is one level of escaping around a value: decode turns the raw bytes
 // into the text they stand for, with offs[i] the raw offset of text byte i
 // (len(text)+1 entries; nil when text is raw itself); encode writes s the
@@ -51,3 +53,60 @@ type rawLayer struct{}
 
 func (rawLayer) decode(raw []byte) ([]byte, []int32) { return raw, nil }
 func (rawLayer) encode(s string) string              { return s }
+
+// quoteLayer is a value quoted by doubling its quote inside: a quoted CSV
+// cell, a single-quoted YAML scalar.
+type quoteLayer struct {
+	quote byte
+}
+
+func (l quoteLayer) decode(raw []byte) ([]byte, []int32) {
+	pair := []byte{l.quote, l.quote}
+	if !bytes.Contains(raw, pair) {
+		return raw, nil
+	}
+	text := make([]byte, 0, len(raw))
+	offs := make([]int32, 0, len(raw)+1)
+	for i := 0; i < len(raw); i++ {
+		text = append(text, raw[i])
+		offs = append(offs, int32(i))
+		if raw[i] == l.quote && i+1 < len(raw) && raw[i+1] == l.quote {
+			i++
+		}
+	}
+	return text, append(offs, int32(len(raw)))
+}
+
+var doubleQuote = newByteSet(`"`)
+
+func (l quoteLayer) encode(s string) string {
+	need := doubleQuote
+	if l.quote != '"' {
+		need = newByteSet(string(l.quote))
+	}
+	return escapeWith(s, need, func(dst []byte, c byte) []byte { return append(dst, c, c) })
+}
+
+// quoteEdits turns the edits of an unquoted value, buf[start:end], whose
+// replacements would break it (a CSV delimiter in a bare cell, a comma in
+// a YAML flow sequence's plain scalar), into edits that quote the whole
+// value with q: its other bytes' quotes doubled, the replacements encoded.
+func quoteEdits(s *stream, start, end int, edits []edit, q quoteLayer) []edit {
+	quote := string(q.quote)
+	quoted := []edit{{start, start, quote}}
+	requote := func(a, b int) {
+		for i := a; i < b; i++ {
+			if s.buf[i] == q.quote {
+				quoted = append(quoted, edit{i, i + 1, quote + quote})
+			}
+		}
+	}
+	prev := start
+	for _, ed := range edits {
+		requote(prev, ed.start)
+		quoted = append(quoted, edit{ed.start, ed.end, q.encode(ed.repl)})
+		prev = ed.end
+	}
+	requote(prev, end)
+	return append(quoted, edit{end, end, quote})
+}
