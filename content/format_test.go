@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
+	"io"
 	"net/url"
 	"strings"
 	"testing"
@@ -33,6 +34,13 @@ func findAll(t *testing.T, f Format, in string) []found {
 		t.Fatal(err)
 	}
 	return got
+}
+
+// eachRead are the ways a test reads its input: whole, and a byte at a
+// time (what a value is must not depend on how the reads cut it).
+var eachRead = []func(*strings.Reader) io.Reader{
+	func(r *strings.Reader) io.Reader { return r },
+	func(r *strings.Reader) io.Reader { return iotest.OneByteReader(r) },
 }
 
 // rewriteAll rewrites in, replacing each URL found in want's keys (by

@@ -4,7 +4,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"testing/iotest"
 )
 
 // MySQL's string literal escapes, as its manual lists them
@@ -74,10 +73,7 @@ func TestSQLRows(t *testing.T) {
 		"(8, NULL, CONCAT('x', 'y')),(-9,'a,b','');\n" +
 		"INSERT INTO db.wp_skipped VALUES (1,'x');\n" +
 		"INSERT IGNORE INTO wp_postmeta VALUES (1,7,'_wp_attached_file','2023/05/a.jpg');\n"
-	for _, reads := range []func(*strings.Reader) interface{ Read([]byte) (int, error) }{
-		func(r *strings.Reader) interface{ Read([]byte) (int, error) } { return r },
-		func(r *strings.Reader) interface{ Read([]byte) (int, error) } { return iotest.OneByteReader(r) },
-	} {
+	for _, reads := range eachRead {
 		var rows rowsSeen
 		var urls []string
 		_, err := Find(reads(strings.NewReader(dump)), SQL, Options{Structure: &rows}, func(r Ref) error {

@@ -4,7 +4,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"testing/iotest"
 )
 
 // elementsSeen records what an ElementHandler is told.
@@ -37,10 +36,7 @@ func TestElementHandler(t *testing.T) {
 	in := "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<rss xmlns:wp=\"http://wordpress.org/export/1.2/\">\n" +
 		"<item a=\"x &amp; y\"><title>Caf\xe9 &amp; bar</title>\n<wp:attachment_url><![CDATA[https://old.example.com/caf\xe9.jpg]]></wp:attachment_url>\n" +
 		"<content:encoded><![CDATA[<p><img src=\"https://old.example.com/b.png\"></p>]]></content:encoded><br/></item></rss>"
-	for _, reads := range []func(*strings.Reader) interface{ Read([]byte) (int, error) }{
-		func(r *strings.Reader) interface{ Read([]byte) (int, error) } { return r },
-		func(r *strings.Reader) interface{ Read([]byte) (int, error) } { return iotest.OneByteReader(r) },
-	} {
+	for _, reads := range eachRead {
 		var seen elementsSeen
 		var urls []string
 		if _, err := Find(reads(strings.NewReader(in)), XML, Options{Structure: &seen}, func(r Ref) error {
