@@ -738,3 +738,18 @@ func TestScanWordPressColumns(t *testing.T) {
 		t.Errorf("a scan without WordPress: header %s", first)
 	}
 }
+
+// Ghost's __GHOST_URL__ is the site's address: with a base URL it is
+// resolved, a root-relative image under an image key too; without one,
+// both are counted as relative URLs left out.
+func TestScanGhost(t *testing.T) {
+	dir := testenv.WriteFiles(t, map[string]string{"ghost.json": `{"db":[{"data":{"posts":[{"feature_image":"__GHOST_URL__\/content\/images\/a.jpg",` +
+		`"html":"<img src=\"__GHOST_URL__/content/images/b.png\"><img src=\"{{feature_image}}\">","og_image":"/content/images/c.jpg","canonical_url":"2011/01/d.jpg"}]}}]}`})
+	base, _ := url.Parse("https://blog.example.com/")
+	res := scanFiles(t, dir, Options{BaseURL: base}, "ghost.json")
+	checkURLs(t, res, []string{"https://blog.example.com/content/images/a.jpg", "https://blog.example.com/content/images/b.png", "https://blog.example.com/content/images/c.jpg"})
+	res = scanFiles(t, dir, Options{}, "ghost.json")
+	if len(res.Rows) != 0 || res.Summary.Relative != 3 {
+		t.Errorf("without a base URL: %d rows, %d relative, want 0 and 3", len(res.Rows), res.Summary.Relative)
+	}
+}
