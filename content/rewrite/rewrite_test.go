@@ -454,3 +454,23 @@ func TestRunProgress(t *testing.T) {
 		t.Errorf("last progress %v, want %d of %d", last, total, total)
 	}
 }
+
+// Ghost's __GHOST_URL__ is --base-url: with it the image is replaced
+// (JSON-escaped as the file wrote it); without it the image is left alone
+// and counted unresolved, so the run does not call itself done.
+func TestRunGhost(t *testing.T) {
+	dir := testenv.WriteFiles(t, map[string]string{
+		"report.csv":      reportHeader + readyRow("https://blog.example.com/content/images/a.jpg", "", "a.jpg", 800, 600),
+		"site/ghost.json": `{"posts":[{"feature_image":"__GHOST_URL__\/content\/images\/a.jpg"}]}`,
+	})
+	base, _ := url.Parse("https://blog.example.com/")
+	out := filepath.Join(t.TempDir(), "out")
+	res := runRewrite(t, Config{Reports: []string{filepath.Join(dir, "report.csv")}, Out: out, BaseURL: base, Paths: []string{filepath.Join(dir, "site")}})
+	if got, want := readFile(t, filepath.Join(out, "ghost.json")), `{"posts":[{"feature_image":"https:\/\/static.wixstatic.com\/media\/a.jpg"}]}`; got != want || res.Totals[MatchRelative] != 1 {
+		t.Errorf("with a base URL: %s, totals %v", got, res.Totals)
+	}
+	res = runRewrite(t, Config{Reports: []string{filepath.Join(dir, "report.csv")}, Out: filepath.Join(t.TempDir(), "out"), Paths: []string{filepath.Join(dir, "site")}})
+	if res.Unresolved != 1 || res.FilesChanged != 0 {
+		t.Errorf("without a base URL: %d unresolved, %d changed", res.Unresolved, res.FilesChanged)
+	}
+}
