@@ -243,16 +243,14 @@ func mayHoldURL(raw []byte, r role) bool {
 	switch r {
 	case roleText, roleAbsolute, roleJSON:
 		// Every absolute URL has "//", "\/" (JSON) or an escaped slash
-		// ("&#47;", "&sol;"); embedded HTML starts with '<'.
+		// ("&#47;", "&sol;"), and a Ghost URL "__GHOST_URL__/"; embedded
+		// HTML starts with '<'.
 		if bytes.IndexByte(raw, '/') >= 0 {
-			if bytes.Contains(raw, slashSlash) || bytes.Contains(raw, escapedSlash) {
+			if bytes.Contains(raw, slashSlash) || bytes.Contains(raw, escapedSlash) || bytes.Contains(raw, ghostURL) {
 				return true
 			}
 		}
 		if r != roleAbsolute && bytes.IndexByte(raw, '<') >= 0 {
-			return true
-		}
-		if bytes.Contains(raw, ghostURL) {
 			return true
 		}
 		if r == roleText && bytes.IndexByte(raw, '{') >= 0 {
