@@ -102,6 +102,8 @@ type Migration struct {
 	stats  pipeline.Stats
 	used   bool            // by Run or Plan: both change the state
 	lock   *report.RunLock // the report's, from Open until the report is written
+	rows   int64           // the manifest's, counted by Open
+	meter  meter
 }
 
 // errUsed is a second Run or Plan of one Migration.
@@ -109,7 +111,8 @@ var errUsed = errors.New("a Migration runs (or plans) once; Open it again")
 
 // Open takes the report's lock (unless NoLock), so that no other run uses
 // the report until this one has written it: another process holding it is
-// a *report.LockedError. It then reads the manifest's header and the report
+// a *report.LockedError. It then reads the manifest's header, counts its
+// rows (a quick pass: Progress's total), reads the report
 // of earlier runs, if any, checks that the report belongs to the manifest
 // (report.ErrOtherManifest if not), and marks the rows a damaged or
 // cut-short report lost as in doubt. It makes no API call and writes nothing
@@ -171,7 +174,12 @@ func (m *Migration) read() error {
 		return err
 	}
 	header := rows.Header()
+	n, err := rows.Count()
 	closer.Close()
+	m.rows = int64(n)
+	if err != nil {
+		return fmt.Errorf("counting the manifest's rows: %w", err)
+	}
 	m.loaded, err = report.Load(cfg.Report, m.manifestOptions(), header, m.state)
 	if err != nil {
 		return err
@@ -247,6 +255,7 @@ func (m *Migration) Run(ctx context.Context) (*Result, error) {
 	}
 
 	start := time.Now()
+	m.meter.begin(start, m.keepCount(), m.stats.TotalCalls()-m.stats.Throttles.Load())
 	checkpoints := m.startCheckpoints(journal)
 	pcfg.Journal = journal
 	res, runErr := pipeline.Run(ctx, pcfg, m.openManifest, m.state, &m.stats)
@@ -274,6 +283,18 @@ func (m *Migration) Run(ctx context.Context) (*Result, error) {
 		return out, ErrIncomplete
 	}
 	return out, nil
+}
+
+// keepCount is the rows a run will keep as they are, by the state: READY,
+// or out of attempts.
+func (m *Migration) keepCount() int64 {
+	var n int64
+	m.state.Each(func(_ manifest.Key, o *report.Outcome) {
+		if pipeline.DecideKnown(*o, m.cfg.MaxAttempts) == pipeline.ActionKeep {
+			n++
+		}
+	})
+	return n
 }
 
 func (m *Migration) manifestOptions() manifest.Options {

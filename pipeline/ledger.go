@@ -54,6 +54,7 @@ func (l *ledger) attempt(batch []job) {
 			continue
 		}
 		batch[i].counted = true
+		l.stats.Started.Add(1)
 		l.state.Update(batch[i].key, func(o *report.Outcome) { o.Attempts++ })
 	}
 }
@@ -142,6 +143,7 @@ func (l *ledger) described(key manifest.Key, fileID, uri string) bool {
 // unchecked records a pending file whose processing the run does not wait
 // for.
 func (l *ledger) unchecked(key manifest.Key) {
+	l.stats.Unchecked.Add(1)
 	l.update(key, func(o *report.Outcome) { o.Phase = report.PhaseUnchecked })
 }
 
@@ -163,6 +165,7 @@ func (l *ledger) processed(key manifest.Key, f *wix.File) {
 // stays PENDING, and a re-run polls it again.
 func (l *ledger) expired(key manifest.Key, after time.Duration) {
 	l.stats.Pending.Add(-1)
+	l.stats.TimedOut.Add(1)
 	l.update(key, func(o *report.Outcome) {
 		o.Phase = report.PhaseNone // checked
 		o.SetReason(fmt.Sprintf(report.Reasons.StillProcessing, after))
@@ -211,6 +214,7 @@ func (l *ledger) failedBy(batch []job, err error) {
 // not be settled now: the next run reconciles them before importing again.
 func (l *ledger) inDoubt(batch []job, since time.Time, cause error) {
 	reason := fmt.Sprintf(report.Reasons.UnknownOutcome, cause)
+	l.stats.InDoubt.Add(int64(len(batch)))
 	for _, j := range batch {
 		l.update(j.key, func(o *report.Outcome) { *o = o.InDoubt(since, reason) })
 	}
@@ -238,6 +242,21 @@ func (l *ledger) settleFailure(key manifest.Key, reason string) {
 		o.SetReason(reason)
 	})
 }
+
+// left counts a row read that the run leaves as it is.
+func (l *ledger) left(what Action) {
+	switch what {
+	case ActionKeep:
+		l.stats.Kept.Add(1)
+	case ActionDuplicate:
+		l.stats.Duplicates.Add(1)
+	case ActionReject:
+		l.stats.Rejected.Add(1)
+	}
+}
+
+// processingTime records Wix's recent processing time of a file.
+func (l *ledger) processingTime(d time.Duration) { l.stats.Processing.Store(int64(d)) }
 
 func (l *ledger) countFinal(s report.Status) {
 	switch s {

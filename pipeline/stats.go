@@ -10,6 +10,18 @@ import (
 // Stats are a run's live counters, read by the progress display and the
 // summary while the run goes on.
 type Stats struct {
+	Read       atomic.Int64 // manifest rows read and decided on
+	Kept       atomic.Int64 // rows read that need nothing: READY, out of attempts, or a retry whose failed file could not go to the trash
+	Duplicates atomic.Int64 // rows asking for an import an earlier row asks for: they share its outcome
+	Rejected   atomic.Int64 // invalid rows, FAILED without a call
+	Started    atomic.Int64 // rows whose import or upload went out (each once)
+	TimedOut   atomic.Int64 // files still processing after the pending timeout: they stay PENDING
+	Unchecked  atomic.Int64 // files imported without waiting for their processing (Settings.NoWait)
+	InDoubt    atomic.Int64 // imports whose answer was lost and not settled: the next run looks for their files
+	// Processing is Wix's recent processing time of a file (the poller's
+	// 90th percentile), in nanoseconds; 0 until a file was seen final.
+	Processing atomic.Int64
+
 	Planned   atomic.Int64 // rows planned for import (after dedup and resume)
 	Imported  atomic.Int64 // imports Wix accepted (file created)
 	Ready     atomic.Int64
@@ -26,6 +38,15 @@ type Stats struct {
 
 	mu    sync.Mutex
 	calls map[string]int64
+}
+
+// Finished is the rows this run is done with: left as they were, final
+// (READY or FAILED), or left for the next run to check (timed out,
+// unchecked, in doubt). With every row read and nothing in flight, it is
+// the number of rows read.
+func (s *Stats) Finished() int64 {
+	return s.Kept.Load() + s.Duplicates.Load() + s.Rejected.Load() + s.Ready.Load() + s.Failed.Load() +
+		s.TimedOut.Load() + s.Unchecked.Load() + s.InDoubt.Load()
 }
 
 // countCall records one API call to endpoint.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -12,6 +13,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/wixmigrate/wixmigrate/migrate"
 	"github.com/wixmigrate/wixmigrate/pipeline"
 	"github.com/wixmigrate/wixmigrate/report"
 )
@@ -26,54 +28,96 @@ func newHTTPClient() *http.Client {
 	return &http.Client{Transport: t, Timeout: 2 * time.Minute}
 }
 
-// progress shows a run's counters: a redrawn line on a terminal, a log line
-// every 10 seconds otherwise.
+// display is where a command shows its progress: out (stderr), whether
+// it is a terminal, and how wide (0: unknown).
+type display struct {
+	out      io.Writer
+	terminal bool
+	width    int
+}
+
+// displayOf describes w: a terminal when it is one (and how wide), or not.
+func displayOf(w io.Writer) display {
+	d := display{out: w}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		d.terminal = true
+		if width, _, err := term.GetSize(int(f.Fd())); err == nil {
+			d.width = width
+		}
+	}
+	return d
+}
+
+// reading is what a progress display shows at one moment: a bar filled to
+// fraction (0..1), then text; off a terminal, a log line with attrs.
+type reading struct {
+	fraction float64
+	text     string
+	attrs    []any
+}
+
+// Redraw and log intervals of a progress display.
+const (
+	redrawEvery = 250 * time.Millisecond
+	logEvery    = 10 * time.Second
+)
+
+// progress shows a task's progress while it runs, one renderer for every
+// command: on a terminal, a bar and a line of figures redrawn in place;
+// off a terminal, a log line every logEvery when there is a log (nothing
+// when there is not).
 type progress struct {
 	done    chan struct{}
 	stopped chan struct{}
 }
 
-func startProgress(stderr io.Writer, stats *pipeline.Stats, log *slog.Logger, quiet bool) *progress {
+// startProgress reads the task every interval (redrawEvery on a terminal,
+// logEvery off it, when every is 0) until stop. log nil shows nothing off
+// a terminal.
+func startProgress(d display, log *slog.Logger, every time.Duration, read func() reading) *progress {
 	p := &progress{done: make(chan struct{}), stopped: make(chan struct{})}
-	if quiet {
+	if !d.terminal && log == nil {
 		close(p.stopped)
 		return p
 	}
-	live := false
-	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		live = true
+	if every == 0 {
+		every = logEvery
+		if d.terminal {
+			every = redrawEvery
+		}
 	}
-	start := time.Now()
 	go func() {
 		defer close(p.stopped)
-		every := 10 * time.Second
-		if live {
-			every = 250 * time.Millisecond
-		}
 		tick := time.NewTicker(every)
 		defer tick.Stop()
+		show := func() {
+			r := read()
+			if d.terminal {
+				fmt.Fprint(d.out, "\r\033[K"+progressLine(r, d.width))
+			} else {
+				log.Info("progress", r.attrs...)
+			}
+		}
+		if d.terminal {
+			show() // at once: the total is known from the start
+		}
 		for {
 			select {
 			case <-tick.C:
+				show()
 			case <-p.done:
-				if live {
-					fmt.Fprint(stderr, "\r\033[K")
+				if d.terminal {
+					fmt.Fprint(d.out, "\r\033[K")
 				}
 				return
-			}
-			s := snapshot(stats, time.Since(start))
-			if live {
-				fmt.Fprintf(stderr, "\r\033[K%s", s.line())
-			} else {
-				log.Info("progress", "planned", s.planned, "imported", s.imported, "ready", s.ready,
-					"failed", s.failed, "pending", s.pending, "uploaded_bytes", s.uploaded, "api_calls", s.calls, "throttled", s.throttles,
-					"calls_per_min", fmt.Sprintf("%.0f", s.rate), "eta", s.eta)
 			}
 		}
 	}()
 	return p
 }
 
+// stop ends the display, clearing its line on a terminal. It may be called
+// more than once.
 func (p *progress) stop() {
 	select {
 	case <-p.done:
@@ -83,38 +127,47 @@ func (p *progress) stop() {
 	<-p.stopped
 }
 
-type progressSnapshot struct {
-	planned, imported, ready, failed, pending, calls, throttles, uploaded int64
-	rate                                                                  float64
-	eta                                                                   string
+// barWidth is the bar's inside, in cells.
+const barWidth = 24
+
+// progressLine is a terminal's progress line: the bar, the percentage and
+// the text, cut to fit width columns (0: no limit) so that it never wraps
+// and the next redraw replaces it whole.
+func progressLine(r reading, width int) string {
+	f := r.fraction
+	if !(f >= 0) { // NaN too
+		f = 0
+	}
+	f = min(f, 1)
+	filled := int(f * barWidth)
+	line := fmt.Sprintf("[%s%s] %3d%% %s", strings.Repeat("#", filled), strings.Repeat("-", barWidth-filled), int(f*100), r.text)
+	if width > 0 {
+		line = truncate(line, width-1) // the last column would wrap on some terminals
+	}
+	return line
 }
 
-func snapshot(s *pipeline.Stats, elapsed time.Duration) progressSnapshot {
-	p := progressSnapshot{
-		planned: s.Planned.Load(), imported: s.Imported.Load(), ready: s.Ready.Load(),
-		failed: s.Failed.Load(), pending: s.Pending.Load(), calls: s.TotalCalls(), throttles: s.Throttles.Load(),
-		uploaded: s.Uploaded.Load(),
-	}
-	mins := elapsed.Minutes()
-	if mins > 0 {
-		p.rate = float64(p.calls) / mins
-	}
-	p.eta = "?"
-	done := p.ready + p.failed
-	if done > 0 && p.planned > done {
-		left := time.Duration(float64(elapsed) / float64(done) * float64(p.planned+p.pending-done))
-		p.eta = left.Round(time.Second).String()
-	}
-	return p
-}
-
-func (p progressSnapshot) line() string {
+// migrateReading shows a migration's Progress: rows finished of the
+// manifest's, what became of them, the calls, the rate and the ETA.
+func migrateReading(p migrate.Progress) reading {
 	up := ""
-	if p.uploaded > 0 {
-		up = " · uploaded " + byteSize(p.uploaded)
+	if p.Uploaded > 0 {
+		up = " · uploaded " + byteSize(p.Uploaded)
 	}
-	return fmt.Sprintf("imported %d/%d · ready %d · failed %d · pending %d%s · %d API calls (%d throttled) · %.0f/min · ETA %s",
-		p.imported, p.planned, p.ready, p.failed, p.pending, up, p.calls, p.throttles, p.rate, p.eta)
+	eta := "?"
+	if p.HasETA {
+		eta = p.ETA.Round(time.Second).String()
+	}
+	text := fmt.Sprintf("%d/%d rows · imported %d · ready %d · failed %d · pending %d%s · %d API calls (%d throttled) · %.0f/min · ETA %s",
+		p.Finished, p.Rows, p.Imported, p.Ready, p.Failed, p.Pending, up, p.Calls, p.Throttled, p.Rate, eta)
+	attrs := []any{"done", p.Finished, "total", p.Rows, "percent", math.Round(p.Percent()*10) / 10,
+		"imported", p.Imported, "ready", p.Ready, "failed", p.Failed, "pending", p.Pending,
+		"uploaded_bytes", p.Uploaded, "api_calls", p.Calls, "throttled", p.Throttled,
+		"calls_per_min", math.Round(p.Rate), "elapsed_seconds", math.Round(p.Elapsed.Seconds())}
+	if p.HasETA {
+		attrs = append(attrs, "eta_seconds", math.Round(p.ETA.Seconds()), "eta", eta)
+	}
+	return reading{fraction: p.Fraction(), text: text, attrs: attrs}
 }
 
 // byteSize writes a byte count for people.
