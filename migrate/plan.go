@@ -117,7 +117,8 @@ func (m *Migration) Plan() (*Plan, error) {
 		p.Rate = wix.RateLimit
 	}
 	if polls > 0 || p.URICalls > 0 {
-		p.Duration = Estimate{Calls: float64(p.Calls()), Rate: p.Rate, Wait: polls > 0 && !m.cfg.NoWait}.Duration()
+		p.Duration = Estimate{ImportCalls: float64(p.CheckCalls + p.URICalls + p.ImportCalls + p.TrashCalls),
+			StatusCalls: float64(p.StatusCalls), Rate: p.Rate, Wait: polls > 0 && !m.cfg.NoWait}.Duration()
 	}
 	return p, nil
 }

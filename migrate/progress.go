@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/wixmigrate/wixmigrate/pipeline"
 	"github.com/wixmigrate/wixmigrate/wix"
 )
 
@@ -14,15 +15,21 @@ import (
 const TypicalProcessing = 2 * time.Second
 
 // Estimate is the one model of how long a run takes, used by a dry run
-// (Plan.Duration) and by a run in progress (Progress.ETA): the API calls
-// still to make at a rate, then, when the run waits for processing, the
-// tail: the processing of the last files and one status round, which
-// waits at least a call's slot at half the rate.
+// (Plan.Duration) and by a run in progress (Progress.ETA). The calls go at
+// Rate, imports first (they take the rate; status rounds fill in); a run
+// that waits for processing ends when a status round finds the last files
+// final: after all the calls, or after the last import and the processing
+// of its files, whichever comes later, and a call's slot at half the rate.
 type Estimate struct {
-	Calls float64 // API calls still to make
-	Rate  float64 // calls per minute; <= 0: Wix's own limit
-	Wait  bool    // the run waits for Wix to process the files
-	// Processing is Wix's processing time of a file; 0: TypicalProcessing.
+	// ImportCalls are the calls before the last import: imports, uploads,
+	// moves to the trash, the check of the API.
+	ImportCalls float64
+	StatusCalls float64 // calls checking processing
+	Rate        float64 // calls per minute; <= 0: Wix's own limit
+	Wait        bool    // the run waits for Wix to process the files
+	// Processing is how long after the last import its files are final:
+	// Wix's processing time (a dry run assumes TypicalProcessing), less
+	// the time since the last import when it went out already.
 	Processing time.Duration
 }
 
@@ -32,9 +39,10 @@ func (e Estimate) Duration() time.Duration {
 	if rate <= 0 {
 		rate = wix.RateLimit
 	}
-	d := time.Duration(max(e.Calls, 0) / rate * float64(time.Minute))
+	at := func(calls float64) time.Duration { return time.Duration(max(calls, 0) / rate * float64(time.Minute)) }
+	d := at(e.ImportCalls + e.StatusCalls)
 	if e.Wait {
-		d += cmp.Or(e.Processing, TypicalProcessing) + time.Duration(float64(time.Minute)/(rate/2))
+		d = max(d, at(e.ImportCalls)+max(e.Processing, 0)) + at(2) // a slot at half the rate
 	}
 	return d
 }
@@ -157,34 +165,84 @@ func (m *Migration) progressAt(now time.Time) Progress {
 	}
 	p.Elapsed = now.Sub(start)
 	accepted := p.Calls - p.Throttled
-	rate, over := m.meter.rate(now, accepted)
-	p.Rate = rate
-	if over < minRateCalls && m.cfg.Rate > 0 {
-		rate = m.cfg.Rate
+	var over int64
+	p.Rate, over = m.meter.rate(now, accepted)
+	// The calls before the run (the check of the API) are a status call.
+	status := max(0, s.StatusCalls()-baseCalls)
+	left := workLeft{
+		rows: p.Rows, read: s.Read.Load(), keepAhead: max(0, keepAhead-s.Kept.Load()),
+		planned: s.Planned.Load(), started: s.Started.Load(), pending: p.Pending, final: p.Ready + p.Failed + s.TimedOut.Load(),
+		importCalls: max(0, accepted-baseCalls-status), statusCalls: status,
+		rate: p.Rate, rateCalls: over, processing: time.Duration(s.Processing.Load()),
 	}
-	if rate <= 0 {
-		return p
+	if last := s.LastStart.Load(); last > 0 {
+		left.sinceLastStart = now.Sub(time.Unix(0, last))
 	}
-	// Rows still to start: those planned and not sent, and the unread ones
-	// the earlier report does not keep.
-	read, started := s.Read.Load(), s.Started.Load()
-	keepAhead = max(0, keepAhead-s.Kept.Load())
-	toStart := max(0, s.Planned.Load()-started) + max(0, p.Rows-read-keepAhead)
-	// What a row costs: the calls so far per row started, once a few
-	// batches are out; until then the least a row costs (its share of an
-	// import call and of a status call), as a dry run counts.
-	perRow := 1/float64(m.cfg.BatchSize) + 1/float64(wix.MaxGetFiles)
-	if m.cfg.NoWait {
-		perRow = 1 / float64(m.cfg.BatchSize)
+	var e Estimate
+	if e, p.HasETA = left.estimate(m.cfg.Settings); p.HasETA {
+		p.ETA = e.Duration()
 	}
-	if batches := started / int64(m.cfg.BatchSize); batches >= 3 && accepted > 0 {
-		perRow = float64(accepted-baseCalls) / float64(started)
-	}
-	p.ETA = Estimate{
-		Calls: float64(toStart) * perRow, Rate: rate,
-		Wait:       !m.cfg.NoWait && (toStart > 0 || p.Pending > 0),
-		Processing: time.Duration(s.Processing.Load()),
-	}.Duration()
-	p.HasETA = true
 	return p
 }
+
+// workLeft is what a run has done and has left, as its counters say.
+type workLeft struct {
+	rows      int64 // the manifest's
+	read      int64 // rows the run has read
+	keepAhead int64 // unread rows the earlier report keeps as they are
+	planned   int64 // rows planned for import
+	started   int64 // of which the import or upload went out
+	pending   int64 // files waited for now
+	final     int64 // rows final in this run
+	// importCalls and statusCalls are the calls the run made, but for the
+	// check of the API.
+	importCalls, statusCalls int64
+	// rate is the calls per minute over rateCalls recent calls.
+	rate           float64
+	rateCalls      int64
+	processing     time.Duration // Wix's recent processing time; 0 unknown
+	sinceLastStart time.Duration // since the latest import or upload went out
+}
+
+// estimate is the live run's Estimate: the rows not started yet (planned
+// and not sent, and the unread ones the report does not keep) at the
+// import calls a row has cost so far, and the files not final yet at the
+// status calls a final file has cost, at the current rate (the configured
+// one until a few calls measure it). Until a few batches measure them, a
+// row costs what a dry run counts at the least: its share of an import
+// call and of a status call. It is false with no rate to go by.
+func (w workLeft) estimate(s pipeline.Settings) (Estimate, bool) {
+	rate := w.rate
+	if w.rateCalls < minRateCalls && s.Rate > 0 {
+		rate = s.Rate
+	}
+	if rate <= 0 {
+		return Estimate{}, false
+	}
+	toStart := max(0, w.planned-w.started) + max(0, w.rows-w.read-w.keepAhead)
+	importPerRow := 1 / float64(s.BatchSize)
+	if w.started >= measureRows(s.BatchSize) && w.importCalls > 0 {
+		importPerRow = float64(w.importCalls) / float64(w.started)
+	}
+	// The last files are final Wix's processing time after their import,
+	// which may have gone out already.
+	processing := cmp.Or(w.processing, TypicalProcessing)
+	if toStart == 0 {
+		processing = max(0, processing-w.sinceLastStart)
+	}
+	e := Estimate{ImportCalls: float64(toStart) * importPerRow, Rate: rate, Processing: processing}
+	if s.NoWait {
+		return e, true
+	}
+	statusPerFile := 1 / float64(wix.MaxGetFiles)
+	if w.final >= measureRows(wix.MaxGetFiles) && w.statusCalls > 0 {
+		statusPerFile = float64(w.statusCalls) / float64(w.final)
+	}
+	files := toStart + w.pending
+	e.StatusCalls = float64(files) * statusPerFile
+	e.Wait = files > 0
+	return e, true
+}
+
+// measureRows is how many rows measure what a call of n rows costs.
+func measureRows(n int) int64 { return 3 * int64(n) }

@@ -55,6 +55,7 @@ func (l *ledger) attempt(batch []job) {
 		}
 		batch[i].counted = true
 		l.stats.Started.Add(1)
+		l.stats.LastStart.Store(time.Now().UnixNano())
 		l.state.Update(batch[i].key, func(o *report.Outcome) { o.Attempts++ })
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/wixmigrate/wixmigrate/wix"
 )
 
 // Stats are a run's live counters, read by the progress display and the
@@ -15,6 +17,7 @@ type Stats struct {
 	Duplicates atomic.Int64 // rows asking for an import an earlier row asks for: they share its outcome
 	Rejected   atomic.Int64 // invalid rows, FAILED without a call
 	Started    atomic.Int64 // rows whose import or upload went out (each once)
+	LastStart  atomic.Int64 // when the latest of them went out, in Unix nanoseconds
 	TimedOut   atomic.Int64 // files still processing after the pending timeout: they stay PENDING
 	Unchecked  atomic.Int64 // files imported without waiting for their processing (Settings.NoWait)
 	InDoubt    atomic.Int64 // imports whose answer was lost and not settled: the next run looks for their files
@@ -77,6 +80,22 @@ func (s *Stats) Calls() []EndpointCount {
 		return cmp.Or(cmp.Compare(b.Calls, a.Calls), cmp.Compare(a.Endpoint, b.Endpoint))
 	})
 	return out
+}
+
+// statusEndpoints are the calls that check processing (the poller's; a
+// reconciler looking for a lost import uses two of them too).
+var statusEndpoints = []string{wix.EndpointListFiles.Name, wix.EndpointSearchFiles.Name,
+	wix.EndpointGetFileDescriptors.Name, wix.EndpointGetFileDescriptor.Name}
+
+// StatusCalls is the number of calls made to check processing.
+func (s *Stats) StatusCalls() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var n int64
+	for _, ep := range statusEndpoints {
+		n += s.calls[ep]
+	}
+	return n
 }
 
 // TotalCalls is the number of API calls made.

@@ -1,0 +1,224 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"math"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/wixmigrate/wixmigrate/internal/testenv"
+	"github.com/wixmigrate/wixmigrate/migrate"
+	"github.com/wixmigrate/wixmigrate/pipeline"
+	"github.com/wixmigrate/wixmigrate/wix"
+	"github.com/wixmigrate/wixmigrate/wixsim"
+)
+
+func TestProgressLine(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		r     reading
+		width int
+		want  string
+	}{
+		{"empty", reading{0, "0/10 rows", nil}, 0, "[------------------------]   0% 0/10 rows"},
+		{"half", reading{0.5, "5/10 rows", nil}, 0, "[############------------]  50% 5/10 rows"},
+		{"a bit less than a cell shows none", reading{0.04, "x", nil}, 0, "[------------------------]   4% x"},
+		{"full", reading{1, "10/10 rows", nil}, 0, "[########################] 100% 10/10 rows"},
+		{"more than full is full", reading{1.7, "x", nil}, 0, "[########################] 100% x"},
+		{"less than empty is empty", reading{-0.2, "x", nil}, 0, "[------------------------]   0% x"},
+		{"not a number is empty", reading{math.NaN(), "x", nil}, 0, "[------------------------]   0% x"},
+		{"cut to the terminal's width, less a column", reading{0.5, "5/10 rows · ready 5", nil}, 40, "[############------------]  50% 5/10 r…"},
+	}
+	for _, tt := range tests {
+		if got := progressLine(tt.r, tt.width); got != tt.want {
+			t.Errorf("%s:\n got %q\nwant %q", tt.name, got, tt.want)
+		}
+		if tt.width > 0 && len([]rune(progressLine(tt.r, tt.width))) >= tt.width {
+			t.Errorf("%s: the line fills the terminal's %d columns and would wrap", tt.name, tt.width)
+		}
+	}
+}
+
+// frames splits what a terminal display wrote into the lines it drew; a
+// last empty frame is the line cleared at the end.
+func frames(out string) []string {
+	return strings.Split(out, "\r\033[K")[1:]
+}
+
+func TestProgressOnATerminal(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		var out bytes.Buffer
+		n := 0
+		p := startProgress(display{out: &out, terminal: true}, nil, 0, func() reading {
+			n++
+			return reading{fraction: float64(n) / 4, text: strconv.Itoa(n) + "/4 rows"}
+		})
+		time.Sleep(2*redrawEvery + redrawEvery/2)
+		p.stop()
+		p.stop() // a second stop is harmless
+		got := frames(out.String())
+		want := []string{
+			"[######------------------]  25% 1/4 rows", // at once
+			"[############------------]  50% 2/4 rows",
+			"[##################------]  75% 3/4 rows",
+			"", // cleared for what follows
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("frames:\n%q\nwant\n%q", got, want)
+		}
+	})
+}
+
+func TestProgressOffATerminal(t *testing.T) {
+	t.Parallel()
+	t.Run("a log line every interval", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			var out bytes.Buffer
+			log := slog.New(slog.NewJSONHandler(&out, nil))
+			p := startProgress(display{out: &out}, log, 0, func() reading {
+				return reading{fraction: 0.5, text: "not for logs", attrs: []any{"done", 5, "total", 10}}
+			})
+			time.Sleep(2*logEvery + logEvery/2)
+			p.stop()
+			lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+			if len(lines) != 2 {
+				t.Fatalf("%d log lines in 25 s, want 2:\n%s", len(lines), out.String())
+			}
+			for _, l := range lines {
+				var rec map[string]any
+				if err := json.Unmarshal([]byte(l), &rec); err != nil {
+					t.Fatal(err)
+				}
+				if rec["msg"] != "progress" || rec["done"] != 5.0 || rec["total"] != 10.0 {
+					t.Errorf("log line %s: want msg progress, done 5, total 10", l)
+				}
+			}
+			if strings.Contains(out.String(), "\r") || strings.Contains(out.String(), "[#") {
+				t.Errorf("a bar off a terminal:\n%q", out.String())
+			}
+		})
+	})
+	t.Run("nothing without a log", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			var out bytes.Buffer
+			p := startProgress(display{out: &out}, nil, 0, func() reading { return reading{fraction: 0.5, text: "x"} })
+			time.Sleep(time.Minute)
+			p.stop()
+			if out.Len() > 0 {
+				t.Errorf("wrote %q", out.String())
+			}
+		})
+	})
+	t.Run("nothing with --quiet, even on a terminal", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			var out bytes.Buffer
+			m := migration{quiet: true}
+			p := m.startProgress(display{out: &out, terminal: true}, &migrate.Migration{}, slog.New(slog.NewTextHandler(&out, nil)))
+			time.Sleep(time.Minute)
+			p.stop()
+			if out.Len() > 0 {
+				t.Errorf("wrote %q", out.String())
+			}
+		})
+	})
+}
+
+func TestMigrateReading(t *testing.T) {
+	t.Parallel()
+	p := migrate.Progress{Rows: 1000, Finished: 250, Imported: 400, Ready: 240, Failed: 10, Pending: 150, Calls: 12, Throttled: 1,
+		Uploaded: 2_500_000, Elapsed: 30 * time.Second, Rate: 199.6, ETA: 65*time.Second + 300*time.Millisecond, HasETA: true}
+	r := migrateReading(p)
+	if r.fraction != 0.25 {
+		t.Errorf("fraction %g, want 0.25", r.fraction)
+	}
+	wantText := "250/1000 rows · imported 400 · ready 240 · failed 10 · pending 150 · uploaded 2.5 MB · 12 API calls (1 throttled) · 200/min · ETA 1m5s"
+	if r.text != wantText {
+		t.Errorf("text\n %q\nwant\n %q", r.text, wantText)
+	}
+	fields := logFields(t, r.attrs)
+	for k, v := range map[string]any{"done": 250.0, "total": 1000.0, "percent": 25.0, "eta_seconds": 65.0, "eta": "1m5s",
+		"imported": 400.0, "ready": 240.0, "failed": 10.0, "pending": 150.0, "uploaded_bytes": 2.5e6, "api_calls": 12.0,
+		"throttled": 1.0, "calls_per_min": 200.0, "elapsed_seconds": 30.0} {
+		if fields[k] != v {
+			t.Errorf("log field %s = %v, want %v", k, fields[k], v)
+		}
+	}
+
+	p.HasETA, p.ETA = false, 0
+	r = migrateReading(p)
+	if !strings.HasSuffix(r.text, "ETA ?") {
+		t.Errorf("no ETA known: text %q, want it to end with ETA ?", r.text)
+	}
+	if fields := logFields(t, r.attrs); fields["eta_seconds"] != nil || fields["eta"] != nil {
+		t.Errorf("no ETA known, yet the log says eta_seconds %v, eta %v", fields["eta_seconds"], fields["eta"])
+	}
+}
+
+// logFields is what a JSON log line of attrs holds.
+func logFields(t *testing.T, attrs []any) map[string]any {
+	t.Helper()
+	var out bytes.Buffer
+	slog.New(slog.NewJSONHandler(&out, nil)).Info("progress", attrs...)
+	var rec map[string]any
+	if err := json.Unmarshal(out.Bytes(), &rec); err != nil {
+		t.Fatal(err)
+	}
+	return rec
+}
+
+// TestMigrateProgressTotalFromTheFirstLine runs a migration with a
+// terminal display: every line shows the manifest's rows as the total,
+// from the first, while the rows finished only grow (a run used to show
+// "imported 600/1501", then "1500/2401": the total grew as the manifest
+// was read).
+func TestMigrateProgressTotalFromTheFirstLine(t *testing.T) {
+	t.Parallel()
+	const rows = 300
+	s := newSetup(t, wixsim.Options{ProcessingDelay: wixsim.Range{Min: 5 * time.Millisecond, Max: 50 * time.Millisecond}}, rows, "")
+	client := wix.NewClient(testenv.APIKey, testenv.SiteID)
+	client.BaseURL = s.sim.URL
+	mig, err := migrate.Open(migrate.Config{Manifest: s.manifest, Report: filepath.Join(s.dir, "r.csv"), Client: client,
+		Settings: pipeline.Settings{BatchSize: 10, Concurrency: 1, Rate: pipeline.NoRateLimit, PollInterval: 5 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	p := startProgress(display{out: &out, terminal: true}, nil, time.Millisecond, func() reading { return migrateReading(mig.Progress()) })
+	if _, err := mig.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	p.stop()
+	count := regexp.MustCompile(`\] +\d+% (\d+)/(\d+) rows`)
+	drawn := frames(out.String())
+	if len(drawn) < 5 {
+		t.Fatalf("%d lines drawn, want a few to compare", len(drawn))
+	}
+	last := -1
+	for i, f := range drawn[:len(drawn)-1] {
+		m := count.FindStringSubmatch(f)
+		if m == nil {
+			t.Fatalf("line %d: %q shows no rows", i, f)
+		}
+		done, _ := strconv.Atoi(m[1])
+		if m[2] != strconv.Itoa(rows) {
+			t.Fatalf("line %d: %q: the total is %s, want the manifest's %d", i, f, m[2], rows)
+		}
+		if done < last {
+			t.Errorf("line %d: %q: %d rows finished, after %d", i, f, done, last)
+		}
+		last = done
+	}
+	if got := mig.Progress(); got.Finished != rows || got.Fraction() != 1 {
+		t.Errorf("after the run: %d of %d rows finished (%.0f%%)", got.Finished, got.Rows, got.Percent())
+	}
+}
