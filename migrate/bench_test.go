@@ -37,20 +37,16 @@ import (
 
 const wixRate = 200 // calls per minute per site
 
-func envInt(name string, def int) int {
-	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
-		return v
-	}
-	return def
-}
-
 // etaCheckpoints are the shares of rows finished at which the ETA is taken.
 var etaCheckpoints = []float64{0.25, 0.50, 0.75}
 
 func BenchmarkETA(b *testing.B) {
-	rows := envInt("WIXMIGRATE_BENCH_ROWS", 2000)
+	rows := 2000
 	if os.Getenv("WIXMIGRATE_BENCH_REAL_RATE") == "1" {
-		rows = envInt("WIXMIGRATE_BENCH_ROWS", 10000)
+		rows = 10000
+	}
+	if n, err := strconv.Atoi(os.Getenv("WIXMIGRATE_BENCH_ROWS")); err == nil && n > 0 {
+		rows = n
 	}
 	b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) {
 		var r etaResult

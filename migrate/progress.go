@@ -69,10 +69,12 @@ type Progress struct {
 	// Rate is the API calls per minute Wix accepted over the last
 	// rateWindow; 0 before the run has made a few.
 	Rate float64
-	// ETA is the time left by Estimate: the calls left (the rows not
-	// started yet at the calls a row has cost so far) at Rate, then the
-	// processing tail. HasETA is false when there is nothing to go by
-	// (no rate yet, with no --rate to assume).
+	// ETA is the time left by Estimate, the model a dry run uses: the
+	// calls left (the rows not started yet at the import calls a row has
+	// cost so far, the files not final yet at the status calls a final
+	// file has cost) at Rate, and the processing of the last files.
+	// HasETA is false when there is nothing to go by (no rate measured
+	// yet, and no configured rate to assume).
 	ETA    time.Duration
 	HasETA bool
 }
