@@ -174,7 +174,8 @@ func (m *migration) run(ctx context.Context, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "migrate: %v\n", err)
 		return exitUsage
 	}
-	log := m.logger(stderr)
+	screen := displayOf(stderr)
+	log := m.logger(screen.out)
 	fail := func(err error) int {
 		var notWritable *migrate.NotWritableError
 		switch {
@@ -204,7 +205,7 @@ func (m *migration) run(ctx context.Context, stdout, stderr io.Writer) int {
 		return m.printPlan(stdout, mig)
 	}
 
-	progress := m.startProgress(displayOf(stderr), mig, log)
+	progress := m.startProgress(screen, mig, log)
 	res, err := mig.Run(ctx)
 	progress.stop()
 	if res != nil {

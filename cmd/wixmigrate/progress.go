@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/term"
@@ -37,15 +38,50 @@ type display struct {
 }
 
 // displayOf describes w: a terminal when it is one (and how wide), or not.
+// A terminal's out is a liveLine: log lines written to it keep clear of
+// the progress line.
 func displayOf(w io.Writer) display {
 	d := display{out: w}
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		d.terminal = true
+		d.out = &liveLine{w: w}
 		if width, _, err := term.GetSize(int(f.Fd())); err == nil {
 			d.width = width
 		}
 	}
 	return d
+}
+
+// liveLine is a terminal shared by a progress line, redrawn in place, and
+// whatever else writes there (log lines): a write clears the progress line
+// first and draws it again after, so the two never mix on one line.
+type liveLine struct {
+	mu   sync.Mutex
+	w    io.Writer
+	line string // the progress line drawn now
+}
+
+// clearLine returns to the start of the line and clears it.
+const clearLine = "\r\033[K"
+
+func (l *liveLine) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.line == "" {
+		return l.w.Write(p)
+	}
+	io.WriteString(l.w, clearLine)
+	n, err := l.w.Write(p)
+	io.WriteString(l.w, l.line)
+	return n, err
+}
+
+// draw replaces the progress line with line ("" clears it).
+func (l *liveLine) draw(line string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	io.WriteString(l.w, clearLine+line)
+	l.line = line
 }
 
 // reading is what a progress display shows at one moment: a bar filled to
@@ -86,6 +122,10 @@ func startProgress(d display, log *slog.Logger, every time.Duration, read func()
 			every = redrawEvery
 		}
 	}
+	live, ok := d.out.(*liveLine)
+	if !ok {
+		live = &liveLine{w: d.out}
+	}
 	go func() {
 		defer close(p.stopped)
 		tick := time.NewTicker(every)
@@ -93,7 +133,7 @@ func startProgress(d display, log *slog.Logger, every time.Duration, read func()
 		show := func() {
 			r := read()
 			if d.terminal {
-				fmt.Fprint(d.out, "\r\033[K"+progressLine(r, d.width))
+				live.draw(progressLine(r, d.width))
 			} else {
 				log.Info("progress", r.attrs...)
 			}
@@ -107,7 +147,7 @@ func startProgress(d display, log *slog.Logger, every time.Duration, read func()
 				show()
 			case <-p.done:
 				if d.terminal {
-					fmt.Fprint(d.out, "\r\033[K")
+					live.draw("")
 				}
 				return
 			}

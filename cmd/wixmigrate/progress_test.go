@@ -79,6 +79,32 @@ func TestProgressOnATerminal(t *testing.T) {
 	})
 }
 
+// TestLogLinesKeepClearOfTheProgressLine writes a log line while a
+// progress line is drawn: it gets a line of its own, and the progress line
+// comes back under it.
+func TestLogLinesKeepClearOfTheProgressLine(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		var screen bytes.Buffer
+		live := &liveLine{w: &screen}
+		log := slog.New(slog.NewTextHandler(live, &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey {
+				return slog.Attr{}
+			}
+			return a
+		}}))
+		p := startProgress(display{out: live, terminal: true}, nil, 0, func() reading { return reading{fraction: 0.5, text: "5/10 rows"} })
+		time.Sleep(redrawEvery / 2)
+		log.Warn("a warning")
+		p.stop()
+		bar := "[############------------]  50% 5/10 rows"
+		want := clearLine + bar + clearLine + "level=WARN msg=\"a warning\"\n" + bar + clearLine
+		if screen.String() != want {
+			t.Errorf("screen:\n%q\nwant\n%q", screen.String(), want)
+		}
+	})
+}
+
 func TestProgressOffATerminal(t *testing.T) {
 	t.Parallel()
 	t.Run("a log line every interval", func(t *testing.T) {
