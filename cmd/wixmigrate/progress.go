@@ -210,6 +210,35 @@ func migrateReading(p migrate.Progress) reading {
 	return reading{fraction: p.Fraction(), text: text, attrs: attrs}
 }
 
+// largeInput is the input size above which scan and rewrite show their
+// progress: smaller inputs take a few seconds at most.
+const largeInput = 50e6
+
+// startBytesProgress shows bytes read of total, with a bar, on a terminal
+// and when total is over largeInput; nothing otherwise.
+func startBytesProgress(d display, total int64, read func() int64) *progress {
+	if total <= largeInput {
+		d.terminal = false
+	}
+	start := time.Now()
+	return startProgress(d, nil, 0, func() reading { return bytesReading(read(), total, time.Since(start)) })
+}
+
+// bytesReading shows bytes read of total after elapsed: the share, the
+// speed, and the time left at that speed.
+func bytesReading(read, total int64, elapsed time.Duration) reading {
+	r := reading{fraction: 1, text: fmt.Sprintf("%s of %s read", byteSize(read), byteSize(total))}
+	if total > 0 {
+		r.fraction = float64(read) / float64(total)
+	}
+	if read > 0 && elapsed > 0 {
+		perSec := float64(read) / elapsed.Seconds()
+		left := time.Duration(float64(max(total-read, 0)) / perSec * float64(time.Second))
+		r.text += fmt.Sprintf(" · %s/s · ETA %s", byteSize(int64(perSec)), left.Round(time.Second))
+	}
+	return r
+}
+
 // byteSize writes a byte count for people.
 func byteSize(n int64) string {
 	switch {

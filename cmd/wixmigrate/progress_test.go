@@ -248,3 +248,55 @@ func TestMigrateProgressTotalFromTheFirstLine(t *testing.T) {
 		t.Errorf("after the run: %d of %d rows finished (%.0f%%)", got.Finished, got.Rows, got.Percent())
 	}
 }
+
+func TestBytesReading(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name        string
+		read, total int64
+		elapsed     time.Duration
+		fraction    float64
+		text        string
+	}{
+		{"nothing read yet", 0, 2e9, 0, 0, "0 B of 2.00 GB read"},
+		{"under way", 500e6, 2e9, 10 * time.Second, 0.25, "500.0 MB of 2.00 GB read · 50.0 MB/s · ETA 30s"},
+		{"done", 2e9, 2e9, 40 * time.Second, 1, "2.00 GB of 2.00 GB read · 50.0 MB/s · ETA 0s"},
+		{"a file grew while read", 2.1e9, 2e9, 42 * time.Second, 1.05, "2.10 GB of 2.00 GB read · 50.0 MB/s · ETA 0s"},
+		{"nothing to read", 0, 0, time.Second, 1, "0 B of 0 B read"},
+	}
+	for _, tt := range tests {
+		r := bytesReading(tt.read, tt.total, tt.elapsed)
+		if r.fraction != tt.fraction || r.text != tt.text {
+			t.Errorf("%s: %g %q, want %g %q", tt.name, r.fraction, r.text, tt.fraction, tt.text)
+		}
+	}
+}
+
+func TestBytesProgressOnlyForLargeInputs(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name     string
+		total    int64
+		terminal bool
+		shown    bool
+	}{
+		{"large, on a terminal", 2e9, true, true},
+		{"just over 50 MB", 50e6 + 1, true, true},
+		{"50 MB", 50e6, true, false},
+		{"large, off a terminal", 2e9, false, false},
+	} {
+		synctest.Test(t, func(t *testing.T) {
+			var out bytes.Buffer
+			p := startBytesProgress(display{out: &out, terminal: tt.terminal}, tt.total, func() int64 { return tt.total - tt.total/2 })
+			time.Sleep(time.Second)
+			p.stop()
+			drawn := frames(out.String())
+			switch {
+			case !tt.shown && out.Len() > 0:
+				t.Errorf("%s: wrote %q", tt.name, out.String())
+			case tt.shown && (len(drawn) < 2 || !strings.HasPrefix(drawn[0], "[############------------]  50% ")):
+				t.Errorf("%s: drew %q, want a half-full bar", tt.name, drawn)
+			}
+		})
+	}
+}
