@@ -173,7 +173,8 @@ func (m *Migration) progressAt(now time.Time) Progress {
 	status := max(0, s.StatusCalls()-baseCalls)
 	left := workLeft{
 		rows: p.Rows, read: s.Read.Load(), keepAhead: max(0, keepAhead-s.Kept.Load()),
-		planned: s.Planned.Load(), started: s.Started.Load(), pending: p.Pending, final: p.Ready + p.Failed + s.TimedOut.Load(),
+		planned: s.Planned.Load(), started: s.Started.Load(), pending: p.Pending, revisits: s.Revisits.Load(),
+		final: p.Ready + p.Failed + s.TimedOut.Load(),
 		importCalls: max(0, accepted-baseCalls-status), statusCalls: status,
 		rate: p.Rate, rateCalls: over, processing: time.Duration(s.Processing.Load()),
 	}
@@ -195,6 +196,7 @@ type workLeft struct {
 	planned   int64 // rows planned for import
 	started   int64 // of which the import or upload went out
 	pending   int64 // files waited for now
+	revisits  int64 // rows Wix failed, their second chance to come
 	final     int64 // rows final in this run
 	// importCalls and statusCalls are the calls the run made, but for the
 	// check of the API.
@@ -208,9 +210,10 @@ type workLeft struct {
 
 // estimate is the live run's Estimate: the rows not started yet (planned
 // and not sent, and the unread ones the report does not keep) at the
-// import calls a row has cost so far, and the files not final yet at the
-// status calls a final file has cost, at the current rate (the configured
-// one until a few calls measure it). Until a few batches measure them, a
+// import calls a row has cost so far, the fallback uploads of rows Wix
+// failed at a call each, and the files not final yet at the status calls
+// a final file has cost, at the current rate (the configured one until a
+// few calls measure it). Until a few batches measure them, a
 // row costs what a dry run counts at the least: its share of an import
 // call and of a status call. It is false with no rate to go by.
 func (w workLeft) estimate(s pipeline.Settings) (Estimate, bool) {
@@ -241,6 +244,12 @@ func (w workLeft) estimate(s pipeline.Settings) (Estimate, bool) {
 		statusPerFile = float64(w.statusCalls) / float64(w.final)
 	}
 	files := toStart + w.pending
+	if !s.NoFallbackUpload {
+		// A second chance is an upload: a call for its URL, then its file
+		// to wait for. A diagnosis makes no call.
+		e.ImportCalls += float64(w.revisits)
+		files += w.revisits
+	}
 	e.StatusCalls = float64(files) * statusPerFile
 	e.Wait = files > 0
 	return e, true

@@ -118,7 +118,7 @@ func (l *ledger) accepted(key manifest.Key, folder string, f *wix.File, method r
 		}
 		verdict(o)
 	})
-	l.countFinal(o.Status)
+	l.countFinal(o)
 	return o
 }
 
@@ -159,7 +159,7 @@ func (l *ledger) processed(key manifest.Key, f *wix.File) {
 		o.SetFile(f)
 		verdict(o)
 	})
-	l.countFinal(o.Status)
+	l.countFinal(o)
 }
 
 // expired records a file still processing after the pending timeout: it
@@ -221,37 +221,47 @@ func (l *ledger) inDoubt(batch []job, since time.Time, cause error) {
 	}
 }
 
-// fallbackStarted takes a row Wix failed out of the failed count while a
-// second chance (its fallback upload) is under way.
-func (l *ledger) fallbackStarted() { l.stats.Failed.Add(-1) }
+// secondChance takes a row Wix failed out of the failed count while its
+// second chance (a fallback upload, or a diagnosis) is under way.
+func (l *ledger) secondChance() {
+	l.stats.Failed.Add(-1)
+	l.stats.Revisits.Add(-1)
+}
 
 // fallbackStopped puts it back: the second chance was not taken (the run
 // was interrupted before the upload went out; the row keeps Wix's verdict
 // and its fallback stays due) or it failed, with reason.
 func (l *ledger) fallbackStopped(key manifest.Key, reason string) {
-	l.stats.Failed.Add(1)
 	if reason != "" {
 		l.settleFailure(key, reason)
+		return
 	}
+	l.stats.Failed.Add(1)
 }
 
 // settleFailure gives a row Wix failed its final reason: the fallback or
 // the diagnosis is done.
 func (l *ledger) settleFailure(key manifest.Key, reason string) {
+	l.stats.Failed.Add(1)
 	l.update(key, func(o *report.Outcome) {
 		o.Phase = report.PhaseNone
 		o.SetReason(reason)
 	})
 }
 
-// left counts a row read that the run leaves as it is.
-func (l *ledger) left(what Action) {
-	switch what {
-	case ActionKeep:
+// left counts a row read that the run leaves as it is: prev is its
+// outcome. One Wix failed that an earlier run left without its second
+// chance gets it in this run (fallbackPass).
+func (l *ledger) left(what Action, prev report.Outcome) {
+	switch {
+	case what == ActionKeep && prev.Phase == report.PhaseWixFailed:
+		l.stats.Failed.Add(1)
+		l.stats.Revisits.Add(1)
+	case what == ActionKeep:
 		l.stats.Kept.Add(1)
-	case ActionDuplicate:
+	case what == ActionDuplicate:
 		l.stats.Duplicates.Add(1)
-	case ActionReject:
+	case what == ActionReject:
 		l.stats.Rejected.Add(1)
 	}
 }
@@ -259,12 +269,17 @@ func (l *ledger) left(what Action) {
 // processingTime records Wix's recent processing time of a file.
 func (l *ledger) processingTime(d time.Duration) { l.stats.Processing.Store(int64(d)) }
 
-func (l *ledger) countFinal(s report.Status) {
-	switch s {
+// countFinal counts an outcome final, and a second chance due when Wix
+// failed the import.
+func (l *ledger) countFinal(o report.Outcome) {
+	switch o.Status {
 	case report.Ready:
 		l.stats.Ready.Add(1)
 	case report.Failed:
 		l.stats.Failed.Add(1)
+		if o.Phase == report.PhaseWixFailed {
+			l.stats.Revisits.Add(1)
+		}
 	}
 }
 

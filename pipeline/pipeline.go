@@ -372,7 +372,10 @@ func (r *run) plan(ctx context.Context, rows *manifest.Reader, jobs chan<- job, 
 		}
 		for i, row := range retries {
 			if !trashed[i] {
-				r.ledger.left(ActionKeep) // its file stays, and so does its FAILED outcome: a later run retries
+				// Its file stays, and so does its FAILED outcome: a later
+				// run retries.
+				prev, _ := r.ledger.state.Get(row.Key)
+				r.ledger.left(ActionKeep, prev)
 				continue
 			}
 			prev := r.ledger.trashed(row.Key)
@@ -395,7 +398,7 @@ func (r *run) plan(ctx context.Context, rows *manifest.Reader, jobs chan<- job, 
 		what, prev := Decide(row, r.ledger.state, r.s.MaxAttempts)
 		switch what {
 		case ActionKeep, ActionDuplicate, ActionReject:
-			r.ledger.left(what)
+			r.ledger.left(what, prev)
 			continue
 		case ActionRepoll:
 			r.poller.track(prev.FileID, prev.Folder, row.Key, prev.Updated)

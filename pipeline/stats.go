@@ -21,6 +21,9 @@ type Stats struct {
 	TimedOut   atomic.Int64 // files still processing after the pending timeout: they stay PENDING
 	Unchecked  atomic.Int64 // files imported without waiting for their processing (Settings.NoWait)
 	InDoubt    atomic.Int64 // imports whose answer was lost and not settled: the next run looks for their files
+	// Revisits are rows Wix failed whose second chance (a fallback upload,
+	// or a diagnosis) is still to come in this run; Failed counts them.
+	Revisits atomic.Int64
 	// Processing is Wix's recent processing time of a file (the poller's
 	// 90th percentile), in nanoseconds; 0 until a file was seen final.
 	Processing atomic.Int64
@@ -44,11 +47,11 @@ type Stats struct {
 }
 
 // Finished is the rows this run is done with: left as they were, final
-// (READY or FAILED), or left for the next run to check (timed out,
-// unchecked, in doubt). With every row read and nothing in flight, it is
-// the number of rows read.
+// (READY, or FAILED with no second chance to come), or left for the next
+// run to check (timed out, unchecked, in doubt). With every row read and
+// nothing in flight, it is the number of rows read.
 func (s *Stats) Finished() int64 {
-	return s.Kept.Load() + s.Duplicates.Load() + s.Rejected.Load() + s.Ready.Load() + s.Failed.Load() +
+	return s.Kept.Load() + s.Duplicates.Load() + s.Rejected.Load() + s.Ready.Load() + s.Failed.Load() - s.Revisits.Load() +
 		s.TimedOut.Load() + s.Unchecked.Load() + s.InDoubt.Load()
 }
 
