@@ -174,7 +174,7 @@ func (m *Migration) progressAt(now time.Time) Progress {
 	left := workLeft{
 		rows: p.Rows, read: s.Read.Load(), keepAhead: max(0, keepAhead-s.Kept.Load()),
 		planned: s.Planned.Load(), started: s.Started.Load(), pending: p.Pending, revisits: s.Revisits.Load(),
-		final: p.Ready + p.Failed + s.TimedOut.Load(),
+		final:       p.Ready + p.Failed + s.TimedOut.Load(),
 		importCalls: max(0, accepted-baseCalls-status), statusCalls: status,
 		rate: p.Rate, rateCalls: over, processing: time.Duration(s.Processing.Load()),
 	}
