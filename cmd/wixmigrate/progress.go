@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/term"
@@ -76,6 +77,13 @@ func (l *liveLine) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// drawn says whether a progress line is drawn.
+func (l *liveLine) drawn() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.line != ""
+}
+
 // draw replaces the progress line with line ("" clears it).
 func (l *liveLine) draw(line string) {
 	l.mu.Lock()
@@ -90,6 +98,7 @@ type reading struct {
 	fraction float64
 	text     string
 	attrs    []any
+	hidden   bool // nothing to show (yet)
 }
 
 // Redraw and log intervals of a progress display.
@@ -132,9 +141,11 @@ func startProgress(d display, log *slog.Logger, every time.Duration, read func()
 		defer tick.Stop()
 		show := func() {
 			r := read()
-			if d.terminal {
+			switch {
+			case r.hidden:
+			case d.terminal:
 				live.draw(progressLine(r, d.width))
-			} else {
+			default:
 				log.Info("progress", r.attrs...)
 			}
 		}
@@ -146,7 +157,7 @@ func startProgress(d display, log *slog.Logger, every time.Duration, read func()
 			case <-tick.C:
 				show()
 			case <-p.done:
-				if d.terminal {
+				if live.drawn() {
 					live.draw("")
 				}
 				return
@@ -214,14 +225,33 @@ func migrateReading(p migrate.Progress) reading {
 // progress: smaller inputs take a few seconds at most.
 const largeInput = 50e6
 
-// startBytesProgress shows bytes read of total, with a bar, on a terminal
-// and when total is over largeInput; nothing otherwise.
-func startBytesProgress(d display, total int64, read func() int64) *progress {
-	if total <= largeInput {
-		d.terminal = false
+// bytesMeter holds what a reading command's Progress callback said last:
+// the bytes read, of the total to read.
+type bytesMeter struct{ read, total atomic.Int64 }
+
+func (b *bytesMeter) update(read, total int64) {
+	b.read.Store(read)
+	b.total.Store(total)
+}
+
+// startBytesProgress shows the bytes a command has read of its total, with
+// a bar, on a terminal and once the total is over largeInput; nothing
+// otherwise. It returns the callback to give the library (nil off a
+// terminal: the library then does not add up the total).
+func startBytesProgress(d display) (*progress, func(read, total int64)) {
+	if !d.terminal {
+		return startProgress(d, nil, 0, nil), nil
 	}
+	var m bytesMeter
 	start := time.Now()
-	return startProgress(d, nil, 0, func() reading { return bytesReading(read(), total, time.Since(start)) })
+	p := startProgress(d, nil, 0, func() reading {
+		total := m.total.Load()
+		if total <= largeInput {
+			return reading{hidden: true}
+		}
+		return bytesReading(m.read.Load(), total, time.Since(start))
+	})
+	return p, m.update
 }
 
 // bytesReading shows bytes read of total after elapsed: the share, the
