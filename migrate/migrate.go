@@ -13,6 +13,9 @@
 //	res, err := m.Run(ctx) // errors.Is(err, migrate.ErrIncomplete): some rows are not READY
 //
 // Validate checks a manifest, and optionally its sources, before a run.
+// Progress is a snapshot of a run for a display, safe to take while Run
+// goes on: the rows finished of the manifest's (counted by Open) and an
+// ETA from Estimate, the model a dry run (Plan) uses too.
 //
 // Errors name settings and files, never command-line flags: the command
 // adds that context.
