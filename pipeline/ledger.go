@@ -144,7 +144,7 @@ func (l *ledger) described(key manifest.Key, fileID, uri string) bool {
 // unchecked records a pending file whose processing the run does not wait
 // for.
 func (l *ledger) unchecked(key manifest.Key) {
-	l.stats.Unchecked.Add(1)
+	l.stats.finished.Add(1)
 	l.update(key, func(o *report.Outcome) { o.Phase = report.PhaseUnchecked })
 }
 
@@ -167,6 +167,7 @@ func (l *ledger) processed(key manifest.Key, f *wix.File) {
 func (l *ledger) expired(key manifest.Key, after time.Duration) {
 	l.stats.Pending.Add(-1)
 	l.stats.TimedOut.Add(1)
+	l.stats.finished.Add(1)
 	l.update(key, func(o *report.Outcome) {
 		o.Phase = report.PhaseNone // checked
 		o.SetReason(fmt.Sprintf(report.Reasons.StillProcessing, after))
@@ -177,6 +178,7 @@ func (l *ledger) expired(key manifest.Key, after time.Duration) {
 func (l *ledger) gone(key manifest.Key) {
 	l.stats.Pending.Add(-1)
 	l.stats.Failed.Add(1)
+	l.stats.finished.Add(1)
 	l.update(key, func(o *report.Outcome) {
 		o.Status = report.Failed
 		o.Phase = report.PhaseNone
@@ -187,6 +189,7 @@ func (l *ledger) gone(key manifest.Key) {
 // failed records a row's failure with reason.
 func (l *ledger) failed(key manifest.Key, reason string) {
 	l.stats.Failed.Add(1)
+	l.stats.finished.Add(1)
 	l.update(key, func(o *report.Outcome) {
 		o.Status = report.Failed
 		o.Phase = report.PhaseNone
@@ -215,7 +218,7 @@ func (l *ledger) failedBy(batch []job, err error) {
 // not be settled now: the next run reconciles them before importing again.
 func (l *ledger) inDoubt(batch []job, since time.Time, cause error) {
 	reason := fmt.Sprintf(report.Reasons.UnknownOutcome, cause)
-	l.stats.InDoubt.Add(int64(len(batch)))
+	l.stats.finished.Add(int64(len(batch)))
 	for _, j := range batch {
 		l.update(j.key, func(o *report.Outcome) { *o = o.InDoubt(since, reason) })
 	}
@@ -237,12 +240,14 @@ func (l *ledger) fallbackStopped(key manifest.Key, reason string) {
 		return
 	}
 	l.stats.Failed.Add(1)
+	l.stats.finished.Add(1) // for this run
 }
 
 // settleFailure gives a row Wix failed its final reason: the fallback or
 // the diagnosis is done.
 func (l *ledger) settleFailure(key manifest.Key, reason string) {
 	l.stats.Failed.Add(1)
+	l.stats.finished.Add(1)
 	l.update(key, func(o *report.Outcome) {
 		o.Phase = report.PhaseNone
 		o.SetReason(reason)
@@ -259,10 +264,9 @@ func (l *ledger) left(what Action, prev report.Outcome) {
 		l.stats.Revisits.Add(1)
 	case what == ActionKeep:
 		l.stats.Kept.Add(1)
-	case what == ActionDuplicate:
-		l.stats.Duplicates.Add(1)
-	case what == ActionReject:
-		l.stats.Rejected.Add(1)
+		l.stats.finished.Add(1)
+	case what == ActionDuplicate, what == ActionReject:
+		l.stats.finished.Add(1)
 	}
 }
 
@@ -275,10 +279,13 @@ func (l *ledger) countFinal(o report.Outcome) {
 	switch o.Status {
 	case report.Ready:
 		l.stats.Ready.Add(1)
+		l.stats.finished.Add(1)
 	case report.Failed:
 		l.stats.Failed.Add(1)
 		if o.Phase == report.PhaseWixFailed {
 			l.stats.Revisits.Add(1)
+		} else {
+			l.stats.finished.Add(1)
 		}
 	}
 }

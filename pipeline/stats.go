@@ -12,15 +12,11 @@ import (
 // Stats are a run's live counters, read by the progress display and the
 // summary while the run goes on.
 type Stats struct {
-	Read       atomic.Int64 // manifest rows read and decided on
-	Kept       atomic.Int64 // rows read that need nothing: READY, out of attempts, or a retry whose failed file could not go to the trash
-	Duplicates atomic.Int64 // rows asking for an import an earlier row asks for: they share its outcome
-	Rejected   atomic.Int64 // invalid rows, FAILED without a call
-	Started    atomic.Int64 // rows whose import or upload went out (each once)
-	LastStart  atomic.Int64 // when the latest of them went out, in Unix nanoseconds
-	TimedOut   atomic.Int64 // files still processing after the pending timeout: they stay PENDING
-	Unchecked  atomic.Int64 // files imported without waiting for their processing (Settings.NoWait)
-	InDoubt    atomic.Int64 // imports whose answer was lost and not settled: the next run looks for their files
+	Read      atomic.Int64 // manifest rows read and decided on
+	Kept      atomic.Int64 // rows read that need nothing: READY, out of attempts, or a retry whose failed file could not go to the trash
+	Started   atomic.Int64 // rows whose import or upload went out (each once)
+	LastStart atomic.Int64 // when the latest of them went out, in Unix nanoseconds
+	TimedOut  atomic.Int64 // files still processing after the pending timeout: they stay PENDING
 	// Revisits are rows Wix failed whose second chance (a fallback upload,
 	// or a diagnosis) is still to come in this run; Failed counts them.
 	Revisits atomic.Int64
@@ -42,18 +38,19 @@ type Stats struct {
 	// filled in from their files' descriptors.
 	Described atomic.Int64
 
+	finished atomic.Int64
+
 	mu    sync.Mutex
 	calls map[string]int64
 }
 
-// Finished is the rows this run is done with: left as they were, final
-// (READY, or FAILED with no second chance to come), or left for the next
-// run to check (timed out, unchecked, in doubt). With every row read and
-// nothing in flight, it is the number of rows read.
-func (s *Stats) Finished() int64 {
-	return s.Kept.Load() + s.Duplicates.Load() + s.Rejected.Load() + s.Ready.Load() + s.Failed.Load() - s.Revisits.Load() +
-		s.TimedOut.Load() + s.Unchecked.Load() + s.InDoubt.Load()
-}
+// Finished is the rows this run is done with: left as they were
+// (READY, out of attempts, duplicates, invalid), final (READY, or FAILED
+// with no second chance to come), or left for the next run to check
+// (timed out, not waited for, answer lost). With every row read and
+// nothing in flight, it is the number of rows read. It only grows: one
+// counter, moved once per row as it is done.
+func (s *Stats) Finished() int64 { return s.finished.Load() }
 
 // countCall records one API call to endpoint.
 func (s *Stats) countCall(endpoint string) {
