@@ -258,7 +258,7 @@ func (m *Migration) Run(ctx context.Context) (*Result, error) {
 	}
 
 	start := time.Now()
-	m.meter.begin(start, m.keepCount(), m.stats.TotalCalls()-m.stats.Throttles.Load())
+	m.meter.begin(start, m.keepCount(), m.stats.TotalCalls()-m.stats.Throttles.Load(), int64(pipeline.DescribeCalls(m.state)))
 	checkpoints := m.startCheckpoints(journal)
 	pcfg.Journal = journal
 	res, runErr := pipeline.Run(ctx, pcfg, m.openManifest, m.state, &m.stats)

@@ -118,7 +118,7 @@ func (m *Migration) Plan() (*Plan, error) {
 	}
 	if polls > 0 || p.URICalls > 0 {
 		p.Duration = Estimate{ImportCalls: float64(p.CheckCalls + p.URICalls + p.ImportCalls + p.TrashCalls),
-			StatusCalls: float64(p.StatusCalls), Rate: p.Rate, Wait: polls > 0 && !m.cfg.NoWait}.Duration()
+			StatusCalls: float64(p.StatusCalls), Rate: p.Rate, Wait: polls > 0 && !m.cfg.NoWait, Processing: TypicalProcessing}.Duration()
 	}
 	return p, nil
 }

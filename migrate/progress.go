@@ -106,6 +106,7 @@ type meter struct {
 	start     time.Time
 	keepAhead int64        // rows the state would keep, before any is read
 	baseCalls int64        // calls accepted before the run (the check of the API)
+	describe  int64        // the calls that read the wix_uri an earlier report lacks, first
 	samples   []rateSample // oldest first
 }
 
@@ -114,12 +115,12 @@ type rateSample struct {
 	calls int64 // accepted (not throttled) calls by then
 }
 
-// begin starts measuring a run at now, with keep rows to be kept and
-// calls accepted already (the check of the API).
-func (mt *meter) begin(now time.Time, keep, calls int64) {
+// begin starts measuring a run at now, with keep rows to be kept, calls
+// accepted already (the check of the API) and describe calls to make first.
+func (mt *meter) begin(now time.Time, keep, calls, describe int64) {
 	mt.mu.Lock()
 	defer mt.mu.Unlock()
-	mt.start, mt.keepAhead, mt.baseCalls = now, keep, calls
+	mt.start, mt.keepAhead, mt.baseCalls, mt.describe = now, keep, calls, describe
 	mt.samples = []rateSample{{now, calls}}
 }
 
@@ -160,7 +161,7 @@ func (m *Migration) progressAt(now time.Time) Progress {
 		Calls: s.TotalCalls(), Throttled: s.Throttles.Load(), Uploaded: s.Uploaded.Load(),
 	}
 	m.meter.mu.Lock()
-	start, keepAhead, baseCalls := m.meter.start, m.meter.keepAhead, m.meter.baseCalls
+	start, keepAhead, baseCalls, describe := m.meter.start, m.meter.keepAhead, m.meter.baseCalls, m.meter.describe
 	m.meter.mu.Unlock()
 	if start.IsZero() {
 		return p // not running
@@ -169,10 +170,18 @@ func (m *Migration) progressAt(now time.Time) Progress {
 	accepted := p.Calls - p.Throttled
 	var over int64
 	p.Rate, over = m.meter.rate(now, accepted)
-	// The calls before the run (the check of the API) are a status call.
-	status := max(0, s.StatusCalls()-baseCalls)
+	// The calls before the run (the check of the API) are a status call,
+	// and so are those that read the wix_uri an earlier report lacks
+	// (pipeline.DescribeCalls): the run makes them before it reads a row.
+	status, read := max(0, s.StatusCalls()-baseCalls), s.Read.Load()
+	var describeLeft int64
+	if read == 0 {
+		describeLeft, status = max(0, describe-status), 0
+	} else {
+		status = max(0, status-describe)
+	}
 	left := workLeft{
-		rows: p.Rows, read: s.Read.Load(), keepAhead: max(0, keepAhead-s.Kept.Load()),
+		rows: p.Rows, read: read, keepAhead: max(0, keepAhead-s.Kept.Load()), describe: describeLeft,
 		planned: s.Planned.Load(), started: s.Started.Load(), pending: p.Pending, revisits: s.Revisits.Load(),
 		final:       p.Ready + p.Failed + s.TimedOut.Load(),
 		importCalls: max(0, accepted-baseCalls-status), statusCalls: status,
@@ -197,6 +206,7 @@ type workLeft struct {
 	started   int64 // of which the import or upload went out
 	pending   int64 // files waited for now
 	revisits  int64 // rows Wix failed, their second chance to come
+	describe  int64 // calls left to read the wix_uri an earlier report lacks
 	final     int64 // rows final in this run
 	// importCalls and statusCalls are the calls the run made, but for the
 	// check of the API.
@@ -235,7 +245,7 @@ func (w workLeft) estimate(s pipeline.Settings) (Estimate, bool) {
 	if toStart == 0 {
 		processing = max(0, processing-w.sinceLastStart)
 	}
-	e := Estimate{ImportCalls: float64(toStart) * importPerRow, Rate: rate, Processing: processing}
+	e := Estimate{ImportCalls: float64(w.describe) + float64(toStart)*importPerRow, Rate: rate, Processing: processing}
 	if s.NoWait {
 		return e, true
 	}

@@ -76,6 +76,9 @@ func TestLiveEstimate(t *testing.T) {
 		{"rows Wix failed, diagnosed only: no calls",
 			workLeft{rows: 1000, read: 1000, planned: 1000, started: 1000, final: 1000, revisits: 300, importCalls: 10, statusCalls: 10, rate: 200, rateCalls: 20, sinceLastStart: time.Minute},
 			pipeline.Settings{Rate: 200, NoFallbackUpload: true}.WithDefaults(), Estimate{Rate: 200}, true},
+		{"the wix_uri an earlier report lacks is read first",
+			workLeft{rows: 1000, describe: 5}, at200,
+			Estimate{ImportCalls: 15, StatusCalls: 10, Rate: 200, Wait: true, Processing: TypicalProcessing}, true},
 		{"not waiting: imports only, no tail",
 			workLeft{rows: 1000}, noWait, Estimate{ImportCalls: 10, Rate: 200, Processing: TypicalProcessing}, true},
 		{"no limit and nothing measured: no estimate", workLeft{rows: 1000}, noLimit, Estimate{}, false},
@@ -106,7 +109,7 @@ func TestRateWindow(t *testing.T) {
 	if r, n := mt.rate(t0, 5); r != 0 || n != 0 {
 		t.Errorf("before the run: %g/min over %d calls, want none", r, n)
 	}
-	mt.begin(t0, 0, 1) // the check of the API
+	mt.begin(t0, 0, 1, 0) // the check of the API
 	steps := []struct {
 		after time.Duration
 		calls int64 // by then
