@@ -39,6 +39,7 @@ type Options struct {
 // Reader streams a manifest's rows. It is not safe for concurrent use.
 type Reader struct {
 	csv           *csv.Reader
+	in            *bufio.Reader // csv's own input, for Count
 	delimiter     rune
 	layout        *layout
 	baseDir       string // absolute
@@ -108,7 +109,7 @@ func NewReader(in io.Reader, opts Options) (*Reader, error) {
 	if folder == "" {
 		folder = wix.RootFolderMedia
 	}
-	return &Reader{csv: c, delimiter: delimiter, layout: l, baseDir: base, defaultFolder: folder}, nil
+	return &Reader{csv: c, in: buffered, delimiter: delimiter, layout: l, baseDir: base, defaultFolder: folder}, nil
 }
 
 // Delimiter returns the delimiter between fields: the one forced by

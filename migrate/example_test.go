@@ -73,3 +73,36 @@ func Example() {
 	// about-cats READY import
 	// about-dogs READY import
 }
+
+// ExampleMigration_Progress shows a run's progress while it goes on, as
+// the migrate command's display does: the rows finished of the manifest's
+// (counted by Open, so the total does not change) and the time left.
+func ExampleMigration_Progress() {
+	m, err := migrate.Open(migrate.Config{Manifest: "media.csv", Client: wix.NewClient(os.Getenv("WIX_API_KEY"), os.Getenv("WIX_SITE_ID"))})
+	if err != nil {
+		log.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		tick := time.NewTicker(10 * time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			p := m.Progress()
+			eta := "?"
+			if p.HasETA {
+				eta = p.ETA.Round(time.Second).String()
+			}
+			fmt.Printf("%d/%d rows (%.0f%%), ETA %s\n", p.Finished, p.Rows, p.Percent(), eta)
+		}
+	}()
+	_, err = m.Run(context.Background())
+	close(done)
+	if err != nil {
+		log.Fatal(err)
+	}
+}

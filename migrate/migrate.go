@@ -13,6 +13,9 @@
 //	res, err := m.Run(ctx) // errors.Is(err, migrate.ErrIncomplete): some rows are not READY
 //
 // Validate checks a manifest, and optionally its sources, before a run.
+// Progress is a snapshot of a run for a display, safe to take while Run
+// goes on: the rows finished of the manifest's (counted by Open) and an
+// ETA from Estimate, the model a dry run (Plan) uses too.
 //
 // Errors name settings and files, never command-line flags: the command
 // adds that context.
@@ -102,6 +105,8 @@ type Migration struct {
 	stats  pipeline.Stats
 	used   bool            // by Run or Plan: both change the state
 	lock   *report.RunLock // the report's, from Open until the report is written
+	rows   int64           // the manifest's, counted by Open
+	meter  meter
 }
 
 // errUsed is a second Run or Plan of one Migration.
@@ -109,7 +114,8 @@ var errUsed = errors.New("a Migration runs (or plans) once; Open it again")
 
 // Open takes the report's lock (unless NoLock), so that no other run uses
 // the report until this one has written it: another process holding it is
-// a *report.LockedError. It then reads the manifest's header and the report
+// a *report.LockedError. It then reads the manifest's header, counts its
+// rows (a quick pass: Progress's total), reads the report
 // of earlier runs, if any, checks that the report belongs to the manifest
 // (report.ErrOtherManifest if not), and marks the rows a damaged or
 // cut-short report lost as in doubt. It makes no API call and writes nothing
@@ -171,7 +177,12 @@ func (m *Migration) read() error {
 		return err
 	}
 	header := rows.Header()
+	n, err := rows.Count()
 	closer.Close()
+	m.rows = int64(n)
+	if err != nil {
+		return fmt.Errorf("counting the manifest's rows: %w", err)
+	}
 	m.loaded, err = report.Load(cfg.Report, m.manifestOptions(), header, m.state)
 	if err != nil {
 		return err
@@ -247,6 +258,7 @@ func (m *Migration) Run(ctx context.Context) (*Result, error) {
 	}
 
 	start := time.Now()
+	m.meter.begin(start, m.keepCount(), m.stats.TotalCalls()-m.stats.Throttles.Load(), int64(pipeline.DescribeCalls(m.state)))
 	checkpoints := m.startCheckpoints(journal)
 	pcfg.Journal = journal
 	res, runErr := pipeline.Run(ctx, pcfg, m.openManifest, m.state, &m.stats)
@@ -274,6 +286,18 @@ func (m *Migration) Run(ctx context.Context) (*Result, error) {
 		return out, ErrIncomplete
 	}
 	return out, nil
+}
+
+// keepCount is the rows a run will keep as they are, by the state: READY,
+// or out of attempts.
+func (m *Migration) keepCount() int64 {
+	var n int64
+	m.state.Each(func(_ manifest.Key, o *report.Outcome) {
+		if pipeline.DecideKnown(*o, m.cfg.MaxAttempts) == pipeline.ActionKeep {
+			n++
+		}
+	})
+	return n
 }
 
 func (m *Migration) manifestOptions() manifest.Options {

@@ -42,8 +42,8 @@ type Plan struct {
 	// Rate is the calls per minute Duration assumes: the configured rate,
 	// or Wix's own limit when there is none.
 	Rate float64
-	// Duration estimates the run: the calls at Rate, then Wix's processing
-	// of the last files.
+	// Duration estimates the run (Estimate): the calls at Rate, then Wix's
+	// processing of the last files.
 	Duration time.Duration
 }
 
@@ -117,13 +117,8 @@ func (m *Migration) Plan() (*Plan, error) {
 		p.Rate = wix.RateLimit
 	}
 	if polls > 0 || p.URICalls > 0 {
-		p.Duration = time.Duration(float64(p.Calls()) / p.Rate * float64(time.Minute))
-		if polls > 0 && !m.cfg.NoWait {
-			// The tail: Wix's processing of the last files (typically up
-			// to ~2 s), then one status round, which waits at least a
-			// call's slot at half the rate.
-			p.Duration += 2*time.Second + time.Duration(float64(time.Minute)/(p.Rate/2))
-		}
+		p.Duration = Estimate{ImportCalls: float64(p.CheckCalls + p.URICalls + p.ImportCalls + p.TrashCalls),
+			StatusCalls: float64(p.StatusCalls), Rate: p.Rate, Wait: polls > 0 && !m.cfg.NoWait, Processing: TypicalProcessing}.Duration()
 	}
 	return p, nil
 }

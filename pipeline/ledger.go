@@ -54,6 +54,8 @@ func (l *ledger) attempt(batch []job) {
 			continue
 		}
 		batch[i].counted = true
+		l.stats.Started.Add(1)
+		l.stats.LastStart.Store(time.Now().UnixNano())
 		l.state.Update(batch[i].key, func(o *report.Outcome) { o.Attempts++ })
 	}
 }
@@ -116,7 +118,7 @@ func (l *ledger) accepted(key manifest.Key, folder string, f *wix.File, method r
 		}
 		verdict(o)
 	})
-	l.countFinal(o.Status)
+	l.countFinal(o)
 	return o
 }
 
@@ -142,6 +144,7 @@ func (l *ledger) described(key manifest.Key, fileID, uri string) bool {
 // unchecked records a pending file whose processing the run does not wait
 // for.
 func (l *ledger) unchecked(key manifest.Key) {
+	l.stats.finished.Add(1)
 	l.update(key, func(o *report.Outcome) { o.Phase = report.PhaseUnchecked })
 }
 
@@ -156,13 +159,15 @@ func (l *ledger) processed(key manifest.Key, f *wix.File) {
 		o.SetFile(f)
 		verdict(o)
 	})
-	l.countFinal(o.Status)
+	l.countFinal(o)
 }
 
 // expired records a file still processing after the pending timeout: it
 // stays PENDING, and a re-run polls it again.
 func (l *ledger) expired(key manifest.Key, after time.Duration) {
 	l.stats.Pending.Add(-1)
+	l.stats.TimedOut.Add(1)
+	l.stats.finished.Add(1)
 	l.update(key, func(o *report.Outcome) {
 		o.Phase = report.PhaseNone // checked
 		o.SetReason(fmt.Sprintf(report.Reasons.StillProcessing, after))
@@ -173,6 +178,7 @@ func (l *ledger) expired(key manifest.Key, after time.Duration) {
 func (l *ledger) gone(key manifest.Key) {
 	l.stats.Pending.Add(-1)
 	l.stats.Failed.Add(1)
+	l.stats.finished.Add(1)
 	l.update(key, func(o *report.Outcome) {
 		o.Status = report.Failed
 		o.Phase = report.PhaseNone
@@ -183,6 +189,7 @@ func (l *ledger) gone(key manifest.Key) {
 // failed records a row's failure with reason.
 func (l *ledger) failed(key manifest.Key, reason string) {
 	l.stats.Failed.Add(1)
+	l.stats.finished.Add(1)
 	l.update(key, func(o *report.Outcome) {
 		o.Status = report.Failed
 		o.Phase = report.PhaseNone
@@ -211,40 +218,75 @@ func (l *ledger) failedBy(batch []job, err error) {
 // not be settled now: the next run reconciles them before importing again.
 func (l *ledger) inDoubt(batch []job, since time.Time, cause error) {
 	reason := fmt.Sprintf(report.Reasons.UnknownOutcome, cause)
+	l.stats.finished.Add(int64(len(batch)))
 	for _, j := range batch {
 		l.update(j.key, func(o *report.Outcome) { *o = o.InDoubt(since, reason) })
 	}
 }
 
-// fallbackStarted takes a row Wix failed out of the failed count while a
-// second chance (its fallback upload) is under way.
-func (l *ledger) fallbackStarted() { l.stats.Failed.Add(-1) }
+// secondChance takes a row Wix failed out of the failed count while its
+// second chance (a fallback upload, or a diagnosis) is under way.
+func (l *ledger) secondChance() {
+	l.stats.Failed.Add(-1)
+	l.stats.Revisits.Add(-1)
+}
 
 // fallbackStopped puts it back: the second chance was not taken (the run
 // was interrupted before the upload went out; the row keeps Wix's verdict
 // and its fallback stays due) or it failed, with reason.
 func (l *ledger) fallbackStopped(key manifest.Key, reason string) {
-	l.stats.Failed.Add(1)
 	if reason != "" {
 		l.settleFailure(key, reason)
+		return
 	}
+	l.stats.Failed.Add(1)
+	l.stats.finished.Add(1) // for this run
 }
 
 // settleFailure gives a row Wix failed its final reason: the fallback or
 // the diagnosis is done.
 func (l *ledger) settleFailure(key manifest.Key, reason string) {
+	l.stats.Failed.Add(1)
+	l.stats.finished.Add(1)
 	l.update(key, func(o *report.Outcome) {
 		o.Phase = report.PhaseNone
 		o.SetReason(reason)
 	})
 }
 
-func (l *ledger) countFinal(s report.Status) {
-	switch s {
+// left counts a row read that the run leaves as it is: prev is its
+// outcome. One Wix failed that an earlier run left without its second
+// chance gets it in this run (fallbackPass).
+func (l *ledger) left(what Action, prev report.Outcome) {
+	switch {
+	case what == ActionKeep && prev.Phase == report.PhaseWixFailed:
+		l.stats.Failed.Add(1)
+		l.stats.Revisits.Add(1)
+	case what == ActionKeep:
+		l.stats.Kept.Add(1)
+		l.stats.finished.Add(1)
+	case what == ActionDuplicate, what == ActionReject:
+		l.stats.finished.Add(1)
+	}
+}
+
+// processingTime records Wix's recent processing time of a file.
+func (l *ledger) processingTime(d time.Duration) { l.stats.Processing.Store(int64(d)) }
+
+// countFinal counts an outcome final, and a second chance due when Wix
+// failed the import.
+func (l *ledger) countFinal(o report.Outcome) {
+	switch o.Status {
 	case report.Ready:
 		l.stats.Ready.Add(1)
+		l.stats.finished.Add(1)
 	case report.Failed:
 		l.stats.Failed.Add(1)
+		if o.Phase == report.PhaseWixFailed {
+			l.stats.Revisits.Add(1)
+		} else {
+			l.stats.finished.Add(1)
+		}
 	}
 }
 

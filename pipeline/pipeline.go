@@ -372,7 +372,11 @@ func (r *run) plan(ctx context.Context, rows *manifest.Reader, jobs chan<- job, 
 		}
 		for i, row := range retries {
 			if !trashed[i] {
-				continue // its file stays, and so does its FAILED outcome: a later run retries
+				// Its file stays, and so does its FAILED outcome: a later
+				// run retries.
+				prev, _ := r.ledger.state.Get(row.Key)
+				r.ledger.left(ActionKeep, prev)
+				continue
 			}
 			prev := r.ledger.trashed(row.Key)
 			if !r.queue(ctx, row, ActionRetry, prev, jobs, uploads) {
@@ -390,12 +394,11 @@ func (r *run) plan(ctx context.Context, rows *manifest.Reader, jobs chan<- job, 
 		if err != nil {
 			return fmt.Errorf("reading manifest: %w", err)
 		}
-		if row.Err != nil {
-			continue
-		}
+		r.ledger.stats.Read.Add(1)
 		what, prev := Decide(row, r.ledger.state, r.s.MaxAttempts)
 		switch what {
-		case ActionKeep, ActionDuplicate:
+		case ActionKeep, ActionDuplicate, ActionReject:
+			r.ledger.left(what, prev)
 			continue
 		case ActionRepoll:
 			r.poller.track(prev.FileID, prev.Folder, row.Key, prev.Updated)
@@ -466,21 +469,27 @@ func Decide(row *manifest.Row, state *report.State, maxAttempts int) (Action, re
 		return ActionReject, report.Outcome{}
 	}
 	o, known := state.Get(row.Key)
-	switch {
-	case !known:
+	if !known {
 		return ActionImport, o
-	case o.Planned:
-		return ActionDuplicate, o // planned earlier in this pass
-	case o.Status == report.Ready:
-		return ActionKeep, o
-	case o.Status == report.Pending && o.FileID != "":
-		return ActionRepoll, o
-	case o.Phase == report.PhaseInDoubt:
-		return ActionReconcile, o
-	case o.Status == report.Failed && int(o.Attempts) >= maxAttempts:
-		return ActionKeep, o
-	case o.Status == report.Failed:
-		return ActionRetry, o
 	}
-	return ActionImport, o
+	return DecideKnown(o, maxAttempts), o
+}
+
+// DecideKnown is Decide for a row whose import has the known outcome o.
+func DecideKnown(o report.Outcome, maxAttempts int) Action {
+	switch {
+	case o.Planned:
+		return ActionDuplicate // planned earlier in this pass
+	case o.Status == report.Ready:
+		return ActionKeep
+	case o.Status == report.Pending && o.FileID != "":
+		return ActionRepoll
+	case o.Phase == report.PhaseInDoubt:
+		return ActionReconcile
+	case o.Status == report.Failed && int(o.Attempts) >= maxAttempts:
+		return ActionKeep
+	case o.Status == report.Failed:
+		return ActionRetry
+	}
+	return ActionImport
 }

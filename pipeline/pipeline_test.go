@@ -61,6 +61,11 @@ func (e *env) migrate(ctx context.Context) []map[string]string {
 	if _, err := m.Run(ctx); err != nil && !errors.Is(err, migrate.ErrIncomplete) {
 		e.t.Fatal(err)
 	}
+	// A run that was not interrupted is done with every row, whatever
+	// became of it.
+	if p := m.Progress(); p.Rows == 0 || p.Finished != p.Rows {
+		e.t.Errorf("the run finished %d of the manifest's %d rows", p.Finished, p.Rows)
+	}
 	return e.readReport()
 }
 

@@ -188,6 +188,7 @@ func (p *poller) loop(ctx context.Context, importsDone <-chan struct{}) {
 			p.log.Warn("status check failed; will try again", "err", err)
 		}
 		pause = p.nextPause(importing, res, pause)
+		p.ledger.processingTime(p.processing.high())
 		p.log.Debug("poll round",
 			slog.Group("plan", "by_id", res.plan.IDCalls, "list", res.plan.ListCalls, "search", res.plan.SearchCalls),
 			slog.Group("files", "by_id", res.plan.ByIDFiles, "listed", res.plan.ListedFiles, "searched", res.plan.SearchedFiles, "deferred", res.plan.DeferredFiles),

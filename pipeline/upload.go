@@ -197,6 +197,7 @@ func (r *run) fallbackPass(ctx context.Context, rows *manifest.Reader, uploads *
 		j := job{key: row.Key, req: row.Import.Request(r.s.FolderID)}
 		want := row.Import.MediaType
 		uploads.Go(func() error {
+			r.ledger.secondChance()
 			switch {
 			case r.s.NoFallbackUpload:
 				r.uploader.diagnose(ctx, j, want)
@@ -226,7 +227,8 @@ func (u *uploader) fallback(ctx context.Context, j job, want wix.MediaType) bool
 	defer tmp.Close()
 	d, err := u.prober.Download(ctx, j.req.URL, tmp)
 	if ctx.Err() != nil {
-		return false // interrupted: the row keeps Wix's verdict, and the next run tries again
+		u.ledger.fallbackStopped(j.key, "") // interrupted: the row keeps Wix's verdict, and the next run tries again
+		return false
 	}
 	if err != nil {
 		var se *source.Error
@@ -241,7 +243,6 @@ func (u *uploader) fallback(ctx context.Context, j job, want wix.MediaType) bool
 		u.ledger.settleFailure(j.key, reason)
 		return false
 	}
-	u.ledger.fallbackStarted()
 	file, err := u.journaledUpload(ctx, j, false, d.FileName, d.ContentType, tmp, d.Size)
 	switch {
 	case errors.Is(err, wix.ErrUnknownOutcome):
@@ -265,7 +266,8 @@ func (u *uploader) fallback(ctx context.Context, j job, want wix.MediaType) bool
 func (u *uploader) diagnose(ctx context.Context, j job, want wix.MediaType) {
 	d := u.prober.Probe(ctx, j.req.URL, want)
 	if ctx.Err() != nil {
-		return // interrupted: no diagnosis is better than a wrong one
+		u.ledger.fallbackStopped(j.key, "") // interrupted: no diagnosis is better than a wrong one
+		return
 	}
 	u.ledger.settleFailure(j.key, d.WixFailedReason())
 }

@@ -159,13 +159,23 @@ func (m *migration) logger(stderr io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(stderr, opts))
 }
 
+// startProgress shows the migration's progress while it runs: a bar on a
+// terminal, a log line every logEvery off it; nothing with --quiet.
+func (m *migration) startProgress(d display, mig *migrate.Migration, log *slog.Logger) *progress {
+	if m.quiet {
+		d.terminal, log = false, nil
+	}
+	return startProgress(d, log, 0, func() reading { return migrateReading(mig.Progress()) })
+}
+
 // run carries out a migration and returns the exit code.
 func (m *migration) run(ctx context.Context, stdout, stderr io.Writer) int {
 	if err := m.check(); err != nil {
 		fmt.Fprintf(stderr, "migrate: %v\n", err)
 		return exitUsage
 	}
-	log := m.logger(stderr)
+	screen := displayOf(stderr)
+	log := m.logger(screen.out)
 	fail := func(err error) int {
 		var notWritable *migrate.NotWritableError
 		switch {
@@ -195,7 +205,7 @@ func (m *migration) run(ctx context.Context, stdout, stderr io.Writer) int {
 		return m.printPlan(stdout, mig)
 	}
 
-	progress := startProgress(stderr, mig.Stats(), log, m.quiet)
+	progress := m.startProgress(screen, mig, log)
 	res, err := mig.Run(ctx)
 	progress.stop()
 	if res != nil {

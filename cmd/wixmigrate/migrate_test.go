@@ -175,7 +175,7 @@ func TestMigrateDryRun(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	for _, want := range []string{"import       250", "same           1", "reject         1", "API calls needed, at least: 7", "about 5s"} {
+	for _, want := range []string{"import       250", "same           1", "reject         1", "API calls needed, at least: 7", "about 4s"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("dry run output lacks %q:\n%s", want, out)
 		}

@@ -56,7 +56,7 @@ func (m *migration) printPlan(w io.Writer, mig *migrate.Migration) int {
 	if m.rate <= 0 {
 		note = fmt.Sprintf("with no --rate: at Wix's own limit of %d/min per site", wix.RateLimit)
 	}
-	what := "the calls, then Wix's processing of the last files"
+	what := "the calls, imports first, and Wix's processing of the last files; a live run's ETA uses the same model"
 	if m.cfg.NoWait {
 		what = "the import calls; processing is not waited for"
 	}

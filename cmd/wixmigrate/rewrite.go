@@ -78,7 +78,14 @@ flags:`)
 		}
 	}
 
+	screen := displayOf(stderr)
+	if cfg.OnChange != nil && displayOf(stdout).terminal {
+		screen.terminal = false // the changes listed are the progress
+	}
+	progress, onRead := startBytesProgress(screen)
+	cfg.Progress = onRead
 	res, err := rewrite.Run(ctx, cfg)
+	progress.stop()
 	if msg := rewriteUsage(err); msg != "" {
 		return usageError(stderr, "rewrite", "%s (see wixmigrate rewrite -h)", msg)
 	}

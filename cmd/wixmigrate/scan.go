@@ -94,7 +94,10 @@ flags:`)
 			return exitFatal
 		}
 	}
+	progress, onRead := startBytesProgress(displayOf(stderr))
+	opts.Progress = onRead
 	result, err := scan.Run(ctx, paths, opts)
+	progress.stop()
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			fmt.Fprintln(stderr, "scan: interrupted; no manifest written")
