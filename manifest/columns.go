@@ -47,6 +47,16 @@ var fieldByName = func() map[string]field {
 	return m
 }()
 
+// CanonicalColumn returns the canonical name of a column the importer
+// understands, however it is spelled (sourceUrl, "Source URL", url), and
+// "" for the user's own columns.
+func CanonicalColumn(name string) string {
+	if f, ok := fieldByName[normalizeName(name)]; ok {
+		return canonicalNames[f]
+	}
+	return ""
+}
+
 // reservedNames are ReservedColumns, normalized.
 var reservedNames = func() map[string]bool {
 	m := map[string]bool{}

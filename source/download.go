@@ -69,7 +69,7 @@ func (p *Prober) Download(ctx context.Context, rawURL string, w io.Writer) (Down
 	name := fileName(resp, u)
 	ct := typeOf(resp.Header.Get("Content-Type"), name, head)
 	if n == 0 {
-		return Download{}, &Error{Cause: CauseEmpty, Reason: "the source is empty (0 bytes)", Status: resp.StatusCode}
+		return Download{}, &Error{Cause: CauseEmpty, Reason: Reasons.Empty, Status: resp.StatusCode}
 	}
 	if d := p.judge(resp.StatusCode, ct, int64(n), ""); !d.OK {
 		return Download{}, &Error{Cause: d.Cause, Reason: d.Reason, Status: resp.StatusCode}

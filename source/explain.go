@@ -174,18 +174,15 @@ func tlsDetail(err error) string {
 // explainStatus phrases a non-2xx answer the way a site owner would want it
 // explained, with the likely reason and, where there is one, what helps.
 func explainStatus(status int) *Error {
-	text := fmt.Sprintf("the source answered %d %s", status, http.StatusText(status))
-	if http.StatusText(status) == "" {
-		text = fmt.Sprintf("the source answered HTTP %d", status)
-	}
+	text := fmt.Sprintf(Reasons.HTTPStatus, statusText(status))
 	e := &Error{Cause: CauseHTTPStatus, Status: status}
 	switch {
 	case status == http.StatusForbidden:
 		e.Cause = CauseHTTP403
-		e.Reason = text + ": it probably blocks hotlinking (requests from other sites' servers)"
+		e.Reason = fmt.Sprintf(Reasons.HTTP403, statusText(status))
 	case status == http.StatusNotFound:
 		e.Cause = CauseHTTP404
-		e.Reason = text + ": the file is missing at the old site"
+		e.Reason = fmt.Sprintf(Reasons.HTTP404, statusText(status))
 	case status == http.StatusUnauthorized:
 		e.Reason = text + ": the file needs a login, which Wix's fetcher does not have"
 	case status == http.StatusGone:
@@ -207,6 +204,14 @@ func explainStatus(status int) *Error {
 		e.Reason = text
 	}
 	return e
+}
+
+// statusText names an HTTP status: "404 Not Found", or "HTTP 599".
+func statusText(status int) string {
+	if http.StatusText(status) == "" {
+		return fmt.Sprintf("HTTP %d", status)
+	}
+	return fmt.Sprintf("%d %s", status, http.StatusText(status))
 }
 
 // formatSize writes a byte count for people: 512 bytes, 12 KB, 1.5 MB.

@@ -45,7 +45,7 @@ func (l *LocalFile) Close() error { return l.f.Close() }
 // "... is empty" (empty).
 func OpenLocal(path string) (*LocalFile, error) {
 	localErr := func(cause, what string, err error) error {
-		return &Error{Cause: cause, Reason: fmt.Sprintf("local file %s%s", path, what), Err: err}
+		return &Error{Cause: cause, Reason: fmt.Sprintf(Reasons.LocalFile, path+what), Err: err}
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -96,7 +96,7 @@ func localError(path string, err error) error {
 	case errors.Is(err, fs.ErrPermission):
 		detail = "permission denied"
 	}
-	e.Reason = fmt.Sprintf("local file %s: %s", path, detail)
+	e.Reason = fmt.Sprintf(Reasons.LocalFile, path+": "+detail)
 	return e
 }
 

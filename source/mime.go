@@ -103,7 +103,7 @@ func Compatible(want, got wix.MediaType) bool {
 func notMediaReason(t string) string {
 	switch t {
 	case "text/html", "application/xhtml+xml":
-		return fmt.Sprintf("the source is an HTML page (%s), not media: often an error or login page", t)
+		return fmt.Sprintf(Reasons.HTMLPage, t)
 	case "text/plain":
 		return "the source is plain text (text/plain), not media"
 	case "application/json", "text/json":
@@ -113,5 +113,5 @@ func notMediaReason(t string) string {
 	case octetStream, "":
 		return "the source's type cannot be told: no specific Content-Type, content that matches no known media format and no known file extension"
 	}
-	return fmt.Sprintf("the source is %s, not a type Wix imports as media", t)
+	return fmt.Sprintf(Reasons.NotMedia, t)
 }

@@ -87,8 +87,7 @@ func (d Diagnosis) WixFailedReason() string {
 	if !d.OK {
 		return d.Reason
 	}
-	return "Wix could not fetch the source, but it answers us with " + d.ContentType +
-		": it probably refuses other sites' servers (hotlink protection); uploading the file instead works"
+	return fmt.Sprintf(Reasons.RefusesWix, d.ContentType)
 }
 
 func (p *Prober) maxBytes() int64 {
@@ -323,11 +322,11 @@ func (p *Prober) judge(status int, contentType string, size int64, want wix.Medi
 	case size > p.maxBytes():
 		return set(CauseTooLarge, (&errTooLarge{size: size, limit: p.maxBytes()}).Error())
 	case size == 0:
-		return set(CauseEmpty, "the source is empty (0 bytes)")
+		return set(CauseEmpty, Reasons.Empty)
 	case d.MediaType == "":
 		return set(CauseNotMedia, notMediaReason(contentType))
 	case !Compatible(want, d.MediaType):
-		return set(CauseWrongMediaType, fmt.Sprintf("the manifest expects %s but the source is %s (%s)", want, contentType, d.MediaType))
+		return set(CauseWrongMediaType, fmt.Sprintf(Reasons.WrongType, want, contentType, d.MediaType))
 	}
 	d.OK = true
 	if size >= 0 {

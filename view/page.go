@@ -1,0 +1,287 @@
+package view
+
+import (
+	"bufio"
+	"cmp"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/wixmigrate/wixmigrate/manifest"
+	"github.com/wixmigrate/wixmigrate/report"
+	"github.com/wixmigrate/wixmigrate/wix"
+)
+
+var (
+	//go:embed page.html
+	pageHTML string
+	//go:embed page.css
+	pageCSS string
+	//go:embed page.js
+	pageJS string
+)
+
+var pageTemplate = template.Must(template.New("page").Parse(pageHTML))
+
+// contentPolicy allows the page's own style and script (by their hashes,
+// so nothing injected could run) and images from anywhere; nothing else
+// is fetched.
+var contentPolicy = fmt.Sprintf("default-src 'none'; img-src * data: file:; style-src '%s'; script-src '%s'; base-uri 'none'; form-action 'none'",
+	sourceHash(pageCSS), sourceHash(pageJS))
+
+func sourceHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
+}
+
+// WriteHTML writes the page.
+func (r *Report) WriteHTML(w io.Writer) error {
+	bw := bufio.NewWriterSize(w, 256<<10)
+	if err := pageTemplate.Execute(bw, r.pageData()); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// WriteFile writes the page to path atomically.
+func (r *Report) WriteFile(path string) error {
+	return report.WriteFileAtomic(path, 0o644, r.WriteHTML)
+}
+
+// pageData is what the template shows: the header server-side (it reads
+// without JavaScript), the rows as data for the script.
+type pageData struct {
+	Title     string
+	Policy    string
+	CSS       template.CSS
+	JS        template.JS
+	Report    *Report
+	Path      string
+	SiteID    string
+	Written   string
+	Made      string
+	Statuses  []count
+	Methods   []count
+	Types     []count
+	Bytes     string
+	FullCmd   string
+	Data      pageJSON
+	ShownRows int
+	ThumbSize string
+}
+
+// count is one line of a header's counts, with its share for the bar.
+type count struct {
+	Name    string
+	N       int
+	Percent string // of all rows, for the status bar
+	Offset  string // where its segment of the bar starts
+	Class   string // a CSS class for known statuses
+}
+
+func (r *Report) pageData() *pageData {
+	now := cmp.Or(r.opts.Now, time.Now())
+	d := &pageData{
+		Title:  "Migration report: " + fileName(r.Path),
+		Policy: contentPolicy, CSS: template.CSS(pageCSS), JS: template.JS(pageJS),
+		Report: r, Path: r.Path, SiteID: r.opts.SiteID,
+		Written: r.Written.UTC().Format("2006-01-02 15:04:05 UTC"),
+		Made:    now.UTC().Format("2006-01-02 15:04:05 UTC"),
+		Bytes:   formatBytes(r.Bytes), ShownRows: len(r.rows),
+		Methods: counts(r.ByMethod, r.Rows), Types: counts(r.ByType, r.Rows),
+		Data: r.encode(), ThumbSize: fmt.Sprintf("%d×%d", ThumbWidth, ThumbHeight),
+	}
+	d.Statuses = counts(r.ByStatus, r.Rows)
+	order := map[string]int{statusReady: 0, statusFailed: 1, statusPending: 2}
+	slices.SortStableFunc(d.Statuses, func(a, b count) int {
+		ra, oka := order[a.Name]
+		rb, okb := order[b.Name]
+		switch {
+		case oka && okb:
+			return cmp.Compare(ra, rb)
+		case oka:
+			return -1
+		case okb:
+			return 1
+		}
+		return cmp.Compare(a.Name, b.Name)
+	})
+	offset := 0.0
+	for i := range d.Statuses {
+		c := &d.Statuses[i]
+		c.Class = "st-" + strings.ToLower(c.Name)
+		if _, known := order[c.Name]; !known {
+			c.Class = "st-other"
+		}
+		share := 100 * float64(c.N) / float64(max(r.Rows, 1))
+		c.Percent, c.Offset = fmt.Sprintf("%.3f", share), fmt.Sprintf("%.3f", offset)
+		offset += share
+	}
+	if r.Partial {
+		d.FullCmd = "wixmigrate view " + shellQuote(r.Path)
+	}
+	return d
+}
+
+// counts sorts a tally, most first.
+func counts(m map[string]int, total int) []count {
+	out := make([]count, 0, len(m))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, count{Name: k, N: m[k]})
+	}
+	slices.SortStableFunc(out, func(a, b count) int { return cmp.Compare(b.N, a.N) })
+	return out
+}
+
+// pageJSON is the rows as the script reads them. It is compact on
+// purpose: a string seen more than once is sent once, in S, and cited by
+// its index; a row is an array (see rowFields in page.js for its order).
+type pageJSON struct {
+	S      []string             `json:"s"`
+	Cols   []string             `json:"cols"`
+	Src    int                  `json:"src"`  // source_url's index in Cols
+	Name   int                  `json:"name"` // display_name's, -1 when none
+	Media  string               `json:"media"`
+	Causes map[string]causeJSON `json:"causes"`
+	Rows   [][]any              `json:"rows"`
+	Total  int                  `json:"total"`
+}
+
+type causeJSON struct {
+	Title string `json:"title"`
+	Means string `json:"means"`
+	Next  string `json:"next"`
+}
+
+// strings interns the page's strings.
+type stringTable struct {
+	index map[string]int
+	list  []string
+	seen  map[string]int // occurrences, to intern only what repeats
+}
+
+func (t *stringTable) intern(s string) int {
+	if i, ok := t.index[s]; ok {
+		return i
+	}
+	t.index[s] = len(t.list)
+	t.list = append(t.list, s)
+	return len(t.list) - 1
+}
+
+// value is s as a row holds it: its index when it repeats, else itself.
+func (t *stringTable) value(s string) any {
+	if t.seen[s] > 1 || s == "" {
+		return t.intern(s)
+	}
+	return s
+}
+
+func (r *Report) encode() pageJSON {
+	media := r.media(wix.MediaURLPrefix)
+	d := pageJSON{Cols: r.columns, Src: -1, Name: -1, Media: media, Causes: map[string]causeJSON{}, Total: r.Rows}
+	for i, c := range r.columns {
+		switch manifest.CanonicalColumn(c) {
+		case "source_url":
+			d.Src = i
+		case "display_name":
+			d.Name = i
+		}
+	}
+	t := &stringTable{index: map[string]int{}, seen: map[string]int{}}
+	t.intern("")
+	for _, rw := range r.rows {
+		for _, c := range rw.cells {
+			t.seen[c]++
+		}
+		t.seen[rw.reason]++
+		t.seen[rw.updated]++
+	}
+	d.Rows = make([][]any, 0, len(r.rows))
+	for _, rw := range r.rows {
+		if rw.cause != "" {
+			if c, ok := report.CauseByKey(rw.cause); ok {
+				d.Causes[c.Key] = causeJSON{Title: c.Title, Means: c.Means, Next: c.Next}
+			}
+		}
+		out := make([]any, 0, rowFixed+len(rw.cells))
+		out = append(out, rw.line, t.intern(rw.status), t.intern(rw.method), t.intern(rw.mediaType),
+			t.intern(rw.folder), t.intern(rw.cause), t.value(rw.reason), rw.fileID,
+			wixURLValue(rw, media, t), thumbValue(rw, media, t),
+			rw.size, rw.width, rw.height, rw.attempts, t.value(rw.updated), t.value(rw.localSrc))
+		for _, c := range rw.cells {
+			out = append(out, t.value(c))
+		}
+		d.Rows = append(d.Rows, out)
+	}
+	d.S = t.list
+	return d
+}
+
+// rowFixed is the number of a row's fields before its manifest cells.
+const rowFixed = 16
+
+// wixURLValue is -1 for the usual address (the media base and the file
+// ID), else the address.
+func wixURLValue(rw row, media string, t *stringTable) any {
+	if rw.wixURL != "" && rw.wixURL == media+rw.fileID {
+		return -1
+	}
+	return t.value(rw.wixURL)
+}
+
+// thumbValue writes a scaled-to-fill URL in parts the script joins
+// again: -1 when it is the file's plain address (image-kit does not
+// transform GIF and SVG), [transform, name] when it is the media base, the
+// file ID, the transform (shared by many rows) and the name (0 when it is
+// the file ID's last element, as it usually is), else the URL.
+func thumbValue(rw row, media string, t *stringTable) any {
+	switch {
+	case rw.thumb == "":
+		return 0
+	case rw.thumb == media+rw.fileID:
+		return -1
+	}
+	rest, ok := strings.CutPrefix(rw.thumb, media+rw.fileID)
+	slash := strings.LastIndexByte(rest, '/')
+	if !ok || slash < 0 {
+		return t.value(rw.thumb)
+	}
+	transform, name := rest[:slash+1], rest[slash+1:]
+	var nameValue any = name
+	if name == rw.fileID[strings.LastIndexByte(rw.fileID, '/')+1:] {
+		nameValue = 0
+	}
+	return []any{t.intern(transform), nameValue}
+}
+
+// formatBytes writes a byte count for people.
+func formatBytes(n int64) string {
+	const kb, mb, gb = 1 << 10, 1 << 20, 1 << 30
+	switch {
+	case n >= gb:
+		return fmt.Sprintf("%.1f GB", float64(n)/gb)
+	case n >= mb:
+		return fmt.Sprintf("%.1f MB", float64(n)/mb)
+	case n >= kb:
+		return fmt.Sprintf("%.1f KB", float64(n)/kb)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// shellQuote quotes a path for a command line when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -1,0 +1,244 @@
+'use strict';
+// The report page's script. Every string from the report is hostile: it is
+// written with textContent and setAttribute only, and a URL becomes a link
+// or an image only when it is http(s) or file.
+(() => {
+  const D = JSON.parse(document.getElementById('data').textContent);
+  const S = D.s;
+  const str = (v) => (typeof v === 'number' ? (S[v] ?? '') : v);
+  // A row's fields before its manifest cells, in the order page.go writes them.
+  const LINE = 0, STATUS = 1, METHOD = 2, TYPE = 3, FOLDER = 4, CAUSE = 5, REASON = 6, FILE = 7,
+    WIXURL = 8, THUMB = 9, SIZE = 10, WIDTH = 11, HEIGHT = 12, ATTEMPTS = 13, UPDATED = 14, LOCAL = 15, CELLS = 16;
+  const rows = D.rows;
+  const GROUP_PAGE = 20, CARD_PAGE = 48;
+
+  const $ = (id) => document.getElementById(id);
+  function el(tag, attrs, ...kids) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === 'class') e.className = v;
+      else e.setAttribute(k, v);
+    }
+    for (const k of kids) if (k !== null && k !== undefined && k !== '') e.append(k);
+    return e;
+  }
+  function safeURL(u) {
+    if (!u) return '';
+    try {
+      const x = new URL(u);
+      return x.protocol === 'http:' || x.protocol === 'https:' || x.protocol === 'file:' ? x.href : '';
+    } catch { return ''; }
+  }
+  function link(text, href, cls) {
+    const u = safeURL(href);
+    if (!u) return el('span', cls ? { class: cls } : {}, text);
+    return el('a', { href: u, rel: 'noopener noreferrer', target: '_blank', ...(cls ? { class: cls } : {}) }, text);
+  }
+  const cell = (r, i) => (i >= 0 ? str(r[CELLS + i]) : '');
+  const source = (r) => cell(r, D.src);
+  const lastPart = (s) => { const p = s.replace(/[?#].*$/, '').split('/'); return p[p.length - 1] || s; };
+  const name = (r) => cell(r, D.name) || lastPart(source(r)) || 'line ' + r[LINE];
+  const wixURL = (r) => (r[WIXURL] === -1 ? D.media + r[FILE] : str(r[WIXURL]));
+  function thumbURL(r) {
+    const t = r[THUMB];
+    if (t === -1) return D.media + r[FILE];
+    if (Array.isArray(t)) return D.media + r[FILE] + S[t[0]] + (t[1] === 0 ? lastPart(r[FILE]) : t[1]);
+    return str(t);
+  }
+  function bytes(n) {
+    if (!n) return '';
+    const u = ['bytes', 'KB', 'MB', 'GB'];
+    let i = 0;
+    while (n >= 1024 && i < u.length - 1) { n /= 1024; i++; }
+    return (i === 0 ? n : n.toFixed(1)) + ' ' + u[i];
+  }
+  // The manifest's other columns, for a row's details.
+  function extras(r) {
+    const parts = [];
+    D.cols.forEach((c, i) => {
+      if (i === D.src || i === D.name) return;
+      const v = cell(r, i);
+      if (v) parts.push(c + ': ' + v);
+    });
+    return parts.join(' · ');
+  }
+
+  // Filters.
+  const form = $('filters'), q = $('q');
+  const selects = { status: [$('f-status'), STATUS], method: [$('f-method'), METHOD], type: [$('f-type'), TYPE], folder: [$('f-folder'), FOLDER] };
+  for (const [sel, field] of Object.values(selects)) {
+    const n = new Map();
+    for (const r of rows) n.set(r[field], (n.get(r[field]) || 0) + 1);
+    [...n.keys()].sort((a, b) => S[a].localeCompare(S[b])).forEach((k) => {
+      sel.append(el('option', { value: String(k) }, (S[k] || '(none)') + ' (' + n.get(k) + ')'));
+    });
+  }
+  let hay = null; // lower-cased text of every row, made on the first search
+  function haystack(i) {
+    if (!hay) hay = new Array(rows.length);
+    if (hay[i] === undefined) {
+      const r = rows[i];
+      const parts = [S[r[STATUS]], S[r[METHOD]], S[r[TYPE]], S[r[FOLDER]], str(r[REASON]), r[FILE], wixURL(r), String(r[LINE])];
+      for (let c = CELLS; c < r.length; c++) parts.push(str(r[c]));
+      hay[i] = parts.join('\n').toLowerCase();
+    }
+    return hay[i];
+  }
+  function matching() {
+    const want = Object.values(selects).map(([sel, field]) => [sel.value === '' ? -1 : Number(sel.value), field]).filter(([v]) => v >= 0);
+    const words = q.value.toLowerCase().split(/\s+/).filter(Boolean);
+    const out = [];
+    outer: for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      for (const [v, field] of want) if (r[field] !== v) continue outer;
+      if (words.length) {
+        const h = haystack(i);
+        for (const w of words) if (!h.includes(w)) continue outer;
+      }
+      out.push(i);
+    }
+    return out;
+  }
+
+  // A pager under a list: a page of size rows at a time.
+  function paged(container, items, size, draw, cls) {
+    let page = 0;
+    const body = el('div', { class: cls });
+    const bar = el('nav', { class: 'pager', 'aria-label': 'pages' });
+    const prev = el('button', { type: 'button' }, '← Previous');
+    const next = el('button', { type: 'button' }, 'Next →');
+    const where = el('span', { 'aria-live': 'polite' });
+    prev.addEventListener('click', () => { page--; show(); });
+    next.addEventListener('click', () => { page++; show(); });
+    bar.append(prev, where, next);
+    function show() {
+      const pages = Math.max(1, Math.ceil(items.length / size));
+      page = Math.min(Math.max(page, 0), pages - 1);
+      body.replaceChildren(draw(items.slice(page * size, (page + 1) * size)));
+      where.textContent = (page * size + 1) + '–' + Math.min(items.length, (page + 1) * size) + ' of ' + items.length;
+      prev.disabled = page === 0;
+      next.disabled = page >= pages - 1;
+    }
+    container.append(body);
+    if (items.length > size) container.append(bar);
+    show();
+  }
+
+  function groupBox(g, kind) {
+    const c = g.cause ? D.causes[g.cause] : null;
+    const title = c ? c.title : g.status === 'UNREADABLE' || !g.reason ? g.status : g.reason;
+    const box = el('section', { class: 'group ' + kind, 'data-status': g.status, 'data-cause': g.cause || '', 'data-count': String(g.rows.length) });
+    box.append(el('h3', {}, el('span', {}, title), el('span', { class: 'badge' }, g.rows.length + (g.rows.length === 1 ? ' row' : ' rows'))));
+    if (c) {
+      box.append(el('p', { class: 'means' }, c.means), el('p', { class: 'next' }, el('b', {}, 'Next step: '), c.next));
+    } else if (kind !== 'other') {
+      box.append(el('p', { class: 'means' }, 'Reason as the report gives it (no known kind).'));
+    }
+    paged(box, g.rows, GROUP_PAGE, (page) => {
+      const table = el('table', {}, el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Line'), el('th', { scope: 'col' }, 'Name'),
+        el('th', { scope: 'col' }, 'Source'), el('th', { scope: 'col' }, 'Details'))));
+      const tb = el('tbody');
+      for (const i of page) {
+        const r = rows[i];
+        const details = el('td');
+        if (c || kind === 'other') details.append(el('div', { class: 'reason' }, str(r[REASON])));
+        const x = extras(r);
+        if (x) details.append(el('div', { class: 'extra' }, x));
+        tb.append(el('tr', { 'data-line': String(r[LINE]) }, el('td', { class: 'line' }, String(r[LINE])), el('td', { class: 'name' }, name(r)),
+          el('td', {}, link(source(r) || '(empty)', str(r[LOCAL]) || source(r))), details));
+      }
+      table.append(tb);
+      return table;
+    }, 'rows');
+    return box;
+  }
+
+  const glyphs = { VIDEO: '▶', AUDIO: '♪', DOCUMENT: '▤', ARCHIVE: '▣', MODEL3D: '◆' };
+  function icon(type) {
+    return el('div', { class: 'thumb icon' }, el('span', { class: 'glyph', 'aria-hidden': 'true' }, glyphs[type] || '■'), (type || 'file').toLowerCase());
+  }
+  function image(src, alt, cls, broken, card) {
+    const u = safeURL(src);
+    const box = el('div', { class: 'thumb' });
+    if (!u) { box.classList.add('broken'); box.textContent = broken; return box; }
+    const img = el('img', { class: cls, src: u, alt, loading: 'lazy', decoding: 'async', referrerpolicy: 'no-referrer' });
+    img.addEventListener('error', () => {
+      box.classList.add('broken');
+      box.replaceChildren(broken);
+      card.dataset[cls] = 'broken';
+    });
+    img.addEventListener('load', () => { card.dataset[cls] = 'loaded'; });
+    box.append(img);
+    return box;
+  }
+  function card(i) {
+    const r = rows[i];
+    const type = S[r[TYPE]], n = name(r), visual = type === 'IMAGE' || type === 'VECTOR';
+    const c = el('article', { class: 'card', 'data-line': String(r[LINE]) });
+    const src = str(r[LOCAL]) || source(r);
+    const old = visual ? image(src, 'Old: ' + n, 'old', 'The source no longer loads', c) : icon(type);
+    const thumb = thumbURL(r);
+    const neu = visual && thumb ? image(thumb, 'On Wix: ' + n, 'new', 'The Wix thumbnail does not load', c) : icon(type);
+    c.append(el('div', { class: 'pair' },
+      el('figure', {}, old, el('figcaption', {}, el('span', {}, 'Old site'))),
+      el('figure', {}, neu, el('figcaption', {}, el('span', {}, 'Wix')))));
+    c.append(el('h3', {}, n));
+    const facts = [];
+    if (r[WIDTH] && r[HEIGHT]) facts.push(r[WIDTH] + '×' + r[HEIGHT]);
+    facts.push(bytes(r[SIZE]), S[r[METHOD]], type.toLowerCase(), S[r[FOLDER]], 'line ' + r[LINE]);
+    c.append(el('p', { class: 'facts' }, facts.filter(Boolean).join(' · ')));
+    c.append(el('p', { class: 'links' }, link('Old file', src), link('Wix file', wixURL(r)), el('code', { title: 'file_id' }, r[FILE])));
+    const x = extras(r);
+    if (x) c.append(el('p', { class: 'extra' }, x));
+    return c;
+  }
+
+  function render() {
+    const match = matching();
+    const groups = { FAILED: new Map(), PENDING: new Map(), other: new Map() };
+    const ready = [];
+    for (const i of match) {
+      const r = rows[i], status = S[r[STATUS]];
+      if (status === 'READY') { ready.push(i); continue; }
+      const cause = S[r[CAUSE]], reason = str(r[REASON]);
+      const where = groups[status] || groups.other;
+      const key = status + '\u0000' + (cause ? 'c' + cause : 'r' + reason);
+      if (!where.has(key)) where.set(key, { status, cause, reason, rows: [] });
+      where.get(key).rows.push(i);
+    }
+    const fill = (id, map, kind) => {
+      const sec = $(id), box = sec.querySelector('.groups');
+      const list = [...map.values()].sort((a, b) => b.rows.length - a.rows.length);
+      box.replaceChildren(...list.map((g) => groupBox(g, kind)));
+      sec.hidden = list.length === 0;
+    };
+    fill('failures', groups.FAILED, 'failed');
+    fill('pending', groups.PENDING, 'pending');
+    fill('other', groups.other, 'other');
+    const gallery = $('gallery'), list = gallery.querySelector('.list');
+    list.replaceChildren();
+    gallery.hidden = ready.length === 0;
+    if (ready.length) {
+      paged(list, ready, CARD_PAGE, (page) => {
+        const f = document.createDocumentFragment();
+        for (const i of page) f.append(card(i));
+        return f;
+      }, 'cards');
+    }
+    $('nothing').hidden = match.length !== 0;
+    $('shown').value = 'Showing ' + match.length + ' of ' + rows.length + ' rows' + (rows.length < D.total ? ' (the page holds ' + rows.length + ' of the report\u2019s ' + D.total + ')' : '');
+    document.body.dataset.shown = String(match.length);
+  }
+
+  let timer = 0;
+  q.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(render, 120); });
+  for (const [sel] of Object.values(selects)) sel.addEventListener('change', render);
+  form.addEventListener('submit', (e) => { e.preventDefault(); clearTimeout(timer); render(); });
+  form.addEventListener('reset', () => setTimeout(render, 0));
+  document.addEventListener('keydown', (e) => {
+    if (e.key === '/' && !/^(INPUT|SELECT|TEXTAREA)$/.test(document.activeElement.tagName)) { e.preventDefault(); q.focus(); }
+  });
+  form.hidden = false;
+  render();
+  document.body.dataset.ready = 'true';
+})();
