@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wixmigrate/wixmigrate/content"
 	"github.com/wixmigrate/wixmigrate/manifest"
 	"github.com/wixmigrate/wixmigrate/report"
 	"github.com/wixmigrate/wixmigrate/wix"
@@ -201,7 +200,7 @@ func (r *Report) rowOf(mr *manifest.Row) row {
 	if rw.status == statusReady && fields.WixURL != "" {
 		rw.wixURL = r.media(fields.WixURL)
 		if fields.FileID != "" && (fields.MediaType == wix.MediaImage || fields.MediaType == wix.MediaVector) {
-			rw.thumb = r.media(content.ScaledToFillURL(fields.FileID, fields.Width, fields.Height, ThumbWidth, ThumbHeight))
+			rw.thumb = r.media(wix.ScaledToFillURL(fields.FileID, fields.Width, fields.Height, ThumbWidth, ThumbHeight))
 		}
 	}
 	return rw

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wixmigrate/wixmigrate/internal/atomicfile"
 	"github.com/wixmigrate/wixmigrate/manifest"
 	"github.com/wixmigrate/wixmigrate/report"
 	"github.com/wixmigrate/wixmigrate/wix"
@@ -52,7 +53,7 @@ func (r *Report) WriteHTML(w io.Writer) error {
 
 // WriteFile writes the page to path atomically.
 func (r *Report) WriteFile(path string) error {
-	return report.WriteFileAtomic(path, 0o644, r.WriteHTML)
+	return atomicfile.Write(path, 0o644, r.WriteHTML)
 }
 
 // pageData is what the template shows: the header server-side (it reads

@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"encoding/xml"
 	"image"
-	_ "image/gif"  // registers GIF for image.DecodeConfig
-	_ "image/jpeg" // registers JPEG
-	_ "image/png"  // registers PNG
+	_ "image/gif" // registers GIF for image.DecodeConfig
+	"image/jpeg"
+	"image/png"
 	"io"
 	"math"
 	"path"
@@ -14,7 +14,8 @@ import (
 	"strings"
 
 	"github.com/gabriel-vasile/mimetype"
-	_ "golang.org/x/image/bmp"  // registers BMP
+	_ "golang.org/x/image/bmp" // registers BMP
+	"golang.org/x/image/draw"
 	_ "golang.org/x/image/tiff" // registers TIFF
 	_ "golang.org/x/image/webp" // registers WebP
 
@@ -234,4 +235,61 @@ func svgLength(s string) (float64, bool) {
 	s = strings.TrimSuffix(strings.TrimSpace(s), "px")
 	v, err := strconv.ParseFloat(s, 64)
 	return v, err == nil && v > 0
+}
+
+// fillPath splits a scaled-to-fill media path, what the SDK's
+// getScaledToFillImageUrl asks static.wixstatic.com for:
+// <id>/v1/fill/w_<w>,h_<h>,<more>/<name>. ok is false for a plain <id>.
+func fillPath(p string) (id string, w, h int, ok bool) {
+	id, rest, found := strings.Cut(p, "/v1/fill/")
+	if !found {
+		return p, 0, 0, false
+	}
+	params, _, _ := strings.Cut(rest, "/")
+	for _, kv := range strings.Split(params, ",") {
+		k, v, _ := strings.Cut(kv, "_")
+		n, err := strconv.Atoi(v)
+		switch {
+		case err != nil:
+		case k == "w":
+			w = n
+		case k == "h":
+			h = n
+		}
+	}
+	const most = 5000 // image-kit's safe area side
+	if w <= 0 || h <= 0 || w > most || h > most {
+		return id, 0, 0, false
+	}
+	return id, w, h, true
+}
+
+// scaleToFill decodes an image and returns it scaled to cover w×h and
+// cropped to it, centered, as Wix's fill transform does, encoded as JPEG
+// for a JPEG and as PNG otherwise. ok is false for content it cannot
+// decode: the caller serves the stored bytes instead.
+func scaleToFill(r io.Reader, mime string, w, h int) (out []byte, outMIME string, ok bool) {
+	src, _, err := image.Decode(r)
+	if err != nil {
+		return nil, "", false
+	}
+	b := src.Bounds()
+	// The largest centered part of the source with the target's aspect.
+	cw, ch := b.Dx(), b.Dx()*h/w
+	if ch > b.Dy() {
+		cw, ch = b.Dy()*w/h, b.Dy()
+	}
+	crop := image.Rect(0, 0, cw, ch).Add(b.Min).Add(image.Pt((b.Dx()-cw)/2, (b.Dy()-ch)/2))
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	draw.ApproxBiLinear.Scale(dst, dst.Bounds(), src, crop, draw.Src, nil)
+	var buf bytes.Buffer
+	if mime == "image/jpeg" {
+		err, outMIME = jpeg.Encode(&buf, dst, &jpeg.Options{Quality: 85}), "image/jpeg"
+	} else {
+		err, outMIME = png.Encode(&buf, dst), "image/png"
+	}
+	if err != nil {
+		return nil, "", false
+	}
+	return buf.Bytes(), outMIME, true
 }

@@ -406,9 +406,11 @@ func (s *Simulator) publish(f *fileRec) {
 }
 
 // serveMedia answers GET /media/<id> with the stored bytes, as
-// static.wixstatic.com does for the real service.
+// static.wixstatic.com does for the real service, and a scaled-to-fill
+// path (/media/<id>/v1/fill/w_..,h_../<name>) with the image scaled and
+// cropped to that size.
 func (s *Simulator) serveMedia(w http.ResponseWriter, r *http.Request) {
-	id := strings.TrimPrefix(r.URL.Path, mediaPathPrefix)
+	id, fillW, fillH, fill := fillPath(strings.TrimPrefix(r.URL.Path, mediaPathPrefix))
 	s.filesMu.RLock()
 	f := s.files[id]
 	s.filesMu.RUnlock()
@@ -435,6 +437,17 @@ func (s *Simulator) serveMedia(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer file.Close()
+	if fill {
+		if out, outMIME, ok := scaleToFill(file, mime, fillW, fillH); ok {
+			w.Header().Set("Content-Type", outMIME)
+			http.ServeContent(w, r, "", time.Unix(0, mod), bytes.NewReader(out))
+			return
+		}
+		if _, err := file.Seek(0, io.SeekStart); err != nil {
+			writeError(w, appError(http.StatusInternalServerError, "INTERNAL", "rereading media "+id+": "+err.Error(), nil))
+			return
+		}
+	}
 	if mime != "" {
 		w.Header().Set("Content-Type", mime)
 	}

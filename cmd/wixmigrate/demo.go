@@ -18,6 +18,7 @@ import (
 	"github.com/wixmigrate/wixmigrate/content/rewrite"
 	"github.com/wixmigrate/wixmigrate/migrate"
 	"github.com/wixmigrate/wixmigrate/pipeline"
+	"github.com/wixmigrate/wixmigrate/view"
 	"github.com/wixmigrate/wixmigrate/wix"
 	"github.com/wixmigrate/wixmigrate/wixsim"
 )
@@ -37,6 +38,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	samples := fs.String("samples", "samples", "the folder holding manifest.csv and the sample media")
 	out := fs.String("out", "wixmigrate-demo", "where to write the demo's manifest and report")
 	quiet := fs.Bool("quiet", false, "no progress display")
+	serve := fs.Bool("serve", false, "keep the simulator and the origin up after the run, until Ctrl-C, so the report page's images load")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: wixmigrate demo [flags]\n\nStarts the Media Manager simulator and a local origin serving the samples\n(one path refuses foreign fetchers, as hotlink protection does), migrates\nthe sample manifest, and prints the summary and where the report is.\n\nflags:")
 		fs.PrintDefaults()
@@ -110,6 +112,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		logFormat:      "text",
 		wait:           true,
 		quiet:          *quiet,
+		viewMediaBase:  sim.URL, // the page's thumbnails come from the simulator
 	}
 	code := m.run(ctx, stdout, stderr)
 	if code == exitOK || code == exitIncomplete {
@@ -122,6 +125,15 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		// The samples fail some rows on purpose; that is the demo working.
 		fmt.Fprintln(stdout, "\nSome rows failed on purpose: the samples include a missing source, an HTML page posing as an image and two invalid rows.\nThe hotlink-protected source was refused to Wix's fetcher and arrived by fallback upload (method column).")
 		code = exitOK
+	}
+	if code == exitOK {
+		page := view.DefaultPath(reportPath)
+		if !*serve {
+			fmt.Fprintf(stdout, "\nThe page %s loads its images from this demo's simulator and origin, gone when it ends: run the demo with --serve to look at it.\n", page)
+			return code
+		}
+		fmt.Fprintf(stdout, "\nServing the page's images; open %s in a browser. Ctrl-C ends the demo.\n", page)
+		<-ctx.Done()
 	}
 	return code
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/wixmigrate/wixmigrate/migrate"
 	"github.com/wixmigrate/wixmigrate/pipeline"
 	"github.com/wixmigrate/wixmigrate/report"
+	"github.com/wixmigrate/wixmigrate/view"
 	"github.com/wixmigrate/wixmigrate/wix"
 )
 
@@ -34,6 +35,8 @@ type migration struct {
 	logLevel       string // "" is info, or warn with --quiet
 	quiet          bool
 	headerLines    headerLines
+	noView         bool   // --no-view: no report page after the run
+	viewMediaBase  string // the page's media base (the demo's simulator); "" is Wix's
 }
 
 // logLevels are --log-level's values.
@@ -69,6 +72,7 @@ func (m *migration) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.BoolVar(&m.wait, "wait", true, "wait until Wix has processed every file; --wait=false imports only: rows stay PENDING (not checked yet) and the next run checks them")
 	fs.StringVar(&m.logFormat, "log-format", "text", "log format on stderr: text or json")
 	fs.StringVar(&m.logLevel, "log-level", "", "log level on stderr: debug (every poll round's plan and outcome), info, warn or error (default info; warn with --quiet)")
+	fs.BoolVar(&m.noView, "no-view", false, "do not write the report's page (by default <report>.html beside the report after every run; see wixmigrate view)")
 	fs.BoolVar(&m.quiet, "quiet", false, "no progress display; log warnings and errors only (unless --log-level says otherwise)")
 }
 
@@ -210,6 +214,9 @@ func (m *migration) run(ctx context.Context, stdout, stderr io.Writer) int {
 	progress.stop()
 	if res != nil {
 		printSummary(stdout, res.Summary, mig.Stats(), res.Elapsed, mig.ReportPath())
+		if !m.noView {
+			m.writeView(stdout, stderr, mig.ReportPath())
+		}
 	}
 	switch {
 	case errors.Is(err, migrate.ErrInterrupted):
@@ -221,4 +228,21 @@ func (m *migration) run(ctx context.Context, stdout, stderr io.Writer) int {
 		return fail(err)
 	}
 	return exitOK
+}
+
+// writeView writes the report's page after a run and says where. A page
+// that cannot be written is a warning: the report is what the run owes.
+func (m *migration) writeView(stdout, stderr io.Writer, reportPath string) {
+	out := view.DefaultPath(reportPath)
+	r, err := view.Make(reportPath, out, view.Options{SiteID: m.siteID, MediaBase: m.viewMediaBase,
+		MaxRows: viewMaxRows, Delimiter: m.cfg.Delimiter})
+	if err != nil {
+		fmt.Fprintf(stderr, "migrate: the report is written, its page is not: %v\n", err)
+		return
+	}
+	fmt.Fprintf(stdout, "page:   %s (open it in a browser; --no-view skips it)\n", out)
+	if r.Partial {
+		fmt.Fprintf(stdout, "        it shows the rows that are not READY only: the report has %d rows, over %d; for every row run: wixmigrate view %s\n",
+			r.Rows, viewMaxRows, reportPath)
+	}
 }
