@@ -48,6 +48,10 @@ type Options struct {
 	// a page of its rows that are not READY only (its counts still cover
 	// every row). 0 shows every row.
 	MaxRows int
+	// BaseDir is the folder relative local sources start at, as migrate's
+	// (migrate.Config.BaseDir); "" is the report's folder, where the
+	// manifest usually is.
+	BaseDir string
 	// Delimiter separates the report's fields; 0 detects it.
 	Delimiter rune
 	// Now is when the page is made; zero means time.Now.
@@ -66,9 +70,10 @@ type Report struct {
 	// Partial is set when Options.MaxRows left the READY rows out.
 	Partial bool
 
-	columns []string // the manifest's own columns
-	rows    []row    // the rows on the page
-	opts    Options
+	columns  []string // the manifest's own columns
+	folderAt []int    // where file_path and parent_folder_id are, -1 when absent
+	rows     []row    // the rows on the page
+	opts     Options
 }
 
 // row is one report row as the page needs it.
@@ -112,7 +117,7 @@ func Load(path string, opts Options) (*Report, error) {
 	defer f.Close()
 	rows, err := manifest.NewReader(f, manifest.Options{
 		ReportColumns: report.Columns, Delimiter: opts.Delimiter,
-		BaseDir: filepath.Dir(path), // local sources are relative to the manifest, which sits beside its report by default
+		BaseDir: cmp.Or(opts.BaseDir, filepath.Dir(path)),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%s is not a migrate report: %w", path, err)
@@ -120,6 +125,15 @@ func Load(path string, opts Options) (*Report, error) {
 	r := &Report{
 		Path: path, Written: info.ModTime(), columns: rows.Header(), opts: opts,
 		ByStatus: map[string]int{}, ByMethod: map[string]int{}, ByType: map[string]int{},
+		folderAt: []int{-1, -1},
+	}
+	for i, c := range r.columns {
+		switch manifest.CanonicalColumn(c) {
+		case "file_path":
+			r.folderAt[0] = i
+		case "parent_folder_id":
+			r.folderAt[1] = i
+		}
 	}
 	if err := r.read(rows); err != nil {
 		return nil, fmt.Errorf("reading %s: %w", path, err)
@@ -168,7 +182,11 @@ func (r *Report) read(rows *manifest.Reader) error {
 func (r *Report) rowOf(mr *manifest.Row) row {
 	rw := row{line: mr.Line, cells: slices.Clone(mr.Fields())}
 	im := mr.Import
-	rw.folder = cmp.Or(im.FilePath, im.ParentFolderID)
+	for _, i := range r.folderAt {
+		if i >= 0 && rw.folder == "" {
+			rw.folder = strings.TrimSpace(rw.cells[i])
+		}
+	}
 	if im.Local {
 		rw.localSrc = (&url.URL{Scheme: "file", Path: filepath.ToSlash(im.LocalPath)}).String()
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/wixmigrate/wixmigrate/migrate"
@@ -235,7 +237,7 @@ func (m *migration) run(ctx context.Context, stdout, stderr io.Writer) int {
 func (m *migration) writeView(stdout, stderr io.Writer, reportPath string) {
 	out := view.DefaultPath(reportPath)
 	r, err := view.Make(reportPath, out, view.Options{SiteID: m.siteID, MediaBase: m.viewMediaBase,
-		MaxRows: viewMaxRows, Delimiter: m.cfg.Delimiter})
+		MaxRows: viewMaxRows, Delimiter: m.cfg.Delimiter, BaseDir: cmp.Or(m.cfg.BaseDir, filepath.Dir(m.cfg.Manifest))})
 	if err != nil {
 		fmt.Fprintf(stderr, "migrate: the report is written, its page is not: %v\n", err)
 		return
