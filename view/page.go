@@ -163,9 +163,10 @@ type causeJSON struct {
 
 // strings interns the page's strings.
 type stringTable struct {
-	index map[string]int
-	list  []string
-	seen  map[string]int // occurrences, to intern only what repeats
+	index   map[string]int
+	list    []string
+	seen    map[string]int // occurrences, to intern only what repeats
+	folders map[string]int // occurrences of the folders of strings seen once
 }
 
 func (t *stringTable) intern(s string) int {
@@ -177,12 +178,39 @@ func (t *stringTable) intern(s string) int {
 	return len(t.list) - 1
 }
 
-// value is s as a row holds it: its index when it repeats, else itself.
+// value is s as a row holds it: its index when it repeats; else [index
+// of its folder, the rest] when its folder (up to a last '/', as in a
+// URL) repeats; else itself.
 func (t *stringTable) value(s string) any {
 	if t.seen[s] > 1 || s == "" {
 		return t.intern(s)
 	}
+	if dir, rest, ok := splitFolder(s); ok && t.folders[dir] > 1 {
+		return []any{t.intern(dir), rest}
+	}
 	return s
+}
+
+// count notes a string's occurrence; countFolder, once every string is
+// counted, its folder's among the strings seen once.
+func (t *stringTable) count(s string) { t.seen[s]++ }
+
+func (t *stringTable) countFolder(s string) {
+	if t.seen[s] == 1 {
+		if dir, _, ok := splitFolder(s); ok {
+			t.folders[dir]++
+		}
+	}
+}
+
+// splitFolder splits s after its last '/', when that leaves a folder long
+// enough to be worth citing.
+func splitFolder(s string) (dir, rest string, ok bool) {
+	i := strings.LastIndexByte(s, '/')
+	if i < 8 {
+		return "", "", false
+	}
+	return s[:i+1], s[i+1:], true
 }
 
 func (r *Report) encode() pageJSON {
@@ -196,15 +224,20 @@ func (r *Report) encode() pageJSON {
 			d.Name = i
 		}
 	}
-	t := &stringTable{index: map[string]int{}, seen: map[string]int{}}
+	t := &stringTable{index: map[string]int{}, seen: map[string]int{}, folders: map[string]int{}}
 	t.intern("")
-	for _, rw := range r.rows {
-		for _, c := range rw.cells {
-			t.seen[c]++
+	each := func(fn func(string)) {
+		for _, rw := range r.rows {
+			for _, c := range rw.cells {
+				fn(c)
+			}
+			fn(rw.reason)
+			fn(rw.updated)
+			fn(rw.localSrc)
 		}
-		t.seen[rw.reason]++
-		t.seen[rw.updated]++
 	}
+	each(t.count)
+	each(t.countFolder)
 	d.Rows = make([][]any, 0, len(r.rows))
 	for _, rw := range r.rows {
 		if rw.cause != "" {

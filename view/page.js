@@ -5,7 +5,9 @@
 (() => {
   const D = JSON.parse(document.getElementById('data').textContent);
   const S = D.s;
-  const str = (v) => (typeof v === 'number' ? (S[v] ?? '') : v);
+  // A string is sent as itself, as the index of a string that repeats, or
+  // as [index of its folder, the rest] (see stringTable.value in page.go).
+  const str = (v) => (typeof v === 'number' ? (S[v] ?? '') : Array.isArray(v) ? S[v[0]] + v[1] : v);
   // A row's fields before its manifest cells, in the order page.go writes them.
   const LINE = 0, STATUS = 1, METHOD = 2, TYPE = 3, FOLDER = 4, CAUSE = 5, REASON = 6, FILE = 7,
     WIXURL = 8, THUMB = 9, SIZE = 10, WIDTH = 11, HEIGHT = 12, ATTEMPTS = 13, UPDATED = 14, LOCAL = 15, CELLS = 16;

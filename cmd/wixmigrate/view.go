@@ -30,7 +30,7 @@ func runView(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	out := fs.String("out", "", "where to write the page (default: the report's path with .html for .csv)")
 	fs.StringVar(&opts.MediaBase, "media-base", "", "load and link Wix files from this URL instead of https://static.wixstatic.com (a simulator's address, a mirror)")
 	open := fs.Bool("open", false, "open the page in the default browser")
-	fs.Var(delimiterFlag{&opts.Delimiter}, "delimiter", delimiterUsage)
+	fs.Var(delimiterFlag{&opts.Delimiter}, "delimiter", "the report's field delimiter: comma, semicolon, tab, or auto (detected from the header line)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: wixmigrate view REPORT.csv [--out PATH] [--media-base URL] [--open]\n\nWrites the report as one self-contained HTML page: counts, the failures\ngrouped by cause with the next step, PENDING rows, and every READY file\nbeside its source as thumbnails. Flags may come before or after REPORT.csv.\n\nflags:")
 		fs.PrintDefaults()
