@@ -123,4 +123,3 @@ func TestMatchesFormat(t *testing.T) {
 		}
 	}
 }
-
