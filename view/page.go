@@ -151,8 +151,11 @@ type pageJSON struct {
 	Name   int                  `json:"name"` // display_name's, -1 when none
 	Media  string               `json:"media"`
 	Causes map[string]causeJSON `json:"causes"`
-	Rows   [][]any              `json:"rows"`
-	Total  int                  `json:"total"`
+	// Facets count the rows by status, method, media type and folder:
+	// [string index, rows] pairs, for the filters' options.
+	Facets [4][][2]int `json:"facets"`
+	Rows   [][]any     `json:"rows"`
+	Total  int         `json:"total"`
 }
 
 type causeJSON struct {
@@ -254,6 +257,15 @@ func (r *Report) encode() pageJSON {
 			out = append(out, t.value(c))
 		}
 		d.Rows = append(d.Rows, out)
+	}
+	for f, at := range []int{1, 2, 3, 4} { // status, method, media type, folder (see page.js)
+		n := map[int]int{}
+		for _, row := range d.Rows {
+			n[row[at].(int)]++
+		}
+		for _, k := range slices.Sorted(maps.Keys(n)) {
+			d.Facets[f] = append(d.Facets[f], [2]int{k, n[k]})
+		}
 	}
 	d.S = t.list
 	return d

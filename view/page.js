@@ -68,13 +68,11 @@
   // Filters.
   const form = $('filters'), q = $('q');
   const selects = { status: [$('f-status'), STATUS], method: [$('f-method'), METHOD], type: [$('f-type'), TYPE], folder: [$('f-folder'), FOLDER] };
-  for (const [sel, field] of Object.values(selects)) {
-    const n = new Map();
-    for (const r of rows) n.set(r[field], (n.get(r[field]) || 0) + 1);
-    [...n.keys()].sort((a, b) => S[a].localeCompare(S[b])).forEach((k) => {
-      sel.append(el('option', { value: String(k) }, (S[k] || '(none)') + ' (' + n.get(k) + ')'));
+  Object.values(selects).forEach(([sel], f) => {
+    D.facets[f].sort((a, b) => S[a[0]].localeCompare(S[b[0]])).forEach(([k, n]) => {
+      sel.append(el('option', { value: String(k) }, (S[k] || '(none)') + ' (' + n + ')'));
     });
-  }
+  });
   let hay = null; // lower-cased text of every row, made on the first search
   function haystack(i) {
     if (!hay) hay = new Array(rows.length);
