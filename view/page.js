@@ -206,11 +206,13 @@
       if (!where.has(key)) where.set(key, { status, cause, reason, rows: [] });
       where.get(key).rows.push(i);
     }
+    const count = (id, n) => { $(id + '-n').textContent = n + (n === 1 ? ' row' : ' rows'); };
     const fill = (id, map, kind) => {
       const sec = $(id), box = sec.querySelector('.groups');
       const list = [...map.values()].sort((a, b) => b.rows.length - a.rows.length);
       box.replaceChildren(...list.map((g) => groupBox(g, kind)));
       sec.hidden = list.length === 0;
+      count(id, list.reduce((n, g) => n + g.rows.length, 0));
     };
     fill('failures', groups.FAILED, 'failed');
     fill('pending', groups.PENDING, 'pending');
@@ -218,6 +220,7 @@
     const gallery = $('gallery'), list = gallery.querySelector('.list');
     list.replaceChildren();
     gallery.hidden = ready.length === 0;
+    count('gallery', ready.length);
     if (ready.length) {
       paged(list, ready, CARD_PAGE, (page) => {
         const f = document.createDocumentFragment();
@@ -237,6 +240,10 @@
   form.addEventListener('reset', () => setTimeout(render, 0));
   document.addEventListener('keydown', (e) => {
     if (e.key === '/' && !/^(INPUT|SELECT|TEXTAREA)$/.test(document.activeElement.tagName)) { e.preventDefault(); q.focus(); }
+  });
+  // Lazy images below the fold would print blank.
+  window.addEventListener('beforeprint', () => {
+    for (const img of document.querySelectorAll('img[loading="lazy"]')) img.loading = 'eager';
   });
   form.hidden = false;
   render();

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -183,19 +184,37 @@ func TestViewPageInBrowser(t *testing.T) {
 		t.Errorf("the hostile display_name ran: %d injected elements, %d dialogs", injected, dialogs.Load())
 	}
 
+	// Screenshots under the test's folder: as the system's light scheme
+	// shows it, the dark one, and as it prints.
+	shots := t.TempDir()
 	run("screen size", chromedp.Steps(chromedp.EmulateViewport(1200, 1500), chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`)))
-	shot, err := chromedp.Run(b, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range []string{filepath.Join(t.TempDir(), "view.png"), os.Getenv("WIXMIGRATE_VIEW_SCREENSHOT")} {
-		if p != "" {
-			if err := os.WriteFile(p, shot, 0o644); err != nil {
+	for _, look := range []struct {
+		name  string
+		media emulation.SetEmulatedMediaParams
+	}{
+		{"view.png", emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "light"}}}},
+		{"view-dark.png", emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}}},
+		{"view-print.png", emulation.SetEmulatedMediaParams{Media: "print"}},
+	} {
+		if _, err := chromedp.Call(b, emulation.SetEmulatedMedia, look.media); err != nil {
+			t.Fatal(err)
+		}
+		shot, err := chromedp.Run(b, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(shots, look.name), shot, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		// WIXMIGRATE_VIEW_SCREENSHOTS=<folder> keeps them (docs/view.png
+		// is the light one).
+		if dir := os.Getenv("WIXMIGRATE_VIEW_SCREENSHOTS"); dir != "" {
+			if err := os.WriteFile(filepath.Join(dir, look.name), shot, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			t.Logf("screenshot: %s", p)
 		}
 	}
+	t.Logf("screenshots: %s", shots)
 }
 
 // copySamples copies the samples to a temporary folder, with extra rows
