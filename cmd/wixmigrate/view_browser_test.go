@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io/fs"
 	"os"
@@ -317,15 +316,7 @@ func (c reportCSV) lines(keep func(reportRow) bool) []string {
 // test. Its rows are one line each (the demo's cells hold no newline).
 func readReport(t *testing.T, path string) reportCSV {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := readCSV(t, path)
 	col := map[string]int{}
 	for i, name := range recs[0] {
 		col[name] = i // the report's media_type is the last one
