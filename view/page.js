@@ -126,7 +126,7 @@
 
   function groupBox(g, kind) {
     const c = g.cause ? D.causes[g.cause] : null;
-    const title = c ? c.title : g.status === 'UNREADABLE' || !g.reason ? g.status : g.reason;
+    const title = c ? c.title : kind === 'other' ? g.status + (g.reason ? ': ' + g.reason : '') : g.reason || g.status;
     const box = el('section', { class: 'group ' + kind, 'data-status': g.status, 'data-cause': g.cause || '', 'data-count': String(g.rows.length) });
     box.append(el('h3', {}, el('span', {}, title), el('span', { class: 'badge' }, g.rows.length + (g.rows.length === 1 ? ' row' : ' rows'))));
     if (c) {
@@ -202,8 +202,10 @@
       if (status === 'READY') { ready.push(i); continue; }
       const cause = S[r[CAUSE]], reason = str(r[REASON]);
       const where = groups[status] || groups.other;
-      const key = status + '\u0000' + (cause ? 'c' + cause : 'r' + reason);
-      if (!where.has(key)) where.set(key, { status, cause, reason, rows: [] });
+      // An unreadable row's reason names its line: they make one group.
+      const unreadable = status === 'UNREADABLE';
+      const key = status + '\u0000' + (cause ? 'c' + cause : unreadable ? '' : 'r' + reason);
+      if (!where.has(key)) where.set(key, { status, cause, reason: unreadable ? 'the report columns of these lines cannot be read (torn or edited by hand)' : reason, rows: [] });
       where.get(key).rows.push(i);
     }
     const count = (id, n) => { $(id + '-n').textContent = n + (n === 1 ? ' row' : ' rows'); };

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"html"
 	"os"
 	"path/filepath"
 	"strings"
@@ -125,7 +126,7 @@ func TestPageWritesCellsAsData(t *testing.T) {
 	if n := strings.Count(page, "<script"); n != 2 {
 		t.Errorf("%d script elements, want the data and the page's own", n)
 	}
-	if !strings.Contains(page, `http-equiv="Content-Security-Policy"`) || !strings.Contains(page, sourceHash(pageJS)) {
+	if !strings.Contains(page, `http-equiv="Content-Security-Policy"`) || !strings.Contains(html.UnescapeString(page), sourceHash(pageJS)) {
 		t.Error("no Content-Security-Policy allowing the page's script by its hash")
 	}
 	if len(d.Rows) != 8 || d.Total != 8 || d.Cols[d.Name] != "display_name" || d.Cols[d.Src] != "source_url" {
