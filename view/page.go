@@ -96,30 +96,27 @@ func (r *Report) pageData() *pageData {
 		Written: r.Written.UTC().Format("2006-01-02 15:04:05 UTC"),
 		Made:    now.UTC().Format("2006-01-02 15:04:05 UTC"),
 		Bytes:   formatBytes(r.Bytes), ShownRows: len(r.rows),
-		Methods: counts(r.ByMethod, r.Rows), Types: counts(r.ByType, r.Rows),
+		Methods: counts(r.ByMethod), Types: counts(r.ByType),
 		Data: r.encode(), ThumbSize: fmt.Sprintf("%d×%d", ThumbWidth, ThumbHeight),
 	}
-	d.Statuses = counts(r.ByStatus, r.Rows)
-	order := map[string]int{statusReady: 0, statusFailed: 1, statusPending: 2}
-	slices.SortStableFunc(d.Statuses, func(a, b count) int {
-		ra, oka := order[a.Name]
-		rb, okb := order[b.Name]
-		switch {
-		case oka && okb:
-			return cmp.Compare(ra, rb)
-		case oka:
-			return -1
-		case okb:
-			return 1
+	// The usual statuses first, in their order; others after, by name.
+	known := []string{statusReady, statusFailed, statusPending}
+	rank := func(status string) int {
+		if i := slices.Index(known, status); i >= 0 {
+			return i
 		}
-		return cmp.Compare(a.Name, b.Name)
+		return len(known)
+	}
+	d.Statuses = counts(r.ByStatus)
+	slices.SortStableFunc(d.Statuses, func(a, b count) int {
+		return cmp.Or(cmp.Compare(rank(a.Name), rank(b.Name)), cmp.Compare(a.Name, b.Name))
 	})
 	offset := 0.0
 	for i := range d.Statuses {
 		c := &d.Statuses[i]
-		c.Class = "st-" + strings.ToLower(c.Name)
-		if _, known := order[c.Name]; !known {
-			c.Class = "st-other"
+		c.Class = "st-other"
+		if rank(c.Name) < len(known) {
+			c.Class = "st-" + strings.ToLower(c.Name)
 		}
 		share := 100 * float64(c.N) / float64(max(r.Rows, 1))
 		c.Percent, c.Offset = fmt.Sprintf("%.3f", share), fmt.Sprintf("%.3f", offset)
@@ -132,7 +129,7 @@ func (r *Report) pageData() *pageData {
 }
 
 // counts sorts a tally, most first.
-func counts(m map[string]int, total int) []count {
+func counts(m map[string]int) []count {
 	out := make([]count, 0, len(m))
 	for _, k := range slices.Sorted(maps.Keys(m)) {
 		out = append(out, count{Name: k, N: m[k]})
