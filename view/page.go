@@ -140,7 +140,8 @@ func counts(m map[string]int) []count {
 
 // pageJSON is the rows as the script reads them. It is compact on
 // purpose: a string seen more than once is sent once, in S, and cited by
-// its index; a row is an array (see rowFields in page.js for its order).
+// its index; a row is an array (page.js names its fields, in order), its
+// line 0 when it follows the previous row's, without its empty last cells.
 type pageJSON struct {
 	S      []string             `json:"s"`
 	Cols   []string             `json:"cols"`
@@ -167,6 +168,7 @@ type stringTable struct {
 	list    []string
 	seen    map[string]int // occurrences, to intern only what repeats
 	folders map[string]int // occurrences of the folders of strings seen once
+	affixes map[string]int // occurrences of file IDs' prefixes and suffixes
 }
 
 func (t *stringTable) intern(s string) int {
@@ -189,6 +191,25 @@ func (t *stringTable) value(s string) any {
 		return []any{t.intern(dir), rest}
 	}
 	return s
+}
+
+// fileID is a file ID as a row holds it: [prefix, middle, suffix] with
+// the prefix (a site's, up to '_') and the suffix (from the last '~' or
+// '.') cited by index when both repeat, as on a site they do; else itself.
+func (t *stringTable) fileID(id string) any {
+	if prefix, middle, suffix, ok := splitFileID(id); ok && t.affixes[prefix] > 1 && t.affixes[suffix] > 1 {
+		return []any{t.intern(prefix), middle, t.intern(suffix)}
+	}
+	return id
+}
+
+func splitFileID(id string) (prefix, middle, suffix string, ok bool) {
+	i := strings.IndexByte(id, '_')
+	j := strings.LastIndexAny(id, "~.")
+	if i <= 0 || j <= i {
+		return "", "", "", false
+	}
+	return id[:i+1], id[i+1 : j], id[j:], true
 }
 
 // count notes a string's occurrence; countFolder, once every string is
@@ -224,7 +245,7 @@ func (r *Report) encode() pageJSON {
 			d.Name = i
 		}
 	}
-	t := &stringTable{index: map[string]int{}, seen: map[string]int{}, folders: map[string]int{}}
+	t := &stringTable{index: map[string]int{}, seen: map[string]int{}, folders: map[string]int{}, affixes: map[string]int{}}
 	t.intern("")
 	each := func(fn func(string)) {
 		for _, rw := range r.rows {
@@ -238,6 +259,13 @@ func (r *Report) encode() pageJSON {
 	}
 	each(t.count)
 	each(t.countFolder)
+	for _, rw := range r.rows {
+		if prefix, _, suffix, ok := splitFileID(rw.fileID); ok {
+			t.affixes[prefix]++
+			t.affixes[suffix]++
+		}
+	}
+	prevLine := 1 // the header's
 	d.Rows = make([][]any, 0, len(r.rows))
 	for _, rw := range r.rows {
 		if rw.cause != "" {
@@ -245,13 +273,21 @@ func (r *Report) encode() pageJSON {
 				d.Causes[c.Key] = causeJSON{Title: c.Title, Means: c.Means, Next: c.Next}
 			}
 		}
+		var line any = rw.line
+		if rw.line == prevLine+1 {
+			line = 0 // the usual case: the line after the previous row's
+		}
+		prevLine = rw.line
 		out := make([]any, 0, rowFixed+len(rw.cells))
-		out = append(out, rw.line, t.intern(rw.status), t.intern(rw.method), t.intern(rw.mediaType),
-			t.intern(rw.folder), t.intern(rw.cause), t.value(rw.reason), rw.fileID,
+		out = append(out, line, t.intern(rw.status), t.intern(rw.method), t.intern(rw.mediaType),
+			t.intern(rw.folder), t.intern(rw.cause), t.value(rw.reason), t.fileID(rw.fileID),
 			wixURLValue(rw, media, t), thumbValue(rw, media, t),
 			rw.size, rw.width, rw.height, rw.attempts, t.value(rw.updated), t.value(rw.localSrc))
 		for _, c := range rw.cells {
 			out = append(out, t.value(c))
+		}
+		for len(out) > rowFixed && out[len(out)-1] == 0 {
+			out = out[:len(out)-1] // empty cells at the end go without saying
 		}
 		d.Rows = append(d.Rows, out)
 	}

@@ -7,12 +7,21 @@
   const S = D.s;
   // A string is sent as itself, as the index of a string that repeats, or
   // as [index of its folder, the rest] (see stringTable.value in page.go).
-  const str = (v) => (typeof v === 'number' ? (S[v] ?? '') : Array.isArray(v) ? S[v[0]] + v[1] : v);
+  const str = (v) => (typeof v === 'number' ? (S[v] ?? '') : Array.isArray(v) ? S[v[0]] + v[1] : v ?? '');
   // A row's fields before its manifest cells, in the order page.go writes them.
   const LINE = 0, STATUS = 1, METHOD = 2, TYPE = 3, FOLDER = 4, CAUSE = 5, REASON = 6, FILE = 7,
     WIXURL = 8, THUMB = 9, SIZE = 10, WIDTH = 11, HEIGHT = 12, ATTEMPTS = 13, UPDATED = 14, LOCAL = 15, CELLS = 16;
   const rows = D.rows;
   const GROUP_PAGE = 20, CARD_PAGE = 48;
+  // Undo what page.go left out once: a line of 0 follows the previous
+  // row's; a file ID may come as [prefix, middle, suffix].
+  let prevLine = 1;
+  for (const r of rows) {
+    if (r[LINE] === 0) r[LINE] = prevLine + 1;
+    prevLine = r[LINE];
+    const f = r[FILE];
+    if (Array.isArray(f)) r[FILE] = S[f[0]] + f[1] + S[f[2]];
+  }
 
   const $ = (id) => document.getElementById(id);
   function el(tag, attrs, ...kids) {
