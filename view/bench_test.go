@@ -2,6 +2,8 @@ package view_test
 
 import (
 	"bufio"
+	"bytes"
+	"context"
 	"encoding/csv"
 	"fmt"
 	"os"
@@ -21,8 +23,10 @@ import (
 
 // BenchmarkPage100k writes the page of a 100,000-row report and opens it
 // in headless Chromium: the file's size (target: under 30 MB) and the time
-// from navigation to the first render, the worst of 3 loads (target: under
-// 2 s), as metrics.
+// from navigation to the end of the first render, the worst of 3 loads
+// (target: under 2 s), as metrics. On a busy machine the time says more
+// beside s-bare-parse: the worst of 3 loads of a page holding the same
+// data and a script that only parses it, what any page of that size costs.
 func BenchmarkPage100k(b *testing.B) {
 	dir := b.TempDir()
 	reportPath := filepath.Join(dir, "big.report.csv")
@@ -33,26 +37,56 @@ func BenchmarkPage100k(b *testing.B) {
 		if _, err := view.Make(reportPath, pagePath, view.Options{MediaBase: "http://127.0.0.1:9"}); err != nil {
 			b.Fatal(err)
 		}
-		info, err := os.Stat(pagePath)
+		page, err := os.ReadFile(pagePath)
 		if err != nil {
 			b.Fatal(err)
 		}
-		worst := 0
-		for range 3 {
-			if err := chromedp.Do(ctx, chromedp.Navigate("about:blank"), chromedp.Navigate("file://"+pagePath),
-				chromedp.WaitReady(chromedp.CSS(`body[data-ready="true"]`))); err != nil {
-				b.Fatal(err)
-			}
-			ms, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.dataset.renderMs`))
-			if err != nil {
-				b.Fatal(err)
-			}
-			n, _ := strconv.Atoi(ms)
-			worst = max(worst, n)
+		barePath := filepath.Join(dir, "bare.html")
+		if err := os.WriteFile(barePath, barePage(b, page), 0o644); err != nil {
+			b.Fatal(err)
 		}
-		b.ReportMetric(float64(info.Size())/1e6, "MB")
-		b.ReportMetric(float64(worst)/1e3, "s-first-render")
+		b.ReportMetric(float64(len(page))/1e6, "MB")
+		b.ReportMetric(worstRender(b, ctx, pagePath), "s-first-render")
+		b.ReportMetric(worstRender(b, ctx, barePath), "s-bare-parse")
 	}
+}
+
+// worstRender loads a page 3 times and returns the longest time, in
+// seconds, from navigation to the page's data-render-ms mark.
+func worstRender(b *testing.B, ctx context.Context, path string) float64 {
+	worst := 0
+	for range 3 {
+		if err := chromedp.Do(ctx, chromedp.Navigate("about:blank"), chromedp.Navigate("file://"+path),
+			chromedp.WaitReady(chromedp.CSS(`body[data-ready="true"]`))); err != nil {
+			b.Fatal(err)
+		}
+		ms, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.dataset.renderMs`))
+		if err != nil {
+			b.Fatal(err)
+		}
+		n, err := strconv.Atoi(ms)
+		if err != nil {
+			b.Fatalf("render time %q: %v", ms, err)
+		}
+		worst = max(worst, n)
+	}
+	return float64(worst) / 1e3
+}
+
+// barePage is a page of the same data as page whose script only parses it.
+func barePage(b *testing.B, page []byte) []byte {
+	const open = `<script type="application/json" id="data">`
+	_, data, ok := bytes.Cut(page, []byte(open))
+	data, _, ok2 := bytes.Cut(data, []byte("</script>"))
+	if !ok || !ok2 {
+		b.Fatal("no data in the page")
+	}
+	var out bytes.Buffer
+	out.WriteString("<!DOCTYPE html>\n<meta charset=\"utf-8\"><title>bare</title><body>" + open)
+	out.Write(data)
+	out.WriteString(`</script><script>JSON.parse(document.getElementById('data').textContent);` +
+		`document.body.dataset.renderMs = String(Math.round(performance.now())); document.body.dataset.ready = 'true';</script>`)
+	return out.Bytes()
 }
 
 // writeBigReport writes a report of n rows like a product catalogue's:
