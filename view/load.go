@@ -87,6 +87,7 @@ type row struct {
 	reason    string
 	fileID    string
 	wixURL    string // "" when the row has no usable file
+	wixURI    string // the wix: media URI, "" when none
 	thumb     string // the scaled-to-fill URL, "" when none
 	size      int64
 	width     int
@@ -115,10 +116,9 @@ func Load(path string, opts Options) (*Report, error) {
 		return nil, err
 	}
 	defer f.Close()
-	rows, err := manifest.NewReader(f, manifest.Options{
-		ReportColumns: report.Columns, Delimiter: opts.Delimiter,
-		BaseDir: cmp.Or(opts.BaseDir, filepath.Dir(path)),
-	})
+	rows, err := manifest.NewReader(f, report.ReadOptions(manifest.Options{
+		Delimiter: opts.Delimiter, BaseDir: cmp.Or(opts.BaseDir, filepath.Dir(path)),
+	}))
 	if err != nil {
 		return nil, fmt.Errorf("%s is not a migrate report: %w", path, err)
 	}
@@ -216,9 +216,16 @@ func (r *Report) rowOf(mr *manifest.Row) row {
 		}
 	}
 	if rw.status == statusReady && fields.WixURL != "" {
-		rw.wixURL = r.media(fields.WixURL)
-		if fields.FileID != "" && (fields.MediaType == wix.MediaImage || fields.MediaType == wix.MediaVector) {
-			rw.thumb = r.media(wix.ScaledToFillURL(fields.FileID, fields.Width, fields.Height, ThumbWidth, ThumbHeight))
+		rw.wixURL, rw.wixURI = r.media(fields.WixURL), fields.WixURI
+		switch fields.MediaType {
+		case wix.MediaImage, wix.MediaVector:
+			if fields.FileID != "" {
+				rw.thumb = r.media(wix.ScaledToFillURL(fields.FileID, fields.Width, fields.Height, ThumbWidth, ThumbHeight))
+			}
+		case wix.MediaVideo:
+			if id, w, h, ok := wix.VideoPoster(fields.WixURI); ok {
+				rw.thumb = r.media(wix.ScaledToFillURL(id, w, h, ThumbWidth, ThumbHeight))
+			}
 		}
 	}
 	return rw

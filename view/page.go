@@ -282,7 +282,7 @@ func (r *Report) encode() pageJSON {
 		out = append(out, line, t.intern(rw.status), t.intern(rw.method), t.intern(rw.mediaType),
 			t.intern(rw.folder), t.intern(rw.cause), t.value(rw.reason), t.fileID(rw.fileID),
 			wixURLValue(rw, media, t), thumbValue(rw, media, t),
-			rw.size, rw.width, rw.height, rw.attempts, t.value(rw.updated), t.value(rw.localSrc))
+			rw.size, rw.width, rw.height, rw.attempts, t.value(rw.updated), t.value(rw.localSrc), wixURIValue(rw, t))
 		for _, c := range rw.cells {
 			out = append(out, t.value(c))
 		}
@@ -305,7 +305,7 @@ func (r *Report) encode() pageJSON {
 }
 
 // rowFixed is the number of a row's fields before its manifest cells.
-const rowFixed = 16
+const rowFixed = 17
 
 // wixURLValue is -1 for the usual address (the media base and the file
 // ID), else the address.
@@ -314,6 +314,23 @@ func wixURLValue(rw row, media string, t *stringTable) any {
 		return -1
 	}
 	return t.value(rw.wixURL)
+}
+
+// wixURIValue is [scheme, name, fragment] when the URI is the scheme (up
+// to the file ID, "wix:image://v1/"), the file ID, the name and the
+// fragment ("#originWidth=…", shared by files of a size), the first and
+// last cited by index; else the URI.
+func wixURIValue(rw row, t *stringTable) any {
+	i := strings.Index(rw.wixURI, "/"+rw.fileID)
+	if rw.fileID == "" || i < 0 {
+		return t.value(rw.wixURI)
+	}
+	rest := rw.wixURI[i+1+len(rw.fileID):]
+	name, fragment, _ := strings.Cut(rest, "#")
+	if fragment != "" || strings.HasSuffix(rest, "#") {
+		fragment = "#" + fragment
+	}
+	return []any{t.intern(rw.wixURI[:i+1]), name, t.intern(fragment)}
 }
 
 // thumbValue writes a scaled-to-fill URL in parts the script joins

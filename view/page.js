@@ -10,7 +10,7 @@
   const str = (v) => (typeof v === 'number' ? (S[v] ?? '') : Array.isArray(v) ? S[v[0]] + v[1] : v ?? '');
   // A row's fields before its manifest cells, in the order page.go writes them.
   const LINE = 0, STATUS = 1, METHOD = 2, TYPE = 3, FOLDER = 4, CAUSE = 5, REASON = 6, FILE = 7,
-    WIXURL = 8, THUMB = 9, SIZE = 10, WIDTH = 11, HEIGHT = 12, ATTEMPTS = 13, UPDATED = 14, LOCAL = 15, CELLS = 16;
+    WIXURL = 8, THUMB = 9, SIZE = 10, WIDTH = 11, HEIGHT = 12, ATTEMPTS = 13, UPDATED = 14, LOCAL = 15, WIXURI = 16, CELLS = 17;
   const rows = D.rows;
   const GROUP_PAGE = 20, CARD_PAGE = 48;
   // Undo what page.go left out once: a line of 0 follows the previous
@@ -50,6 +50,10 @@
   const lastPart = (s) => { const p = s.replace(/[?#].*$/, '').split('/'); return p[p.length - 1] || s; };
   const name = (r) => cell(r, D.name) || lastPart(source(r)) || 'line ' + r[LINE];
   const wixURL = (r) => (r[WIXURL] === -1 ? D.media + r[FILE] : str(r[WIXURL]));
+  function wixURI(r) {
+    const u = r[WIXURI];
+    return Array.isArray(u) && u.length === 3 ? S[u[0]] + r[FILE] + u[1] + S[u[2]] : str(u);
+  }
   function thumbURL(r) {
     const t = r[THUMB];
     if (t === -1) return D.media + r[FILE];
@@ -87,7 +91,7 @@
     if (!hay) hay = new Array(rows.length);
     if (hay[i] === undefined) {
       const r = rows[i];
-      const parts = [S[r[STATUS]], S[r[METHOD]], S[r[TYPE]], S[r[FOLDER]], str(r[REASON]), r[FILE], wixURL(r), String(r[LINE])];
+      const parts = [S[r[STATUS]], S[r[METHOD]], S[r[TYPE]], S[r[FOLDER]], str(r[REASON]), r[FILE], wixURL(r), wixURI(r), String(r[LINE])];
       for (let c = CELLS; c < r.length; c++) parts.push(str(r[c]));
       hay[i] = parts.join('\n').toLowerCase();
     }
@@ -187,16 +191,19 @@
     const src = str(r[LOCAL]) || source(r);
     const old = visual ? image(src, 'Old: ' + n, 'old', 'The source no longer loads', c) : icon(type);
     const thumb = thumbURL(r);
-    const neu = visual && thumb ? image(thumb, 'On Wix: ' + n, 'new', 'The Wix thumbnail does not load', c) : icon(type);
+    const poster = type === 'VIDEO';
+    const neu = thumb ? image(thumb, (poster ? 'On Wix, the poster of: ' : 'On Wix: ') + n, 'new', 'The Wix thumbnail does not load', c) : icon(type);
     c.append(el('div', { class: 'pair' },
       el('figure', {}, old, el('figcaption', {}, el('span', {}, 'Old site'))),
-      el('figure', {}, neu, el('figcaption', {}, el('span', {}, 'Wix')))));
+      el('figure', {}, neu, el('figcaption', {}, el('span', {}, poster && thumb ? 'Wix (poster)' : 'Wix')))));
     c.append(el('h3', {}, n));
     const facts = [];
     if (r[WIDTH] && r[HEIGHT]) facts.push(r[WIDTH] + '×' + r[HEIGHT]);
     facts.push(bytes(r[SIZE]), S[r[METHOD]], type.toLowerCase(), S[r[FOLDER]], 'line ' + r[LINE]);
     c.append(el('p', { class: 'facts' }, facts.filter(Boolean).join(' · ')));
     c.append(el('p', { class: 'links' }, link('Old file', src), link('Wix file', wixURL(r)), el('code', { title: 'file_id' }, r[FILE])));
+    const uri = wixURI(r);
+    if (uri) c.append(el('p', { class: 'uri' }, el('code', { title: 'wix_uri' }, uri)));
     const x = extras(r);
     if (x) c.append(el('p', { class: 'extra' }, x));
     return c;
