@@ -107,6 +107,7 @@ func writeBigReport(b *testing.B, path string, n int) {
 			Width: 1200, Height: 800, Attempts: 1, Method: "import"}
 		fields.FileID = fmt.Sprintf("4a685c_%032x~mv2.jpg", i)
 		fields.WixURL = wix.MediaURLPrefix + fields.FileID
+		fields.WixURI, _ = wix.MediaURIFromReport(wix.MediaImage, fields.FileID, fmt.Sprintf("product-%06d.jpg", i), 1200, 800)
 		switch {
 		case i%20 == 7:
 			fields = report.Fields{Status: "FAILED", MediaType: wix.MediaImage, Attempts: 1, Method: "import",
