@@ -1,14 +1,15 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"maps"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -53,7 +54,7 @@ func runView(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "%s: %d rows (%s)\n", *out, r.Rows, statusLine(r.ByStatus))
 	if *open {
-		if err := openBrowser(*out); err != nil {
+		if err := openBrowser(*out, stdout, stderr); err != nil {
 			fmt.Fprintf(stderr, "view: the page is written, but no browser opened it: %v\n", err)
 			return exitFatal
 		}
@@ -99,8 +100,9 @@ func statusLine(by map[string]int) string {
 }
 
 // openBrowser opens path in the system's default browser; the opener
-// (xdg-open, open) returns once it has handed the page over.
-func openBrowser(path string) error {
+// (xdg-open, open) returns once it has handed the page over, or once a
+// terminal browser it chose ends, so it shares the terminal.
+func openBrowser(path string, stdout, stderr io.Writer) error {
 	var cmd *exec.Cmd
 	switch runtime.GOOS {
 	case "darwin":
@@ -110,8 +112,9 @@ func openBrowser(path string) error {
 	default:
 		cmd = exec.Command("xdg-open", path)
 	}
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("%s: %w %s", cmd.Path, err, bytes.TrimSpace(out))
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%s: %w", filepath.Base(cmd.Path), err)
 	}
 	return nil
 }
