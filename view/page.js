@@ -201,9 +201,9 @@
     if (r[WIDTH] && r[HEIGHT]) facts.push(r[WIDTH] + '×' + r[HEIGHT]);
     facts.push(bytes(r[SIZE]), S[r[METHOD]], type.toLowerCase(), S[r[FOLDER]], 'line ' + r[LINE]);
     c.append(el('p', { class: 'facts' }, facts.filter(Boolean).join(' · ')));
-    c.append(el('p', { class: 'links' }, link('Old file', src), link('Wix file', wixURL(r)), el('code', { title: 'file_id' }, r[FILE])));
+    c.append(el('p', { class: 'links' }, link('Old file', src), link('Wix file', wixURL(r)), el('code', { title: 'file_id ' + r[FILE] }, r[FILE])));
     const uri = wixURI(r);
-    if (uri) c.append(el('p', { class: 'uri' }, el('code', { title: 'wix_uri' }, uri)));
+    if (uri) c.append(el('p', { class: 'uri' }, el('code', { title: 'wix_uri ' + uri }, uri)));
     const x = extras(r);
     if (x) c.append(el('p', { class: 'extra' }, x));
     return c;
