@@ -68,7 +68,7 @@ func TestCommandFlagsAreParsed(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("validate's flags parsed as %q, want %q", got, want)
 	}
-	if strings.Join(commandFlags(t, "demo"), " ") != "out quiet samples" {
+	if strings.Join(commandFlags(t, "demo"), " ") != "out quiet samples serve" {
 		t.Errorf("demo's flags parsed as %q", commandFlags(t, "demo"))
 	}
 }

@@ -82,27 +82,3 @@ func TestViewExitCodes(t *testing.T) {
 		}
 	}
 }
-
-// docs/view.md names every flag of the command.
-func TestViewFlagsDocumented(t *testing.T) {
-	t.Parallel()
-	doc, err := os.ReadFile("../../docs/view.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	run([]string{"view", "-h"}, &bytes.Buffer{}, &stderr)
-	n := 0
-	for _, line := range strings.Split(stderr.String(), "\n") {
-		if f, ok := strings.CutPrefix(line, "  -"); ok {
-			name, _, _ := strings.Cut(f, " ")
-			n++
-			if !bytes.Contains(doc, []byte("`--"+name)) {
-				t.Errorf("docs/view.md does not name --%s", name)
-			}
-		}
-	}
-	if n < 4 {
-		t.Errorf("found %d flags in view's usage:\n%s", n, stderr.String())
-	}
-}
