@@ -217,7 +217,7 @@ func (m *migration) run(ctx context.Context, stdout, stderr io.Writer) int {
 	if res != nil {
 		printSummary(stdout, res.Summary, mig.Stats(), res.Elapsed, mig.ReportPath())
 		if !m.noView {
-			m.writeView(stdout, stderr, mig.ReportPath())
+			m.writeView(stdout, stderr, mig.ReportPath(), viewMaxRows)
 		}
 	}
 	switch {
@@ -232,12 +232,13 @@ func (m *migration) run(ctx context.Context, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// writeView writes the report's page after a run and says where. A page
-// that cannot be written is a warning: the report is what the run owes.
-func (m *migration) writeView(stdout, stderr io.Writer, reportPath string) {
+// writeView writes the report's page after a run and says where; past
+// maxRows rows, a page of the rows that are not READY. A page that cannot
+// be written is a warning: the report is what the run owes.
+func (m *migration) writeView(stdout, stderr io.Writer, reportPath string, maxRows int) {
 	out := view.DefaultPath(reportPath)
 	r, err := view.Make(reportPath, out, view.Options{SiteID: m.siteID, MediaBase: m.viewMediaBase,
-		MaxRows: viewMaxRows, Delimiter: m.cfg.Delimiter, BaseDir: cmp.Or(m.cfg.BaseDir, filepath.Dir(m.cfg.Manifest))})
+		MaxRows: maxRows, Delimiter: m.cfg.Delimiter, BaseDir: cmp.Or(m.cfg.BaseDir, filepath.Dir(m.cfg.Manifest))})
 	if err != nil {
 		fmt.Fprintf(stderr, "migrate: the report is written, its page is not: %v\n", err)
 		return
@@ -245,6 +246,6 @@ func (m *migration) writeView(stdout, stderr io.Writer, reportPath string) {
 	fmt.Fprintf(stdout, "page:   %s (open it in a browser; --no-view skips it)\n", out)
 	if r.Partial {
 		fmt.Fprintf(stdout, "        it shows the rows that are not READY only: the report has %d rows, over %d; for every row run: wixmigrate view %s\n",
-			r.Rows, viewMaxRows, reportPath)
+			r.Rows, maxRows, reportPath)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wixmigrate/wixmigrate/migrate"
 	"github.com/wixmigrate/wixmigrate/wixsim"
 )
 
@@ -40,6 +41,17 @@ func TestMigrateWritesThePageAndViewRewritesIt(t *testing.T) {
 		if !bytes.Contains(page, []byte(want)) {
 			t.Errorf("the page after migrate does not show %q", want)
 		}
+	}
+
+	// Past its size, the page after a run holds the rows that are not
+	// READY, and the run says how to get the full one.
+	var partial bytes.Buffer
+	(&migration{cfg: migrate.Config{Manifest: s.manifest}}).writeView(&partial, &partial, reportPath, 2)
+	if !strings.Contains(partial.String(), "the report has 4 rows, over 2; for every row run: wixmigrate view "+reportPath) {
+		t.Errorf("a page past its size: %q", partial.String())
+	}
+	if page, _ := os.ReadFile(pagePath); !bytes.Contains(page, []byte(`id="partial"`)) {
+		t.Error("the page past its size does not say it is partial")
 	}
 
 	out := filepath.Join(t.TempDir(), "for-the-client.html")
