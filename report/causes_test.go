@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/wixmigrate/wixmigrate/source"
@@ -15,13 +17,23 @@ import (
 // TestCauseOfWrittenReasons: every reason a run writes, as the code that
 // writes it words it, is told back as its cause.
 func TestCauseOfWrittenReasons(t *testing.T) {
-	explain := func(status int) string { _, r := source.Explain(nil, status); return r }
+	// The old site: /status/N answers N, anything else a login page.
 	pages := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n, ok := strings.CutPrefix(r.URL.Path, "/status/"); ok {
+			n, _, _ = strings.Cut(n, "/")
+			code, _ := strconv.Atoi(n)
+			w.WriteHeader(code)
+			return
+		}
 		w.Header().Set("Content-Type", "text/html")
 		fmt.Fprint(w, "<!DOCTYPE html><html><body>Please log in</body></html>")
 	}))
 	defer pages.Close()
-	html := (&source.Prober{}).Probe(context.Background(), pages.URL+"/photo.jpg", "")
+	probe := func(path string) string {
+		return (&source.Prober{}).Probe(context.Background(), pages.URL+path, "").Reason
+	}
+	explain := func(status int) string { return probe(fmt.Sprintf("/status/%d/photo.jpg", status)) }
+	html := probe("/photo.jpg")
 	_, missing := source.OpenLocal(filepath.Join(t.TempDir(), "gone.jpg"))
 	var missingErr *source.Error
 	if !errors.As(missing, &missingErr) {
@@ -32,9 +44,9 @@ func TestCauseOfWrittenReasons(t *testing.T) {
 		{explain(http.StatusNotFound), "http-404"},
 		{explain(http.StatusForbidden), "http-403"},
 		{explain(http.StatusUnauthorized), "http-status"},
-		{explain(http.StatusInternalServerError), "http-status"},
-		{explain(599), "http-status"},
-		{html.Reason, "html-page"},
+		{explain(http.StatusGone), "http-status"},
+		{explain(http.StatusUnavailableForLegalReasons), "http-status"},
+		{html, "html-page"},
 		{source.Diagnosis{OK: true, ContentType: "image/jpeg"}.WixFailedReason(), "hotlink"},
 		{missingErr.Reason, "local-file"},
 		{Reasons.NotImported, "not-imported"},
