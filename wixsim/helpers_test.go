@@ -220,3 +220,26 @@ func mustJSON(t *testing.T, b []byte, v any) {
 		t.Fatalf("decode %s: %v", b, err)
 	}
 }
+
+// inProcessClient is a simulator with opts and a client of it for site
+// "s1" that reach each other, and the origin serving files under /img/, by
+// in-process transports: for tests in virtual time (testing/synctest). The
+// simulator is closed when the test ends.
+func inProcessClient(t *testing.T, opts Options, files map[string][]byte) (*wix.Client, *Simulator) {
+	t.Helper()
+	opts.APIKey = testKey
+	opts.FetchTransport = Transport(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, ok := files[strings.TrimPrefix(r.URL.Path, "/img/")]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(b)
+	}))
+	sim := New(opts)
+	t.Cleanup(sim.Close)
+	c := wix.NewClient(testKey, "s1")
+	c.BaseURL = "http://sim.test"
+	c.HTTPClient = &http.Client{Transport: Transport(sim)}
+	return c, sim
+}

@@ -1,10 +1,12 @@
 package wixsim
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/wixmigrate/wixmigrate/wix"
@@ -277,39 +279,69 @@ func TestSearchSpansFoldersByUpdatedDate(t *testing.T) {
 
 // With ListLag, Get File Descriptor shows a status change at once while
 // List Files and Search Files keep the file PENDING at its old place until
-// the lag is over; then it appears with the updatedDate of the change.
+// the lag is over; then it appears with the updatedDate of the change. In
+// virtual time, so the moments of each read are exact whatever the
+// machine's load: the file turns READY 100ms after its import, listings
+// show it 1s after that.
 func TestListLag(t *testing.T) {
-	src := origin(t, map[string][]byte{"a.png": pngBytes(t, 3, 3)})
-	srv := newServer(t, Options{ListLag: Range{Min: time.Second, Max: time.Second}})
-	f := importFile(t, srv, "s1", wix.ImportFileRequest{URL: src.URL + "/img/a.png", DisplayName: "a.png"})
-	done := waitDone(t, srv, "s1", f.ID)
-	if done.OperationStatus != wix.StatusReady || done.Media == nil {
-		t.Fatalf("get: %s %+v", done.OperationStatus, done.Media)
-	}
-	listed := func() (wix.File, wix.File) {
-		l := list(t, srv, "s1", url.Values{})
-		s := searchAll(t, srv, "s1", wix.SearchFilesRequest{Paging: &wix.CursorPaging{Limit: 100}})
-		if len(l.Files) != 1 || len(s) != 1 {
-			t.Fatalf("listed %d, searched %d files, want 1", len(l.Files), len(s))
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		c, sim := inProcessClient(t, Options{
+			ProcessingDelay: Range{Min: 100 * time.Millisecond, Max: 100 * time.Millisecond},
+			ListLag:         Range{Min: time.Second, Max: time.Second},
+		}, map[string][]byte{"a.png": pngBytes(t, 3, 3)})
+		ctx := context.Background()
+		f, err := c.ImportFile(ctx, &wix.ImportFileRequest{URL: "http://origin.test/img/a.png", DisplayName: "a.png"})
+		if err != nil {
+			t.Fatal(err)
 		}
-		return l.Files[0], s[0]
-	}
-	l, s := listed()
-	if l.OperationStatus != wix.StatusPending || s.OperationStatus != wix.StatusPending {
-		t.Errorf("during the lag: list %s, search %s, want PENDING", l.OperationStatus, s.OperationStatus)
-	}
-	if !l.UpdatedDate.Equal(*f.UpdatedDate) {
-		t.Errorf("during the lag the listing shows updatedDate %v, want the old %v", l.UpdatedDate, f.UpdatedDate)
-	}
-	deadline := time.Now().Add(10 * time.Second)
-	for l.OperationStatus == wix.StatusPending || s.OperationStatus == wix.StatusPending {
-		if time.Now().After(deadline) {
-			t.Fatal("listing never caught up")
+		listed := func() (wix.File, wix.File) {
+			t.Helper()
+			l, err := c.ListFiles(ctx, &wix.ListFilesRequest{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := c.SearchFiles(ctx, &wix.SearchFilesRequest{Paging: &wix.CursorPaging{Limit: 100}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(l.Files) != 1 || len(s.Files) != 1 {
+				t.Fatalf("listed %d, searched %d files, want 1", len(l.Files), len(s.Files))
+			}
+			return l.Files[0], s.Files[0]
 		}
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(100 * time.Millisecond) // processing is over
+		synctest.Wait()
+		done, err := c.GetFile(ctx, f.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if done.OperationStatus != wix.StatusReady || done.Media == nil {
+			t.Fatalf("by ID after processing: %s %+v, want READY with media", done.OperationStatus, done.Media)
+		}
+		if sim.Stats().Files.Pending != 0 {
+			t.Errorf("stats: %d pending after processing", sim.Stats().Files.Pending)
+		}
+		time.Sleep(999 * time.Millisecond) // the last moment of the lag
+		synctest.Wait()
+		l, s := listed()
+		if l.OperationStatus != wix.StatusPending || s.OperationStatus != wix.StatusPending {
+			t.Errorf("during the lag: list %s, search %s, want PENDING", l.OperationStatus, s.OperationStatus)
+		}
+		if !l.UpdatedDate.Equal(*f.UpdatedDate) || !s.UpdatedDate.Equal(*f.UpdatedDate) {
+			t.Errorf("during the lag the listings show updatedDate %v / %v, want the old %v", l.UpdatedDate, s.UpdatedDate, f.UpdatedDate)
+		}
+		time.Sleep(time.Millisecond) // the lag is over
+		synctest.Wait()
 		l, s = listed()
-	}
-	if l.OperationStatus != wix.StatusReady || !l.UpdatedDate.Equal(*done.UpdatedDate) || !s.UpdatedDate.Equal(*done.UpdatedDate) {
-		t.Errorf("after the lag: %s updated %v / %v, want READY updated %v", l.OperationStatus, l.UpdatedDate, s.UpdatedDate, done.UpdatedDate)
-	}
+		if l.OperationStatus != wix.StatusReady || s.OperationStatus != wix.StatusReady {
+			t.Errorf("after the lag: list %s, search %s, want READY", l.OperationStatus, s.OperationStatus)
+		}
+		if !l.UpdatedDate.Equal(*done.UpdatedDate) || !s.UpdatedDate.Equal(*done.UpdatedDate) {
+			t.Errorf("after the lag: updated %v / %v, want %v (the change's time, already past)", l.UpdatedDate, s.UpdatedDate, done.UpdatedDate)
+		}
+		if !done.UpdatedDate.After(*f.UpdatedDate) {
+			t.Errorf("READY updatedDate %v not after the PENDING one %v", done.UpdatedDate, f.UpdatedDate)
+		}
+	})
 }

@@ -3,6 +3,7 @@ package wixsim
 import (
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
 	"time"
 )
@@ -48,6 +49,10 @@ type Options struct {
 	MaxFetchBytes int64
 	// FetchConcurrency is the number of downloads in flight (default 64).
 	FetchConcurrency int
+	// FetchTransport, when set, carries the downloads of import sources
+	// instead of a fresh http.Transport (tests in virtual time give it
+	// [Transport] of an origin handler).
+	FetchTransport http.RoundTripper
 	// Logger receives the simulator's logs; nil discards them.
 	Logger *slog.Logger
 	// Now stamps createdDate and updatedDate; nil means time.Now.

@@ -51,9 +51,13 @@ type fetcher struct {
 }
 
 func newFetcher(sim *Simulator, ctx context.Context) *fetcher {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConnsPerHost = sim.opts.FetchConcurrency
-	f := &fetcher{sim: sim, ctx: ctx, client: &http.Client{Transport: tr, Timeout: sim.opts.FetchTimeout}}
+	rt := sim.opts.FetchTransport
+	if rt == nil {
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConnsPerHost = sim.opts.FetchConcurrency
+		rt = tr
+	}
+	f := &fetcher{sim: sim, ctx: ctx, client: &http.Client{Transport: rt, Timeout: sim.opts.FetchTimeout}}
 	f.cond = sync.NewCond(&f.mu)
 	for range sim.opts.FetchConcurrency {
 		f.wg.Add(1)
