@@ -36,6 +36,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/wixmigrate/wixmigrate/internal/testenv"
@@ -64,15 +65,31 @@ func realRate() bool { return os.Getenv("WIXMIGRATE_BENCH_REAL_RATE") == "1" }
 // benchDelay is the simulator's processing delay of the issue: 200ms-2s.
 var benchDelay = wixsim.Range{Min: 200 * time.Millisecond, Max: 2 * time.Second}
 
-// benchEnv is a simulator, a loopback origin serving /p/<n>.png and a
-// manifest of rows distinct PNGs.
+// benchEnv is a simulator, an origin serving /p/<n>.png and a manifest of
+// rows distinct PNGs.
 type benchEnv struct {
-	sim    *wixsim.Server
-	origin *httptest.Server
+	sim    *wixsim.Simulator
 	client *wix.Client
+	origin string // base URL of the sources
 	mpath  string
 	rows   int
+	close  func()
 }
+
+// sourceURL is row i's source.
+func (e *benchEnv) sourceURL(i int) string { return fmt.Sprintf("%s/p/%d.png", e.origin, i) }
+
+// benchOrigin serves /p/<n>.png: tiny, so the origin is not what a
+// benchmark measures.
+var benchOrigin = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/p/"), ".png"))
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Write(testenv.PNG(n, 2, 1))
+})
 
 func newBenchEnv(b testing.TB, rows int, opts wixsim.Options) *benchEnv {
 	return newBenchEnvFolders(b, rows, 0, opts)
@@ -80,44 +97,60 @@ func newBenchEnv(b testing.TB, rows int, opts wixsim.Options) *benchEnv {
 
 // newBenchEnvFolders spreads the rows over folders file_path folders, rows
 // i, i+folders, ... in one (a folder per product, listed product by
-// product); 0 folders is a flat manifest.
+// product); 0 folders is a flat manifest. Simulator and origin listen on
+// loopback ports.
 func newBenchEnvFolders(b testing.TB, rows, folders int, opts wixsim.Options) *benchEnv {
 	b.Helper()
+	origin := httptest.NewServer(benchOrigin)
+	srv := wixsim.NewServer(benchOptions(opts))
+	e := &benchEnv{sim: srv.Sim, rows: rows, close: func() { srv.Close(); origin.Close() }}
+	e.client = benchClient(srv.URL, &http.Transport{MaxIdleConnsPerHost: 16})
+	e.writeManifest(b, origin.URL, folders)
+	return e
+}
+
+// newVirtualEnv is newBenchEnvFolders without a network: client, simulator
+// and origin reach each other in-process (wixsim.Transport), so a run
+// inside testing/synctest takes virtual time, at Wix's real rate, with
+// nothing scaled. Close it inside the bubble.
+func newVirtualEnv(t testing.TB, rows, folders int, opts wixsim.Options) *benchEnv {
+	t.Helper()
+	opts.FetchTransport = wixsim.Transport(benchOrigin)
+	sim := wixsim.New(benchOptions(opts))
+	e := &benchEnv{sim: sim, rows: rows, close: sim.Close}
+	e.client = benchClient("http://wixapis.test", wixsim.Transport(sim))
+	e.writeManifest(t, "http://origin.test", folders)
+	return e
+}
+
+func benchOptions(opts wixsim.Options) wixsim.Options {
 	opts.APIKey = "key"
 	opts.Seed = 1
-	e := &benchEnv{rows: rows}
-	e.origin = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/p/"), ".png"))
-		if err != nil {
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Content-Type", "image/png")
-		w.Write(testenv.PNG(n, 2, 1)) // tiny: the origin must not be what a benchmark measures
-	}))
-	e.sim = wixsim.NewServer(opts)
-	e.client = wix.NewClient("key", "bench-site")
-	e.client.BaseURL = e.sim.URL
-	e.client.HTTPClient = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
+	return opts
+}
+
+func benchClient(base string, rt http.RoundTripper) *wix.Client {
+	c := wix.NewClient("key", "bench-site")
+	c.BaseURL = base
+	c.HTTPClient = &http.Client{Transport: rt}
+	return c
+}
+
+func (e *benchEnv) writeManifest(b testing.TB, origin string, folders int) {
+	e.origin = origin
 	e.mpath = filepath.Join(b.TempDir(), "manifest.csv")
 	var sb strings.Builder
 	sb.WriteString("source_url,sku,file_path\n")
-	for i := range rows {
+	for i := range e.rows {
 		folder := ""
 		if folders > 0 {
-			folder = fmt.Sprintf("/products/p%04d", i*folders/rows)
+			folder = fmt.Sprintf("/products/p%04d", i*folders/e.rows)
 		}
-		fmt.Fprintf(&sb, "%s/p/%d.png,SKU-%d,%s\n", e.origin.URL, i, i, folder)
+		fmt.Fprintf(&sb, "%s,SKU-%d,%s\n", e.sourceURL(i), i, folder)
 	}
 	if err := os.WriteFile(e.mpath, []byte(sb.String()), 0o644); err != nil {
 		b.Fatal(err)
 	}
-	return e
-}
-
-func (e *benchEnv) close() {
-	e.sim.Close()
-	e.origin.Close()
 }
 
 func (e *benchEnv) open() (*manifest.Reader, io.Closer, error) {
@@ -126,7 +159,7 @@ func (e *benchEnv) open() (*manifest.Reader, io.Closer, error) {
 
 // apiCalls counts the simulator's API answers, and the 429s among them.
 func (e *benchEnv) apiCalls() (total, throttled int64) {
-	for ep, byStatus := range e.sim.Sim.Stats().Requests {
+	for ep, byStatus := range e.sim.Stats().Requests {
 		switch ep {
 		case "upload", "tus", "media", "unknown":
 			continue
@@ -153,23 +186,29 @@ type measure struct {
 	throttled  int64
 	minWindow  float64 // fewest calls in a window while imports remained, per window
 	windowSize time.Duration
+	unfound    time.Duration // longest a file stayed READY unfound (sampler.unfound)
 }
 
 // floorCalls is the least a run of rows can cost: one Bulk Import File and
 // one status page per 100 rows.
 func floorCalls(rows int) float64 { return 2 * math.Ceil(float64(rows)/100) }
 
-// sampler records the tool's call count over time to find idle gaps.
+// sampler records the tool's call count over time to find idle gaps, and
+// the READY files the tool found and the simulator made, to find files
+// left unfound.
 type sampler struct {
+	tick    time.Duration
 	stop    chan struct{}
 	done    chan struct{}
 	mu      sync.Mutex
 	samples []int64 // call count at each tick
+	found   []int64 // READY rows the tool recorded at each tick
+	made    []int64 // READY files in the simulator at each tick
 	busyEnd int     // samples taken while imports remained
 }
 
-func startSampler(tick time.Duration, stats *Stats, rows int64) *sampler {
-	s := &sampler{stop: make(chan struct{}), done: make(chan struct{}), busyEnd: -1}
+func startSampler(tick time.Duration, stats *Stats, sim *wixsim.Simulator, rows int64) *sampler {
+	s := &sampler{tick: tick, stop: make(chan struct{}), done: make(chan struct{}), busyEnd: -1}
 	go func() {
 		defer close(s.done)
 		t := time.NewTicker(tick)
@@ -182,6 +221,8 @@ func startSampler(tick time.Duration, stats *Stats, rows int64) *sampler {
 			}
 			s.mu.Lock()
 			s.samples = append(s.samples, stats.TotalCalls())
+			s.found = append(s.found, stats.Ready.Load())
+			s.made = append(s.made, sim.Stats().Files.Ready)
 			if s.busyEnd < 0 && stats.Imported.Load()+stats.Failed.Load() >= rows {
 				s.busyEnd = len(s.samples)
 			}
@@ -189,6 +230,24 @@ func startSampler(tick time.Duration, stats *Stats, rows int64) *sampler {
 		}
 	}()
 	return s
+}
+
+// unfound is the longest a file stayed READY in the simulator without the
+// tool finding it, to within a tick: when the tool has found n files and
+// the simulator has had n+1 READY since tick i, one of those is unfound
+// since then at least.
+func (s *sampler) unfound() time.Duration {
+	var worst time.Duration
+	first := 0 // the first tick at which the simulator had more READY than found[j]
+	for j, n := range s.found {
+		for first < len(s.made) && s.made[first] <= n {
+			first++
+		}
+		if first <= j {
+			worst = max(worst, time.Duration(j-first)*s.tick)
+		}
+	}
+	return worst
 }
 
 // minWindow is the fewest calls made in any window of w ticks that ended
@@ -222,23 +281,33 @@ func (e *benchEnv) runPipeline(b testing.TB, cfg Config) measure {
 	// Windows hold 50 calls at the rate: a shortfall of one call is 2%.
 	window := time.Duration(50 / (max(cfg.Rate, wixRate) / 60) * float64(time.Second))
 	tick := window / 10
-	smp := startSampler(tick, stats, int64(e.rows))
+	smp := startSampler(tick, stats, e.sim, int64(e.rows))
 	start := time.Now()
 	var busy, busyCalls atomic.Int64
+	ran := make(chan struct{})
+	watched := make(chan struct{})
 	go func() {
+		defer close(watched)
 		for stats.Imported.Load()+stats.Failed.Load() < int64(e.rows) {
-			time.Sleep(tick / 4)
+			select {
+			case <-ran:
+				return
+			case <-time.After(tick / 4):
+			}
 		}
 		busyCalls.Store(stats.TotalCalls())
 		busy.Store(int64(time.Since(start)))
 	}()
 	res, err := Run(context.Background(), cfg, e.open, state, stats)
 	wall := time.Since(start)
+	close(ran)
+	<-watched
 	if err != nil || res.Fatal != nil || res.Interrupted {
 		b.Fatalf("run: %v %+v", err, res)
 	}
 	m := measure{rows: e.rows, wall: wall, busy: time.Duration(busy.Load()), busyCalls: busyCalls.Load(), calls: map[string]int64{}, windowSize: window}
 	m.minWindow = smp.minWindow(10)
+	m.unfound = smp.unfound()
 	for _, c := range stats.Calls() {
 		m.calls[c.Endpoint] = c.Calls
 		m.total += c.Calls
@@ -337,7 +406,7 @@ func (e *benchEnv) oneAtATime(b *testing.B) measure {
 	}
 	work(func(i int) {
 		calls.Add(1)
-		f, err := e.client.ImportFile(ctx, &wix.ImportFileRequest{URL: fmt.Sprintf("%s/p/%d.png", e.origin.URL, i)})
+		f, err := e.client.ImportFile(ctx, &wix.ImportFileRequest{URL: e.sourceURL(i)})
 		if err != nil {
 			b.Error(err)
 			return
@@ -420,9 +489,29 @@ func rateBoundRun(tb testing.TB, rows, folders, k int, s Settings, opts wixsim.O
 	return e.runPipeline(tb, Config{Settings: s})
 }
 
+// virtualRun migrates rows (over folders file_path folders; 0 is flat) in
+// virtual time (testing/synctest), tool and simulator at Wix's rate and
+// processing 200ms-2s unless opts say otherwise, as a real run would,
+// nothing scaled.
+func virtualRun(t *testing.T, rows, folders int, s Settings, opts wixsim.Options) (m measure) {
+	t.Helper()
+	synctest.Test(t, func(t *testing.T) {
+		opts.RateLimit = wixRate
+		if opts.ProcessingDelay == (wixsim.Range{}) {
+			opts.ProcessingDelay = benchDelay
+		}
+		e := newVirtualEnv(t, rows, folders, opts)
+		defer e.close()
+		s.Rate, s.PendingTimeout = wixRate, 3*time.Minute
+		m = e.runPipeline(t, Config{Settings: s})
+	})
+	return m
+}
+
 // BenchmarkFolders measures calls per row when the rows are spread over
 // folders (file_path), at the rate limit scaled as in BenchmarkRateBound:
-// a folder per 10 rows, 10 folders, and flat, with either --poll.
+// a folder per 5 rows (a product's images; target: 0.025 calls/row, as
+// flat), a folder per 10 rows, 10 folders, and flat, with either --poll.
 // Rows: WIXMIGRATE_BENCH_ROWS (1000); the issue's sizes (1,000 folders of
 // 10, 10 of 1,000) with WIXMIGRATE_BENCH_ROWS=10000 (and, on a shared
 // machine, WIXMIGRATE_BENCH_SPEEDUP=5: at 20 times Wix's rate the
@@ -430,7 +519,7 @@ func rateBoundRun(tb testing.TB, rows, folders, k int, s Settings, opts wixsim.O
 func BenchmarkFolders(b *testing.B) {
 	k := envInt("WIXMIGRATE_BENCH_SPEEDUP", 20)
 	rows := benchRows(1000)
-	for _, folders := range []int{rows / 10, 10, 0} {
+	for _, folders := range []int{rows / 5, rows / 10, 10, 0} {
 		for _, poll := range []string{PollList, PollGetFiles} {
 			b.Run(fmt.Sprintf("folders=%d/%s/k=%d", folders, poll, k), func(b *testing.B) {
 				var m measure
