@@ -271,20 +271,80 @@ func TestProbeBadURL(t *testing.T) {
 	}
 }
 
+// A host name that does not resolve is a DNS failure naming the host, not
+// a connection error. The name is resolved by a DNS server on 127.0.0.1
+// that answers NXDOMAIN to everything (no resolver of the machine is
+// asked), and the test checks it was asked.
 func TestProbeDNS(t *testing.T) {
 	t.Parallel()
-	p := Prober{Timeout: 5 * time.Second}
-	d := p.Probe(context.Background(), "http://no-such-host.invalid/a.png", "")
-	t.Log(d.Cause, d.Reason)
-	switch d.Cause {
-	case CauseDNS:
-		if !strings.Contains(d.Reason, "no-such-host.invalid") {
-			t.Errorf("reason does not name the host: %q", d.Reason)
+	dns, asked := nxdomainServer(t)
+	dialer := &net.Dialer{Resolver: &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, "udp", dns)
+	}}}
+	p := Prober{Timeout: 5 * time.Second, Client: &http.Client{Transport: &http.Transport{DialContext: dialer.DialContext}}}
+	for _, probe := range []func() Diagnosis{
+		func() Diagnosis { return p.Probe(context.Background(), "http://no-such-host.invalid/a.png", "") },
+		func() Diagnosis {
+			_, err := p.Download(context.Background(), "http://no-such-host.invalid/a.png", io.Discard)
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("download: %v, want a *source.Error", err)
+			}
+			return failed(e)
+		},
+	} {
+		d := probe()
+		if d.Cause != CauseDNS || !strings.Contains(d.Reason, "no-such-host.invalid") || !strings.Contains(d.Reason, "does not resolve") {
+			t.Errorf("got %s %q, want %s naming the host", d.Cause, d.Reason, CauseDNS)
 		}
-	case CauseConnection: // no resolver in this sandbox
-	default:
-		t.Fatalf("got %+v", d)
 	}
+	if asked.Load() == 0 {
+		t.Error("the test's DNS server was never asked")
+	}
+}
+
+// nxdomainServer is a DNS server on a UDP port of 127.0.0.1 that answers
+// every query "no such name" (RCODE 3). It returns its address and a count
+// of the queries it answered.
+func nxdomainServer(t *testing.T) (addr string, asked *atomic.Int64) {
+	t.Helper()
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pc.Close() })
+	asked = new(atomic.Int64)
+	go func() {
+		buf := make([]byte, 1500)
+		for {
+			n, from, err := pc.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			q := buf[:n]
+			if len(q) < 12 {
+				continue
+			}
+			// The question: labels up to the root, then type and class.
+			end := 12
+			for end < n && q[end] != 0 {
+				end += int(q[end]) + 1
+			}
+			end += 5
+			if end > n {
+				continue
+			}
+			resp := append([]byte(nil), q[:end]...)
+			resp[2] = 0x80 | q[2]&0x01 // an answer, recursion desired as asked
+			resp[3] = 0x80 | 3         // recursion available, NXDOMAIN
+			resp[4], resp[5] = 0, 1    // one question
+			clear(resp[6:12])          // no answer, authority or additional records
+			asked.Add(1)
+			pc.WriteTo(resp, from)
+		}
+	}()
+	return pc.LocalAddr().String(), asked
 }
 
 func TestProbeTLS(t *testing.T) {
