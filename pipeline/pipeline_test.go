@@ -29,6 +29,7 @@ type env struct {
 	client *wix.Client
 	dir    string
 	rpath  string
+	rows   int // data rows of the manifest: the report must have as many
 	cfg    migrate.Config
 	stats  *pipeline.Stats // the last run's
 }
@@ -44,13 +45,16 @@ func newEnv(t testing.TB, opts wixsim.Options) *env {
 	return e
 }
 
+// writeManifest writes the manifest, a header and a row a line (no
+// quoted line breaks), and notes its row count for readReport.
 func (e *env) writeManifest(text string) {
+	e.rows = strings.Count(strings.TrimSuffix(text, "\n"), "\n")
 	testenv.WriteManifest(e.t, e.cfg.Manifest, e.origin.URL, text)
 }
 
 // migrate runs a migration with the library, as the migrate command does,
-// and returns the report's rows as maps. Rows left not READY are fine;
-// a run that stops is not.
+// and returns the report's rows as maps (one per manifest row, or the test
+// fails). Rows left not READY are fine; a run that stops is not.
 func (e *env) migrate(ctx context.Context) []map[string]string {
 	e.t.Helper()
 	m, err := migrate.Open(e.cfg)
@@ -89,6 +93,9 @@ func (e *env) readReport() []map[string]string {
 			}
 		}
 		out = append(out, m)
+	}
+	if len(out) != e.rows {
+		e.t.Fatalf("the report has %d rows, the manifest %d", len(out), e.rows)
 	}
 	return out
 }
@@ -130,8 +137,8 @@ func TestMigrateEndToEnd(t *testing.T) {
 	e.writeManifest(b.String())
 
 	rows := e.migrate(context.Background())
-	if len(rows) != 254 {
-		t.Fatalf("report has %d rows, want 254", len(rows))
+	if len(rows) != 254 || e.rows != 254 {
+		t.Fatalf("report has %d rows, manifest %d, want 254", len(rows), e.rows)
 	}
 	files := e.simFiles(wix.RootFolderMedia)
 	if len(files) != 252 {
