@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -73,11 +74,17 @@ func startSimProcess(t testing.TB, bin string, args ...string) (string, *wixsim.
 	return strings.TrimSpace(strings.TrimPrefix(line, "listening on ")), nil
 }
 
+// crashSeedEnv replays TestCrashesLoseNothingAndDuplicateNothing's kill
+// delays (the seed it logs); where in the run each kill lands still
+// depends on the machine's speed.
+const crashSeedEnv = "WIXMIGRATE_CRASH_SEED"
+
 // TestCrashesLoseNothingAndDuplicateNothing kills a real migrate process
-// with SIGKILL at random moments, re-runs it each time with the same report,
-// then lets a last run finish, and checks the Media Manager through its
-// public API: one file per distinct import, good sources READY, bad ones
-// FAILED with a reason, and the report agreeing with Wix row by row.
+// with SIGKILL at random moments, six times while it has work in flight,
+// re-runs it each time with the same report, then lets a last run finish,
+// and checks the Media Manager through its public API: one file per
+// distinct import, good sources READY, bad ones FAILED with a reason, and
+// the report agreeing with Wix row by row.
 func TestCrashesLoseNothingAndDuplicateNothing(t *testing.T) {
 	t.Parallel()
 	bin := wixmigrateBinary(t)
@@ -121,10 +128,31 @@ func TestCrashesLoseNothingAndDuplicateNothing(t *testing.T) {
 		return cmd
 	}
 	seed := uint64(time.Now().UnixNano())
+	if v := os.Getenv(crashSeedEnv); v != "" {
+		var err error
+		if seed, err = strconv.ParseUint(v, 10, 64); err != nil {
+			t.Fatalf("%s=%q: %v", crashSeedEnv, v, err)
+		}
+	}
 	rng := rand.New(rand.NewPCG(seed, 1))
-	t.Logf("kill schedule seed %d", seed)
+	t.Logf("kill schedule seed %d (replay the delays with %s=%d)", seed, crashSeedEnv, seed)
+	// A kill lands mid-run when, as it is sent, the Media Manager lacks
+	// some of the run's files or holds some still processing: work the run
+	// was doing. Only those count; a run that ends first, or a kill once
+	// every file is final, does not.
+	midRun := func() bool {
+		var st wixsim.Stats
+		if err := getJSON(simURL+"/_sim/stats", &st); err != nil {
+			t.Fatal(err)
+		}
+		return st.Files.Pending > 0 || st.Files.Pending+st.Files.Ready+st.Files.Failed < rows
+	}
+	const wantKills, maxStarts = 6, 12
 	kills := 0
-	for kills < 6 {
+	for starts := 0; kills < wantKills; starts++ {
+		if starts == maxStarts {
+			t.Fatalf("only %d of %d runs were killed mid-run (seed %d)", kills, starts, seed)
+		}
 		before := imports()
 		cmd := migrate()
 		if err := cmd.Start(); err != nil {
@@ -138,13 +166,17 @@ func TestCrashesLoseNothingAndDuplicateNothing(t *testing.T) {
 			time.Sleep(5 * time.Millisecond)
 		}
 		select {
-		case <-time.After(time.Duration(rng.IntN(400)) * time.Millisecond):
+		case <-time.After(time.Duration(rng.IntN(250)) * time.Millisecond):
+			mid := midRun()
 			cmd.Process.Signal(syscall.SIGKILL)
 			<-done
-			kills++
+			if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() && mid {
+				kills++
+			} else {
+				t.Logf("start %d: the kill did not land mid-run (work left: %v, exit %v)", starts+1, mid, cmd.ProcessState)
+			}
 		case <-done:
-			t.Logf("run finished before its kill (after %d kills); starting over is fine", kills)
-			kills++ // a run that finished still counts as an interruption point
+			t.Logf("start %d: the run finished before its kill (after %d kills)", starts+1, kills)
 		}
 	}
 	final := migrate()

@@ -342,6 +342,9 @@ func TestDelimitedManifestsMigrateAlike(t *testing.T) {
 		if got := strings.Join(recs[0][:5], ","); got != "source_url,display_name,labels,sku,status" {
 			t.Errorf("%s: report header %q", name, got)
 		}
+		if len(recs) != 6 {
+			t.Fatalf("%s: the report has %d rows, want 5", name, len(recs)-1)
+		}
 		for _, rec := range recs[1:] {
 			statuses[name] = append(statuses[name], rec[0]+" "+rec[2]+" "+rec[4])
 		}

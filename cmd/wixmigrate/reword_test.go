@@ -84,6 +84,9 @@ func TestInterruptedRunSaysNotImported(t *testing.T) {
 		t.Fatalf("exit %d, want 130: %s", code, errOut)
 	}
 	recs := readCSV(t, filepath.Join(s.dir, "media.report.csv"))
+	if len(recs) != 4 {
+		t.Fatalf("the report has %d rows, want 3", len(recs)-1)
+	}
 	for _, r := range recs[1:] {
 		if status, reason := r[2], r[len(r)-4]; status != "PENDING" || reason != report.Reasons.NotImported {
 			t.Fatalf("row %v: %s %q, want PENDING %q", r[1], status, reason, report.Reasons.NotImported)
