@@ -51,17 +51,46 @@ func TestBucketRefillsContinuously(t *testing.T) {
 	// A client at exactly 120/min (one call every 500 ms) is never throttled,
 	// even after spending the initial burst.
 	for i := range 120 {
-		if ok, _ := b.take(120, start); !ok {
+		if ok, _ := b.take(120, 0, start); !ok {
 			t.Fatalf("burst call %d throttled", i)
 		}
 	}
 	for i := 1; i <= 500; i++ {
-		if ok, _ := b.take(120, start.Add(time.Duration(i)*500*time.Millisecond)); !ok {
+		if ok, _ := b.take(120, 0, start.Add(time.Duration(i)*500*time.Millisecond)); !ok {
 			t.Fatalf("paced call %d throttled", i)
 		}
 	}
-	if ok, retry := b.take(120, start.Add(250*time.Second)); ok || retry != 1 {
+	if ok, retry := b.take(120, 0, start.Add(250*time.Second)); ok || retry != 1 {
 		t.Fatalf("extra call: ok=%v retry=%d", ok, retry)
+	}
+}
+
+// With RateBurst, the bucket holds that many calls, not a minute's: at
+// 60/min with a burst of 5, five calls at once pass, the sixth is throttled
+// for a second, and after idling a minute still only five pass at once.
+func TestRateBurst(t *testing.T) {
+	t.Parallel()
+	var b bucket
+	start := time.Unix(1000, 0)
+	burst := func(at time.Time) (passed, retry int) {
+		for passed = 0; passed < 60; passed++ {
+			ok, r := b.take(60, 5, at)
+			if !ok {
+				return passed, r
+			}
+		}
+		return passed, 0
+	}
+	if n, retry := burst(start); n != 5 || retry != 1 {
+		t.Errorf("at once: %d calls passed, then Retry-After %d; want 5, then 1", n, retry)
+	}
+	for i := 1; i <= 120; i++ { // exactly 60/min is never throttled
+		if ok, _ := b.take(60, 5, start.Add(time.Duration(i)*time.Second)); !ok {
+			t.Fatalf("paced call %d throttled", i)
+		}
+	}
+	if n, _ := burst(start.Add(10 * time.Minute)); n != 5 {
+		t.Errorf("after idling: %d calls passed at once, want 5", n)
 	}
 }
 

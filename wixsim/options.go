@@ -22,6 +22,19 @@ type Options struct {
 	// RateLimit is the number of API requests per minute per site (Wix
 	// documents 200); 0 turns rate limiting off.
 	RateLimit int
+	// RateBurst is how many calls the limiter lets through at once: the
+	// size of each site's token bucket, which refills at RateLimit. 0 means
+	// a minute's budget (RateLimit calls), the default; Wix documents no
+	// burst, so a strict run sets a small one.
+	RateBurst int
+	// DateGranularity truncates createdDate and updatedDate to a multiple
+	// of it (say time.Second), so files that change within one step tie,
+	// and a status change leaves updatedDate unchanged when the clock
+	// stayed within the step: Wix promises neither finer dates nor a
+	// strictly increasing updatedDate. 0 means the default: millisecond
+	// dates, and every status change moves updatedDate forward by a
+	// millisecond at least, even if the clock did not.
+	DateGranularity time.Duration
 	// ProcessingDelay is how long a file takes to turn READY or FAILED after
 	// its bytes arrived.
 	ProcessingDelay Range

@@ -6,9 +6,10 @@ import (
 	"time"
 )
 
-// bucket is a site's token bucket: capacity is the per-minute limit and it
-// refills continuously at limit/60 tokens a second, so a client that keeps
-// exactly to the limit is never throttled while a burst above it is.
+// bucket is a site's token bucket: capacity is the burst (by default the
+// per-minute limit) and it refills continuously at limit/60 tokens a
+// second, so a client that keeps exactly to the limit is never throttled
+// while a burst above it is.
 type bucket struct {
 	mu     sync.Mutex
 	tokens float64
@@ -18,11 +19,14 @@ type bucket struct {
 
 // take spends one token; when none is left it returns how long until one
 // is, rounded up to whole seconds (at least 1) for Retry-After.
-func (b *bucket) take(perMinute int, now time.Time) (ok bool, retryAfter int) {
+func (b *bucket) take(perMinute, burst int, now time.Time) (ok bool, retryAfter int) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	rate := float64(perMinute) / 60 // tokens per second
 	capacity := float64(perMinute)
-	rate := capacity / 60 // tokens per second
+	if burst > 0 {
+		capacity = float64(burst)
+	}
 	if !b.init {
 		b.tokens, b.last, b.init = capacity, now, true
 	}

@@ -213,7 +213,7 @@ func (s *Simulator) serveAPI(ep endpoint, w http.ResponseWriter, r *http.Request
 	}
 	st := s.site(siteID)
 	if s.opts.RateLimit > 0 {
-		if ok, retry := st.limiter.take(s.opts.RateLimit, time.Now()); !ok {
+		if ok, retry := st.limiter.take(s.opts.RateLimit, s.opts.RateBurst, time.Now()); !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(retry))
 			writeError(w, appError(http.StatusTooManyRequests, "TOO_MANY_REQUESTS",
 				"rate limit of "+strconv.Itoa(s.opts.RateLimit)+" requests per minute exceeded for this site",
@@ -312,10 +312,26 @@ func (s *Simulator) lookup(st *site, id string) *fileRec {
 }
 
 // now is the wall clock for dates, in Unix nanoseconds rounded down to the
-// millisecond: Wix's dates have millisecond precision, and so have the
-// Date objects of its JavaScript SDK, so finer steps would be invisible to
-// SDK clients (and to anyone comparing dates Wix sent).
-func (s *Simulator) now() int64 { return s.opts.Now().UnixMilli() * int64(time.Millisecond) }
+// millisecond (or to Options.DateGranularity): Wix's dates have millisecond
+// precision, and so have the Date objects of its JavaScript SDK, so finer
+// steps would be invisible to SDK clients (and to anyone comparing dates
+// Wix sent).
+func (s *Simulator) now() int64 {
+	if g := s.opts.DateGranularity; g > 0 {
+		return s.opts.Now().Truncate(g).UnixNano()
+	}
+	return s.opts.Now().UnixMilli() * int64(time.Millisecond)
+}
+
+// changed is the updatedDate of a change to a file last updated at prev:
+// now, and by default at least a millisecond after prev even if the clock
+// did not move (with Options.DateGranularity, now as it is: ties allowed).
+func (s *Simulator) changed(prev int64) int64 {
+	if s.opts.DateGranularity > 0 {
+		return max(s.now(), prev)
+	}
+	return max(s.now(), prev+int64(time.Millisecond))
+}
 
 // create registers a new PENDING file and indexes it.
 func (s *Simulator) create(f *fileRec) {
@@ -345,13 +361,13 @@ func (s *Simulator) judge(b blob, declared mediaKind, log *slog.Logger) outcome 
 	return outcome{ready: true, sn: sn, hash: b.hash, size: b.size}
 }
 
-// finish ends processing of f with out. updatedDate moves forward, by a
-// millisecond at least, on every status change, even if the clock did not.
+// finish ends processing of f with out. updatedDate moves to now (see
+// changed).
 // With Options.ListLag the change is visible by ID at once and in listings
 // only once the lag is over.
 func (s *Simulator) finish(f *fileRec, out outcome) {
 	change := func(f *fileRec) {
-		f.updated = max(s.now(), f.updated+int64(time.Millisecond))
+		f.updated = s.changed(f.updated)
 		if out.ready {
 			f.status = statusReady
 			f.media, f.mime = out.sn.kind, out.sn.mime

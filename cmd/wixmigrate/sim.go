@@ -52,6 +52,8 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return nil
 	})
 	fs.IntVar(&opts.RateLimit, "rate-limit", 200, "requests per minute per site (0: off)")
+	fs.IntVar(&opts.RateBurst, "rate-burst", 0, "requests the rate limiter lets through at once (0: a minute's budget, --rate-limit)")
+	fs.DurationVar(&opts.DateGranularity, "date-granularity", 0, "truncate createdDate and updatedDate to this step, like 1s: files changed within one step tie, and a status change need not move updatedDate (0: milliseconds, and every status change moves updatedDate)")
 	fs.Var(rangeFlag{&opts.ProcessingDelay}, "processing-delay", "time from bytes to READY/FAILED, like 200ms-2s or 500ms")
 	fs.Var(rangeFlag{&opts.Latency}, "latency", "latency added to each API answer, like 20ms-100ms")
 	fs.Var(rangeFlag{&opts.ListLag}, "list-lag", "delay before List Files and Search Files show a status change (Get File Descriptors show it at once), like 2s-5s")
@@ -68,8 +70,14 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
-	if opts.RateLimit < 0 {
-		fmt.Fprintf(stderr, "wixmigrate sim: --rate-limit must not be negative, got %d\n", opts.RateLimit)
+	for name, v := range map[string]int{"rate-limit": opts.RateLimit, "rate-burst": opts.RateBurst} {
+		if v < 0 {
+			fmt.Fprintf(stderr, "wixmigrate sim: --%s must not be negative, got %d\n", name, v)
+			return exitUsage
+		}
+	}
+	if opts.DateGranularity < 0 {
+		fmt.Fprintf(stderr, "wixmigrate sim: --date-granularity must not be negative, got %v\n", opts.DateGranularity)
 		return exitUsage
 	}
 
@@ -85,7 +93,7 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	srv := &http.Server{Handler: sim, ReadHeaderTimeout: 30 * time.Second}
 	real := ln.Addr().String()
 	fmt.Fprintf(stdout, "listening on http://%s\n", real)
-	log.Info("simulator listening", "addr", real, "rate_limit", opts.RateLimit,
+	log.Info("simulator listening", "addr", real, "rate_limit", opts.RateLimit, "rate_burst", opts.RateBurst, "date_granularity", opts.DateGranularity,
 		"processing_delay", opts.ProcessingDelay.String(), "latency", opts.Latency.String(), "list_lag", opts.ListLag.String(),
 		"error_rate", opts.ErrorRate, "commit_error_rate", opts.CommitErrorRate,
 		"stuck_rate", opts.StuckRate, "seed", opts.Seed)

@@ -29,6 +29,9 @@ func TestSimFlagErrors(t *testing.T) {
 		{"stuck rate not a number", []string{"--stuck-rate", "some"}, exitUsage, "stuck-rate"},
 		{"negative rate limit", []string{"--rate-limit", "-1"}, exitUsage, "--rate-limit"},
 		{"rate limit not a number", []string{"--rate-limit", "many"}, exitUsage, "rate-limit"},
+		{"negative rate burst", []string{"--rate-burst", "-5"}, exitUsage, "--rate-burst"},
+		{"date granularity not a duration", []string{"--date-granularity", "1"}, exitUsage, "date-granularity"},
+		{"negative date granularity", []string{"--date-granularity", "-1s"}, exitUsage, "--date-granularity"},
 		{"seed not a number", []string{"--seed", "x"}, exitUsage, "seed"},
 		{"stray argument", []string{"extra"}, exitUsage, `unexpected argument "extra"`},
 		{"address that cannot be listened on", []string{"--addr", "127.0.0.1:99999"}, exitFatal, "--addr 127.0.0.1:99999"},
@@ -55,7 +58,7 @@ func TestSimHelp(t *testing.T) {
 	if code := run([]string{"sim", "-h"}, &stdout, &stderr); code != exitOK {
 		t.Fatalf("exit %d, want 0", code)
 	}
-	for _, flag := range []string{"-addr", "-api-key", "-rate-limit", "-processing-delay", "-latency", "-error-rate", "-commit-error-rate", "-stuck-rate", "-seed"} {
+	for _, flag := range []string{"-addr", "-api-key", "-rate-limit", "-rate-burst", "-date-granularity", "-processing-delay", "-latency", "-error-rate", "-commit-error-rate", "-stuck-rate", "-seed"} {
 		if !strings.Contains(stderr.String(), flag) {
 			t.Errorf("help does not list %s:\n%s", flag, stderr.String())
 		}
