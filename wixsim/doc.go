@@ -23,6 +23,13 @@
 // precision, like Wix's and like the Date objects of Wix's JavaScript SDK,
 // against which package conformance checks the simulator.
 //
+// Two options make it stricter than its defaults, which are kind to
+// clients: Options.RateBurst (by default a site's bucket holds a minute's
+// budget, so a client may burst that many calls) and
+// Options.DateGranularity (by default every status change moves updatedDate
+// forward by a millisecond at least, so updatedDate orders changes
+// strictly). Wix promises neither.
+//
 // Use it like net/http/httptest:
 //
 //	srv := wixsim.NewServer(wixsim.Options{APIKey: "k"})
