@@ -29,7 +29,11 @@ type pendingFile struct {
 	key    manifest.Key
 	folder string // parent folder ID; "" when unknown (resumed from a report)
 	// checked is a server time at which the file was known to be unchanged:
-	// any later status change carries a newer updatedDate.
+	// any later status change carries an updatedDate no older than it. Not
+	// always newer: Wix promises neither millisecond dates nor a strictly
+	// increasing updatedDate, so a change may tie with checked (whole-second
+	// dates). Listings therefore vouch only for files whose checked lies
+	// strictly above the oldest date they read, and ties are read.
 	checked int64
 	since   time.Time // when this run started waiting, for the pending timeout
 	seq     uint64    // order of tracking: rounds begun before it must not vouch for it
