@@ -86,10 +86,13 @@ func tool(t *testing.T, name string) string {
 	t.Helper()
 	p, err := exec.LookPath(name)
 	if err != nil {
-		t.Fatalf("%s is required for the SDK conformance test (Node.js 20+ with npm): %v", name, err)
+		t.Fatalf("%s is required for the SDK conformance test (Node.js 18+ with npm): %v", name, err)
 	}
 	return p
 }
+
+// minNode is the oldest Node.js major version the conformance test runs on.
+const minNode = 18
 
 func checkNodeVersion(t *testing.T, node string) {
 	t.Helper()
@@ -99,8 +102,10 @@ func checkNodeVersion(t *testing.T, node string) {
 	}
 	v := strings.TrimPrefix(strings.TrimSpace(string(out)), "v")
 	major, _, _ := strings.Cut(v, ".")
-	if n, err := strconv.Atoi(major); err != nil || n < 20 {
-		t.Fatalf("Node.js 20 or later is required, found %s", out)
+	// 18 is what Debian 12 ships (nodejs 18.20.4); the pinned SDK and
+	// sdk.test.mjs pass on it as on 20 and 22.
+	if n, err := strconv.Atoi(major); err != nil || n < minNode {
+		t.Fatalf("Node.js %d or later is required, found %s", minNode, out)
 	}
 }
 
