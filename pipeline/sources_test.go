@@ -95,7 +95,10 @@ func TestSourcesWixCannotFetch(t *testing.T) {
 	cut := &cutFirstPatch{base: wixsim.Transport(e.sim.Sim), after: 3 << 20}
 	e.client.HTTPClient = &http.Client{Transport: cut}
 	e.cfg.ChunkSize = 4 << 20
-	e.cfg.Prober = &source.Prober{Timeout: 300 * time.Millisecond}
+	// The probe's timeout tells the source that never answers from the
+	// ones that answer 404 or HTML: long enough for a loopback answer on a
+	// busy machine, as the test runs beside others.
+	e.cfg.Prober = &source.Prober{Timeout: 3 * time.Second}
 
 	e.writeManifest("source_url,display_name\n" +
 		origin.URL + "/protected/shoe.png,shoe.png\n" +
@@ -111,7 +114,7 @@ func TestSourcesWixCannotFetch(t *testing.T) {
 		{"READY", "fallback-upload", ""},
 		{"READY", "upload", ""},
 		{"READY", "upload", ""},
-		{"FAILED", "import", "did not answer"},
+		{"FAILED", "import", "did not answer within 3s"},
 		{"FAILED", "import", "404"},
 		{"FAILED", "import", "HTML"},
 		{"FAILED", "", "no such file"},
