@@ -86,6 +86,7 @@ type poller struct {
 	blocked int                     // track calls waiting for room
 
 	// Owned by the loop.
+	importing  bool    // imports are still being sent
 	changed    float64 // share of covered files the last rounds found changed (0: unknown)
 	processing processingTimes
 }
@@ -149,6 +150,7 @@ func (p *poller) loop(ctx context.Context, importsDone <-chan struct{}) {
 	}()
 	base := p.interval
 	pause := base
+	p.importing = true
 	importing := true
 	var last roundResult
 	for {
@@ -160,6 +162,7 @@ func (p *poller) loop(ctx context.Context, importsDone <-chan struct{}) {
 			case <-p.wake:
 			case <-importsDone:
 				importing, importsDone = false, nil
+				p.importing = false
 			case <-ctx.Done():
 				return
 			}
@@ -174,6 +177,7 @@ func (p *poller) loop(ctx context.Context, importsDone <-chan struct{}) {
 			// The last imports are in: the tail is what the user waits for.
 			timer.Stop()
 			importing, importsDone = false, nil
+			p.importing = false
 			pause = p.nextPause(false, last, pause)
 			continue
 		case <-ctx.Done():
@@ -244,6 +248,7 @@ type listing struct {
 	folder string
 	cover  int   // pendingFile.cover of the files it covers
 	want   int   // files it covers
+	young  int   // files left out of the round that it returns anyway (PollGroup.Young)
 	stopAt int64 // the oldest checked time among them
 	pages  int   // the most pages it reads: the plan's estimate and one more
 }
@@ -295,6 +300,7 @@ func (p *poller) round(ctx context.Context) (res roundResult, err error) {
 // the IDs of each group's files. The caller holds p.mu.
 func (p *poller) groupsLocked() (groups []PollGroup, members [][]string) {
 	now := time.Now()
+	ripe := p.ripeAgeLocked(now)
 	index := map[string]int{}
 	for id, pf := range p.files {
 		i, ok := index[pf.folder]
@@ -305,6 +311,10 @@ func (p *poller) groupsLocked() (groups []PollGroup, members [][]string) {
 			members = append(members, nil)
 		}
 		g := &groups[i]
+		if now.Sub(pf.since) < ripe {
+			g.Young++ // most likely still processing: a later round reads it once
+			continue
+		}
 		g.Pending++
 		if pf.unseen >= UnseenRounds {
 			g.Unseen++
@@ -313,6 +323,32 @@ func (p *poller) groupsLocked() (groups []PollGroup, members [][]string) {
 		members[i] = append(members[i], id)
 	}
 	return groups, members
+}
+
+// ripeAgeLocked is the age below which a pending file is left out of a
+// round: reading a file still processing costs a slot of a page and a
+// second read later. With no rate limit (calls, not time, are what a round
+// costs), while imports are sent (later rounds come anyway) and more than
+// SmallTail files are pending, that is the age by which a quarter of the
+// files observed turned final, or, before any did, the age of the
+// SmallTail-th oldest file: the first round reads the oldest only, a
+// call's worth, and learns how long processing takes. Otherwise 0: under a
+// rate a call slot left unused is time lost, and the pauses pace rounds;
+// in the tail the pause waits for processing and a file left out would
+// wait a round more; one call covers a small tail. The caller holds p.mu.
+func (p *poller) ripeAgeLocked(now time.Time) time.Duration {
+	if p.rate > 0 || !p.importing || len(p.files) <= SmallTail {
+		return 0
+	}
+	if p.processing.n > 0 {
+		return p.processing.quantile(ripeQuantile)
+	}
+	ages := make([]time.Duration, 0, len(p.files))
+	for _, pf := range p.files {
+		ages = append(ages, now.Sub(pf.since))
+	}
+	slices.Sort(ages)
+	return ages[len(ages)-SmallTail]
 }
 
 // planInput is the planner's input for groups.
@@ -371,6 +407,7 @@ func (p *poller) planRound() (ids []string, listings []listing, upTo uint64, pla
 		default:
 			continue
 		}
+		l.young += groups[i].Young
 		for _, id := range rest {
 			pf := p.files[id]
 			pf.cover = l.cover
@@ -379,7 +416,7 @@ func (p *poller) planRound() (ids []string, listings []listing, upTo uint64, pla
 		}
 	}
 	for i := range listings {
-		listings[i].pages = listPages(listings[i].want, p.changed) + 1
+		listings[i].pages = listPages(listings[i].want, p.changed, listings[i].young) + 1
 	}
 	slices.SortStableFunc(ids, func(a, b string) int {
 		fa, fb := p.files[a], p.files[b]
@@ -435,14 +472,20 @@ func (p *poller) readListing(ctx context.Context, l listing, upTo uint64) (final
 		}
 		oldest := int64(1<<63 - 1)
 		for i := range files {
-			file := &files[i]
-			var updated int64
-			if file.UpdatedDate != nil {
-				updated = file.UpdatedDate.UnixNano()
+			if u := files[i].UpdatedDate; u != nil {
+				top = max(top, u.UnixNano())
+				oldest = min(oldest, u.UnixNano())
+			} else {
+				oldest = 0
 			}
-			top = max(top, updated)
-			oldest = min(oldest, updated)
-			obs, cover := p.observe(file)
+		}
+		for i := range files {
+			file := &files[i]
+			// A file this page shows still processing was unchanged when
+			// the page was read, after the newest date read so far: the
+			// next listing need not read below that for it, nor re-read
+			// the files that turned final above its old place.
+			obs, cover := p.observe(file, top)
 			if obs != observedOther && cover == l.cover && !returned[file.ID] {
 				// Only files this listing covers count towards want:
 				// stopping early on another would leave one of them
@@ -507,16 +550,11 @@ func (p *poller) readByID(ctx context.Context, ids []string, readAfter *int64) (
 		}
 	}
 	for i := range files {
-		switch obs, _ := p.observe(&files[i]); obs {
+		switch obs, _ := p.observe(&files[i], *readAfter); obs {
 		case observedFinal:
 			final++
 		case observedPending:
 			stillPending++
-			p.mu.Lock()
-			if pf := p.files[files[i].ID]; pf != nil {
-				pf.checked = max(pf.checked, *readAfter)
-			}
-			p.mu.Unlock()
 		}
 	}
 	return final, stillPending, nil
@@ -559,8 +597,10 @@ const (
 )
 
 // observe applies a descriptor to the file's outcome if the run waits for
-// it, and returns the way the round covers it.
-func (p *poller) observe(f *wix.File) (observation, int) {
+// it, and returns the way the round covers it. readAfter is a server time
+// the read came after (the newest updatedDate it returned): a file still
+// processing was unchanged then.
+func (p *poller) observe(f *wix.File, readAfter int64) (observation, int) {
 	p.mu.Lock()
 	pf := p.files[f.ID]
 	if pf == nil {
@@ -569,6 +609,7 @@ func (p *poller) observe(f *wix.File) (observation, int) {
 	}
 	pf.unseen, pf.lastSeen = 0, time.Now()
 	if f.OperationStatus != wix.StatusReady && f.OperationStatus != wix.StatusFailed {
+		pf.checked = max(pf.checked, readAfter)
 		if f.UpdatedDate != nil {
 			pf.checked = max(pf.checked, f.UpdatedDate.UnixNano())
 		}

@@ -275,3 +275,44 @@ func TestLaggingListingsHoldNoFileBack(t *testing.T) {
 		t.Logf("worst %v after READY; ended %v after the last; calls %v", worst, time.Since(lastReady), m.calls)
 	})
 }
+
+// With no rate limit, before any file turned final, a round while imports
+// go on reads only the oldest files, a call's worth, to learn how long
+// processing takes, rather than every pending file while most are surely
+// still processing. 1,000 files imported over 3s, READY 1.5-3s later, read
+// by ID: the first round makes one call; every file ends READY.
+func TestFirstRoundReadsTheOldestOnly(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		m := newFakeMedia(0)
+		for i := range 1000 {
+			m.add(fmt.Sprintf("file-%04d", i), "media-root", time.Duration(i)*3*time.Millisecond, 1500*time.Millisecond+time.Duration(i)*1500*time.Microsecond)
+		}
+		state, stats := pollAll(t, m, Settings{Poll: PollGetFiles, PollInterval: time.Second, PendingTimeout: time.Minute, Rate: NoRateLimit})
+		if len(m.at) == 0 {
+			t.Fatal("no status call")
+		}
+		first := 0
+		for _, at := range m.at {
+			if at == m.at[0] {
+				first++
+			}
+		}
+		if first != 1 {
+			t.Errorf("the first round (at %v) made %d calls, want 1 (the oldest 100 files); calls at %v", m.at[0], first, m.at)
+		}
+		if stats.Ready.Load() != 1000 || stats.Pending.Load() != 0 {
+			t.Errorf("%d READY, %d pending, want 1000 and 0", stats.Ready.Load(), stats.Pending.Load())
+		}
+		ready := 0
+		state.Each(func(_ manifest.Key, o *report.Outcome) {
+			if o.Status == report.Ready {
+				ready++
+			}
+		})
+		if ready != 1000 {
+			t.Errorf("%d of 1000 outcomes READY", ready)
+		}
+		t.Logf("%d calls at %v", len(m.at), m.at)
+	})
+}

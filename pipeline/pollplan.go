@@ -62,6 +62,10 @@ type PollGroup struct {
 	// without a listing returning it; due files of the longest-unseen
 	// groups are read first when the budget is short.
 	UnseenFor time.Duration
+	// Young counts the folder's files left out of the round, too young to
+	// be final yet (not in Pending). A listing returns them anyway, first:
+	// their updatedDate is their recent creation.
+	Young int
 }
 
 // PollPlanInput is what the planner weighs.
@@ -105,9 +109,10 @@ func idCalls(n int) int { return (n + wix.MaxGetFiles - 1) / wix.MaxGetFiles }
 
 // listPages estimates the pages a listing reads to cover n pending files
 // when the share changed of them changed since their last check: the
-// changed ones (each listed once, newest first), and a page at least.
-func listPages(n int, changed float64) int {
-	return max(1, int(math.Ceil(float64(n)*changed/wix.MaxPageLimit-1e-9)))
+// young files on top (PollGroup.Young), the changed ones (each listed once,
+// newest first), and a page at least.
+func listPages(n int, changed float64, young int) int {
+	return max(1, int(math.Ceil((float64(young)+float64(n)*changed)/wix.MaxPageLimit-1e-9)))
 }
 
 // PlanPollRound chooses, per group, the cheapest way to learn the status of
@@ -134,11 +139,12 @@ func PlanPollRound(in PollPlanInput) PollPlan {
 	// Due files are read by ID whatever else the group gets; the rest go
 	// by whichever whole plan is cheaper: per folder (list a folder where
 	// its pages cost less than its share of ID calls), or one search.
-	due, rest := 0, 0
+	due, rest, young := 0, 0, 0
 	for _, g := range in.Groups {
 		d := min(g.Unseen, g.Pending)
 		due += d
 		rest += g.Pending - d
+		young += g.Young
 	}
 	mixed := make([]GroupPlan, len(in.Groups))
 	mixedIDs, mixedPages := due, 0
@@ -148,16 +154,16 @@ func PlanPollRound(in PollPlanInput) PollPlan {
 		mixed[i] = GroupPlan{ByID: d, Method: ByID}
 		switch {
 		case r == 0:
-		case g.Folder != "" && float64(listPages(r, changed)) < float64(r)/wix.MaxGetFiles:
+		case g.Folder != "" && float64(listPages(r, changed, g.Young)) < float64(r)/wix.MaxGetFiles:
 			mixed[i].Method = ListFolder
-			mixedPages += listPages(r, changed)
+			mixedPages += listPages(r, changed, g.Young)
 		default:
 			mixed[i].ByID = g.Pending
 			mixedIDs += r
 		}
 	}
 	mixedCost := idCalls(mixedIDs) + mixedPages
-	searchCost := idCalls(due) + listPages(rest, changed)
+	searchCost := idCalls(due) + listPages(rest, changed, young)
 	if rest > 0 && searchCost < mixedCost {
 		for i, g := range in.Groups {
 			d := min(g.Unseen, g.Pending)
@@ -226,15 +232,16 @@ func (p *PollPlan) budget(in PollPlanInput) {
 
 // tally fills the plan's call estimates and file counts.
 func (p *PollPlan) tally(groups []PollGroup, changed float64) {
-	searched := 0
+	searched, young := 0, 0
 	for i, gp := range p.Groups {
 		g := groups[i]
 		p.ByIDFiles += gp.ByID
 		other := g.Pending - gp.ByID
+		young += g.Young
 		switch gp.Method {
 		case ListFolder:
 			p.ListedFiles += other
-			p.ListCalls += listPages(other, changed)
+			p.ListCalls += listPages(other, changed, g.Young)
 		case SearchSite:
 			p.SearchedFiles += other
 			searched += other
@@ -244,7 +251,7 @@ func (p *PollPlan) tally(groups []PollGroup, changed float64) {
 	}
 	p.IDCalls = idCalls(p.ByIDFiles)
 	if slices.ContainsFunc(p.Groups, func(gp GroupPlan) bool { return gp.Method == SearchSite }) {
-		p.SearchCalls = listPages(searched, changed)
+		p.SearchCalls = listPages(searched, changed, young)
 	}
 }
 
@@ -256,6 +263,9 @@ var (
 	// minTailPause is the shortest pause between tail rounds when the run
 	// has no rate limit.
 	minTailPause = 20 * time.Millisecond
+	// ripeQuantile is the share of files observed final by an age, below
+	// which age a pending file is left out of a round (poller.ripeAgeLocked).
+	ripeQuantile = 0.25
 )
 
 // PauseInput is what the pause before the next poll round depends on.
@@ -344,14 +354,18 @@ func (p *processingTimes) add(d time.Duration) {
 }
 
 // high is the 90th percentile of the recent observations, 0 with none.
-func (p *processingTimes) high() time.Duration {
+func (p *processingTimes) high() time.Duration { return p.quantile(0.9) }
+
+// quantile is the q-quantile (0 < q <= 1) of the recent observations, 0
+// with none.
+func (p *processingTimes) quantile(q float64) time.Duration {
 	k := min(p.n, len(p.ring))
 	if k == 0 {
 		return 0
 	}
 	s := slices.Clone(p.ring[:k])
 	slices.Sort(s)
-	return s[(k*9+9)/10-1]
+	return s[max(int(math.Ceil(float64(k)*q-1e-9)), 1)-1]
 }
 
 // StatusEstimate estimates the status calls of a run from its folder
