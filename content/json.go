@@ -123,7 +123,7 @@ func jsonRole(key string) (role, place) {
 	if key == "markdown" {
 		return roleMarkdownDoc, place{ctx: ContextText, where: key}
 	}
-	return roleText, place{ctx: ContextText, where: key}
+	return roleString, place{ctx: ContextText, where: key}
 }
 
 // jsonState is where a JSON scanner is: the key of the value being read,

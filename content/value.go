@@ -20,6 +20,7 @@ const (
 	roleJSON                    // embedded JSON (a JSON-LD script)
 	roleKeyURL                  // under a key that names a URL (see urlKey): one absolute or root-relative URL, else absolute URLs in text
 	roleMarkdownDoc             // a Markdown document (a Ghost card's markdown), scanned as Markdown
+	roleString                  // a JSON string: as roleText, and a value that is one absolute URL of a media file is that URL, spaces and all
 )
 
 // place is where a value sits: its context and name for the Refs in it.
@@ -79,10 +80,10 @@ func (s *stream) valueEdits(start, end int, lay layer, r role, p place) []edit {
 	text, offs := lay.decode(raw)
 	inner := s.inner[:0] // in text coordinates, replacement as text
 	switch {
-	case r == roleText && isJSONDocument(text):
+	case (r == roleText || r == roleString) && isJSONDocument(text):
 		r = roleJSON // JSON in a string: Ghost's mobiledoc and lexical
 		fallthrough
-	case r == roleText && hasTag(text), r == roleJSON, r == roleMarkdownDoc:
+	case (r == roleText || r == roleString) && hasTag(text), r == roleJSON, r == roleMarkdownDoc:
 		n := newNested(s, text, start, offs)
 		switch r {
 		case roleJSON:
@@ -241,7 +242,7 @@ func schemeOf(u string) (string, bool) {
 // URL is expected need something.
 func mayHoldURL(raw []byte, r role) bool {
 	switch r {
-	case roleText, roleAbsolute, roleJSON:
+	case roleText, roleAbsolute, roleJSON, roleString:
 		// Every absolute URL has "//", "\/" (JSON) or an escaped slash
 		// ("&#47;", "&sol;"), and a Ghost URL "__GHOST_URL__/"; embedded
 		// HTML starts with '<'.
@@ -253,7 +254,7 @@ func mayHoldURL(raw []byte, r role) bool {
 		if r != roleAbsolute && bytes.IndexByte(raw, '<') >= 0 {
 			return true
 		}
-		if r == roleText && bytes.IndexByte(raw, '{') >= 0 {
+		if (r == roleText || r == roleString) && bytes.IndexByte(raw, '{') >= 0 {
 			return true // a JSON document, whose URLs may be root-relative
 		}
 		return bytes.IndexByte(raw, '&') >= 0 && (bytes.Contains(raw, []byte("&#47;")) || bytes.Contains(raw, []byte("&sol;")))
@@ -262,6 +263,7 @@ func mayHoldURL(raw []byte, r role) bool {
 }
 
 var (
+	schemeSep    = []byte("://")
 	slashSlash   = []byte("//")
 	escapedSlash = []byte(`\/`)
 )
@@ -304,6 +306,16 @@ func findSpans(text []byte, r role, ctx Context, spans []span) []span {
 		return append(spans, cssSpans(text)...)
 	case roleMarkdown:
 		return append(spans, markdownSpans(text)...)
+	case roleString:
+		// A file name with spaces, as exports store it ("café menu.png"):
+		// the whole value, when it is one absolute URL of a media file on
+		// one line. Prose with a URL in it ends in a word, not a media
+		// file's extension; a list of URLs holds more than one "://".
+		a, b := trimSpace(text, 0, len(text))
+		if v := text[a:b]; bytes.IndexByte(v, ' ') > 0 && bytes.IndexAny(v, "\t\n\r\"<>") < 0 && bytes.Count(v, schemeSep) == 1 &&
+			(hasPrefixFold(v, "https://") || hasPrefixFold(v, "http://")) && MediaKind(string(v)) != KindNone {
+			return append(spans, span{a, b, ctx, false})
+		}
 	case roleKeyURL:
 		// The whole value is the URL when it is one: absolute or
 		// root-relative, with no white space. A stored path

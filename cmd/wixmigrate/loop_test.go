@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -161,7 +163,43 @@ func TestScanMigrateRewriteLeavesNoOldMediaURL(t *testing.T) {
 		t.Fatalf("rewrite: exit %d\n%s\n%s", code, rout.String(), rerr.String())
 	}
 
-	// Scanning the rewritten exports for the old host finds nothing.
+	// An oracle that owes nothing to the scanner: a plain search of every
+	// rewritten file for the old host finds it only in links to pages, and
+	// the old site's media paths are nowhere, whatever their form
+	// (absolute, root- or path-relative, JSON-escaped).
+	pages := map[string]bool{site.origin.URL: true, site.origin.URL + "/2023/05/hello/": true,
+		site.origin.URL + "/2023/05/hello/photo.png.html": true, site.origin.URL + "/contact": true}
+	hostRef := regexp.MustCompile(`(?:https?:(?:\\?/){2})?` + regexp.QuoteMeta(strings.TrimPrefix(site.origin.URL, "http://")) + `[^\s"'<>,)]*`)
+	files := 0
+	walked := filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		files++
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		text := string(b)
+		for _, ref := range hostRef.FindAllString(text, -1) {
+			if !pages[strings.ReplaceAll(ref, `\/`, "/")] {
+				t.Errorf("%s: the old host is left in %q", p, ref)
+			}
+		}
+		for _, path := range []string{"wp-content/uploads", "wp-content\\/uploads", "shop/files", "shop\\/files", "img/team.png"} {
+			if strings.Contains(text, path) {
+				t.Errorf("%s: an old media path (%s) is left", p, path)
+			}
+		}
+		return nil
+	})
+	if walked != nil {
+		t.Fatal(walked)
+	}
+	if files != 5 {
+		t.Errorf("the rewritten exports hold %d files, want the 5 exports", files)
+	}
+	// And the scanner that made the manifest agrees.
 	base, _ := url.Parse(site.origin.URL + "/")
 	left, err := scan.Run(context.Background(), []string{out}, scan.Options{
 		BaseURL: base, Hosts: []string{content.Host(site.origin.URL)},
