@@ -88,6 +88,7 @@ type poller struct {
 	// Owned by the loop.
 	importing  bool    // imports are still being sent
 	changed    float64 // share of covered files the last rounds found changed (0: unknown)
+	finals     finalDates
 	processing processingTimes
 }
 
@@ -229,7 +230,7 @@ func (p *poller) nextPause(importing bool, last roundResult, pause time.Duration
 		Importing: importing, Stalled: stalled, Base: p.interval, Last: pause,
 		Final: last.final, StillPending: last.stillPending,
 		Processing: p.processing.high(), Youngest: age,
-		RoundCalls: next.Calls(), Rate: p.rate,
+		RoundCalls: next.Calls(), Rate: p.rate, FinishRate: last.finishRate,
 	})
 }
 
@@ -239,6 +240,7 @@ type roundResult struct {
 	idCalls, listCalls, searchCalls int
 	final, stillPending, vouched    int
 	covered                         int
+	finishRate                      float64 // files a second turned final (PauseInput.FinishRate)
 }
 
 // listing is one listing a round reads: a folder's List Files, or Search
@@ -258,6 +260,8 @@ type listing struct {
 func (p *poller) round(ctx context.Context) (res roundResult, err error) {
 	ids, listings, upTo, plan := p.planRound()
 	res.plan = plan
+	p.finals = finalDates{}
+	defer func() { res.finishRate = finishRate(p.finals.n, p.finals.first, p.finals.last) }()
 	res.covered = plan.ByIDFiles + plan.ListedFiles + plan.SearchedFiles
 	defer func() {
 		if res.covered > 0 {
@@ -514,7 +518,8 @@ func (p *poller) readListing(ctx context.Context, l listing, upTo uint64) (final
 	// not change before this round's first page. That holds only for files
 	// tracked when the round began: one whose import answer came in during
 	// the round may have changed below the pages read. Either way the file
-	// went unseen once more.
+	// went unseen once more, and one the pages did not reach down to is
+	// due to be read by ID.
 	p.mu.Lock()
 	for id, pf := range p.files {
 		if pf.cover != l.cover || pf.seq > upTo || returned[id] {
@@ -523,8 +528,13 @@ func (p *poller) readListing(ctx context.Context, l listing, upTo uint64) (final
 		if top > 0 && bottom < pf.checked-int64(clockMargin) {
 			pf.checked = max(pf.checked, top)
 			vouched++
+			pf.unseen++
+			continue
 		}
-		pf.unseen++
+		// The listing stopped above the file's last check (its pages ran
+		// out): it learned nothing of it, and listing again would re-read
+		// what this one read. The next round reads it by ID.
+		pf.unseen = max(pf.unseen+1, UnseenRounds)
 	}
 	p.mu.Unlock()
 	return final, stillPending, calls, vouched, nil
@@ -588,6 +598,20 @@ func readEach(ctx context.Context, c *caller, client interface {
 	return files, nil
 }
 
+// finalDates spans the updatedDates of the files a round found final.
+type finalDates struct {
+	n           int
+	first, last int64
+}
+
+func (d *finalDates) add(updated int64) {
+	if d.n == 0 {
+		d.first, d.last = updated, updated
+	}
+	d.n++
+	d.first, d.last = min(d.first, updated), max(d.last, updated)
+}
+
 type observation int
 
 const (
@@ -622,6 +646,7 @@ func (p *poller) observe(f *wix.File, readAfter int64) (observation, int) {
 
 	if f.CreatedDate != nil && f.UpdatedDate != nil {
 		p.processing.add(f.UpdatedDate.Sub(*f.CreatedDate))
+		p.finals.add(f.UpdatedDate.UnixNano())
 	}
 	p.ledger.processed(pf.key, f)
 	return observedFinal, pf.cover

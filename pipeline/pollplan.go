@@ -283,6 +283,20 @@ type PauseInput struct {
 	Youngest   time.Duration
 	RoundCalls int     // calls the next round is expected to make
 	Rate       float64 // calls per minute; 0 means no limit
+	// FinishRate is how many files a second turned final, by the
+	// updatedDates of those the round just done found (0: too few to
+	// tell).
+	FinishRate float64
+}
+
+// finishRate is files a second turned final, from n final files whose
+// updatedDates span first..last (Unix nanoseconds); 0 when fewer than
+// SmallTail or no span.
+func finishRate(n int, first, last int64) float64 {
+	if n < SmallTail || last <= first {
+		return 0
+	}
+	return float64(n) / time.Duration(last-first).Seconds()
 }
 
 // NextPause is the pause before the next poll round.
@@ -337,6 +351,14 @@ func NextPause(in PauseInput) time.Duration {
 	}
 	if in.Final == 0 && (in.Processing == 0 || in.Youngest > 2*in.Processing) {
 		pause = max(pause, in.Youngest/4)
+	}
+	if in.Rate <= 0 && in.FinishRate > 0 {
+		// With no rate limit, calls and not time are the cost: the files
+		// the round found still processing are read again once, at the
+		// pace files have been turning final, they should all be (Wix
+		// works through imports roughly in order, so processing times
+		// grow while a large run's downloads queue).
+		pause = max(pause, time.Duration(float64(in.StillPending)/in.FinishRate*float64(time.Second)))
 	}
 	return max(gap, min(pause, maxPollPause))
 }

@@ -117,6 +117,19 @@ func TestPlanPollRound(t *testing.T) {
 	}
 }
 
+func TestFinishRate(t *testing.T) {
+	sec := int64(time.Second)
+	for _, c := range []struct {
+		n           int
+		first, last int64
+		want        float64
+	}{{1000, 0, 2 * sec, 500}, {SmallTail - 1, 0, sec, 0}, {500, sec, sec, 0}} {
+		if got := finishRate(c.n, c.first, c.last); got != c.want {
+			t.Errorf("finishRate(%d, %d, %d) = %v, want %v", c.n, c.first, c.last, got, c.want)
+		}
+	}
+}
+
 func TestNextPause(t *testing.T) {
 	const base = 2 * time.Second
 	tests := []struct {
@@ -140,6 +153,10 @@ func TestNextPause(t *testing.T) {
 		{"tail: nothing done yet, the base pause", PauseInput{Base: base, RoundCalls: 1, Rate: 200}, base},
 		{"tail: nothing done yet after a while: a quarter of the age", PauseInput{Base: base, Youngest: 20 * time.Second, RoundCalls: 1, Rate: 200}, 5 * time.Second},
 		{"tail: no rate limit, short processing", PauseInput{Base: base, Processing: 80 * time.Millisecond, RoundCalls: 1}, minTailPause},
+		{"tail: no rate limit, until the files found processing should be done at the pace files finish", PauseInput{Base: base, Processing: 2 * time.Second, RoundCalls: 10, Final: 3000, StillPending: 2000, FinishRate: 500}, 4 * time.Second},
+		{"tail: ... not sooner than the processing time says", PauseInput{Base: base, Processing: 2 * time.Second, RoundCalls: 10, Final: 3000, StillPending: 200, FinishRate: 500}, 2 * time.Second},
+		{"tail: ... up to the cap", PauseInput{Base: base, Processing: 2 * time.Second, RoundCalls: 10, Final: 3000, StillPending: 100000, FinishRate: 100}, maxPollPause},
+		{"tail: with a rate, the pace of finishing does not count", PauseInput{Base: base, Processing: 2 * time.Second, RoundCalls: 3, Rate: 1200, Final: 3000, StillPending: 2000, FinishRate: 500}, 600 * time.Millisecond},
 		{"tail: found nothing, but files are young: no back-off", PauseInput{Base: base, Processing: 2 * time.Second, Youngest: 3 * time.Second, StillPending: 3, RoundCalls: 1, Rate: 1200}, 200 * time.Millisecond},
 		{"tail: long processing (video) backs off with its age", PauseInput{Base: base, Processing: 2 * time.Second, Youngest: 40 * time.Second, StillPending: 3, RoundCalls: 1, Rate: 1200}, 10 * time.Second},
 		{"tail: old files, but the round found some final: no back-off", PauseInput{Base: base, Processing: 2 * time.Second, Youngest: 40 * time.Second, Final: 100, StillPending: 3, RoundCalls: 1, Rate: 1200}, 200 * time.Millisecond},
