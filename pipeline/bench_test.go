@@ -452,12 +452,7 @@ func (e *benchEnv) oneAtATime(b *testing.B) measure {
 // Rows: WIXMIGRATE_BENCH_ROWS (2000, or 10000 with
 // WIXMIGRATE_BENCH_REAL_RATE=1, which also sets k=1).
 func BenchmarkRateBound(b *testing.B) {
-	k := envInt("WIXMIGRATE_BENCH_SPEEDUP", 20)
-	rows := benchRows(2000)
-	if realRate() {
-		k = 1
-		rows = benchRows(10000)
-	}
+	k, rows := rateBoundSize()
 	for _, run := range []struct {
 		name string
 		s    Settings
@@ -470,6 +465,16 @@ func BenchmarkRateBound(b *testing.B) {
 			m.report(b, float64(wixRate*k))
 		})
 	}
+}
+
+// rateBoundSize is the speed-up and the rows of a rate-bound benchmark:
+// WIXMIGRATE_BENCH_SPEEDUP (20) and WIXMIGRATE_BENCH_ROWS (2000), or k=1
+// and 10000 rows with WIXMIGRATE_BENCH_REAL_RATE=1.
+func rateBoundSize() (k, rows int) {
+	if realRate() {
+		return 1, benchRows(10000)
+	}
+	return envInt("WIXMIGRATE_BENCH_SPEEDUP", 20), benchRows(2000)
 }
 
 // rateBoundRun migrates rows (over folders file_path folders; 0 is flat)
@@ -598,13 +603,7 @@ func TestPendingCap(t *testing.T) {
 		t.Fatal(err)
 	}
 	close(done)
-	ready := 0
-	state.Each(func(_ manifest.Key, o *report.Outcome) {
-		if o.Status == report.Ready {
-			ready++
-		}
-	})
-	if ready != 1000 {
+	if ready := countReady(state); ready != 1000 {
 		t.Errorf("%d of 1000 rows READY", ready)
 	}
 	// A bulk import in flight per import worker may land above the cap.

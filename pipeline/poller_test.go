@@ -226,13 +226,7 @@ func TestTailFindsTheLastFilesPromptly(t *testing.T) {
 				if floor := n / wix.MaxGetFiles; calls > floor*13/10 {
 					t.Errorf("%d status calls (%v) for %d files; want at most 1.3 times the floor of %d", calls, m.calls, n, floor)
 				}
-				ready := 0
-				state.Each(func(_ manifest.Key, o *report.Outcome) {
-					if o.Status == report.Ready {
-						ready++
-					}
-				})
-				if ready != n {
+				if ready := countReady(state); ready != n {
 					t.Errorf("%d of %d READY", ready, n)
 				}
 			})
@@ -304,15 +298,20 @@ func TestFirstRoundReadsTheOldestOnly(t *testing.T) {
 		if stats.Ready.Load() != 1000 || stats.Pending.Load() != 0 {
 			t.Errorf("%d READY, %d pending, want 1000 and 0", stats.Ready.Load(), stats.Pending.Load())
 		}
-		ready := 0
-		state.Each(func(_ manifest.Key, o *report.Outcome) {
-			if o.Status == report.Ready {
-				ready++
-			}
-		})
-		if ready != 1000 {
+		if ready := countReady(state); ready != 1000 {
 			t.Errorf("%d of 1000 outcomes READY", ready)
 		}
 		t.Logf("%d calls at %v", len(m.at), m.at)
 	})
+}
+
+// countReady counts the READY outcomes in state.
+func countReady(state *report.State) int {
+	ready := 0
+	state.Each(func(_ manifest.Key, o *report.Outcome) {
+		if o.Status == report.Ready {
+			ready++
+		}
+	})
+	return ready
 }

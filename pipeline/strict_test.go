@@ -54,12 +54,7 @@ func TestStrictSimulator(t *testing.T) {
 //
 //	WIXMIGRATE_BENCH_REAL_RATE=1 go test -run '^$' -bench Strict -benchtime=1x -timeout 30m ./pipeline/
 func BenchmarkStrict(b *testing.B) {
-	k := envInt("WIXMIGRATE_BENCH_SPEEDUP", 20)
-	rows := benchRows(2000)
-	if realRate() {
-		k = 1
-		rows = benchRows(10000)
-	}
+	k, rows := rateBoundSize()
 	b.Run(fmt.Sprintf("k=%d", k), func(b *testing.B) {
 		var m measure
 		for range b.N {
