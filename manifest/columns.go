@@ -13,6 +13,7 @@ import (
 var ReservedColumns = []string{
 	"status", "file_id", "wix_url", "wix_uri", "size_bytes", "width",
 	"height", "failure_reason", "attempts", "updated_at", "method",
+	"status_before_undo",
 }
 
 // field is a manifest column the importer understands.

@@ -19,6 +19,7 @@ import (
 var Columns = []string{
 	"status", "file_id", "wix_url", "wix_uri", "media_type", "size_bytes",
 	"width", "height", "failure_reason", "attempts", "updated_at", "method",
+	"status_before_undo",
 }
 
 // earlierColumns are the report columns of earlier versions, newest first.
@@ -26,6 +27,9 @@ var Columns = []string{
 // ReadOptions, their rows decode as Fields with the columns they lack
 // empty.
 var earlierColumns = [][]string{
+	// before status_before_undo
+	{"status", "file_id", "wix_url", "wix_uri", "media_type", "size_bytes",
+		"width", "height", "failure_reason", "attempts", "updated_at", "method"},
 	// before wix_uri
 	{"status", "file_id", "wix_url", "media_type", "size_bytes", "width",
 		"height", "failure_reason", "attempts", "updated_at", "method"},
@@ -56,6 +60,9 @@ type Fields struct {
 	Attempts      int           `csv:"attempts"`
 	UpdatedAt     *time.Time    `csv:"updated_at,omitempty"` // RFC 3339; nil when empty
 	Method        string        `csv:"method"`
+	// StatusBeforeUndo is an UNDONE row's status before undo moved its
+	// file to the trash (or deleted it): restore brings that back.
+	StatusBeforeUndo string `csv:"status_before_undo"`
 }
 
 // DecodeFields decodes the report part of a row read with ReadOptions (or
@@ -98,7 +105,7 @@ func (f Fields) Record() []string {
 	return []string{
 		f.Status, f.FileID, f.WixURL, f.WixURI, string(f.MediaType), number(f.SizeBytes),
 		number(int64(f.Width)), number(int64(f.Height)), f.FailureReason,
-		number(int64(f.Attempts)), updated, f.Method,
+		number(int64(f.Attempts)), updated, f.Method, f.StatusBeforeUndo,
 	}
 }
 

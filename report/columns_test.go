@@ -29,9 +29,13 @@ func readReportRows(t *testing.T, text string) []*manifest.Row {
 	}
 }
 
+// columnsBeforeUndo are the report columns of the version before
+// status_before_undo: the rows of such a report read with it empty.
+func columnsBeforeUndo() string { return strings.Join(earlierColumns[0], ",") }
+
 func TestDecodeFields(t *testing.T) {
 	t.Parallel()
-	header := "sku,media_type,source_url," + strings.Join(Columns, ",") + "\n"
+	header := "sku,media_type,source_url," + columnsBeforeUndo() + "\n"
 	rows := readReportRows(t, header+
 		"A1,image,https://a.test/a.jpg,imported,f1,https://static.wixstatic.com/media/f1,wix:image://v1/f1/a.jpg#originWidth=640&originHeight=480,IMAGE,1234,640,480,,1,2025-01-02T03:04:05Z,import\n"+
 		"A2,,ftp://x,failed,,,,,,,,invalid row,0,,\n"+

@@ -129,7 +129,7 @@ func TestReadsJournalOfEarlierVersion(t *testing.T) {
 // image's size); the others are left for status calls.
 func TestEarlierReportGetsWixURIs(t *testing.T) {
 	t.Parallel()
-	old := strings.Join(earlierColumns[0], ",")
+	old := strings.Join(earlierColumns[len(earlierColumns)-1], ",") // the first layout, before wix_uri
 	text := "source_url,display_name," + old + "\n" +
 		"https://a.test/1.jpg,Red shirt #1 100%.jpg,READY,i1~mv2.jpg,https://static.wixstatic.com/media/i1~mv2.jpg,IMAGE,10,640,480,,1,2026-11-01T10:00:00Z,import\n" +
 		"https://a.test/2.jpg,,READY,i2~mv2.jpg,https://static.wixstatic.com/media/i2~mv2.jpg,IMAGE,10,640,480,,1,2026-11-01T10:00:00Z,import\n" +

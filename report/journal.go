@@ -42,6 +42,17 @@ import (
 //	{"t":"o","k":"<32 hex>","s":2,"p":0,"id":"…","u":"…","f":"…","z":1234,"up":1700000000000000000,
 //	 "w":640,"h":480,"r":"…","m":"IMAGE","me":1,"n":1,"wu":"wix:image://v1/…"}
 //	{"t":"a","b":7}
+//	{"t":"u","b":8,"at":1700000000000000000,"ids":["<file ID>",...]}
+//	{"t":"r","b":9,"at":1700000000000000000,"ids":["<file ID>",...]}
+//	{"t":"f","s":4,"p":0,"id":"<file ID>",…,"bs":2}
+//
+// u and r are the intents of undo and restore: a Bulk Delete Files (or
+// Bulk Restore) call naming those files is about to be sent; a closes them
+// too. f is what undo or restore made of a file: the whole outcome of the
+// imports whose file it is (keyed by file ID, not import key: undo reads
+// the report without the manifest's options that keys depend on). bs is
+// an Undone outcome's Before. Journals written before these kinds existed
+// hold none of them and replay as they did.
 //
 // s (Status), p (Phase) and me (Method) are the numeric values of those
 // constants: they are part of the format and must not be renumbered. p is
@@ -55,9 +66,12 @@ type RecordKind uint8
 // Record kinds. The zero value is no kind, so a forgotten Kind is an error
 // rather than a silent intent.
 const (
-	KindIntent   RecordKind = iota + 1 // an import batch is about to be sent
-	KindOutcome                        // what the run learned of one import
-	KindAnswered                       // the batch's answers are all recorded
+	KindIntent        RecordKind = iota + 1 // an import batch is about to be sent
+	KindOutcome                             // what the run learned of one import
+	KindAnswered                            // the batch's answers are all recorded
+	KindUndoIntent                          // a Bulk Delete Files call of undo is about to be sent
+	KindRestoreIntent                       // a Bulk Restore call of restore is about to be sent
+	KindFileOutcome                         // what undo or restore made of one file
 )
 
 func (k RecordKind) String() string {
@@ -68,6 +82,12 @@ func (k RecordKind) String() string {
 		return "outcome"
 	case KindAnswered:
 		return "answered"
+	case KindUndoIntent:
+		return "undo intent"
+	case KindRestoreIntent:
+		return "restore intent"
+	case KindFileOutcome:
+		return "file outcome"
 	}
 	return "RecordKind(" + strconv.Itoa(int(k)) + ")"
 }
@@ -84,8 +104,11 @@ type Record struct {
 	// (its location and monotonic reading are not kept).
 	At      time.Time
 	Keys    []manifest.Key // KindIntent: the batch's imports
+	FileIDs []string       // KindUndoIntent, KindRestoreIntent: the call's files
 	Key     manifest.Key   // KindOutcome
-	Outcome Outcome        // KindOutcome: every field, url and reason included
+	// Outcome is KindOutcome's and KindFileOutcome's: every field, url and
+	// reason included; a KindFileOutcome's is keyed by its FileID.
+	Outcome Outcome
 }
 
 // ReplayStats says what OpenJournal read.
@@ -217,6 +240,39 @@ func readJournal(r io.Reader, st *ReplayStats, replay func(Record)) (good int64,
 // after, so a crash can never leave files in Wix the journal does not hint
 // at. Concurrent intents share fsyncs.
 func (j *Journal) Intent(keys []manifest.Key, at time.Time) (batch uint64, err error) {
+	return j.intent(&Record{Kind: KindIntent, At: at, Keys: keys})
+}
+
+// UndoIntent records that a Bulk Delete Files call naming fileIDs is about
+// to be sent, durably, as Intent does, and returns its batch ID.
+func (j *Journal) UndoIntent(fileIDs []string, at time.Time) (batch uint64, err error) {
+	return j.intent(&Record{Kind: KindUndoIntent, At: at, FileIDs: fileIDs})
+}
+
+// RestoreIntent records that a Bulk Restore Files From Trash Bin call
+// naming fileIDs is about to be sent, durably, and returns its batch ID.
+func (j *Journal) RestoreIntent(fileIDs []string, at time.Time) (batch uint64, err error) {
+	return j.intent(&Record{Kind: KindRestoreIntent, At: at, FileIDs: fileIDs})
+}
+
+// FileOutcome records what undo or restore made of the file o.FileID: o
+// becomes the outcome of every import whose file it is. It is buffered
+// like Outcome.
+func (j *Journal) FileOutcome(o Outcome) error {
+	if o.FileID == "" {
+		return errors.New("journal: a file outcome without a file ID")
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.err != nil {
+		return j.err
+	}
+	return j.appendLocked(&Record{Kind: KindFileOutcome, Outcome: o})
+}
+
+// intent appends r, an intent, with the next batch ID and waits until it
+// is durable.
+func (j *Journal) intent(r *Record) (batch uint64, err error) {
 	j.mu.Lock()
 	if j.err != nil {
 		defer j.mu.Unlock()
@@ -224,7 +280,8 @@ func (j *Journal) Intent(keys []manifest.Key, at time.Time) (batch uint64, err e
 	}
 	batch = j.next
 	j.next++
-	err = j.appendLocked(&Record{Kind: KindIntent, Batch: batch, At: at, Keys: keys})
+	r.Batch = batch
+	err = j.appendLocked(r)
 	seq := j.written
 	j.mu.Unlock()
 	if err != nil {
@@ -406,10 +463,33 @@ func appendPayload(b []byte, r *Record) []byte {
 		b = append(b, `{"t":"a","b":`...)
 		b = strconv.AppendUint(b, r.Batch, 10)
 		return append(b, '}')
-	case KindOutcome:
+	case KindUndoIntent, KindRestoreIntent:
+		if r.Kind == KindUndoIntent {
+			b = append(b, `{"t":"u","b":`...)
+		} else {
+			b = append(b, `{"t":"r","b":`...)
+		}
+		b = strconv.AppendUint(b, r.Batch, 10)
+		if !r.At.IsZero() {
+			b = append(b, `,"at":`...)
+			b = strconv.AppendInt(b, r.At.UnixNano(), 10)
+		}
+		b = append(b, `,"ids":[`...)
+		for i, id := range r.FileIDs {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, id)
+		}
+		return append(b, "]}"...)
+	case KindOutcome, KindFileOutcome:
 		o := &r.Outcome
-		b = append(b, `{"t":"o","k":`...)
-		b = appendKey(b, r.Key)
+		if r.Kind == KindFileOutcome {
+			b = append(b, `{"t":"f"`...)
+		} else {
+			b = append(b, `{"t":"o","k":`...)
+			b = appendKey(b, r.Key)
+		}
 		b = appendUintField(b, `,"s":`, uint64(o.Status))
 		b = strconv.AppendUint(append(b, `,"p":`...), uint64(o.Phase), 10)
 		b = appendStringField(b, `,"id":`, o.FileID)
@@ -426,6 +506,7 @@ func appendPayload(b []byte, r *Record) []byte {
 		b = appendUintField(b, `,"me":`, uint64(o.Method))
 		b = appendUintField(b, `,"n":`, uint64(o.Attempts))
 		b = appendStringField(b, `,"wu":`, o.WixURI())
+		b = appendUintField(b, `,"bs":`, uint64(o.Before))
 		return append(b, '}')
 	}
 	panic("report: journal record of unknown kind " + r.Kind.String())
@@ -508,6 +589,7 @@ type wireRecord struct {
 	B  uint64   `json:"b"`
 	At int64    `json:"at"`
 	Ks []string `json:"ks"`
+	Is []string `json:"ids"`
 	K  string   `json:"k"`
 	S  uint8    `json:"s"`
 	P  *uint8   `json:"p"`
@@ -523,6 +605,7 @@ type wireRecord struct {
 	Me uint8    `json:"me"`
 	N  uint8    `json:"n"`
 	WU string   `json:"wu"`
+	Bs uint8    `json:"bs"`
 }
 
 // decodeLine reads one line without its newline; ok is false for anything
@@ -561,10 +644,24 @@ func decodeLine(line []byte) (Record, bool) {
 	case "a":
 		r.Kind, r.Batch = KindAnswered, w.B
 		return r, r.Batch != 0
-	case "o":
+	case "u", "r":
+		r.Kind, r.Batch, r.FileIDs = KindUndoIntent, w.B, w.Is
+		if w.T == "r" {
+			r.Kind = KindRestoreIntent
+		}
+		if w.At != 0 {
+			r.At = time.Unix(0, w.At)
+		}
+		return r, r.Batch != 0 && len(r.FileIDs) > 0
+	case "o", "f":
 		r.Kind = KindOutcome
-		if !decodeKey(&r.Key, w.K) || w.S > uint8(Failed) || w.Me > uint8(MethodFallbackUpload) ||
-			(w.P != nil && *w.P > uint8(PhaseUnchecked)) {
+		if w.T == "f" {
+			r.Kind = KindFileOutcome
+		} else if !decodeKey(&r.Key, w.K) {
+			return r, false
+		}
+		if w.S > uint8(Undone) || w.Bs > uint8(Failed) || w.Me > uint8(MethodFallbackUpload) ||
+			(w.P != nil && *w.P > uint8(PhaseUnchecked)) || (r.Kind == KindFileOutcome && w.ID == "") {
 			return r, false
 		}
 		o := &r.Outcome
@@ -575,7 +672,7 @@ func decodeLine(line []byte) (Record, bool) {
 		if w.M != "" && o.Media == 0 {
 			return r, false
 		}
-		o.Method, o.Attempts = Method(w.Me), w.N
+		o.Method, o.Attempts, o.Before = Method(w.Me), w.N, Status(w.Bs)
 		o.SetWixURI(w.WU)
 		if w.P != nil {
 			o.Phase = Phase(*w.P)

@@ -566,3 +566,71 @@ func BenchmarkJournalReplay(b *testing.B) {
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "records/s")
 }
+
+// TestJournalUndoRecords: undo's and restore's records round-trip, replay
+// over a state by file ID (whatever the imports' keys), and their intents
+// without an answer are counted open; a migration's records are counted
+// apart.
+func TestJournalUndoRecords(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "r.journal")
+	j, _, _ := openJournal(t, path)
+	at := time.Unix(0, 1_700_000_000_000_000_001)
+	undone := fullOutcome(1)
+	undone.Status, undone.Before, undone.Phase = Undone, Ready, PhaseNone
+	b1, err := j.UndoIntent([]string{fullOutcome(1).FileID, "x\"y"}, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := j.FileOutcome(undone); err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Answered(b1); err != nil {
+		t.Fatal(err)
+	}
+	b2, err := j.RestoreIntent([]string{fullOutcome(2).FileID}, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := j.UndoIntent([]string{"open-1", "open-2"}, at); err != nil {
+		t.Fatal(err)
+	}
+	if err := j.FileOutcome(Outcome{Status: Ready}); err == nil {
+		t.Error("a file outcome without a file ID was accepted")
+	}
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+	recs, st := replayJournal(t, path)
+	if st.Torn || len(recs) != 5 {
+		t.Fatalf("replayed %d records (torn %v), want 5", len(recs), st.Torn)
+	}
+	if r := recs[0]; r.Kind != KindUndoIntent || r.Batch != b1 || !r.At.Equal(at) || !slices.Equal(r.FileIDs, []string{fullOutcome(1).FileID, "x\"y"}) {
+		t.Errorf("undo intent read back as %+v", r)
+	}
+	if r := recs[1]; r.Kind != KindFileOutcome || r.Outcome != undone {
+		t.Errorf("file outcome read back as %+v\nwant %+v", r.Outcome, undone)
+	}
+	if r := recs[3]; r.Kind != KindRestoreIntent || r.Batch != b2 {
+		t.Errorf("restore intent read back as %+v", r)
+	}
+
+	// Replayed over a state whose keys know the files.
+	state := NewState()
+	state.Add(journalKey(10), fullOutcome(1))
+	state.Add(journalKey(11), fullOutcome(2))
+	j2, res, err := OpenJournalInto(path, state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j2.Close()
+	if got, _ := state.Get(journalKey(10)); got != undone {
+		t.Errorf("the undone file's import: %+v, want %+v", got, undone)
+	}
+	if got, _ := state.Get(journalKey(11)); got != fullOutcome(2) {
+		t.Errorf("another file's import changed: %+v", got)
+	}
+	if res.OpenUndo != 2 || res.OpenRestore != 1 || res.Imports != 0 || res.Outcomes != 1 {
+		t.Errorf("resumed %+v, want 2 files of open undo calls, 1 of restore, no import records, 1 outcome", res)
+	}
+}

@@ -25,12 +25,17 @@ type Status uint8
 
 // Row states. Unknown is the zero value: nothing known from Wix, because
 // the import was not sent yet (or was sent and its answer is in doubt, see
-// PhaseInDoubt). The report writes it as PENDING.
+// PhaseInDoubt). The report writes it as PENDING. Their numbers are part
+// of the journal format: do not renumber.
 const (
 	Unknown Status = iota
 	Pending
 	Ready
 	Failed
+	// Undone: undo moved the file this run created to the trash bin (or
+	// deleted it for good); Outcome.Before is the status it had. A later
+	// migration imports the row again as new.
+	Undone
 )
 
 func (s Status) String() string {
@@ -41,6 +46,8 @@ func (s Status) String() string {
 		return "READY"
 	case Failed:
 		return "FAILED"
+	case Undone:
+		return "UNDONE"
 	}
 	return ""
 }
@@ -54,6 +61,8 @@ func ParseStatus(s string) (Status, error) {
 		return Ready, nil
 	case "FAILED":
 		return Failed, nil
+	case "UNDONE":
+		return Undone, nil
 	}
 	return Unknown, fmt.Errorf("unknown status %q", s)
 }
@@ -138,6 +147,9 @@ type Outcome struct {
 	Media    mediaType
 	Method   Method
 	Attempts uint8
+	// Before is the status an Undone outcome had before undo (restore
+	// brings it back); Unknown otherwise.
+	Before Status
 	// Planned marks an import this run has queued: later rows asking for
 	// it share its outcome. It lives in memory only.
 	Planned bool
@@ -299,13 +311,16 @@ func (o *Outcome) Fields() Fields {
 		}
 	}
 	url, uri := o.URL(), o.WixURI()
-	if o.Status == Failed {
+	if o.Status == Failed || o.Status == Undone && o.Before == Failed {
 		url, uri = "", "" // a failed file's address serves nothing; scripts must not use it
 	}
 	f := Fields{
 		Status: status.String(), FileID: o.FileID, WixURL: url, WixURI: uri, MediaType: o.MediaType(),
 		SizeBytes: o.Size, Width: int(o.Width), Height: int(o.Height),
 		FailureReason: reason, Attempts: int(o.Attempts), Method: o.Method.String(),
+	}
+	if o.Status == Undone {
+		f.StatusBeforeUndo = o.Before.String()
 	}
 	if o.Updated != 0 {
 		t := o.UpdatedAt()
@@ -332,6 +347,11 @@ func FromFields(f Fields) (Outcome, error) {
 	}
 	if f.WixURI != "" && !strings.HasPrefix(f.WixURI, "wix:") {
 		return o, fmt.Errorf("column \"wix_uri\": %q is not a wix: media URI", f.WixURI)
+	}
+	if o.Status == Undone && f.StatusBeforeUndo != "" {
+		if o.Before, err = ParseStatus(f.StatusBeforeUndo); err != nil || o.Before == Undone {
+			return o, fmt.Errorf("column \"status_before_undo\": want READY, PENDING or FAILED, not %q", f.StatusBeforeUndo)
+		}
 	}
 	o.FileID = f.FileID
 	o.SetURL(f.WixURL)

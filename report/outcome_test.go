@@ -34,6 +34,10 @@ func outcomeCases() map[string]Outcome {
 		}
 		return o
 	}
+	undone := func(o Outcome, before Status) Outcome {
+		o.Status, o.Before = Undone, before // undo keeps all but the status and the reason
+		return o
+	}
 	return map[string]Outcome{
 		"READY":                      with(Outcome{Method: MethodImport, Attempts: 1}, file(wix.StatusReady), ""),
 		"READY video":                with(Outcome{Method: MethodImport, Attempts: 1}, video, ""),
@@ -44,6 +48,8 @@ func outcomeCases() map[string]Outcome {
 		"refused":                    with(Outcome{Status: Failed, Attempts: 1, Updated: updated.UnixNano()}, nil, "Wix refused the import"),
 		"in doubt":                   Outcome{Attempts: 2}.InDoubt(sent, "lost"),
 		"not imported, attempts from earlier runs": {Attempts: 2},
+		"UNDONE, was READY":                        undone(with(Outcome{Method: MethodImport, Attempts: 1}, file(wix.StatusReady), "moved to the trash"), Ready),
+		"UNDONE, was FAILED":                       undone(with(Outcome{Method: MethodUpload, Attempts: 1}, file(wix.StatusFailed), "deleted"), Failed),
 	}
 }
 
@@ -67,7 +73,7 @@ func TestOutcomeFieldsRoundTrip(t *testing.T) {
 		if want.Status == Unknown && want.Phase == PhaseNone {
 			want.SetReason(Reasons.NotImported) // the words the report shows for it
 		}
-		if want.Status == Failed {
+		if want.Status == Failed || want.Before == Failed {
 			want.SetURL("") // a failed file's address is not written
 			back.SetURL("")
 			want.SetWixURI("")
@@ -89,6 +95,7 @@ func TestFieldsShowTheState(t *testing.T) {
 		"not imported, attempts from earlier runs": {"PENDING", Reasons.NotImported},
 		"Wix failed, fallback due":                 {"FAILED", Reasons.WixFailed},
 		"READY":                                    {"READY", ""},
+		"UNDONE, was READY":                        {"UNDONE", "moved to the trash"},
 	} {
 		o := cases[name]
 		f := o.Fields()
@@ -108,13 +115,23 @@ func TestFieldsShowTheState(t *testing.T) {
 			t.Errorf("%s: wix_uri %q, want %q", name, o.Fields().WixURI, want)
 		}
 	}
+	undoneReady, undoneFailed, ready := cases["UNDONE, was READY"], cases["UNDONE, was FAILED"], cases["READY"]
+	if f := undoneReady.Fields(); f.StatusBeforeUndo != "READY" || f.WixURL == "" || f.FileID == "" {
+		t.Errorf("an undone READY row: %+v; want its file_id and wix_url kept, status_before_undo READY", f)
+	}
+	if f := undoneFailed.Fields(); f.StatusBeforeUndo != "FAILED" || f.WixURL != "" {
+		t.Errorf("an undone FAILED row: %+v; want no wix_url, as before", f)
+	}
+	if f := ready.Fields(); f.StatusBeforeUndo != "" {
+		t.Errorf("a READY row has status_before_undo %q", f.StatusBeforeUndo)
+	}
 }
 
 // TestLoad covers reading a previous report back.
 func TestLoad(t *testing.T) {
 	t.Parallel()
 	header := []string{"source_url", "sku"}
-	reportHeader := "source_url,sku," + strings.Join(Columns, ",") + "\n"
+	reportHeader := "source_url,sku," + columnsBeforeUndo() + "\n"
 	ready := "https://a.test/1.png,A,READY,f1,https://static.wixstatic.com/media/f1,wix:image://v1/f1/1.png#originWidth=2&originHeight=2,IMAGE,10,2,2,,1,2026-11-01T10:00:00Z,import\n"
 	notImported := "https://a.test/2.png,B,PENDING,,,,,,,,not imported yet,,,\n"
 	inDoubt := "https://a.test/3.png,C,PENDING,,,,,,,,whatever words,1,2026-11-01T09:00:00Z,\n"

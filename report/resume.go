@@ -11,8 +11,16 @@ import (
 // Resumed says what a journal replay brought back.
 type Resumed struct {
 	ReplayStats
-	Outcomes int // outcome records applied
+	Outcomes int // outcome records applied, of imports and of files
 	InDoubt  int // imports sent with no answer recorded
+	// Imports counts the records of a migration (import intents and
+	// outcomes): undo and restore, which read the report without the
+	// manifest, leave such a journal to migrate.
+	Imports int
+	// OpenUndo and OpenRestore count the files of undo's and restore's
+	// calls that were sent with no answer recorded: a run of the same
+	// command sends them again.
+	OpenUndo, OpenRestore int
 }
 
 // OpenJournalInto opens the journal at path, replays it over state (which
@@ -24,19 +32,26 @@ func OpenJournalInto(path string, state *State) (*Journal, Resumed, error) {
 	var res Resumed
 	open := map[uint64][]manifest.Key{}
 	sent := map[manifest.Key]time.Time{} // keys of open intents, with the intent's time
+	openFiles := map[uint64]Record{}     // open undo and restore intents
+	var byFile map[string][]manifest.Key // built at the first file outcome
 	j, stats, err := OpenJournal(path, func(r Record) {
 		switch r.Kind {
 		case KindIntent:
+			res.Imports++
 			open[r.Batch] = r.Keys
 			for _, k := range r.Keys {
 				sent[k] = r.At
 			}
+		case KindUndoIntent, KindRestoreIntent:
+			openFiles[r.Batch] = r
 		case KindAnswered:
 			for _, k := range open[r.Batch] {
 				delete(sent, k)
 			}
 			delete(open, r.Batch)
+			delete(openFiles, r.Batch)
 		case KindOutcome:
+			res.Imports++
 			res.Outcomes++
 			if !state.Add(r.Key, r.Outcome) {
 				state.Update(r.Key, func(o *Outcome) { *o = r.Outcome })
@@ -44,12 +59,34 @@ func OpenJournalInto(path string, state *State) (*Journal, Resumed, error) {
 			if r.Outcome.Status != Unknown {
 				delete(sent, r.Key) // answered, whatever the intent record says
 			}
+			if byFile != nil && r.Outcome.FileID != "" {
+				byFile[r.Outcome.FileID] = append(byFile[r.Outcome.FileID], r.Key)
+			}
+		case KindFileOutcome:
+			res.Outcomes++
+			if byFile == nil {
+				byFile = FileIndex(state)
+			}
+			for _, k := range byFile[r.Outcome.FileID] {
+				state.Update(k, func(o *Outcome) {
+					if o.FileID == r.Outcome.FileID {
+						*o = r.Outcome
+					}
+				})
+			}
 		}
 	})
 	if err != nil {
 		return nil, res, fmt.Errorf("journal %s: %w", path, err)
 	}
 	res.ReplayStats = stats
+	for _, r := range openFiles {
+		if r.Kind == KindUndoIntent {
+			res.OpenUndo += len(r.FileIDs)
+		} else {
+			res.OpenRestore += len(r.FileIDs)
+		}
+	}
 	for key, at := range sent {
 		res.InDoubt++
 		prev, _ := state.Get(key)
@@ -59,6 +96,17 @@ func OpenJournalInto(path string, state *State) (*Journal, Resumed, error) {
 		}
 	}
 	return j, res, nil
+}
+
+// FileIndex maps the file IDs of state's outcomes to their imports' keys.
+func FileIndex(state *State) map[string][]manifest.Key {
+	idx := map[string][]manifest.Key{}
+	state.Each(func(key manifest.Key, o *Outcome) {
+		if o.FileID != "" {
+			idx[o.FileID] = append(idx[o.FileID], key)
+		}
+	})
+	return idx
 }
 
 // MarkLost marks the imports of manifest rows a report lost as in doubt:
