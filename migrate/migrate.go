@@ -93,7 +93,7 @@ func ReportPath(manifestPath string) string {
 }
 
 // JournalPath is where the journal of the report at reportPath lives.
-func JournalPath(reportPath string) string { return reportPath + ".journal" }
+func JournalPath(reportPath string) string { return report.JournalPath(reportPath) }
 
 // Migration is one migration, opened: the manifest and the report of earlier
 // runs are read and checked. It is used for one Run (or Plan).
@@ -249,6 +249,9 @@ func (m *Migration) Run(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	defer journal.Close()
+	if err := resumed.Unfinished(m.cfg.Report, report.CommandMigrate); err != nil {
+		return nil, err // nothing sent: the journal stays for the command that left it
+	}
 	if resumed.Records > 0 {
 		m.log.Info("replayed the journal of an interrupted run", "journal", journalPath, "records", resumed.Records,
 			"imports_in_doubt", resumed.InDoubt, "torn_tail_bytes", resumed.TornBytes)

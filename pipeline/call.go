@@ -17,9 +17,10 @@ var ErrAuth = errors.New("Wix refused the credentials")
 // retries (no connection to the API): the run stops, its rows not imported.
 var ErrAPILost = errors.New("lost the connection to the Wix API")
 
-// caller makes a run's API calls: every one passes the shared limiter, and
-// what may be retried is.
-type caller struct {
+// Caller makes a run's API calls: every one passes the shared limiter, and
+// what may be retried is. Undo and restore runs make theirs through one
+// too, with the same rate and retry policy as a migration.
+type Caller struct {
 	limiter   *limiter
 	stats     *Stats
 	log       *slog.Logger
@@ -28,8 +29,14 @@ type caller struct {
 	retryMax  time.Duration
 }
 
-func newCaller(s Settings, stats *Stats, log *slog.Logger) *caller {
-	return &caller{limiter: newLimiter(s.Rate), stats: stats, log: log,
+// NewCaller returns a Caller with s's rate and retries (zero fields take
+// their defaults), counting its calls in stats.
+func NewCaller(s Settings, stats *Stats, log *slog.Logger) *Caller {
+	s = s.WithDefaults()
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Caller{limiter: newLimiter(s.Rate), stats: stats, log: log,
 		retries: s.Retries, retryBase: s.RetryBase, retryMax: s.RetryMax}
 }
 
@@ -38,16 +45,17 @@ func newCaller(s Settings, stats *Stats, log *slog.Logger) *caller {
 // errors up to the configured retries with jittered backoff; calls whose
 // outcome is unknown are never re-sent here. A 401/403 comes back wrapping
 // ErrAuth.
-func call[T any](ctx context.Context, c *caller, ep wix.Endpoint, fn func(context.Context) (T, error)) (T, error) {
+func call[T any](ctx context.Context, c *Caller, ep wix.Endpoint, fn func(context.Context) (T, error)) (T, error) {
 	var answer T
-	err := c.do(ctx, ep, func(ctx context.Context) (err error) {
+	err := c.Do(ctx, ep, func(ctx context.Context) (err error) {
 		answer, err = fn(ctx)
 		return err
 	})
 	return answer, err
 }
 
-func (c *caller) do(ctx context.Context, ep wix.Endpoint, fn func(context.Context) error) error {
+// Do makes one call of ep: fn, through the limiter, retried as call says.
+func (c *Caller) Do(ctx context.Context, ep wix.Endpoint, fn func(context.Context) error) error {
 	// Calls in flight finish even after an interrupt, so their answers are
 	// recorded; only waiting for the limiter stops at once.
 	callCtx := context.WithoutCancel(ctx)
@@ -106,8 +114,8 @@ func CheckAccess(ctx context.Context, cfg Config, stats *Stats) error {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	calls := newCaller(cfg.Settings.WithDefaults(), stats, log)
-	return calls.do(ctx, wix.EndpointListFiles, func(ctx context.Context) error {
+	calls := NewCaller(cfg.Settings.WithDefaults(), stats, log)
+	return calls.Do(ctx, wix.EndpointListFiles, func(ctx context.Context) error {
 		ctx, cancel := context.WithTimeout(ctx, AccessTimeout)
 		defer cancel()
 		err := cfg.Client.CheckAccess(ctx)

@@ -31,7 +31,7 @@ const reconcileGroup = 2000
 type importer struct {
 	s          Settings
 	client     importAPI
-	calls      *caller
+	calls      *Caller
 	ledger     *ledger
 	poller     *poller
 	reconciler *reconciler

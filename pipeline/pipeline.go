@@ -269,7 +269,7 @@ func Run(ctx context.Context, cfg Config, open Opener, state *report.State, stat
 		cancel(err)
 	}
 
-	calls := newCaller(s, stats, log)
+	calls := NewCaller(s, stats, log)
 	l := &ledger{state: state, journal: cfg.Journal, stats: stats, stop: stop}
 	p := newPoller(s, cfg.Client, calls, l, log, stop)
 	rec := &reconciler{client: cfg.Client, calls: calls, ledger: l, poller: p, log: log, stats: stats,
@@ -472,6 +472,10 @@ func Decide(row *manifest.Row, state *report.State, maxAttempts int) (Action, re
 	if !known {
 		return ActionImport, o
 	}
+	if o.Status == report.Undone && !o.Planned {
+		// Its file went to the trash (or for good): imported again as new.
+		return ActionImport, report.Outcome{}
+	}
 	return DecideKnown(o, maxAttempts), o
 }
 
@@ -491,5 +495,5 @@ func DecideKnown(o report.Outcome, maxAttempts int) Action {
 	case o.Status == report.Failed:
 		return ActionRetry
 	}
-	return ActionImport
+	return ActionImport // never imported, or UNDONE: imported (again) as new
 }

@@ -66,7 +66,7 @@ type statusAPI interface {
 // track while a round may be running.
 type poller struct {
 	client   statusAPI
-	calls    *caller
+	calls    *Caller
 	ledger   *ledger
 	log      *slog.Logger
 	stop     func(error)
@@ -92,7 +92,7 @@ type poller struct {
 	processing processingTimes
 }
 
-func newPoller(s Settings, client statusAPI, calls *caller, l *ledger, log *slog.Logger, stop func(error)) *poller {
+func newPoller(s Settings, client statusAPI, calls *Caller, l *ledger, log *slog.Logger, stop func(error)) *poller {
 	p := &poller{client: client, calls: calls, ledger: l, log: log, stop: stop,
 		strategy: s.Poll, interval: s.PollInterval, timeout: s.PendingTimeout, max: s.MaxPending, rate: s.Rate, noWait: s.NoWait,
 		files: map[string]*pendingFile{}, wake: make(chan struct{}, 1)}

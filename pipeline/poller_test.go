@@ -136,7 +136,7 @@ func pollAll(t *testing.T, m *fakeMedia, s Settings) (*report.State, *Stats) {
 	stats := &Stats{}
 	l := &ledger{state: state, stats: stats, stop: func(err error) { t.Errorf("stopped: %v", err) }}
 	log := slog.New(slog.DiscardHandler)
-	p := newPoller(s, m, newCaller(s, stats, log), l, log, l.stop)
+	p := newPoller(s, m, NewCaller(s, stats, log), l, log, l.stop)
 	importsDone := make(chan struct{})
 	done := make(chan struct{})
 	go func() {

@@ -32,7 +32,7 @@ type listAPI interface {
 // each placement became so it knows where to look.
 type reconciler struct {
 	client         listAPI
-	calls          *caller
+	calls          *Caller
 	ledger         *ledger
 	poller         *poller
 	log            *slog.Logger

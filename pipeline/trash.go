@@ -22,7 +22,7 @@ type trashAPI interface {
 // can restore them), through the run's caller like any other call.
 type trasher struct {
 	client trashAPI
-	calls  *caller
+	calls  *Caller
 	ledger *ledger
 	log    *slog.Logger
 	stop   func(error)
@@ -77,26 +77,99 @@ func (t *trasher) trashLeftovers(ctx context.Context, fileIDs []string) {
 	}
 }
 
-// send makes one Bulk Delete Files call for ids. Wix may refuse a call
-// naming a file it does not have (404): halving the call pins that on the
-// files at fault, which are out of the way already.
+// send makes one Bulk Delete Files call for ids (to the trash, never for
+// good), saying per ID whether the file is out of the way.
 func (t *trasher) send(ctx context.Context, ids []string, out []bool) {
-	err := t.calls.do(ctx, wix.EndpointBulkDeleteFiles, func(ctx context.Context) error {
+	verdicts, err := BulkFiles(ctx, t.calls, wix.EndpointBulkDeleteFiles, ids, func(ctx context.Context, ids []string) error {
 		return t.client.BulkDeleteFiles(ctx, ids, false)
 	})
+	for i, v := range verdicts {
+		out[i] = v != FileUntouched
+	}
 	switch {
-	case err == nil:
-		fill(out, true)
-	case wix.IsNotFound(err) && len(ids) > 1:
-		half := len(ids) / 2
-		t.send(ctx, ids[:half], out[:half])
-		t.send(ctx, ids[half:], out[half:])
-	case wix.IsNotFound(err):
-		out[0] = true
 	case errors.Is(err, ErrAuth):
 		t.stop(err)
-	case ctx.Err() == nil:
-		t.log.Debug("moving files to the trash failed", "files", len(ids), "err", err)
+	case err != nil && ctx.Err() == nil:
+		t.log.Debug("moving files to the trash failed", "files", count(out, false), "err", err)
+	}
+}
+
+// FileVerdict is what a bulk call naming files (Bulk Delete Files, Bulk
+// Restore Files From Trash Bin) did to one of them.
+type FileVerdict uint8
+
+// File verdicts.
+const (
+	// FileUntouched: the call was not made (ctx ended first) or failed
+	// (see BulkFiles' error); the file is as it was.
+	FileUntouched FileVerdict = iota
+	// FileDone: the call succeeded with the file named.
+	FileDone
+	// FileUnknown: the Media Manager does not have the file: deleted for
+	// good (or never there). Wix refused a call naming it (404).
+	FileUnknown
+)
+
+// BulkFiles makes one call of ep through c: fn with ids (as many as one
+// call takes), and returns each file's verdict, in ids' order. Wix may
+// refuse a call naming a file it does not have (404, whatever the other
+// files): when its answer names them (data.fileIds) they are marked
+// FileUnknown and the call is made again without them; when it does not,
+// halving the call pins the refusal on the files at fault. Files left
+// FileUntouched come with the error of their call (the first one); an
+// interrupt (ctx ending) leaves the rest untouched with ctx's error.
+func BulkFiles(ctx context.Context, c *Caller, ep wix.Endpoint, ids []string, fn func(ctx context.Context, ids []string) error) ([]FileVerdict, error) {
+	out := make([]FileVerdict, len(ids))
+	err := bulkFiles(ctx, c, ep, ids, out, fn)
+	return out, err
+}
+
+func bulkFiles(ctx context.Context, c *Caller, ep wix.Endpoint, ids []string, out []FileVerdict, fn func(context.Context, []string) error) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	err := c.Do(ctx, ep, func(ctx context.Context) error { return fn(ctx, ids) })
+	var werr *wix.Error
+	switch {
+	case err == nil:
+		fillVerdicts(out, FileDone)
+		return nil
+	case !wix.IsNotFound(err):
+		return err
+	case len(ids) == 1:
+		out[0] = FileUnknown
+		return nil
+	case errors.As(err, &werr) && len(werr.MissingFileIDs) > 0:
+		missing := map[string]bool{}
+		for _, id := range werr.MissingFileIDs {
+			missing[id] = true
+		}
+		var rest []string
+		var at []int
+		for i, id := range ids {
+			if missing[id] {
+				out[i] = FileUnknown
+			} else {
+				rest, at = append(rest, id), append(at, i)
+			}
+		}
+		if len(rest) == len(ids) { // it names none of ours: halve
+			break
+		}
+		sub := make([]FileVerdict, len(rest))
+		err := bulkFiles(ctx, c, ep, rest, sub, fn)
+		for j, i := range at {
+			out[i] = sub[j]
+		}
+		return err
+	}
+	half := len(ids) / 2
+	return errors.Join(bulkFiles(ctx, c, ep, ids[:half], out[:half], fn), bulkFiles(ctx, c, ep, ids[half:], out[half:], fn))
+}
+
+func fillVerdicts(v []FileVerdict, to FileVerdict) {
+	for i := range v {
+		v[i] = to
 	}
 }
 
@@ -108,12 +181,6 @@ func (l *ledger) trashed(key manifest.Key) report.Outcome {
 		*o = report.Outcome{Status: report.Failed, Method: o.Method, Attempts: o.Attempts, Updated: time.Now().UnixNano()}
 		o.SetReason(report.Reasons.Trashed)
 	})
-}
-
-func fill(b []bool, v bool) {
-	for i := range b {
-		b[i] = v
-	}
 }
 
 func count(b []bool, v bool) int {

@@ -67,7 +67,7 @@ func TestTrasher(t *testing.T) {
 			var stopped error
 			s := Settings{Rate: NoRateLimit, Retries: 0}.WithDefaults()
 			s.Retries = 0
-			tr := &trasher{client: tc.api, calls: newCaller(s, &Stats{}, slog.New(slog.DiscardHandler)),
+			tr := &trasher{client: tc.api, calls: NewCaller(s, &Stats{}, slog.New(slog.DiscardHandler)),
 				log: slog.New(slog.DiscardHandler), stop: func(err error) { stopped = err }}
 			out := tr.trash(context.Background(), ids)
 			if !slices.Equal(out, tc.out) {
@@ -85,7 +85,7 @@ func TestTrasher(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	api := &fakeTrash{}
-	tr := &trasher{client: api, calls: newCaller(Settings{Rate: 1}.WithDefaults(), &Stats{}, slog.New(slog.DiscardHandler)),
+	tr := &trasher{client: api, calls: NewCaller(Settings{Rate: 1}.WithDefaults(), &Stats{}, slog.New(slog.DiscardHandler)),
 		log: slog.New(slog.DiscardHandler), stop: func(error) {}}
 	tr.calls.limiter.wait(context.Background()) // spend the burst, so the next call waits
 	if out := tr.trash(ctx, ids); slices.Contains(out, true) || len(api.calls) != 0 {

@@ -33,7 +33,7 @@ type uploadAPI interface {
 // sources Wix could not fetch (downloaded by the tool itself).
 type uploader struct {
 	client     uploadAPI
-	calls      *caller
+	calls      *Caller
 	ledger     *ledger
 	poller     *poller
 	reconciler *reconciler

@@ -98,6 +98,48 @@ func OpenJournalInto(path string, state *State) (*Journal, Resumed, error) {
 	return j, res, nil
 }
 
+// Commands whose runs write a report's journal, as UnfinishedError names them.
+const (
+	CommandMigrate = "migrate"
+	CommandUndo    = "undo"
+	CommandRestore = "restore"
+)
+
+// UnfinishedError says a report's journal holds the work of another
+// command, cut short (a run killed): only that command, run again, can
+// finish it; any other would act on a report that may not say where the
+// files are.
+type UnfinishedError struct {
+	Report  string
+	Command string // CommandMigrate, CommandUndo or CommandRestore
+}
+
+func (e *UnfinishedError) Error() string {
+	return fmt.Sprintf("a %s of the report %s was interrupted (its journal %s is still there); run %s again with the same report to finish it first",
+		e.Command, e.Report, JournalPath(e.Report), e.Command)
+}
+
+// JournalPath is where the journal of the report at reportPath lives:
+// beside it, shared by every command that writes the report.
+func JournalPath(reportPath string) string { return reportPath + ".journal" }
+
+// Unfinished returns an *UnfinishedError when the replayed journal of the
+// report at reportPath holds work another command than command must
+// finish: undo or restore calls sent with no answer recorded, or, for undo
+// and restore, any record of a migration (whose imports are keyed by the
+// manifest's options, which they do not know).
+func (r Resumed) Unfinished(reportPath, command string) error {
+	switch {
+	case r.OpenUndo > 0 && command != CommandUndo:
+		return &UnfinishedError{Report: reportPath, Command: CommandUndo}
+	case r.OpenRestore > 0 && command != CommandRestore:
+		return &UnfinishedError{Report: reportPath, Command: CommandRestore}
+	case r.Imports > 0 && command != CommandMigrate:
+		return &UnfinishedError{Report: reportPath, Command: CommandMigrate}
+	}
+	return nil
+}
+
 // FileIndex maps the file IDs of state's outcomes to their imports' keys.
 func FileIndex(state *State) map[string][]manifest.Key {
 	idx := map[string][]manifest.Key{}

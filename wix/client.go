@@ -344,6 +344,13 @@ func decodeError(op string, resp *http.Response) *Error {
 		e.Message = body.Message
 		if ae := body.Details.ApplicationError; ae != nil {
 			e.Code, e.Description = ae.Code, ae.Description
+			if ids, ok := ae.Data["fileIds"].([]any); ok && resp.StatusCode == http.StatusNotFound {
+				for _, id := range ids {
+					if s, ok := id.(string); ok {
+						e.MissingFileIDs = append(e.MissingFileIDs, s)
+					}
+				}
+			}
 		}
 		if ve := body.Details.ValidationError; ve != nil {
 			e.Violations = ve.FieldViolations

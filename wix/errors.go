@@ -33,6 +33,10 @@ type Error struct {
 	Violations  []FieldViolation
 	RequestID   string        // x-wix-request-id, to quote to Wix support
 	RetryAfter  time.Duration // from Retry-After, when the server sent one
+	// MissingFileIDs are, for a 404 of a call naming files, the ones the
+	// answer says the Media Manager does not have (data.fileIds), when it
+	// names them.
+	MissingFileIDs []string
 
 	unknownOutcome bool
 }
