@@ -37,7 +37,8 @@ type Loaded struct {
 // Load reads a previous report at path into state, so a re-run resumes
 // instead of importing again. A missing report is not an error. header is the
 // current manifest's header: a report written for other columns is refused
-// with ErrOtherManifest. Rows that cannot be read are counted, not fatal:
+// with ErrOtherManifest; nil takes the report's own (undo and restore read
+// a report without its manifest). Rows that cannot be read are counted, not fatal:
 // their imports are simply unknown to the state.
 func Load(path string, opts manifest.Options, header []string, state *State) (Loaded, error) {
 	var res Loaded
@@ -54,7 +55,7 @@ func Load(path string, opts manifest.Options, header []string, state *State) (Lo
 		return res, fmt.Errorf("reading report %s: %w", path, err)
 	}
 	defer closer.Close()
-	if !slices.Equal(rows.Header(), header) {
+	if header != nil && !slices.Equal(rows.Header(), header) {
 		return res, fmt.Errorf("report %s: %w (its columns are %q, the manifest's are %q)",
 			path, ErrOtherManifest, rows.Header(), header)
 	}

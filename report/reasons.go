@@ -21,6 +21,11 @@ var Reasons = struct {
 	FallbackFailed string
 	// FallbackUploadFailed: %v: why.
 	FallbackUploadFailed string
+	// Undo's and restore's, for UNDONE rows; %s: when (UTC, RFC 3339).
+	UndoTrashed string // moved to the trash by undo
+	UndoDeleted string // deleted for good by undo --permanent
+	UndoGone    string // undo found the file gone already
+	NotRestored string // restore found the file no longer in the trash
 }{
 	NotImported:          "not imported yet: the run stopped before this row",
 	NotChecked:           "not checked yet (--wait=false): the file exists and its wix_url usually works already; the next run checks its processing",
@@ -35,6 +40,10 @@ var Reasons = struct {
 	Trashed:              "the failed file of the last attempt was moved to the Media Manager's trash bin; the row is imported again",
 	FallbackFailed:       "%s; the fallback %s: %v",
 	FallbackUploadFailed: "Wix could not fetch the source, and the fallback upload failed: %v",
+	UndoTrashed:          "moved to the trash by undo at %s; wixmigrate restore brings it back (so does the Media Manager's trash)",
+	UndoDeleted:          "deleted for good by undo --permanent at %s; Wix cannot bring it back",
+	UndoGone:             "no longer in the Media Manager when undo ran at %s (deleted for good, or the trash was emptied)",
+	NotRestored:          "not restored at %s: the file is no longer in the trash (deleted for good, or the trash was emptied); Wix cannot bring it back",
 }
 
 // wixFailedWordings are the wordings reports have used for PhaseWixFailed

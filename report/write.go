@@ -58,6 +58,31 @@ func rowFields(row *manifest.Row, state *State) Fields {
 // report or the new one, never a torn file. Fields are separated by the
 // manifest's delimiter.
 func Write(path string, rows *manifest.Reader, state *State) (*Summary, error) {
+	return write(path, rows, func(row *manifest.Row) Fields { return rowFields(row, state) })
+}
+
+// Rewrite writes the report at path again, atomically, each valid row's
+// report columns from its outcome in state (read with Load, changed
+// since), the others' as they were. It needs no manifest: undo and restore
+// write reports with it. opts are the manifest options the report was
+// read with.
+func Rewrite(path string, opts manifest.Options, state *State) (*Summary, error) {
+	rows, closer, err := manifest.Open(path, ReaderOptions(opts))
+	if err != nil {
+		return nil, fmt.Errorf("reading report %s: %w", path, err)
+	}
+	defer closer.Close()
+	return write(path, rows, func(row *manifest.Row) Fields {
+		if row.Err != nil {
+			if f, err := DecodeFields(row); err == nil {
+				return f // the words the manifest's own read gave, line numbers included
+			}
+		}
+		return rowFields(row, state)
+	})
+}
+
+func write(path string, rows *manifest.Reader, fieldsOf func(*manifest.Row) Fields) (*Summary, error) {
 	sum := &Summary{ByStatus: map[string]int{}, Reasons: map[string]int{}}
 	err := atomicfile.Write(path, 0o644, func(w io.Writer) error {
 		cw := csv.NewWriter(w)
@@ -75,7 +100,7 @@ func Write(path string, rows *manifest.Reader, state *State) (*Summary, error) {
 			if err != nil {
 				return err
 			}
-			f := rowFields(row, state)
+			f := fieldsOf(row)
 			fields = append(append(fields[:0], row.Fields()...), f.Record()...)
 			if err := cw.Write(fields); err != nil {
 				return err
