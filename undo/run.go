@@ -139,7 +139,9 @@ func (s *sender) send(ctx context.Context, ids []string) error {
 	}
 	client, action := s.job.cfg.Client, s.job.cfg.Action
 	ep := wix.EndpointBulkDeleteFiles
-	fn := func(ctx context.Context, ids []string) error { return client.BulkDeleteFiles(ctx, ids, action == Delete) }
+	fn := func(ctx context.Context, ids []string) error {
+		return client.BulkDeleteFiles(ctx, ids, action == Delete)
+	}
 	if action == Restore {
 		ep = wix.EndpointBulkRestoreFilesFromTrashBin
 		fn = client.BulkRestoreFiles
