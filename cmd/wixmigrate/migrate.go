@@ -138,31 +138,11 @@ func (m *migration) check() error {
 	if m.dryRun {
 		return nil
 	}
-	var missing []string
-	if m.apiKey == "" {
-		missing = append(missing, "WIX_API_KEY (the API key)")
-	}
-	if m.siteID == "" {
-		missing = append(missing, "WIX_SITE_ID or --site-id (the site to import into)")
-	}
-	if len(missing) > 0 {
-		return fmt.Errorf("missing credentials: set %s", strings.Join(missing, " and "))
-	}
-	return nil
+	return checkCredentials(m.apiKey, m.siteID, "the site to import into")
 }
 
 func (m *migration) logger(stderr io.Writer) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
-	switch {
-	case m.logLevel != "":
-		opts.Level = logLevels[m.logLevel]
-	case m.quiet:
-		opts.Level = slog.LevelWarn
-	}
-	if m.logFormat == "json" {
-		return slog.New(slog.NewJSONHandler(stderr, opts))
-	}
-	return slog.New(slog.NewTextHandler(stderr, opts))
+	return newLogger(stderr, m.logFormat, m.logLevel, m.quiet)
 }
 
 // startProgress shows the migration's progress while it runs: a bar on a

@@ -285,8 +285,12 @@ func byteSize(n int64) string {
 // printSummary is the end-of-run account: rows by status, the commonest
 // failure reasons, API calls by endpoint, wall time, and where the report is.
 func printSummary(w io.Writer, sum *report.Summary, stats *pipeline.Stats, wall time.Duration, reportPath string) {
-	fmt.Fprintf(w, "\n%d rows: %d READY, %d FAILED, %d PENDING\n", sum.Rows,
+	fmt.Fprintf(w, "\n%d rows: %d READY, %d FAILED, %d PENDING", sum.Rows,
 		sum.ByStatus["READY"], sum.ByStatus["FAILED"], sum.ByStatus["PENDING"])
+	if n := sum.ByStatus["UNDONE"]; n > 0 {
+		fmt.Fprintf(w, ", %d UNDONE", n)
+	}
+	fmt.Fprintln(w)
 	if top := sum.TopReasons(5); len(top) > 0 {
 		fmt.Fprintln(w, "\nwhy rows are not READY:")
 		for _, r := range top {
