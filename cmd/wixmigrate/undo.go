@@ -27,6 +27,12 @@ type takeBack struct {
 }
 
 func runUndo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return undoWithEnv(ctx, args, stdout, stderr, os.Getenv)
+}
+
+// undoWithEnv is the undo command reading its environment (the
+// credentials) through getenv.
+func undoWithEnv(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	t := takeBack{name: "undo"}
 	var statuses string
 	var permanent, yes bool
@@ -36,7 +42,7 @@ func runUndo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&t.dryRun, "dry-run", false, "read the report, print what would be undone and the calls and time it takes; no API calls")
 	fs.BoolVar(&permanent, "permanent", false, "delete the files for good instead of moving them to the trash; Wix cannot bring them back (needs --yes)")
 	fs.BoolVar(&yes, "yes", false, "confirm --permanent")
-	t.register(fs, os.Getenv)
+	t.register(fs, getenv)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: wixmigrate undo --report PATH [flags]\n\nMoves every file the report's rows created to the Media Manager's trash bin,\nfrom where `wixmigrate restore` (or the site owner) brings them back, and marks\nthe rows UNDONE. Folders that file_path created are left alone. The API key\ncomes from WIX_API_KEY.\n\nflags:")
 		fs.PrintDefaults()
