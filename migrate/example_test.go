@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/wixmigrate/wixmigrate/internal/testenv"
@@ -65,8 +66,9 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	method := slices.Index(rows[0], "method") // read report columns by name: versions add columns
 	for _, row := range rows[1:] { // post, status, method
-		fmt.Println(row[1], row[2], row[len(row)-1])
+		fmt.Println(row[1], row[2], row[method])
 	}
 	// Output:
 	// 2 rows, 2 READY

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/wixmigrate/wixmigrate/internal/atomicfile"
 	"github.com/wixmigrate/wixmigrate/manifest"
 	"github.com/wixmigrate/wixmigrate/pipeline"
 	"github.com/wixmigrate/wixmigrate/report"
@@ -36,7 +37,7 @@ func (j *Job) Run(ctx context.Context) (*Result, error) {
 	case j.lock == nil:
 		return nil, errors.New("opened with NoLock: a run needs the report's lock")
 	}
-	if err := report.CheckWritable(j.cfg.Report); err != nil {
+	if err := atomicfile.CheckWritable(j.cfg.Report); err != nil {
 		return nil, fmt.Errorf("report %s is not writable: %w", j.cfg.Report, err)
 	}
 	start := time.Now()

@@ -283,7 +283,7 @@ func TestSourceHeaderLetsWixFetch(t *testing.T) {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
 	recs := readCSV(t, filepath.Join(s.dir, "media.report.csv"))
-	if row := recs[2]; row[2] != "READY" || row[len(row)-1] != "import" {
+	if row := recs[2]; row[2] != "READY" || row[slices.Index(recs[0], "method")] != "import" {
 		t.Errorf("guarded row: %v; want READY by import", row)
 	}
 	for name, text := range dirFiles(t, s.dir) {
@@ -402,7 +402,7 @@ func TestFallbackUploadTrashesTheFailedImport(t *testing.T) {
 				t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 			}
 			recs := readCSV(t, filepath.Join(s.dir, "media.report.csv"))
-			if row := recs[2]; row[2] != "READY" || row[len(row)-1] != "fallback-upload" {
+			if row := recs[2]; row[2] != "READY" || row[slices.Index(recs[0], "method")] != "fallback-upload" {
 				t.Fatalf("guarded row: %v; want READY by fallback upload", row)
 			}
 			live, trashed := sourceFiles(t, s, wix.RootMedia, src), sourceFiles(t, s, wix.RootTrash, src)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -117,8 +118,10 @@ func TestUndoSurvivesKills(t *testing.T) {
 		t.Fatalf("migrate: %v\n%s", err, tail(out, 3000))
 	}
 	created := map[string]bool{}
-	for _, r := range readCSV(t, reportPath)[1:] {
-		created[r[3]] = r[2] == "READY"
+	recs := readCSV(t, reportPath)
+	status, fileID := slices.Index(recs[0], "status"), slices.Index(recs[0], "file_id")
+	for _, r := range recs[1:] {
+		created[r[fileID]] = r[status] == "READY"
 	}
 	if len(created) != rows {
 		t.Fatalf("%d files created, want %d", len(created), rows)
@@ -195,9 +198,11 @@ func TestUndoSurvivesKills(t *testing.T) {
 	if len(trash) != rows {
 		t.Errorf("%d files in the trash, want %d", len(trash), rows)
 	}
-	for i, r := range readCSV(t, reportPath)[1:] {
-		if r[2] != "UNDONE" || !created[r[3]] || r[len(r)-1] != "READY" {
-			t.Fatalf("row %d: status %s, file %s, status_before_undo %s; want UNDONE, a created file, READY", i+2, r[2], r[3], r[len(r)-1])
+	recs = readCSV(t, reportPath)
+	before := slices.Index(recs[0], "status_before_undo")
+	for i, r := range recs[1:] {
+		if r[status] != "UNDONE" || !created[r[fileID]] || r[before] != "READY" {
+			t.Fatalf("row %d: status %s, file %s, status_before_undo %s; want UNDONE, a created file, READY", i+2, r[status], r[fileID], r[before])
 		}
 	}
 	t.Logf("%d of %d kills landed mid-run", midRun, kills)
