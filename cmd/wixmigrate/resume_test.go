@@ -225,7 +225,7 @@ func TestCrashDuringLocalUploadDoesNotUploadTwice(t *testing.T) {
 		t.Errorf("%d uploads reached the simulator, want 1 (the crashed run's, adopted)", n)
 	}
 	recs := readCSV(t, reportPath)
-	if recs[1][2] != "READY" || recs[1][len(recs[1])-1] != "upload" {
+	if recs[1][2] != "READY" || recs[1][slices.Index(recs[0], "method")] != "upload" {
 		t.Errorf("report row: %v", recs[1])
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -87,8 +88,9 @@ func TestInterruptedRunSaysNotImported(t *testing.T) {
 	if len(recs) != 4 {
 		t.Fatalf("the report has %d rows, want 3", len(recs)-1)
 	}
+	reasonAt := slices.Index(recs[0], "failure_reason")
 	for _, r := range recs[1:] {
-		if status, reason := r[2], r[len(r)-4]; status != "PENDING" || reason != report.Reasons.NotImported {
+		if status, reason := r[2], r[reasonAt]; status != "PENDING" || reason != report.Reasons.NotImported {
 			t.Fatalf("row %v: %s %q, want PENDING %q", r[1], status, reason, report.Reasons.NotImported)
 		}
 	}
