@@ -10,6 +10,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createClient, ApiKeyStrategy } from '@wix/sdk';
 // The package has no `files` export: its methods are top-level exports, and
@@ -34,8 +35,11 @@ async function simFetch(input, init = {}) {
     throw new Error(`the SDK called ${url}, not ${WIX}`);
   }
   const path = url.slice(WIX.length);
-  calls.push({ method: init.method ?? 'GET', path, headers: { ...init.headers }, body: init.body });
-  return fetch(SIM_URL + path, init);
+  const call = { method: init.method ?? 'GET', path, headers: { ...init.headers }, body: init.body };
+  calls.push(call);
+  const res = await fetch(SIM_URL + path, init);
+  call.answer = res.clone(); // the simulator's answer, as the SDK got it
+  return res;
 }
 
 function client({ siteId = SITE_ID, apiKey = API_KEY } = {}) {
@@ -529,6 +533,48 @@ test('bulkDeleteFiles moves files to the trash bin; listDeletedFiles and bulkRes
   assert.equal((await c.files.listDeletedFiles()).files.length, 0, 'deleted for good leaves the trash too');
   const err = await rejection(() => c.files.getFileDescriptor(b));
   assert.equal(err.status, 404);
+});
+
+// sdkFields returns the fields the SDK's typings declare for an interface.
+function sdkFields(name) {
+  const typings = readFileSync(new URL('./node_modules/@wix/auto_sdk_media_files/build/cjs/index.typings.d.ts', import.meta.url), 'utf8');
+  const m = typings.match(new RegExp(`interface ${name} \\{([^}]*)\\}`));
+  assert.ok(m, `the SDK declares ${name}`);
+  return [...m[1].replace(/\/\*[\s\S]*?\*\//g, '').matchAll(/^\s*(\w+)\??:/gm)].map((f) => f[1]);
+}
+
+test('Bulk Delete Files and Bulk Restore answer as the SDK declares: no per-file results; unknown files refused, named', async () => {
+  // The SDK's responses for both are empty messages (bulkDeleteFiles and
+  // bulkRestoreFilesFromTrashBin resolve to void): Wix reports nothing per
+  // file, so the simulator answers {} and a client learns about unknown
+  // files only from a refused call.
+  assert.deepEqual(sdkFields('BulkDeleteFilesResponse'), []);
+  assert.deepEqual(sdkFields('BulkRestoreFilesFromTrashBinResponse'), []);
+  assert.deepEqual(sdkFields('BulkDeleteFilesRequest'), ['fileIds', 'permanent']);
+  const c = client({ siteId: `${SITE_ID}-bulk-answers` });
+  const { file } = await c.files.importFile(`${ORIGIN_URL}/png/8/8/answers.png`, { displayName: 'answers.png' });
+  const id = (await waitDone(c, file._id))._id;
+
+  assert.equal(await c.files.bulkDeleteFiles([id]), undefined);
+  assert.deepEqual(await calls.at(-1).answer.json(), {});
+  // Already in the trash, or already restored: no error, the same answer.
+  await c.files.bulkDeleteFiles([id]);
+  assert.deepEqual(await calls.at(-1).answer.json(), {});
+  assert.equal(await c.files.bulkRestoreFilesFromTrashBin([id]), undefined);
+  assert.deepEqual(await calls.at(-1).answer.json(), {});
+  await c.files.bulkRestoreFilesFromTrashBin([id]);
+  assert.deepEqual(await calls.at(-1).answer.json(), {});
+
+  // A file the Media Manager does not have (deleted for good, or never
+  // there) fails the whole call with a 404 naming it in data.fileIds;
+  // nothing changes for the others.
+  const gone = 'ab12cd_00000000000000000000000000000000~mv2.png';
+  for (const call of [() => c.files.bulkDeleteFiles([id, gone]), () => c.files.bulkRestoreFilesFromTrashBin([gone, id])]) {
+    const err = await rejection(call);
+    assert.equal(err.status, 404);
+    assert.deepEqual(err.details.applicationError.data.fileIds, [gone]);
+  }
+  assert.equal((await c.files.getFileDescriptor(id)).state, 'OK', 'a refused call changes nothing');
 });
 
 test('importFile passes urlHeaders and urlParams to the source server', async () => {
