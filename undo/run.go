@@ -113,6 +113,7 @@ type sender struct {
 // leaves the rest as they were.
 func (s *sender) sendAll(ctx context.Context, files []string) error {
 	s.byFile = report.FileIndex(s.job.state)
+	sent := 0
 	for chunk := range slices.Chunk(files, wix.MaxBulkDelete) {
 		if ctx.Err() != nil {
 			s.leave(len(chunk), ctx.Err())
@@ -121,6 +122,9 @@ func (s *sender) sendAll(ctx context.Context, files []string) error {
 		if err := s.send(ctx, chunk); err != nil {
 			return err
 		}
+		sent += len(chunk)
+		s.job.log.Info("progress", "action", s.job.cfg.Action.command(), "files_sent", sent, "files", len(files),
+			"done", s.res.Done, "gone", s.res.Gone, "left", s.res.Left, "api_calls", s.job.stats.TotalCalls())
 	}
 	return nil
 }

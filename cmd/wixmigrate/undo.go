@@ -118,9 +118,7 @@ func (t *takeBack) run(ctx context.Context, stdout, stderr io.Writer) int {
 	if t.dryRun {
 		return t.printPlan(stdout, job)
 	}
-	progress := startProgress(stderr, job.Stats(), log, t.quiet)
-	res, err := job.Run(ctx)
-	progress.stop()
+	res, err := job.Run(ctx) // logs its progress, a line per call
 	if res != nil {
 		t.printResult(stdout, res)
 		printSummary(stdout, res.Summary, job.Stats(), res.Elapsed, job.ReportPath())
