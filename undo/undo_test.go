@@ -86,24 +86,15 @@ func (s *site) run(t testing.TB, cfg undo.Config) (*undo.Result, error) {
 	return j.Run(context.Background())
 }
 
-// files lists the IDs of the files under a root folder (wix.RootMedia or
-// wix.RootTrash), with how many times each is listed.
+// files counts the files under a root folder (wix.RootMedia or
+// wix.RootTrash) by ID: how many times each is listed.
 func (s *site) files(t testing.TB, root string) map[string]int {
 	t.Helper()
 	out := map[string]int{}
-	req := &wix.SearchFilesRequest{RootFolder: root, Paging: &wix.CursorPaging{Limit: 100}}
-	for {
-		page, err := s.sim.Client.SearchFiles(context.Background(), req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range page.Files {
-			out[f.ID]++
-		}
-		if req.Paging.Cursor = page.Next(); req.Paging.Cursor == "" {
-			return out
-		}
+	for _, f := range testenv.Files(t, s.sim.Client, root) {
+		out[f.ID]++
 	}
+	return out
 }
 
 // reportRows reads the report: its header and rows, by column name.

@@ -172,19 +172,10 @@ func TestUndoSurvivesKills(t *testing.T) {
 	c.BaseURL = simURL
 	count := func(root string) map[string]int {
 		got := map[string]int{}
-		req := &wix.SearchFilesRequest{RootFolder: root, Paging: &wix.CursorPaging{Limit: 100}}
-		for {
-			page, err := c.SearchFiles(context.Background(), req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, f := range page.Files {
-				got[f.ID]++
-			}
-			if req.Paging.Cursor = page.Next(); req.Paging.Cursor == "" {
-				return got
-			}
+		for _, f := range testenv.Files(t, c, root) {
+			got[f.ID]++
 		}
+		return got
 	}
 	media, trash := count(wix.RootMedia), count(wix.RootTrash)
 	if len(media) != 0 {

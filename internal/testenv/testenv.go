@@ -4,6 +4,7 @@
 package testenv
 
 import (
+	"context"
 	"encoding/binary"
 	"encoding/csv"
 	"fmt"
@@ -198,4 +199,22 @@ func ReadCSV(t testing.TB, path string) [][]string {
 		t.Fatal(err)
 	}
 	return recs
+}
+
+// Files lists every file under a root folder (wix.RootMedia, wix.RootTrash)
+// of c's site, all folders, through Search Files, page by page.
+func Files(t testing.TB, c *wix.Client, root string) []wix.File {
+	t.Helper()
+	var out []wix.File
+	req := &wix.SearchFilesRequest{RootFolder: root, Paging: &wix.CursorPaging{Limit: 100}}
+	for {
+		page, err := c.SearchFiles(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, page.Files...)
+		if req.Paging.Cursor = page.Next(); req.Paging.Cursor == "" {
+			return out
+		}
+	}
 }
