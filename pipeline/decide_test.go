@@ -34,6 +34,8 @@ func TestDecide(t *testing.T) {
 		{name: "FAILED, attempts left", known: true, outcome: report.Outcome{Status: report.Failed, Attempts: 2}, want: ActionRetry},
 		{name: "FAILED, attempts used up", known: true, outcome: report.Outcome{Status: report.Failed, Attempts: 3}, want: ActionKeep},
 		{name: "Wix failed it, attempts left", known: true, outcome: report.Outcome{Status: report.Failed, Phase: report.PhaseWixFailed, FileID: "f", Attempts: 1}, want: ActionRetry},
+		{name: "UNDONE: imported again as new", known: true, outcome: report.Outcome{Status: report.Undone, Before: report.Ready, FileID: "f", Attempts: 3}, want: ActionImport},
+		{name: "UNDONE, was FAILED with attempts used up", known: true, outcome: report.Outcome{Status: report.Undone, Before: report.Failed, FileID: "f", Attempts: 3}, want: ActionImport},
 		{name: "Wix failed it, attempts used up: the fallback pass takes it", known: true, outcome: report.Outcome{Status: report.Failed, Phase: report.PhaseWixFailed, FileID: "f", Attempts: 3}, want: ActionKeep},
 	}
 	for _, c := range cases {
@@ -48,8 +50,12 @@ func TestDecide(t *testing.T) {
 			if c.known {
 				state.Add(row.Key, o)
 			}
-			if got, _ := Decide(row, state, maxAttempts); got != c.want {
+			got, prev := Decide(row, state, maxAttempts)
+			if got != c.want {
 				t.Errorf("%s (reason %q): %v, want %v", c.name, reason, got, c.want)
+			}
+			if c.outcome.Status == report.Undone && (prev.FileID != "" || prev.Attempts != 0) {
+				t.Errorf("%s: the import starts from %+v, want a new one (no file, no attempts)", c.name, prev)
 			}
 		}
 	}

@@ -25,6 +25,7 @@ import (
 type fakeTrash struct {
 	mu      sync.Mutex
 	unknown map[string]bool
+	named   bool // the 404 names the unknown files (data.fileIds)
 	err     error
 	calls   [][]string
 }
@@ -39,10 +40,18 @@ func (f *fakeTrash) BulkDeleteFiles(_ context.Context, ids []string, permanent b
 	if f.err != nil {
 		return f.err
 	}
+	var missing []string
 	for _, id := range ids {
 		if f.unknown[id] {
-			return &wix.Error{Op: "BulkDeleteFiles", StatusCode: http.StatusNotFound}
+			missing = append(missing, id)
 		}
+	}
+	if len(missing) > 0 {
+		e := &wix.Error{Op: "BulkDeleteFiles", StatusCode: http.StatusNotFound}
+		if f.named {
+			e.MissingFileIDs = missing
+		}
+		return e
 	}
 	return nil
 }
@@ -59,6 +68,8 @@ func TestTrasher(t *testing.T) {
 		{"all trashed in one call", &fakeTrash{}, []bool{true, true, true, true, true}, 1, false},
 		// A file deleted since is out of the way too; halving finds it.
 		{"one gone already", &fakeTrash{unknown: map[string]bool{"d": true}}, []bool{true, true, true, true, true}, 7, false},
+		// When the 404 names them, one more call without them.
+		{"two gone, named", &fakeTrash{unknown: map[string]bool{"b": true, "d": true}, named: true}, []bool{true, true, true, true, true}, 2, false},
 		{"Wix trouble leaves them all", &fakeTrash{err: &wix.Error{StatusCode: http.StatusBadRequest}}, []bool{false, false, false, false, false}, 1, false},
 		{"a refused key stops the run", &fakeTrash{err: &wix.Error{StatusCode: http.StatusUnauthorized}}, []bool{false, false, false, false, false}, 1, true},
 	}
@@ -150,5 +161,23 @@ func TestTrashIsJournaledBeforeTheRetry(t *testing.T) {
 	}
 	if o, _ := state.Get(row.Key); o.Status != report.Ready || o.Attempts != 2 {
 		t.Errorf("the row after its retry: %+v", o)
+	}
+}
+
+// TestBulkFilesVerdicts: per file, done or unknown to Wix, in the order of
+// the IDs, whichever way the unknown ones were pinned.
+func TestBulkFilesVerdicts(t *testing.T) {
+	t.Parallel()
+	ids := []string{"a", "b", "c", "d", "e"}
+	want := []FileVerdict{FileDone, FileUnknown, FileDone, FileUnknown, FileDone}
+	for _, named := range []bool{false, true} {
+		api := &fakeTrash{unknown: map[string]bool{"b": true, "d": true}, named: named}
+		calls := NewCaller(Settings{Rate: NoRateLimit}, &Stats{}, nil)
+		got, err := BulkFiles(context.Background(), calls, wix.EndpointBulkDeleteFiles, ids, func(ctx context.Context, ids []string) error {
+			return api.BulkDeleteFiles(ctx, ids, false)
+		})
+		if err != nil || !slices.Equal(got, want) {
+			t.Errorf("named %v: %v, %v; want %v", named, got, err, want)
+		}
 	}
 }

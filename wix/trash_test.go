@@ -131,3 +131,25 @@ func TestRequestsThatNeverLeftAreNotSent(t *testing.T) {
 		})
 	}
 }
+
+// TestTrashCallsNameUnknownFiles: a 404 to a bulk call naming files says
+// which ones Wix does not have, when its answer names them.
+func TestTrashCallsNameUnknownFiles(t *testing.T) {
+	f, c := newFake(t)
+	answer := `{"message":"files not found","details":{"applicationError":{"code":"FILE_NOT_FOUND","data":{"fileIds":["b",7]}}}}`
+	status := http.StatusNotFound
+	f.set(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(status)
+		io.WriteString(w, answer)
+	})
+	err := c.BulkDeleteFiles(context.Background(), []string{"a", "b"}, false)
+	var e *Error
+	if !errors.As(err, &e) || !IsNotFound(err) || !reflect.DeepEqual(e.MissingFileIDs, []string{"b"}) {
+		t.Errorf("BulkDeleteFiles: %v (missing %v), want a 404 naming b", err, e.MissingFileIDs)
+	}
+	status = http.StatusBadRequest // only a 404 names missing files
+	err = c.BulkRestoreFiles(context.Background(), []string{"a", "b"})
+	if !errors.As(err, &e) || e.MissingFileIDs != nil {
+		t.Errorf("BulkRestoreFiles, 400: %v, missing %v", err, e.MissingFileIDs)
+	}
+}
