@@ -67,7 +67,7 @@ func Example() {
 		log.Fatal(err)
 	}
 	method := slices.Index(rows[0], "method") // read report columns by name: versions add columns
-	for _, row := range rows[1:] { // post, status, method
+	for _, row := range rows[1:] {            // post, status, method
 		fmt.Println(row[1], row[2], row[method])
 	}
 	// Output:
