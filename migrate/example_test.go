@@ -66,8 +66,9 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	method := slices.Index(rows[0], "method") // read report columns by name: versions add columns
-	for _, row := range rows[1:] {            // post, status, method
+	// Read report columns by name: new versions add columns.
+	method := slices.Index(rows[0], "method")
+	for _, row := range rows[1:] { // post, status, method
 		fmt.Println(row[1], row[2], row[method])
 	}
 	// Output:
