@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -404,5 +405,49 @@ func TestUnfinishedJournals(t *testing.T) {
 		}
 	}); len(got) != 0 {
 		t.Errorf("files left after the undo finished: %v", got)
+	}
+}
+
+// cancelOnLog cancels a context at the first log record with the message.
+type cancelOnLog struct {
+	msg    string
+	cancel context.CancelFunc
+}
+
+func (h cancelOnLog) Enabled(context.Context, slog.Level) bool { return true }
+func (h cancelOnLog) Handle(_ context.Context, r slog.Record) error {
+	if r.Message == h.msg {
+		h.cancel()
+	}
+	return nil
+}
+func (h cancelOnLog) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h cancelOnLog) WithGroup(string) slog.Handler      { return h }
+
+// TestInterruptedUndo: interrupted after its first call (as Ctrl-C would),
+// undo writes what it did (the first 1,000 files' rows UNDONE, the rest
+// as they were) and says so; run again, it finishes.
+func TestInterruptedUndo(t *testing.T) {
+	t.Parallel()
+	s := migrated(t, 1500)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	j, err := undo.Open(undo.Config{Report: s.report, Action: undo.Trash, Client: s.sim.Client, Settings: fast,
+		Logger: slog.New(cancelOnLog{msg: "progress", cancel: cancel})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := j.Run(ctx)
+	if !errors.Is(err, undo.ErrInterrupted) || res.Done != 1000 || res.Left != 500 || res.Summary.ByStatus["UNDONE"] != 1000 {
+		t.Fatalf("interrupted undo: %+v, %v; want 1000 done, 500 left, ErrInterrupted", res, err)
+	}
+	if n := len(s.files(t, wix.RootTrash)); n != 1000 {
+		t.Errorf("%d files in the trash, want 1000", n)
+	}
+	if res, err := s.run(t, undo.Config{Action: undo.Trash}); err != nil || res.Done != 500 || res.Fates[undo.FateDone] != 1000 {
+		t.Errorf("undo again: %+v, %v; want the other 500", res, err)
+	}
+	if n := len(s.files(t, wix.RootMedia)); n != 0 {
+		t.Errorf("%d files left in the Media Manager", n)
 	}
 }

@@ -32,8 +32,10 @@ type trashRequest struct {
 // to the trash bin (out of List Files and MEDIA_ROOT, into List Deleted
 // Files and TRASH_ROOT), or with permanent are deleted for good. As on Wix,
 // deleting a file already in the trash is no error, and /media keeps
-// serving trashed files. An unknown ID fails the whole call with 404 naming
-// the unknown IDs in data.fileIds, and nothing changes.
+// serving trashed files. The answer is {}: the SDK declares no per-file
+// results for this call (nor for Bulk Restore), so Wix reports none; an
+// unknown ID fails the whole call with 404 naming the unknown IDs in
+// data.fileIds, and nothing changes. The conformance test checks both.
 func (c *call) bulkDeleteFiles() (any, *apiError) {
 	recs, req, err := c.trashArgs()
 	if err != nil {
