@@ -148,22 +148,22 @@ func actWords(a undo.Action) string {
 
 // fateWords explains each fate for the command's output.
 var fateWords = map[undo.Fate]string{
-	undo.FateAct:         "",
-	undo.FateDone:        "nothing to do: undone already (undo), or not undone (restore)",
+	undo.FateDone:        "with nothing to do: undone already (undo), or not undone (restore)",
 	undo.FateNotSelected: "left alone: their status is not one --status asks for",
-	undo.FateNoFile:      "no file to take back: not imported, failed without a file, or invalid",
-	undo.FateForeign:     "left alone: a file_id this migration did not create (no method or attempt)",
-	undo.FateInDoubt:     "import outcome unknown: run migrate to settle them first",
+	undo.FateNoFile:      "without a file to take back: not imported, failed without a file, or invalid",
+	undo.FateForeign:     "left alone: their file_id is not one this migration created (no method or attempt)",
+	undo.FateInDoubt:     "whose import outcome is unknown: run migrate to settle them first",
 }
 
-func (t *takeBack) printFates(w io.Writer, fates map[undo.Fate]int) {
+// printFates lists the rows by fate; withAct lists those acted on too.
+func (t *takeBack) printFates(w io.Writer, fates map[undo.Fate]int, withAct bool) {
 	for f := undo.FateAct; f <= undo.FateInDoubt; f++ {
-		if n := fates[f]; n > 0 || f == undo.FateAct {
-			words := fateWords[f]
-			if f == undo.FateAct {
-				words = "rows: " + actWords(t.cfg.Action)
-			}
-			fmt.Fprintf(w, "  %7d  %s\n", n, words)
+		n := fates[f]
+		switch {
+		case f == undo.FateAct && withAct:
+			fmt.Fprintf(w, "  %7d  rows: %s\n", n, actWords(t.cfg.Action))
+		case f != undo.FateAct && n > 0:
+			fmt.Fprintf(w, "  %7d  rows %s\n", n, fateWords[f])
 		}
 	}
 }
@@ -178,7 +178,7 @@ func (t *takeBack) printPlan(w io.Writer, job *undo.Job) int {
 		fmt.Fprintf(w, "note: %s holds what an interrupted run learned; the real run applies it first\n", report.JournalPath(job.ReportPath()))
 	}
 	fmt.Fprintf(w, "dry run: %s of report %s (%d rows, %d files)\n", t.name, job.ReportPath(), p.Rows, p.Files)
-	t.printFates(w, p.Fates)
+	t.printFates(w, p.Fates, true)
 	bulk := "Bulk Delete Files"
 	if t.cfg.Action == undo.Restore {
 		bulk = "Bulk Restore Files From Trash Bin"
@@ -209,7 +209,7 @@ func (t *takeBack) printResult(w io.Writer, res *undo.Result) {
 		fmt.Fprintf(w, "; %d left as they were", res.Left)
 	}
 	fmt.Fprintln(w)
-	t.printFates(w, res.Fates)
+	t.printFates(w, res.Fates, false)
 	for _, p := range res.Problems {
 		fmt.Fprintf(w, "  problem: %s\n", truncate(p, 300))
 	}
