@@ -72,9 +72,23 @@ func TestUndoCommand(t *testing.T) {
 	if code != exitOK || !strings.Contains(stdout, "undo: 30 files moved to the trash") || !strings.Contains(stdout, "30 UNDONE") {
 		t.Errorf("undo: exit %d\n%s\n%s", code, stdout, stderr)
 	}
+	// rewrite leaves an UNDONE row's URL alone: it is unmapped.
+	page := filepath.Join(s.dir, "content", "page.html")
+	writeFile(t, page, `<img src="`+s.origin.URL+`/img/3.png">`)
+	rewrite := func(out string) (int, string) {
+		var stdout, stderr bytes.Buffer
+		code := run([]string{"rewrite", "--report", filepath.Join(s.dir, "media.report.csv"), "--out", filepath.Join(s.dir, out), filepath.Dir(page)}, &stdout, &stderr)
+		return code, stdout.String() + stderr.String()
+	}
+	if code, out := rewrite("undone"); code != exitIncomplete || !strings.Contains(out, "(UNDONE, 1×") {
+		t.Errorf("rewrite with UNDONE rows: exit %d, want 3 naming the UNDONE row\n%s", code, out)
+	}
 	code, stdout, stderr = s.takeBack(t, "restore")
 	if code != exitOK || !strings.Contains(stdout, "restore: 30 files brought back") || !strings.Contains(stdout, "30 READY") {
 		t.Errorf("restore: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if code, out := rewrite("restored"); code != exitOK {
+		t.Errorf("rewrite after restore: exit %d, want 0\n%s", code, out)
 	}
 	if code, _, stderr := s.takeBack(t, "undo", "--permanent", "--yes"); code != exitOK {
 		t.Errorf("undo --permanent --yes: exit %d\n%s", code, stderr)
