@@ -106,6 +106,9 @@ type sender struct {
 	calls   *pipeline.Caller
 	res     *Result
 	byFile  map[string][]manifest.Key
+	// at is when the run began sending, as its rows' reasons say it: one
+	// time for the run, so they read alike.
+	at string
 }
 
 // sendAll acts on files, a call per wix.MaxBulkDelete. It stops at the
@@ -113,6 +116,7 @@ type sender struct {
 // leaves the rest as they were.
 func (s *sender) sendAll(ctx context.Context, files []string) error {
 	s.byFile = report.FileIndex(s.job.state)
+	s.at = time.Now().UTC().Format(time.RFC3339)
 	sent := 0
 	for chunk := range slices.Chunk(files, wix.MaxBulkDelete) {
 		if ctx.Err() != nil {
@@ -155,7 +159,6 @@ func (s *sender) send(ctx context.Context, ids []string) error {
 	if errors.Is(callErr, pipeline.ErrAuth) || errors.As(callErr, new(*wix.AccessError)) {
 		return callErr
 	}
-	at := time.Now().UTC().Format(time.RFC3339)
 	var restored []string
 	for i, id := range ids {
 		switch {
@@ -183,7 +186,7 @@ func (s *sender) send(ctx context.Context, ids []string) error {
 			if o.Status != report.Undone {
 				o.Before, o.Status = o.Status, report.Undone
 			}
-			o.SetReason(fmt.Sprintf(reason, at))
+			o.SetReason(fmt.Sprintf(reason, s.at))
 		}); err != nil {
 			return err
 		}
