@@ -186,6 +186,7 @@ func (s *sender) send(ctx context.Context, ids []string) error {
 			if o.Status != report.Undone {
 				o.Before, o.Status = o.Status, report.Undone
 			}
+			o.Phase = report.PhaseNone // nothing is due for it but restore
 			o.SetReason(fmt.Sprintf(reason, s.at))
 		}); err != nil {
 			return err
@@ -240,7 +241,7 @@ func (s *sender) checkRestored(ctx context.Context, ids []string) error {
 // restoredOutcome makes an Undone outcome what it was before undo, as f
 // (nil when its status could not be read) says it is now.
 func restoredOutcome(o *report.Outcome, f *wix.File) {
-	o.Status, o.Before = o.Before, report.Unknown
+	o.Status, o.Before, o.Phase = o.Before, report.Unknown, report.PhaseNone
 	o.SetReason("")
 	if f != nil {
 		o.SetFile(f)
