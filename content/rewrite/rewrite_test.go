@@ -474,3 +474,29 @@ func TestRunGhost(t *testing.T) {
 		t.Errorf("without a base URL: %d unresolved, %d changed", res.Unresolved, res.FilesChanged)
 	}
 }
+
+// TestUndoneRowsAreUnmapped: an UNDONE row (its file in the trash, its
+// file_id and wix_url kept) maps nothing, nor its size variants; a report
+// of this version (with status_before_undo) maps its READY rows as ever.
+func TestUndoneRowsAreUnmapped(t *testing.T) {
+	header := strings.TrimSuffix(reportHeader, "\n") + ",status_before_undo\n"
+	ready := strings.TrimSuffix(readyRow("https://old.example.com/kept.jpg", "", "k.jpg", 800, 600), "\n") + ",\n"
+	undone := "https://old.example.com/undone.jpg,,UNDONE,u.jpg," + wixURL("u.jpg") +
+		",IMAGE,1000,800,600,moved to the trash by undo at 2026-12-05T10:00:00Z,1,2026-11-30T22:00:00Z,import,READY\n"
+	m := NewMapping()
+	if err := m.readReport(strings.NewReader(header + ready + undone)); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{"https://old.example.com/undone.jpg", "https://old.example.com/undone-300x200.jpg"} {
+		if got, ok := m.Match(content.Ref{URL: u, Text: u}); !ok || got.Kind != MatchUnmapped || got.NewURL != "" {
+			t.Errorf("%s: %v %q (ok %v), want unmapped", u, got.Kind, got.NewURL, ok)
+		}
+	}
+	undoneURL, keptURL := "https://old.example.com/undone.jpg", "https://old.example.com/kept.jpg"
+	if got, _ := m.Match(content.Ref{URL: undoneURL, Text: undoneURL}); got.Status != "UNDONE" {
+		t.Errorf("the unmapped row's status: %q, want UNDONE", got.Status)
+	}
+	if got, ok := m.Match(content.Ref{URL: keptURL, Text: keptURL}); !ok || got.NewURL != wixURL("k.jpg") {
+		t.Errorf("the READY row: %v %q", got.Kind, got.NewURL)
+	}
+}
