@@ -108,7 +108,50 @@ type sender struct {
 	byFile  map[string][]manifest.Key
 	// at is when the run began sending, as its rows' reasons say it: one
 	// time for the run, so they read alike.
-	at string
+	at   string
+	sent bool // a call was made
+}
+
+// UnknownFilesError says that the site knows none of the files of an
+// undo's first call (that are not UNDONE already): the report is probably
+// not this site's (a wrong site ID). Nothing was changed or recorded.
+type UnknownFilesError struct {
+	Files  int
+	SiteID string
+}
+
+func (e *UnknownFilesError) Error() string {
+	return fmt.Sprintf("site %s knows none of the %d files of the first call: is it the site the report's migration imported into? Nothing was changed; run again with the right site ID (or, if they were deleted for good, that is why)",
+		e.SiteID, e.Files)
+}
+
+// noneKnown reports whether Wix knew none of the files of an undo's call,
+// counting only files of rows not UNDONE (those may be gone for good,
+// rightly), and at least one. (Restore needs no such check: a row it
+// cannot restore stays UNDONE, and a run against the right site restores
+// it.)
+func (s *sender) noneKnown(ids []string, verdicts []pipeline.FileVerdict) bool {
+	counted := 0
+	for i, id := range ids {
+		if s.undone(id) {
+			continue
+		}
+		if verdicts[i] != pipeline.FileUnknown {
+			return false
+		}
+		counted++
+	}
+	return counted > 0
+}
+
+// undone reports whether the rows of file id are UNDONE already.
+func (s *sender) undone(id string) bool {
+	for _, key := range s.byFile[id] {
+		if o, _ := s.job.state.Get(key); o.Status == report.Undone {
+			return true
+		}
+	}
+	return false
 }
 
 // sendAll acts on files, a call per wix.MaxBulkDelete. It stops at the
@@ -158,6 +201,17 @@ func (s *sender) send(ctx context.Context, ids []string) error {
 	verdicts, callErr := pipeline.BulkFiles(ctx, s.calls, ep, ids, fn)
 	if errors.Is(callErr, pipeline.ErrAuth) || errors.As(callErr, new(*wix.AccessError)) {
 		return callErr
+	}
+	first := !s.sent
+	s.sent = true
+	if first && action != Restore && s.noneKnown(ids, verdicts) {
+		// Nothing changed (Wix refused every file): record nothing, so a
+		// run against the right site still finds every row to do.
+		if err := s.journal.Answered(batch); err != nil {
+			return fmt.Errorf("journal: %w", err)
+		}
+		s.leave(len(ids), nil)
+		return &UnknownFilesError{Files: len(ids), SiteID: client.SiteID}
 	}
 	var restored []string
 	for i, id := range ids {

@@ -451,3 +451,32 @@ func TestInterruptedUndo(t *testing.T) {
 		t.Errorf("%d files left in the Media Manager", n)
 	}
 }
+
+// TestUndoOnAnotherSite: an undo sent to a site that knows none of the
+// report's files (a wrong site ID) changes and records nothing, and says
+// why; the right site's undo then does it all.
+func TestUndoOnAnotherSite(t *testing.T) {
+	t.Parallel()
+	s := migrated(t, 20)
+	before, err := os.ReadFile(s.report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := *s.sim.Client
+	other.SiteID = "another-site"
+	j, err := undo.Open(undo.Config{Report: s.report, Action: undo.Trash, Client: &other, Settings: fast})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := j.Run(context.Background())
+	var unknown *undo.UnknownFilesError
+	if !errors.As(err, &unknown) || unknown.SiteID != "another-site" || res.Done+res.Gone != 0 {
+		t.Fatalf("undo on another site: %+v, %v; want an UnknownFilesError and nothing done", res, err)
+	}
+	if after, err := os.ReadFile(s.report); err != nil || !bytes.Equal(before, after) {
+		t.Errorf("the report changed (%v):\n%s", err, firstDiff(before, after))
+	}
+	if res, err := s.run(t, undo.Config{Action: undo.Trash}); err != nil || res.Done != 20 {
+		t.Errorf("undo on the right site: %+v, %v; want all 20 files", res, err)
+	}
+}
