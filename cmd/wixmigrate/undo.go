@@ -97,8 +97,12 @@ func (t *takeBack) run(ctx context.Context, stdout, stderr io.Writer) int {
 	}
 	fail := func(err error) int {
 		var unfinished *report.UnfinishedError
-		if errors.As(err, &unfinished) {
+		var unknown *undo.UnknownFilesError
+		switch {
+		case errors.As(err, &unfinished):
 			err = fmt.Errorf("%w: wixmigrate %s --report %s", err, unfinished.Command, unfinished.Report)
+		case errors.As(err, &unknown):
+			err = fmt.Errorf("%w (--site-id, or $WIX_SITE_ID)", err)
 		}
 		fmt.Fprintf(stderr, "%s: %v\n", t.name, err)
 		return exitFatal
