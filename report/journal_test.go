@@ -630,6 +630,9 @@ func TestJournalUndoRecords(t *testing.T) {
 	if got, _ := state.Get(journalKey(11)); got != fullOutcome(2) {
 		t.Errorf("another file's import changed: %+v", got)
 	}
+	if !res.Unanswered["open-1"] || !res.Unanswered["open-2"] || !res.Unanswered[fullOutcome(2).FileID] || len(res.Unanswered) != 3 {
+		t.Errorf("unanswered files %v, want those of the two open intents", res.Unanswered)
+	}
 	if res.OpenUndo != 2 || res.OpenRestore != 1 || res.Imports != 0 || res.Outcomes != 1 {
 		t.Errorf("resumed %+v, want 2 files of open undo calls, 1 of restore, no import records, 1 outcome", res)
 	}

@@ -21,6 +21,8 @@ type Resumed struct {
 	// calls that were sent with no answer recorded: a run of the same
 	// command sends them again.
 	OpenUndo, OpenRestore int
+	// Unanswered holds those files' IDs.
+	Unanswered map[string]bool
 }
 
 // OpenJournalInto opens the journal at path, replays it over state (which
@@ -85,6 +87,12 @@ func OpenJournalInto(path string, state *State) (*Journal, Resumed, error) {
 			res.OpenUndo += len(r.FileIDs)
 		} else {
 			res.OpenRestore += len(r.FileIDs)
+		}
+		if res.Unanswered == nil {
+			res.Unanswered = map[string]bool{}
+		}
+		for _, id := range r.FileIDs {
+			res.Unanswered[id] = true
 		}
 	}
 	for key, at := range sent {

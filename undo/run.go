@@ -74,7 +74,8 @@ func (j *Job) Run(ctx context.Context) (*Result, error) {
 	if n := res.Fates[FateInDoubt]; n > 0 {
 		res.problem(fmt.Sprintf("%d rows: %s; run the migration again to settle them, then this command", n, FateInDoubt))
 	}
-	s := &sender{job: j, journal: journal, calls: pipeline.NewCaller(j.cfg.Settings, &j.stats, j.log), res: res}
+	s := &sender{job: j, journal: journal, calls: pipeline.NewCaller(j.cfg.Settings, &j.stats, j.log), res: res,
+		unanswered: resumed.Unanswered}
 	runErr := s.sendAll(ctx, sel.files)
 	if err := journal.Sync(); err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
@@ -110,6 +111,9 @@ type sender struct {
 	// time for the run, so they read alike.
 	at   string
 	sent bool // a call was made
+	// unanswered are the files of calls an interrupted run sent with no
+	// answer recorded: deleted for good, maybe.
+	unanswered map[string]bool
 }
 
 // UnknownFilesError says that the site knows none of the files of an
@@ -126,14 +130,14 @@ func (e *UnknownFilesError) Error() string {
 }
 
 // noneKnown reports whether Wix knew none of the files of an undo's call,
-// counting only files of rows not UNDONE (those may be gone for good,
-// rightly), and at least one. (Restore needs no such check: a row it
+// counting only files of rows not UNDONE and not sent by an interrupted
+// run (those may be gone for good, rightly), and at least one. (Restore needs no such check: a row it
 // cannot restore stays UNDONE, and a run against the right site restores
 // it.)
 func (s *sender) noneKnown(ids []string, verdicts []pipeline.FileVerdict) bool {
 	counted := 0
 	for i, id := range ids {
-		if s.undone(id) {
+		if s.undone(id) || s.unanswered[id] {
 			continue
 		}
 		if verdicts[i] != pipeline.FileUnknown {

@@ -480,3 +480,36 @@ func TestUndoOnAnotherSite(t *testing.T) {
 		t.Errorf("undo on the right site: %+v, %v; want all 20 files", res, err)
 	}
 }
+
+// TestPermanentUndoKilledAfterItsCall: a permanent undo killed after Wix
+// deleted the files but before the answer was journaled leaves rows that
+// still name them; run again, it counts them as done (gone), though Wix
+// knows none of them: the journal says they were sent.
+func TestPermanentUndoKilledAfterItsCall(t *testing.T) {
+	t.Parallel()
+	s := migrated(t, 10)
+	var ids []string
+	for _, r := range reportRows(t, s.report) {
+		ids = append(ids, r["file_id"])
+	}
+	journal, _, err := report.OpenJournal(report.JournalPath(s.report), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := journal.UndoIntent(ids, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	journal.Close()
+	if err := s.sim.Client.BulkDeleteFiles(context.Background(), ids, true); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.run(t, undo.Config{Action: undo.Delete})
+	if err != nil || res.Gone != 10 {
+		t.Fatalf("permanent undo run again: %+v, %v; want 10 files gone already, counted done", res, err)
+	}
+	for _, r := range reportRows(t, s.report) {
+		if r["status"] != "UNDONE" {
+			t.Errorf("row of %s: %s", r["file_id"], r["status"])
+		}
+	}
+}
