@@ -22,7 +22,7 @@ type describer struct {
 		GetFiles(ctx context.Context, fileIDs []string) ([]wix.File, error)
 		GetFile(ctx context.Context, fileID string) (*wix.File, error)
 	}
-	calls  *caller
+	calls  *Caller
 	ledger *ledger
 	log    *slog.Logger
 	stop   func(error)

@@ -578,7 +578,7 @@ func (p *poller) getEach(ctx context.Context, ids []string) ([]wix.File, error) 
 
 // readEach reads files one by one (after a batch read hit a missing file),
 // calling gone for each one no longer found.
-func readEach(ctx context.Context, c *caller, client interface {
+func readEach(ctx context.Context, c *Caller, client interface {
 	GetFile(ctx context.Context, fileID string) (*wix.File, error)
 }, ids []string, gone func(id string)) ([]wix.File, error) {
 	var files []wix.File

@@ -67,7 +67,7 @@ func Write(path string, rows *manifest.Reader, state *State) (*Summary, error) {
 // write reports with it. opts are the manifest options the report was
 // read with.
 func Rewrite(path string, opts manifest.Options, state *State) (*Summary, error) {
-	rows, closer, err := manifest.Open(path, ReaderOptions(opts))
+	rows, closer, err := manifest.Open(path, ReadOptions(opts))
 	if err != nil {
 		return nil, fmt.Errorf("reading report %s: %w", path, err)
 	}

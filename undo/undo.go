@@ -263,7 +263,7 @@ type selection struct {
 
 // selectRows reads the report's rows against the state.
 func (j *Job) selectRows() (*selection, error) {
-	rows, closer, err := manifest.Open(j.cfg.Report, report.ReaderOptions(j.opts))
+	rows, closer, err := manifest.Open(j.cfg.Report, report.ReadOptions(j.opts))
 	if err != nil {
 		return nil, fmt.Errorf("reading report %s: %w", j.cfg.Report, err)
 	}

@@ -296,7 +296,8 @@ func TestForeignFileIDs(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("source_url,wix_file_id," + strings.Join(report.Columns, ",") + "\n")
 	for i, id := range ids {
-		fmt.Fprintf(&b, "https://elsewhere.example/%d.png,%s,READY,%s,%s%s,IMAGE,,,,,,,,\n", i, id, id, wix.MediaURLPrefix, id)
+		f := report.Fields{Status: "READY", FileID: id, WixURL: wix.MediaURLPrefix + id, MediaType: wix.MediaImage}
+		fmt.Fprintf(&b, "https://elsewhere.example/%d.png,%s,%s\n", i, id, strings.Join(f.Record(), ","))
 	}
 	if err := os.WriteFile(foreign, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)

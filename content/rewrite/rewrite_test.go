@@ -14,6 +14,7 @@ import (
 	"github.com/wixmigrate/wixmigrate/content"
 	"github.com/wixmigrate/wixmigrate/internal/testenv"
 	"github.com/wixmigrate/wixmigrate/manifest"
+	"github.com/wixmigrate/wixmigrate/report"
 	"github.com/wixmigrate/wixmigrate/wix"
 )
 
@@ -479,11 +480,15 @@ func TestRunGhost(t *testing.T) {
 // file_id and wix_url kept) maps nothing, nor its size variants; a report
 // of this version (with status_before_undo) maps its READY rows as ever.
 func TestUndoneRowsAreUnmapped(t *testing.T) {
-	header := strings.TrimSuffix(reportHeader, "\n") + ",status_before_undo\n"
-	ready := strings.TrimSuffix(readyRow("https://old.example.com/kept.jpg", "", "k.jpg", 800, 600), "\n") + ",\n"
-	undone := "https://old.example.com/undone.jpg,,UNDONE,u.jpg," + wixURL("u.jpg") +
+	header := "source_url,variants," + strings.Join(report.Columns, ",") + "\n"
+	uri := func(id, name string) string {
+		return "wix:image://v1/" + id + "/" + name + "#originWidth=800&originHeight=600"
+	}
+	ready := "https://old.example.com/kept.jpg,,READY,k.jpg," + wixURL("k.jpg") + "," + uri("k.jpg", "kept.jpg") +
+		",IMAGE,1000,800,600,,1,2026-11-30T22:00:00Z,import,\n"
+	undone := "https://old.example.com/undone.jpg,,UNDONE,u.jpg," + wixURL("u.jpg") + "," + uri("u.jpg", "undone.jpg") +
 		",IMAGE,1000,800,600,moved to the trash by undo at 2026-12-05T10:00:00Z,1,2026-11-30T22:00:00Z,import,READY\n"
-	m := NewMapping()
+	m := NewMapping(TargetWixURL)
 	if err := m.readReport(strings.NewReader(header + ready + undone)); err != nil {
 		t.Fatal(err)
 	}

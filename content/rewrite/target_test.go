@@ -13,7 +13,8 @@ import (
 )
 
 // uriReportHeader is a report's header with the wix_uri column, for a
-// manifest with a source_url and a variants column.
+// manifest with a source_url and a variants column. (Its rows end with an
+// empty status_before_undo.)
 var uriReportHeader = "source_url,variants," + strings.Join(report.Columns, ",") + "\n"
 
 const (
@@ -25,9 +26,9 @@ func TestRewriteToWixURI(t *testing.T) {
 	t.Parallel()
 	dir := testenv.WriteFiles(t, map[string]string{
 		"report.csv": uriReportHeader +
-			"https://old.example.com/up/photo.jpg,https://old.example.com/up/photo-300x200.jpg,READY,p~mv2.jpg,https://static.wixstatic.com/media/p~mv2.jpg," + photoURI + ",IMAGE,10,1200,800,,1,,import\n" +
-			"https://old.example.com/up/clip.mp4,,READY,v.mp4,https://video.wixstatic.com/video/v.mp4," + clipURI + ",VIDEO,10,64,48,,1,,import\n" +
-			"https://old.example.com/up/files.zip,,READY,z.zip,https://static.wixstatic.com/media/z.zip,,ARCHIVE,10,,,,1,,import\n",
+			"https://old.example.com/up/photo.jpg,https://old.example.com/up/photo-300x200.jpg,READY,p~mv2.jpg,https://static.wixstatic.com/media/p~mv2.jpg," + photoURI + ",IMAGE,10,1200,800,,1,,import,\n" +
+			"https://old.example.com/up/clip.mp4,,READY,v.mp4,https://video.wixstatic.com/video/v.mp4," + clipURI + ",VIDEO,10,64,48,,1,,import,\n" +
+			"https://old.example.com/up/files.zip,,READY,z.zip,https://static.wixstatic.com/media/z.zip,,ARCHIVE,10,,,,1,,import,\n",
 		"site/products.json": `{"image":"https://old.example.com/up/photo.jpg#main","thumb":"https:\/\/old.example.com\/up\/photo-300x200.jpg",` +
 			`"video":"https://old.example.com/up/clip.mp4","download":"https://old.example.com/up/files.zip"}`,
 	})
