@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -211,33 +210,4 @@ func TestUndoSurvivesKills(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d kills landed mid-run", midRun, kills)
-}
-
-// TestUndoDocsNameEveryFlag: docs/undo.md names every flag of undo and
-// restore as `--flag`.
-func TestUndoDocsNameEveryFlag(t *testing.T) {
-	t.Parallel()
-	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "undo.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, run := range []func(context.Context, []string, io.Writer, io.Writer, func(string) string) int{undoWithEnv, restoreWithEnv} {
-		var help bytes.Buffer
-		run(context.Background(), []string{"-h"}, io.Discard, &help, func(string) string { return "" })
-		flags := 0
-		for _, line := range strings.Split(help.String(), "\n") {
-			name, ok := strings.CutPrefix(line, "  -")
-			if !ok {
-				continue
-			}
-			name, _, _ = strings.Cut(name, " ")
-			flags++
-			if !bytes.Contains(doc, []byte("`--"+name)) {
-				t.Errorf("docs/undo.md does not name --%s", name)
-			}
-		}
-		if flags < 6 {
-			t.Errorf("read %d flags from the usage:\n%s", flags, help.String())
-		}
-	}
 }
