@@ -96,12 +96,7 @@ func TestWixURIs(t *testing.T) {
 	}
 
 	// The same report as an earlier version wrote it: no wix_uri column.
-	uriAt := col["wix_uri"]
-	old := make([][]string, len(recs))
-	for i, rec := range recs {
-		old[i] = slices.Delete(slices.Clone(rec), uriAt, uriAt+1)
-	}
-	writeCSV(t, m.ReportPath(), old)
+	writeCSV(t, m.ReportPath(), beforeWixURI(recs))
 
 	dry, err := migrate.Open(migrate.Config{Manifest: manifestPath, Client: sim.Client})
 	if err != nil {
@@ -165,11 +160,7 @@ func TestWixURIOfAFileGone(t *testing.T) {
 	if err := sim.Client.BulkDeleteFiles(context.Background(), []string{gone[idAt]}, true); err != nil {
 		t.Fatal(err)
 	}
-	old := make([][]string, len(recs))
-	for i, rec := range recs {
-		old[i] = slices.Delete(slices.Clone(rec), uriAt, uriAt+1)
-	}
-	writeCSV(t, m.ReportPath(), old)
+	writeCSV(t, m.ReportPath(), beforeWixURI(recs))
 
 	again := migrateOnce(t, sim, manifestPath)
 	if got := again.Stats().Described.Load(); got != 2 {
@@ -185,4 +176,24 @@ func TestWixURIOfAFileGone(t *testing.T) {
 			t.Errorf("row %d: %q, wix_uri want %q", i+1, rec, want)
 		}
 	}
+}
+
+// beforeWixURI returns a report's records as the version before wix_uri
+// wrote them: without wix_uri, nor the columns added since
+// (status_before_undo).
+func beforeWixURI(recs [][]string) [][]string {
+	var drop []int
+	for i, name := range recs[0] {
+		if name == "wix_uri" || name == "status_before_undo" {
+			drop = append(drop, i)
+		}
+	}
+	old := make([][]string, len(recs))
+	for i, rec := range recs {
+		for j := len(drop) - 1; j >= 0; j-- {
+			rec = slices.Delete(slices.Clone(rec), drop[j], drop[j]+1)
+		}
+		old[i] = rec
+	}
+	return old
 }
