@@ -123,8 +123,9 @@ func reportRows(t testing.TB, path string) []map[string]string {
 // TestUndoAndRestore: every file a migration of 1,000 rows created goes to
 // the trash and none is left in the Media Manager; the report says UNDONE
 // with what each row was; restore brings every file back and the report
-// is byte for byte what it was; a migration after undo imports every row
-// again.
+// is byte for byte what it was, but for FAILED rows' failure_reason (Wix's
+// verdict comes back, not the source's diagnosis); a migration after undo
+// imports every row again.
 func TestUndoAndRestore(t *testing.T) {
 	t.Parallel()
 	s := migrated(t, 1000)
