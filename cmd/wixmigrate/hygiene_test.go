@@ -192,21 +192,12 @@ func sourceFiles(t *testing.T, s *testSetup, root, src string) []wix.File {
 	c := wix.NewClient(testenv.APIKey, testenv.SiteID)
 	c.BaseURL = s.sim.URL
 	var out []wix.File
-	req := &wix.SearchFilesRequest{RootFolder: root, Paging: &wix.CursorPaging{Limit: 100}}
-	for {
-		page, err := c.SearchFiles(context.Background(), req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range page.Files {
-			if f.SourceURL == src {
-				out = append(out, f)
-			}
-		}
-		if req.Paging.Cursor = page.Next(); req.Paging.Cursor == "" {
-			return out
+	for _, f := range testenv.Files(t, c, root) {
+		if f.SourceURL == src {
+			out = append(out, f)
 		}
 	}
+	return out
 }
 
 // TestRetriesTrashTheFailedFile: each retry of a FAILED row first moves the
