@@ -74,6 +74,7 @@ type pageData struct {
 	Bytes     string
 	FullCmd   string
 	Data      pageJSON
+	Chunks    []rowsJSON
 	ShownRows int
 	ThumbSize string
 }
@@ -97,8 +98,9 @@ func (r *Report) pageData() *pageData {
 		Made:    now.UTC().Format("2006-01-02 15:04:05 UTC"),
 		Bytes:   formatBytes(r.Bytes), ShownRows: len(r.rows),
 		Methods: counts(r.ByMethod), Types: counts(r.ByType),
-		Data: r.encode(), ThumbSize: fmt.Sprintf("%d×%d", ThumbWidth, ThumbHeight),
+		ThumbSize: fmt.Sprintf("%d×%d", ThumbWidth, ThumbHeight),
 	}
+	d.Data, d.Chunks = r.encode()
 	// The usual statuses first, in their order; others after, by name.
 	known := []string{statusReady, statusFailed, statusPending}
 	rank := func(status string) int {
@@ -138,10 +140,16 @@ func counts(m map[string]int) []count {
 	return out
 }
 
-// pageJSON is the rows as the script reads them. It is compact on
-// purpose: a string seen more than once is sent once, in S, and cited by
-// its index; a row is an array (page.js names its fields, in order), its
-// line 0 when it follows the previous row's, without its empty last cells.
+// pageJSON is the data the script reads first: the page's first screen
+// of rows and what it needs to show them with the right counts. It is
+// compact on purpose: a string seen more than once is sent once, in S,
+// and cited by its index; a row is an array (page.js names its fields, in
+// order), its line 0 when it follows the previous row's in its block,
+// without its empty last cells.
+//
+// The rest of the rows follow the page's script as chunks (rowsJSON),
+// which it parses after its first render: parsing a 100,000-row report's
+// data takes longer than the page may take to show its rows.
 type pageJSON struct {
 	S      []string             `json:"s"`
 	Cols   []string             `json:"cols"`
@@ -152,8 +160,49 @@ type pageJSON struct {
 	// Facets count the rows by status, method, media type and folder:
 	// [string index, rows] pairs, for the filters' options.
 	Facets [4][][2]int `json:"facets"`
-	Rows   [][]any     `json:"rows"`
-	Total  int         `json:"total"`
+	// Rows are the first screen's: each group's first page and the
+	// gallery's, at positions At (ascending) among the page's N rows.
+	Rows [][]any `json:"rows"`
+	At   []int   `json:"at"`
+	N    int     `json:"n"`
+	// Groups count the rows of each group of rows that are not READY (by
+	// groupKey), Ready the READY rows: the first screen's counts.
+	Groups map[string]int `json:"groups"`
+	Ready  int            `json:"ready"`
+	// GroupPage and CardPage are the pages' sizes, a group's and the
+	// gallery's.
+	GroupPage int `json:"groupPage"`
+	CardPage  int `json:"cardPage"`
+	Total     int `json:"total"` // the report's rows (more than N on a partial page)
+}
+
+// rowsJSON is a chunk of the rows the first screen does not show, in the
+// page's order: the strings they add to the table (S), then the rows.
+type rowsJSON struct {
+	S    []string `json:"s"`
+	Rows [][]any  `json:"rows"`
+}
+
+// Page sizes: a group shows groupPage rows at a time, the gallery
+// cardPage cards; chunkRows rows make a chunk.
+const (
+	groupPage = 20
+	cardPage  = 48
+)
+
+var chunkRows = 5000
+
+// groupKey is the group of a row that is not READY, as page.js groups
+// them: by status, then by cause, else by reason (unreadable rows make
+// one group, whatever line their reasons name).
+func groupKey(rw row) string {
+	switch {
+	case rw.cause != "":
+		return rw.status + "\x00c" + rw.cause
+	case rw.status == statusUnreadable:
+		return rw.status + "\x00"
+	}
+	return rw.status + "\x00r" + rw.reason
 }
 
 type causeJSON struct {
@@ -234,9 +283,10 @@ func splitFolder(s string) (dir, rest string, ok bool) {
 	return s[:i+1], s[i+1:], true
 }
 
-func (r *Report) encode() pageJSON {
+func (r *Report) encode() (pageJSON, []rowsJSON) {
 	media := r.media(wix.MediaURLPrefix)
-	d := pageJSON{Cols: r.columns, Src: -1, Name: -1, Media: media, Causes: map[string]causeJSON{}, Total: r.Rows}
+	d := pageJSON{Cols: r.columns, Src: -1, Name: -1, Media: media, Causes: map[string]causeJSON{},
+		N: len(r.rows), Groups: map[string]int{}, GroupPage: groupPage, CardPage: cardPage, Total: r.Rows}
 	for i, c := range r.columns {
 		switch manifest.CanonicalColumn(c) {
 		case "source_url":
@@ -259,49 +309,85 @@ func (r *Report) encode() pageJSON {
 	}
 	each(t.count)
 	each(t.countFolder)
-	for _, rw := range r.rows {
+	// The facets, the causes and the first screen cover every row: they
+	// come first, so the header of the rows is right before the rest is in.
+	var facets [4]map[string]int
+	for f := range facets {
+		facets[f] = map[string]int{}
+	}
+	lead := make([]bool, len(r.rows))
+	for i, rw := range r.rows {
 		if prefix, _, suffix, ok := splitFileID(rw.fileID); ok {
 			t.affixes[prefix]++
 			t.affixes[suffix]++
 		}
+		for f, s := range [4]string{rw.status, rw.method, rw.mediaType, rw.folder} { // as page.js's selects
+			facets[f][s]++
+		}
+		if c, ok := report.CauseByKey(rw.cause); rw.cause != "" && ok {
+			d.Causes[c.Key] = causeJSON{Title: c.Title, Means: c.Means, Next: c.Next}
+		}
+		if rw.status == statusReady {
+			lead[i] = d.Ready < cardPage
+			d.Ready++
+			continue
+		}
+		k := groupKey(rw)
+		lead[i] = d.Groups[k] < groupPage
+		d.Groups[k]++
 	}
 	prevLine := 1 // the header's
-	d.Rows = make([][]any, 0, len(r.rows))
-	for _, rw := range r.rows {
-		if rw.cause != "" {
-			if c, ok := report.CauseByKey(rw.cause); ok {
-				d.Causes[c.Key] = causeJSON{Title: c.Title, Means: c.Means, Next: c.Next}
-			}
+	for i, rw := range r.rows {
+		if lead[i] {
+			d.Rows = append(d.Rows, t.row(rw, &prevLine, media))
+			d.At = append(d.At, i)
 		}
-		var line any = rw.line
-		if rw.line == prevLine+1 {
-			line = 0 // the usual case: the line after the previous row's
-		}
-		prevLine = rw.line
-		out := make([]any, 0, rowFixed+len(rw.cells))
-		out = append(out, line, t.intern(rw.status), t.intern(rw.method), t.intern(rw.mediaType),
-			t.intern(rw.folder), t.intern(rw.cause), t.value(rw.reason), t.fileID(rw.fileID),
-			wixURLValue(rw, media, t), thumbValue(rw, media, t),
-			rw.size, rw.width, rw.height, rw.attempts, t.value(rw.updated), t.value(rw.localSrc), wixURIValue(rw, t))
-		for _, c := range rw.cells {
-			out = append(out, t.value(c))
-		}
-		for len(out) > rowFixed && out[len(out)-1] == 0 {
-			out = out[:len(out)-1] // empty cells at the end go without saying
-		}
-		d.Rows = append(d.Rows, out)
 	}
-	for f, at := range []int{1, 2, 3, 4} { // status, method, media type, folder (see page.js)
-		n := map[int]int{}
-		for _, row := range d.Rows {
-			n[row[at].(int)]++
-		}
+	// After the first rows, so that the strings they use most get the
+	// shortest indices.
+	for f, n := range facets {
 		for _, k := range slices.Sorted(maps.Keys(n)) {
-			d.Facets[f] = append(d.Facets[f], [2]int{k, n[k]})
+			d.Facets[f] = append(d.Facets[f], [2]int{t.intern(k), n[k]})
 		}
 	}
-	d.S = t.list
-	return d
+	d.S = slices.Clone(t.list)
+	var chunks []rowsJSON
+	for i, rw := range r.rows {
+		if lead[i] {
+			continue
+		}
+		if len(chunks) == 0 || len(chunks[len(chunks)-1].Rows) == chunkRows {
+			chunks = append(chunks, rowsJSON{S: []string{}, Rows: make([][]any, 0, min(chunkRows, len(r.rows)-i))})
+			prevLine = 1
+		}
+		c := &chunks[len(chunks)-1]
+		known := len(t.list)
+		c.Rows = append(c.Rows, t.row(rw, &prevLine, media))
+		c.S = append(c.S, t.list[known:]...)
+	}
+	return d, chunks
+}
+
+// row is a row as the data holds it; prevLine is the line of the row
+// before it in its block.
+func (t *stringTable) row(rw row, prevLine *int, media string) []any {
+	var line any = rw.line
+	if rw.line == *prevLine+1 {
+		line = 0 // the usual case: the line after the previous row's
+	}
+	*prevLine = rw.line
+	out := make([]any, 0, rowFixed+len(rw.cells))
+	out = append(out, line, t.intern(rw.status), t.intern(rw.method), t.intern(rw.mediaType),
+		t.intern(rw.folder), t.intern(rw.cause), t.value(rw.reason), t.fileID(rw.fileID),
+		wixURLValue(rw, media, t), thumbValue(rw, media, t),
+		rw.size, rw.width, rw.height, rw.attempts, t.value(rw.updated), t.value(rw.localSrc), wixURIValue(rw, t))
+	for _, c := range rw.cells {
+		out = append(out, t.value(c))
+	}
+	for len(out) > rowFixed && out[len(out)-1] == 0 {
+		out = out[:len(out)-1] // empty cells at the end go without saying
+	}
+	return out
 }
 
 // rowFixed is the number of a row's fields before its manifest cells.

@@ -11,17 +11,30 @@
   // A row's fields before its manifest cells, in the order page.go writes them.
   const LINE = 0, STATUS = 1, METHOD = 2, TYPE = 3, FOLDER = 4, CAUSE = 5, REASON = 6, FILE = 7,
     WIXURL = 8, THUMB = 9, SIZE = 10, WIDTH = 11, HEIGHT = 12, ATTEMPTS = 13, UPDATED = 14, LOCAL = 15, WIXURI = 16, CELLS = 17;
-  const rows = D.rows;
-  const GROUP_PAGE = 20, CARD_PAGE = 48;
+  const GROUP_PAGE = D.groupPage, CARD_PAGE = D.cardPage;
+  // rows[i] is the page's row i. The first screen's rows come first, at
+  // D.at; the rest follow the script in chunks (script.rows), parsed after
+  // the first render, in the page's order, into the places left. Until
+  // they are in, `loading` holds: the filters wait and the counts shown
+  // are the page's own (D.groups, D.ready), not the rows' at hand.
+  const rows = new Array(D.n);
+  const first = new Uint8Array(D.n);
+  let order = D.at; // the positions in rows that hold a row, ascending
+  let loading = D.at.length < D.n;
   // Undo what page.go left out once: a line of 0 follows the previous
-  // row's; a file ID may come as [prefix, middle, suffix].
-  let prevLine = 1;
-  for (const r of rows) {
-    if (r[LINE] === 0) r[LINE] = prevLine + 1;
-    prevLine = r[LINE];
-    const f = r[FILE];
-    if (Array.isArray(f)) r[FILE] = S[f[0]] + f[1] + S[f[2]];
+  // row's in its block; a file ID may come as [prefix, middle, suffix].
+  function place(block, at) {
+    let prevLine = 1;
+    block.forEach((r, k) => {
+      if (r[LINE] === 0) r[LINE] = prevLine + 1;
+      prevLine = r[LINE];
+      const f = r[FILE];
+      if (Array.isArray(f)) r[FILE] = S[f[0]] + f[1] + S[f[2]];
+      rows[at(k)] = r;
+    });
   }
+  place(D.rows, (k) => D.at[k]);
+  for (const i of D.at) first[i] = 1;
 
   const $ = (id) => document.getElementById(id);
   function el(tag, attrs, ...kids) {
@@ -101,7 +114,7 @@
     const want = Object.values(selects).map(([sel, field]) => [sel.value === '' ? -1 : Number(sel.value), field]).filter(([v]) => v >= 0);
     const words = q.value.toLowerCase().split(/\s+/).filter(Boolean);
     const out = [];
-    outer: for (let i = 0; i < rows.length; i++) {
+    outer: for (const i of order) {
       const r = rows[i];
       for (const [v, field] of want) if (r[field] !== v) continue outer;
       if (words.length) {
@@ -114,7 +127,9 @@
   }
 
   // A pager under a list: a page of size rows at a time.
-  function paged(container, items, size, draw, cls) {
+  // While loading, items may be the first page of total rows: the pager
+  // says how many there are and pages on once they are in.
+  function paged(container, items, size, draw, cls, total = items.length) {
     let page = 0;
     const body = el('div', { class: cls });
     const bar = el('nav', { class: 'pager', 'aria-label': 'pages' });
@@ -125,23 +140,23 @@
     next.addEventListener('click', () => { page++; show(); });
     bar.append(prev, where, next);
     function show() {
-      const pages = Math.max(1, Math.ceil(items.length / size));
+      const pages = Math.max(1, Math.ceil(total / size));
       page = Math.min(Math.max(page, 0), pages - 1);
       body.replaceChildren(draw(items.slice(page * size, (page + 1) * size)));
-      where.textContent = (page * size + 1) + '–' + Math.min(items.length, (page + 1) * size) + ' of ' + items.length;
+      where.textContent = (page * size + 1) + '–' + Math.min(total, (page + 1) * size) + ' of ' + total;
       prev.disabled = page === 0;
-      next.disabled = page >= pages - 1;
+      next.disabled = page >= pages - 1 || (page + 1) * size >= items.length;
     }
     container.append(body);
-    if (items.length > size) container.append(bar);
+    if (total > size) container.append(bar);
     show();
   }
 
   function groupBox(g, kind) {
-    const c = g.cause ? D.causes[g.cause] : null;
+    const c = g.cause ? D.causes[g.cause] : null, n = g.total;
     const title = c ? c.title : kind === 'other' ? g.status + (g.reason ? ': ' + g.reason : '') : g.reason || g.status;
-    const box = el('section', { class: 'group ' + kind, 'data-status': g.status, 'data-cause': g.cause || '', 'data-count': String(g.rows.length) });
-    box.append(el('h3', {}, el('span', {}, title), el('span', { class: 'badge' }, g.rows.length + (g.rows.length === 1 ? ' row' : ' rows'))));
+    const box = el('section', { class: 'group ' + kind, 'data-status': g.status, 'data-cause': g.cause || '', 'data-count': String(n) });
+    box.append(el('h3', {}, el('span', {}, title), el('span', { class: 'badge' }, n + (n === 1 ? ' row' : ' rows'))));
     if (c) {
       box.append(el('p', { class: 'means' }, c.means), el('p', { class: 'next' }, el('b', {}, 'Next step: '), c.next));
     } else if (kind !== 'other') {
@@ -162,7 +177,7 @@
       }
       table.append(tb);
       return table;
-    }, 'rows');
+    }, 'rows', n);
     return box;
   }
 
@@ -221,34 +236,39 @@
       // An unreadable row's reason names its line: they make one group.
       const unreadable = status === 'UNREADABLE';
       const key = status + '\u0000' + (cause ? 'c' + cause : unreadable ? '' : 'r' + reason);
-      if (!where.has(key)) where.set(key, { status, cause, reason: unreadable ? 'the report columns of these lines cannot be read (torn or edited by hand)' : reason, rows: [] });
+      if (!where.has(key)) where.set(key, { key, status, cause, reason: unreadable ? 'the report columns of these lines cannot be read (torn or edited by hand)' : reason, rows: [] });
       where.get(key).rows.push(i);
     }
+    // Page.go groups the rows the same way (groupKey) and counts them.
+    for (const map of Object.values(groups)) for (const g of map.values()) g.total = loading ? D.groups[g.key] : g.rows.length;
     const count = (id, n) => { $(id + '-n').textContent = n + (n === 1 ? ' row' : ' rows'); };
     const fill = (id, map, kind) => {
       const sec = $(id), box = sec.querySelector('.groups');
-      const list = [...map.values()].sort((a, b) => b.rows.length - a.rows.length);
+      const list = [...map.values()].sort((a, b) => b.total - a.total);
       box.replaceChildren(...list.map((g) => groupBox(g, kind)));
       sec.hidden = list.length === 0;
-      count(id, list.reduce((n, g) => n + g.rows.length, 0));
+      count(id, list.reduce((n, g) => n + g.total, 0));
     };
     fill('failures', groups.FAILED, 'failed');
     fill('pending', groups.PENDING, 'pending');
     fill('other', groups.other, 'other');
     const gallery = $('gallery'), list = gallery.querySelector('.list');
     list.replaceChildren();
-    gallery.hidden = ready.length === 0;
-    count('gallery', ready.length);
-    if (ready.length) {
+    const readyN = loading ? D.ready : ready.length;
+    gallery.hidden = readyN === 0;
+    count('gallery', readyN);
+    if (readyN) {
       paged(list, ready, CARD_PAGE, (page) => {
         const f = document.createDocumentFragment();
         for (const i of page) f.append(card(i));
         return f;
-      }, 'cards');
+      }, 'cards', readyN);
     }
     $('nothing').hidden = match.length !== 0;
-    $('shown').value = 'Showing ' + match.length + ' of ' + rows.length + ' rows' + (rows.length < D.total ? ' (the page holds ' + rows.length + ' of the report\u2019s ' + D.total + ')' : '');
-    document.body.dataset.shown = String(match.length);
+    const shown = loading ? rows.length : match.length;
+    $('shown').value = (loading ? 'Loading ' + rows.length + ' rows\u2026 search and filters work once they are in'
+      : 'Showing ' + shown + ' of ' + rows.length + ' rows') + (rows.length < D.total ? ' (the page holds ' + rows.length + ' of the report\u2019s ' + D.total + ')' : '');
+    document.body.dataset.shown = String(shown);
   }
 
   let timer = 0;
@@ -263,10 +283,48 @@
   window.addEventListener('beforeprint', () => {
     for (const img of document.querySelectorAll('img[loading="lazy"]')) img.loading = 'eager';
   });
+  // The filters wait for every row: a search over some would show wrong
+  // counts.
+  function busy(on) {
+    form.setAttribute('aria-busy', String(on));
+    for (const e of form.elements) e.disabled = on;
+  }
+  busy(loading);
   form.hidden = false;
   render();
-  // When the first render ended, from the start of navigation: what the
-  // benchmark reads.
-  document.body.dataset.renderMs = String(Math.round(performance.now()));
-  document.body.dataset.ready = 'true';
+  // When the first render ended, from the start of navigation, and when
+  // every row was in: what the benchmark reads.
+  document.body.dataset.firstMs = String(Math.round(performance.now()));
+
+  // The rest of the rows, a chunk at a time when the page is idle, so it
+  // answers meanwhile; a chunk as soon as the browser has read it whole
+  // (an element follows it), while it reads the next.
+  const later = window.requestIdleCallback ? (f) => requestIdleCallback(f, { timeout: 50 }) : (f) => setTimeout(f, 0);
+  let pos = 0;
+  function nextChunk() {
+    const c = document.querySelector('script.rows');
+    return c && (c.nextElementSibling || document.readyState !== 'loading') ? c : null;
+  }
+  function step(idle) {
+    // A chunk at least, more while the slice lasts.
+    for (let c = nextChunk(); c; c = idle && idle.timeRemaining() > 5 ? nextChunk() : null) {
+      const d = JSON.parse(c.textContent);
+      c.remove();
+      for (const s of d.s) S.push(s);
+      place(d.rows, () => { while (first[pos]) pos++; return pos++; });
+    }
+    if (document.readyState === 'loading' || document.querySelector('script.rows')) {
+      later(step);
+      return;
+    }
+    if (loading) {
+      loading = false;
+      order = Array.from(rows.keys());
+      busy(false);
+      render();
+    }
+    document.body.dataset.readyMs = String(Math.round(performance.now()));
+    document.body.dataset.ready = 'true';
+  }
+  later(step);
 })();

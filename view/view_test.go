@@ -8,6 +8,7 @@ import (
 	"html"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -92,7 +93,8 @@ func TestLoadPlacesEveryRow(t *testing.T) {
 }
 
 // pageJSONOf writes r's page and returns it with its data decoded as the
-// browser decodes it.
+// browser decodes it: the first screen's block, then the chunks after the
+// script, their rows put in the page's order and their strings appended.
 func pageJSONOf(t *testing.T, r *Report) (string, pageJSON) {
 	t.Helper()
 	var b bytes.Buffer
@@ -100,15 +102,51 @@ func pageJSONOf(t *testing.T, r *Report) (string, pageJSON) {
 		t.Fatal(err)
 	}
 	page := b.String()
-	_, data, ok := strings.Cut(page, `<script type="application/json" id="data">`)
-	data, _, ok2 := strings.Cut(data, "</script>")
-	if !ok || !ok2 {
+	block := func(rest, open string) (string, string, bool) {
+		_, data, ok := strings.Cut(rest, open)
+		data, rest, ok2 := strings.Cut(data, "</script>")
+		return data, rest, ok && ok2
+	}
+	data, rest, ok := block(page, `<script type="application/json" id="data">`)
+	if !ok {
 		t.Fatal("no data in the page")
 	}
 	var d pageJSON
 	if err := json.Unmarshal([]byte(data), &d); err != nil {
 		t.Fatalf("the page's data is not JSON: %v", err)
 	}
+	if len(d.Rows) != len(d.At) || !slices.IsSorted(d.At) {
+		t.Fatalf("the first screen's rows: %d at %v", len(d.Rows), d.At)
+	}
+	all := make([][]any, d.N)
+	for k, i := range d.At {
+		all[i] = d.Rows[k]
+	}
+	pos := 0
+	for {
+		data, rest, ok = block(rest, `<script type="application/json" class="rows">`)
+		if !ok {
+			break
+		}
+		var c rowsJSON
+		if err := json.Unmarshal([]byte(data), &c); err != nil {
+			t.Fatalf("a chunk of the page's data is not JSON: %v", err)
+		}
+		d.S = append(d.S, c.S...)
+		for _, row := range c.Rows {
+			for pos < len(all) && all[pos] != nil {
+				pos++
+			}
+			if pos == len(all) {
+				t.Fatal("the chunks hold more rows than the page")
+			}
+			all[pos] = row
+		}
+	}
+	if slices.ContainsFunc(all, func(row []any) bool { return row == nil }) {
+		t.Fatal("the data leaves rows out")
+	}
+	d.Rows = all
 	return page, d
 }
 
@@ -123,8 +161,8 @@ func TestPageWritesCellsAsData(t *testing.T) {
 			t.Errorf("the page holds %q unescaped", raw)
 		}
 	}
-	if n := strings.Count(page, "<script"); n != 2 {
-		t.Errorf("%d script elements, want the data and the page's own", n)
+	if n, chunks := strings.Count(page, "<script"), strings.Count(page, `<script type="application/json" class="rows">`); n != 2+chunks {
+		t.Errorf("%d script elements, want the data, its %d chunks and the page's own", n, chunks)
 	}
 	if !strings.Contains(page, `http-equiv="Content-Security-Policy"`) || !strings.Contains(html.UnescapeString(page), sourceHash(pageJS)) {
 		t.Error("no Content-Security-Policy allowing the page's script by its hash")
