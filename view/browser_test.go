@@ -34,6 +34,21 @@ func TestPageOfOddRowsInBrowser(t *testing.T) {
 			thrown.Add(1)
 		}
 	}()
+	// A report of no rows first: its page says so.
+	empty, err := Load(writeReport(t, []string{"source_url"}, nil), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	emptyPage := filepath.Join(t.TempDir(), "empty.report.html")
+	if err := empty.WriteFile(emptyPage); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(b, chromedp.Navigate("file://"+emptyPage), chromedp.WaitReady(chromedp.CSS(`body[data-ready="true"]`))); err != nil {
+		t.Fatal(err)
+	}
+	if shown, err := chromedp.Run(b, chromedp.Evaluate[string](`document.body.dataset.shown + ' ' + document.getElementById('nothing').hidden`)); err != nil || shown != "0 false" {
+		t.Errorf("the page of no rows: %q (%v), want 0 rows shown and the notice", shown, err)
+	}
 	if err := chromedp.Do(b, chromedp.Navigate("file://"+page), chromedp.WaitReady(chromedp.CSS(`body[data-ready="true"]`))); err != nil {
 		t.Fatal(err)
 	}

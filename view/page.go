@@ -286,7 +286,7 @@ func splitFolder(s string) (dir, rest string, ok bool) {
 func (r *Report) encode() (pageJSON, []rowsJSON) {
 	media := r.media(wix.MediaURLPrefix)
 	d := pageJSON{Cols: r.columns, Src: -1, Name: -1, Media: media, Causes: map[string]causeJSON{},
-		N: len(r.rows), Groups: map[string]int{}, GroupPage: groupPage, CardPage: cardPage, Total: r.Rows}
+		Rows: [][]any{}, At: []int{}, N: len(r.rows), Groups: map[string]int{}, GroupPage: groupPage, CardPage: cardPage, Total: r.Rows}
 	for i, c := range r.columns {
 		switch manifest.CanonicalColumn(c) {
 		case "source_url":
@@ -346,6 +346,7 @@ func (r *Report) encode() (pageJSON, []rowsJSON) {
 	// After the first rows, so that the strings they use most get the
 	// shortest indices.
 	for f, n := range facets {
+		d.Facets[f] = [][2]int{} // [], not null, on a page of no rows: the script reads each
 		for _, k := range slices.Sorted(maps.Keys(n)) {
 			d.Facets[f] = append(d.Facets[f], [2]int{t.intern(k), n[k]})
 		}
