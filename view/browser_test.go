@@ -1,6 +1,7 @@
 package view
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"sync/atomic"
@@ -13,6 +14,32 @@ import (
 	"github.com/wixmigrate/wixmigrate/internal/testenv/browser"
 	"github.com/wixmigrate/wixmigrate/report"
 )
+
+// openBrowser starts a browser and counts the exceptions its pages throw.
+func openBrowser(t *testing.T) (context.Context, *atomic.Int32) {
+	b := browser.New(t)
+	thrown := new(atomic.Int32)
+	go func() {
+		for range chromedp.Events(b, runtime.ExceptionThrown) {
+			thrown.Add(1)
+		}
+	}()
+	return b, thrown
+}
+
+// checker checks that an expression evaluates to a string in b's page.
+func checker(t *testing.T, b context.Context) func(what, expr, want string) {
+	return func(what, expr, want string) {
+		t.Helper()
+		got, err := chromedp.Run(b, chromedp.Evaluate[string](expr))
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if got != want {
+			t.Errorf("%s: %q, want %q", what, got, want)
+		}
+	}
+}
 
 // TestPageOfOddRowsInBrowser opens the page of a report with a status
 // this version does not know, a torn line, an invalid row whose source is
@@ -27,13 +54,7 @@ func TestPageOfOddRowsInBrowser(t *testing.T) {
 	if err := r.WriteFile(page); err != nil {
 		t.Fatal(err)
 	}
-	b := browser.New(t)
-	var thrown atomic.Int32
-	go func() {
-		for range chromedp.Events(b, runtime.ExceptionThrown) {
-			thrown.Add(1)
-		}
-	}()
+	b, thrown := openBrowser(t)
 	// A report of no rows first: its page says so.
 	empty, err := Load(writeReport(t, []string{"source_url"}, nil), Options{})
 	if err != nil {
@@ -52,16 +73,7 @@ func TestPageOfOddRowsInBrowser(t *testing.T) {
 	if err := chromedp.Do(b, chromedp.Navigate("file://"+page), chromedp.WaitReady(chromedp.CSS(`body[data-ready="true"]`))); err != nil {
 		t.Fatal(err)
 	}
-	check := func(what, expr, want string) {
-		t.Helper()
-		got, err := chromedp.Run(b, chromedp.Evaluate[string](expr))
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-		if got != want {
-			t.Errorf("%s: %q, want %q", what, got, want)
-		}
-	}
+	check := checker(t, b)
 	groups := `[...document.querySelectorAll('#%s .group')].map(g => g.dataset.status + ' ' + g.dataset.cause + ' ' + g.dataset.count).sort().join('; ')`
 	check("other statuses", fmt.Sprintf(groups, "other"), "UNDONE  1; UNREADABLE  1")
 	check("failures", fmt.Sprintf(groups, "failures"), "FAILED http-404 1; FAILED invalid-row 1")
@@ -113,13 +125,7 @@ func TestPageWhileLoading(t *testing.T) {
 	if err := r.WriteFile(page); err != nil {
 		t.Fatal(err)
 	}
-	b := browser.New(t)
-	var thrown atomic.Int32
-	go func() {
-		for range chromedp.Events(b, runtime.ExceptionThrown) {
-			thrown.Add(1)
-		}
-	}()
+	b, thrown := openBrowser(t)
 	hold := `window.held = []; window.requestIdleCallback = (f) => { window.held.push(f); return window.held.length; };`
 	if _, err := chromedp.Call(b, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{Source: hold}); err != nil {
 		t.Fatal(err)
@@ -127,16 +133,7 @@ func TestPageWhileLoading(t *testing.T) {
 	if err := chromedp.Do(b, chromedp.Navigate("file://"+page), chromedp.WaitReady(chromedp.CSS(`body[data-first-ms]`))); err != nil {
 		t.Fatal(err)
 	}
-	check := func(what, expr, want string) {
-		t.Helper()
-		got, err := chromedp.Run(b, chromedp.Evaluate[string](expr))
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-		if got != want {
-			t.Errorf("%s: %q, want %q", what, got, want)
-		}
-	}
+	check := checker(t, b)
 	screen := func(state string, pagers string) {
 		t.Helper()
 		check(state+": sections", `['failures', 'pending', 'gallery'].map(s => document.getElementById(s + '-n').textContent).join('; ')`, "25 rows; 3 rows; 60 rows")
