@@ -1,7 +1,9 @@
-// Package conformance checks the simulator (wixsim, served by `wixmigrate
-// sim`) against Wix's official JavaScript SDK: `go test ./conformance`
-// builds the binary, starts the simulator and a local origin of media,
-// installs the SDK pinned in package-lock.json (npm ci) and runs
-// sdk.test.mjs with node --test. Node.js 18+ (Debian 12's nodejs will do)
-// and npm are required; the test fails, and is never skipped, without them.
+// Package conformance checks the simulator (wixsim, which `wixmigrate sim`
+// serves) against Wix's official JavaScript SDK: `go test ./conformance`
+// serves the simulator and a local origin of media from the test process,
+// installs the SDK pinned in package-lock.json (npm ci, once per checkout)
+// and runs sdk.test.mjs with node --test, and the smaller scripts that
+// compare the URLs and URIs we compose with the SDK's. Node.js 18+
+// (Debian 12's nodejs will do) and npm are required; the tests fail, and
+// are never skipped, without them.
 package conformance

@@ -13,6 +13,7 @@ import (
 // huge originals, missing origin sizes, downscales, upscales within and
 // past image-kit's limits, and targets past its safe area.
 func TestScaledToFillURLs(t *testing.T) {
+	t.Parallel()
 	node, dir := setupSDK(t)
 
 	type fillCase struct {

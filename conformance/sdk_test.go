@@ -1,19 +1,17 @@
 package conformance
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"image/png"
-	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -24,6 +22,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/wixmigrate/wixmigrate/wixsim"
 )
 
 const (
@@ -35,13 +35,19 @@ const (
 )
 
 // TestSDKConformance runs sdk.test.mjs, which drives the simulator with
-// Wix's official JavaScript SDK, against a `wixmigrate sim` process.
+// Wix's official JavaScript SDK, against a simulator served by this test
+// process (so that, under -race, a data race in the server fails the
+// test). The `wixmigrate sim` command's own serving path is tested in
+// cmd/wixmigrate.
 func TestSDKConformance(t *testing.T) {
+	t.Parallel()
 	node, dir := setupSDK(t)
 
-	bin := buildBinary(t)
-	sim := startSim(t, bin, "--addr", "127.0.0.1:0", "--api-key", apiKey, "--rate-limit", "0",
-		"--processing-delay", "20ms-100ms")
+	simLog := &syncBuffer{}
+	sim := wixsim.NewServer(wixsim.Options{APIKey: apiKey, RateLimit: 0,
+		ProcessingDelay: wixsim.Range{Min: 20 * time.Millisecond, Max: 100 * time.Millisecond},
+		Logger:          slog.New(slog.NewTextHandler(simLog, nil))})
+	t.Cleanup(sim.Close)
 	origin := httptest.NewServer(originHandler())
 	t.Cleanup(origin.Close)
 
@@ -50,7 +56,7 @@ func TestSDKConformance(t *testing.T) {
 	cmd := exec.CommandContext(ctx, node, "--test", "--test-reporter=spec", "sdk.test.mjs")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(),
-		"SIM_URL="+sim.url,
+		"SIM_URL="+sim.URL,
 		"ORIGIN_URL="+origin.URL,
 		"API_KEY="+apiKey,
 		"SITE_ID="+siteID,
@@ -58,55 +64,79 @@ func TestSDKConformance(t *testing.T) {
 	)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatalf("node --test sdk.test.mjs: %v\n%s\n--- simulator log ---\n%s", err, out, sim.log())
+		t.Fatalf("node --test sdk.test.mjs: %v\n%s\n--- simulator log ---\n%s", err, out, simLog.String())
 	}
 	t.Logf("node --test sdk.test.mjs:\n%s", out)
-	sim.stop(t)
 }
 
+// The SDK is set up once per test process: the tests run in parallel and
+// share it.
+var (
+	sdkOnce         sync.Once
+	sdkNode, sdkDir string
+	sdkErr          error
+)
+
 // setupSDK finds node and npm and installs the pinned SDK packages once
-// (other test processes wait on the lock); it returns node and the
-// package's folder, where the .mjs tests live.
+// (other test processes on this checkout wait on the lock, held until this
+// process exits); it returns node and the package's folder, where the .mjs
+// scripts live. Without Node.js 18+ and npm the test fails: it is never
+// skipped.
 func setupSDK(t *testing.T) (node, dir string) {
 	t.Helper()
-	node = tool(t, "node")
-	npm := tool(t, "npm")
-	checkNodeVersion(t, node)
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
+	sdkOnce.Do(func() { sdkNode, sdkDir, sdkErr = installSDKOnce() })
+	if sdkErr != nil {
+		t.Fatal(sdkErr)
 	}
-	lockDir(t, filepath.Join(dir, ".npm-install.lock"))
-	installSDK(t, npm, dir)
-	return node, dir
+	return sdkNode, sdkDir
+}
+
+func installSDKOnce() (node, dir string, err error) {
+	node, err = tool("node")
+	if err != nil {
+		return "", "", err
+	}
+	npm, err := tool("npm")
+	if err != nil {
+		return "", "", err
+	}
+	if err := checkNodeVersion(node); err != nil {
+		return "", "", err
+	}
+	if dir, err = os.Getwd(); err != nil {
+		return "", "", err
+	}
+	if err := lockDir(filepath.Join(dir, ".npm-install.lock")); err != nil {
+		return "", "", err
+	}
+	return node, dir, installSDK(npm, dir)
 }
 
 // tool finds a program the test cannot do without.
-func tool(t *testing.T, name string) string {
-	t.Helper()
+func tool(name string) (string, error) {
 	p, err := exec.LookPath(name)
 	if err != nil {
-		t.Fatalf("%s is required for the SDK conformance test (Node.js 18+ with npm): %v", name, err)
+		return "", fmt.Errorf("%s is required for the SDK conformance test (Node.js 18+ with npm): %w", name, err)
 	}
-	return p
+	return p, nil
 }
 
 // minNode is the oldest Node.js major version the conformance test runs on.
 const minNode = 18
 
-func checkNodeVersion(t *testing.T, node string) {
-	t.Helper()
+func checkNodeVersion(node string) error {
 	out, err := exec.Command(node, "--version").Output()
 	if err != nil {
-		t.Fatalf("node --version: %v", err)
+		return fmt.Errorf("node --version: %w", err)
 	}
 	v := strings.TrimPrefix(strings.TrimSpace(string(out)), "v")
 	major, _, _ := strings.Cut(v, ".")
 	// 18 is what Debian 12 ships (nodejs 18.20.4); the pinned SDK and
 	// sdk.test.mjs pass on it as on 20 and 22.
 	if n, err := strconv.Atoi(major); err != nil || n < minNode {
-		t.Fatalf("Node.js %d or later is required, found %s", minNode, out)
+		return fmt.Errorf("Node.js %d or later is required, found %s", minNode, out)
 	}
+	return nil
 }
 
 // lockStamp is written into node_modules after a successful npm ci: the
@@ -115,136 +145,28 @@ const lockStamp = "node_modules/.wixmigrate-lock.sha256"
 
 // installSDK runs npm ci unless node_modules holds exactly what
 // package-lock.json pins.
-func installSDK(t *testing.T, npm, dir string) {
-	t.Helper()
+func installSDK(npm, dir string) error {
 	h := sha256.New()
 	for _, name := range []string{"package.json", "package-lock.json"} {
 		b, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
-			t.Fatal(err)
+			return err
 		}
 		h.Write(b)
 	}
 	want := hex.EncodeToString(h.Sum(nil))
 	stamp := filepath.Join(dir, lockStamp)
 	if got, err := os.ReadFile(stamp); err == nil && strings.TrimSpace(string(got)) == want {
-		return
+		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, npm, "ci", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error")
 	cmd.Dir = dir
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("npm ci (installs the pinned @wix/sdk and @wix/auto_sdk_media_files): %v\n%s", err, out)
+		return fmt.Errorf("npm ci (installs the pinned @wix/sdk and @wix/auto_sdk_media_files): %w\n%s", err, out)
 	}
-	if err := os.WriteFile(stamp, []byte(want+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// buildBinary builds cmd/wixmigrate into a temp dir, with -race when this
-// test runs with it.
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	goTool := tool(t, "go")
-	bin := filepath.Join(t.TempDir(), "wixmigrate")
-	args := []string{"build", "-o", bin}
-	if raceEnabled {
-		args = append(args, "-race")
-	}
-	args = append(args, "github.com/wixmigrate/wixmigrate/cmd/wixmigrate")
-	cmd := exec.Command(goTool, args...)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return bin
-}
-
-// simProcess is a running `wixmigrate sim`.
-type simProcess struct {
-	cmd    *exec.Cmd
-	url    string
-	stderr *syncBuffer
-	waited chan error
-}
-
-func (s *simProcess) log() string { return s.stderr.String() }
-
-// startSim starts the simulator and reads the address from its first line
-// of output, "listening on http://ADDR".
-func startSim(t *testing.T, bin string, args ...string) *simProcess {
-	t.Helper()
-	cmd := exec.Command(bin, append([]string{"sim"}, args...)...)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &simProcess{cmd: cmd, stderr: &syncBuffer{}, waited: make(chan error, 1)}
-	cmd.Stderr = s.stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	lines := make(chan string, 1)
-	go func() {
-		br := bufio.NewReader(stdout)
-		line, _ := br.ReadString('\n')
-		lines <- line
-		io.Copy(io.Discard, br)
-	}()
-	go func() { s.waited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			cmd.Process.Kill()
-			<-s.waited
-		}
-	})
-	var line string
-	select {
-	case line = <-lines:
-	case err := <-s.waited:
-		s.waited <- err
-		t.Fatalf("wixmigrate sim exited before listening: %v\n%s", err, s.log())
-	case <-time.After(time.Minute):
-		t.Fatalf("wixmigrate sim printed nothing within a minute\n%s", s.log())
-	}
-	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "listening on ")
-	if !ok || !strings.HasPrefix(addr, "http://127.0.0.1:") {
-		t.Fatalf("wixmigrate sim: first line %q, want \"listening on http://127.0.0.1:PORT\"\n%s", line, s.log())
-	}
-	s.url = addr
-	return s
-}
-
-// stop interrupts the simulator, as Ctrl-C would, and checks that it shut
-// down cleanly (and, under -race, found no data race).
-func (s *simProcess) stop(t *testing.T) {
-	t.Helper()
-	if err := s.cmd.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
-	}
-	var err error
-	select {
-	case err = <-s.waited:
-	case <-time.After(30 * time.Second):
-		s.cmd.Process.Kill()
-		err = <-s.waited
-		t.Errorf("wixmigrate sim did not stop within 30s of SIGINT")
-	}
-	log := s.log()
-	if err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			t.Errorf("wixmigrate sim exited with %d after SIGINT\n%s", ee.ExitCode(), log)
-		} else {
-			t.Errorf("wixmigrate sim: %v", err)
-		}
-	}
-	if strings.Contains(log, "WARNING: DATA RACE") {
-		t.Errorf("the simulator hit a data race\n%s", log)
-	}
-	if !strings.Contains(log, "shutting down") {
-		t.Errorf("the simulator did not log its shutdown\n%s", log)
-	}
+	return os.WriteFile(stamp, []byte(want+"\n"), 0o644)
 }
 
 type syncBuffer struct {

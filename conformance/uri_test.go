@@ -80,6 +80,7 @@ func uriName(r *rand.Rand) string {
 // or two posters, named by ID or by URL; audio with and without a
 // duration.
 func TestWixURIsMatchTheSDK(t *testing.T) {
+	t.Parallel()
 	node, dir := setupSDK(t)
 	r := rand.New(rand.NewPCG(16, 16))
 	image := func() *wix.Image {
@@ -155,6 +156,7 @@ func TestWixURIsMatchTheSDK(t *testing.T) {
 // simulator and checks every READY row's wix_uri against what the SDK
 // gives when it reads the same file from the simulator.
 func TestReportWixURIsMatchTheSDK(t *testing.T) {
+	t.Parallel()
 	node, dir := setupSDK(t)
 	sim := testenv.NewSim(t, wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}})
 	origin := testenv.Origin(t, testenv.SampleMedia(t, testenv.EveryMediaTypeFiles...))

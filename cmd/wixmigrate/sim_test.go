@@ -1,15 +1,68 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
+	"context"
+	"errors"
+	"io"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/wixmigrate/wixmigrate/wix"
 )
 
-// The sim command serves until a signal, so these tests cover what happens
-// before it listens; the serving path (first line "listening on ...",
-// shutdown on SIGINT) is exercised by ./conformance, which runs the built
-// binary as a subprocess.
+// TestSimServesUntilInterrupted runs the sim command as main does, with a
+// context that a signal cancels: the first line on stdout names the
+// address, the simulator answers there with the flags' settings (the API
+// key), and cancelling shuts it down cleanly, logged, exit 0.
+func TestSimServesUntilInterrupted(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stdoutR, stdoutW := io.Pipe()
+	var stderr bytes.Buffer // slog serializes writes; read after runSim returns
+	exited := make(chan int, 1)
+	go func() {
+		exited <- runSim(ctx, []string{"--addr", "127.0.0.1:0", "--api-key", "sim-key", "--rate-limit", "0"}, stdoutW, &stderr)
+		stdoutW.Close()
+	}()
+	line, err := bufio.NewReader(stdoutR).ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading the first line: %v", err)
+	}
+	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "listening on ")
+	if !ok || !strings.HasPrefix(addr, "http://127.0.0.1:") {
+		t.Fatalf("first line %q, want \"listening on http://127.0.0.1:PORT\"", line)
+	}
+	go io.Copy(io.Discard, stdoutR)
+
+	for key, want := range map[string]error{"sim-key": nil, "other-key": errAny} {
+		c := wix.NewClient(key, "sim-site")
+		c.BaseURL = addr
+		_, err := c.ListFiles(ctx, &wix.ListFilesRequest{})
+		if (err == nil) != (want == nil) {
+			t.Errorf("List Files with API key %q: error %v, want error: %v", key, err, want != nil)
+		}
+	}
+
+	cancel()
+	select {
+	case code := <-exited:
+		if code != exitOK {
+			t.Errorf("exit %d after the signal, want 0\n%s", code, stderr.String())
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the simulator did not stop within a minute of the signal")
+	}
+	if !strings.Contains(stderr.String(), "shutting down") {
+		t.Errorf("the simulator did not log its shutdown:\n%s", stderr.String())
+	}
+}
+
+// errAny marks a case that must fail.
+var errAny = errors.New("any error")
 
 func TestSimFlagErrors(t *testing.T) {
 	t.Parallel()
