@@ -136,6 +136,7 @@ func TestMigrateExitCodes(t *testing.T) {
 }
 
 func TestMigrateWaitAndLogLevel(t *testing.T) {
+	t.Parallel()
 	fast := wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}}
 	s := newSetup(t, fast, 150, "")
 	code, out, errOut := s.migrate(t, context.Background(), "--wait=false")

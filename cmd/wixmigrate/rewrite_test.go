@@ -73,6 +73,7 @@ func TestRewriteExitCodes(t *testing.T) {
 // media URL of the old site that migrated points at Wix, the one that
 // failed is listed and written for the next migrate, pages are left alone.
 func TestDemoRewritesSampleContent(t *testing.T) {
+	t.Parallel()
 	out := t.TempDir()
 	var stdout, stderr bytes.Buffer
 	if code := run([]string{"demo", "--samples", "../../samples", "--out", out, "--quiet"}, &stdout, &stderr); code != exitOK {

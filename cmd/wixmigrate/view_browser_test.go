@@ -32,6 +32,7 @@ const hostileName = `"><script>alert(1)</script><img src=x onerror=alert(2)>`
 // simulator in-process, keeps its simulator and origin up (--serve), and
 // checks the page it wrote in a real headless Chromium.
 func TestViewPageInBrowser(t *testing.T) {
+	t.Parallel()
 	samples := copySamples(t, `{{origin}}/media/red-shirt.jpg,"`+strings.ReplaceAll(hostileName, `"`, `""`)+`",/hostile,,EVIL-1,`)
 	out := t.TempDir()
 	ctx, stop := context.WithCancel(context.Background())
