@@ -86,6 +86,7 @@ const crashSeedEnv = "WIXMIGRATE_CRASH_SEED"
 // distinct import, good sources READY, bad ones FAILED with a reason, and
 // the report agreeing with Wix row by row.
 func TestCrashesLoseNothingAndDuplicateNothing(t *testing.T) {
+	testenv.SkipUnlessFull(t, "real processes killed mid-run, six times")
 	t.Parallel()
 	bin := wixmigrateBinary(t)
 	simURL, _ := startSimProcess(t, bin, "--api-key", "crash-key", "--rate-limit", "3000",

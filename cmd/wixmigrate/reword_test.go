@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wixmigrate/wixmigrate/internal/testenv"
 	"github.com/wixmigrate/wixmigrate/report"
 	"github.com/wixmigrate/wixmigrate/wixsim"
 )
@@ -75,10 +76,11 @@ var resumeTests = []string{
 // state, never on words. (A child, so the rewording touches no test of
 // this process.)
 func TestResumeWithRewordedReasons(t *testing.T) {
-	t.Parallel()
 	if os.Getenv(rewordEnv) == "1" {
 		t.Skip("this is the child")
 	}
+	testenv.SkipUnlessFull(t, "the resume tests again, in a child whose reasons are reworded")
+	t.Parallel()
 	cmd := exec.Command(os.Args[0], "-test.run", "^("+strings.Join(resumeTests, "|")+")$",
 		"-test.count=1", "-test.v", "-test.timeout=5m")
 	cmd.Env = append(os.Environ(), rewordEnv+"=1")
