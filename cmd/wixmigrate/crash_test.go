@@ -14,7 +14,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -23,33 +22,6 @@ import (
 	"github.com/wixmigrate/wixmigrate/wix"
 	"github.com/wixmigrate/wixmigrate/wixsim"
 )
-
-var (
-	buildOnce sync.Once
-	builtPath string
-	buildErr  error
-)
-
-// wixmigrateBinary builds the command once per test binary run.
-func wixmigrateBinary(t testing.TB) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "wixmigrate-bin-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		builtPath = filepath.Join(dir, "wixmigrate")
-		out, err := exec.Command("go", "build", "-o", builtPath, ".").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return builtPath
-}
 
 // startSimProcess runs `wixmigrate sim` and returns its URL.
 func startSimProcess(t testing.TB, bin string, args ...string) (string, *wixsim.Stats) {

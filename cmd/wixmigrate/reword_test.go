@@ -2,15 +2,12 @@ package main
 
 import (
 	"context"
-	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
 	"regexp"
-	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -23,30 +20,6 @@ import (
 // rewordEnv, set to 1, makes this test binary reword every reason before
 // its tests run (see TestResumeWithRewordedReasons).
 const rewordEnv = "WIXMIGRATE_TEST_REWORD_REASONS"
-
-func TestMain(m *testing.M) {
-	flag.Parse()
-	runManyAtOnce()
-	if os.Getenv(rewordEnv) == "1" {
-		rewordReasons()
-	}
-	os.Exit(m.Run())
-}
-
-// parallelTests is how many parallel tests run at once unless -parallel
-// says otherwise. This package's tests mostly wait: on the simulator's
-// processing delays, on child processes, on a browser. go test's default
-// (GOMAXPROCS, 2 on a small machine) would leave both cores idle while
-// two of them wait.
-const parallelTests = 8
-
-func runManyAtOnce() {
-	set := false
-	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
-	if !set && runtime.GOMAXPROCS(0) < parallelTests {
-		flag.Set("test.parallel", strconv.Itoa(parallelTests))
-	}
-}
 
 // rewordReasons rewords every reason in report.Reasons. The old words stay
 // inside the new ones, so tests that check what a report tells its reader

@@ -43,6 +43,7 @@ func TestViewPageInBrowser(t *testing.T) {
 		done <- runDemo(ctx, []string{"--samples", samples, "--out", out, "--quiet", "--serve"}, serving, &stderr)
 	}()
 	defer func() { stop(); <-done }()
+	b := browser.New(t) // starts while the demo runs
 	select {
 	case <-serving.seen:
 	case code := <-done:
@@ -51,7 +52,6 @@ func TestViewPageInBrowser(t *testing.T) {
 	reportPath := filepath.Join(out, "manifest.report.csv")
 	want := readReport(t, reportPath)
 
-	b := browser.New(t)
 	var dialogs atomic.Int32
 	go func() {
 		for range chromedp.Events(b, page.JavascriptDialogOpening) {
