@@ -104,6 +104,7 @@ func TestUndoCommand(t *testing.T) {
 // exactly once, none in the Media Manager, and that the report says so for
 // every row, with the status each had.
 func TestUndoSurvivesKills(t *testing.T) {
+	testenv.SkipUnlessFull(t, "real undo processes killed mid-run")
 	t.Parallel()
 	bin := wixmigrateBinary(t)
 	// Calls take a little time (latency), so a kill may land inside one.
