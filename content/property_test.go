@@ -24,10 +24,17 @@ var fragments = []string{
 // token limit the test sets, so cuts and limits are crossed too.
 var longFragments = []string{strings.Repeat("y", 70000), strings.Repeat("z ", 40000), strings.Repeat("w", 140000)}
 
+// maxLongFragments is how many long fragments one document may hold: two
+// cross every cut and limit, and each more only adds bytes to scan (slow
+// under -race) without reaching another edge.
+const maxLongFragments = 2
+
 func randomDoc(r *rand.Rand, long bool) string {
 	var b strings.Builder
+	longs := 0
 	for range r.IntN(80) {
-		if long && r.IntN(10) == 0 {
+		if long && longs < maxLongFragments && r.IntN(10) == 0 {
+			longs++
 			b.WriteString(longFragments[r.IntN(len(longFragments))])
 			continue
 		}
