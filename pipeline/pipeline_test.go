@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http/httptest"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -18,6 +18,7 @@ import (
 	"github.com/wixmigrate/wixmigrate/migrate"
 	"github.com/wixmigrate/wixmigrate/pipeline"
 	"github.com/wixmigrate/wixmigrate/report"
+	"github.com/wixmigrate/wixmigrate/source"
 	"github.com/wixmigrate/wixmigrate/wix"
 	"github.com/wixmigrate/wixmigrate/wixsim"
 )
@@ -25,7 +26,7 @@ import (
 type env struct {
 	t      testing.TB
 	sim    *wixsim.Server
-	origin *httptest.Server
+	origin string // the origin's base URL, for {{origin}} in manifests
 	client *wix.Client
 	dir    string
 	rpath  string
@@ -38,8 +39,30 @@ func newEnv(t testing.TB, opts wixsim.Options) *env {
 	sim := testenv.NewSim(t, opts)
 	c := sim.Client
 	dir := t.TempDir()
-	e := &env{t: t, sim: sim.Server, origin: testenv.Origin(t, nil), client: c, dir: dir, rpath: filepath.Join(dir, "m.report.csv")}
+	e := &env{t: t, sim: sim.Server, origin: testenv.Origin(t, nil).URL, client: c, dir: dir, rpath: filepath.Join(dir, "m.report.csv")}
 	e.cfg = migrate.Config{Manifest: filepath.Join(dir, "m.csv"), Client: c, Logger: testLogger(t),
+		Settings: pipeline.Settings{Rate: pipeline.NoRateLimit, PollInterval: 5 * time.Millisecond, PendingTimeout: 20 * time.Second,
+			RetryBase: time.Millisecond, RetryMax: 5 * time.Millisecond}}
+	return e
+}
+
+// newInProcessEnv is newEnv with no network, for a test in virtual time
+// (testing/synctest): the client talks to the simulator, and the simulator
+// and the source prober to origin, in-process (wixsim.Transport). Call it
+// inside the bubble; the simulator is closed when the test ends.
+func newInProcessEnv(t *testing.T, opts wixsim.Options, origin http.Handler) *env {
+	opts.APIKey = testenv.APIKey
+	opts.FetchTransport = wixsim.Transport(origin)
+	sim := wixsim.New(opts)
+	t.Cleanup(sim.Close)
+	c := wix.NewClient(testenv.APIKey, testenv.SiteID)
+	c.BaseURL = "http://wixapis.test"
+	c.HTTPClient = &http.Client{Transport: wixsim.Transport(sim)}
+	dir := t.TempDir()
+	e := &env{t: t, sim: &wixsim.Server{URL: c.BaseURL, Sim: sim}, origin: "http://origin.test",
+		client: c, dir: dir, rpath: filepath.Join(dir, "m.report.csv")}
+	e.cfg = migrate.Config{Manifest: filepath.Join(dir, "m.csv"), Client: c, Logger: testLogger(t),
+		Prober: &source.Prober{Client: &http.Client{Transport: wixsim.Transport(origin)}},
 		Settings: pipeline.Settings{Rate: pipeline.NoRateLimit, PollInterval: 5 * time.Millisecond, PendingTimeout: 20 * time.Second,
 			RetryBase: time.Millisecond, RetryMax: 5 * time.Millisecond}}
 	return e
@@ -49,7 +72,7 @@ func newEnv(t testing.TB, opts wixsim.Options) *env {
 // quoted line breaks), and notes its row count for readReport.
 func (e *env) writeManifest(text string) {
 	e.rows = strings.Count(strings.TrimSuffix(text, "\n"), "\n")
-	testenv.WriteManifest(e.t, e.cfg.Manifest, e.origin.URL, text)
+	testenv.WriteManifest(e.t, e.cfg.Manifest, e.origin, text)
 }
 
 // migrate runs a migration with the library, as the migrate command does,
@@ -152,7 +175,7 @@ func TestMigrateEndToEnd(t *testing.T) {
 		if row["status"] != "READY" || !ok {
 			t.Fatalf("row %d: status %s file %q (known to Wix: %v) reason %q", i, row["status"], row["file_id"], ok, row["failure_reason"])
 		}
-		if row["wix_url"] != f.URL || f.SourceURL != e.origin.URL+fmt.Sprintf("/img/%d.png", i) {
+		if row["wix_url"] != f.URL || f.SourceURL != e.origin+fmt.Sprintf("/img/%d.png", i) {
 			t.Fatalf("row %d: wix_url %s, simulator says %s from %s", i, row["wix_url"], f.URL, f.SourceURL)
 		}
 		if w, h := testenv.ImageSize(i); row["width"] != strconv.Itoa(w) || row["height"] != strconv.Itoa(h) || row["media_type"] != "IMAGE" || row["size_bytes"] != f.SizeInBytes {

@@ -7,17 +7,16 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/wixmigrate/wixmigrate/internal/testenv"
-	"github.com/wixmigrate/wixmigrate/source"
 	"github.com/wixmigrate/wixmigrate/wixsim"
 )
 
@@ -60,15 +59,21 @@ type errReader struct{}
 
 func (errReader) Read([]byte) (int, error) { return 0, io.ErrUnexpectedEOF }
 
+// TestSourcesWixCannotFetch runs in virtual time (testing/synctest), with
+// the simulator and the origin in-process: the source that never answers
+// costs the probe's 3 seconds of fake clock, not of the test's.
 func TestSourcesWixCannotFetch(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}, FetchTimeout: 300 * time.Millisecond})
+	synctest.Test(t, testSourcesWixCannotFetch)
+}
+
+func testSourcesWixCannotFetch(t *testing.T) {
 	big := make([]byte, 12<<20)
 	rand.Read(big[1024:])
 	copy(big, testenv.PNG(42, 64, 48)) // a PNG header first, so it sniffs as an image
 	bigPNG := testenv.PNG(43, 700, 500)
 
-	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	origin := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/protected/shoe.png": // hotlink protection: refuses Wix's fetcher, serves us
 			if strings.Contains(r.UserAgent(), "wix-media-sim") {
@@ -85,8 +90,8 @@ func TestSourcesWixCannotFetch(t *testing.T) {
 		default:
 			http.NotFound(w, r)
 		}
-	}))
-	defer origin.Close()
+	})
+	e := newInProcessEnv(t, wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}, FetchTimeout: 300 * time.Millisecond}, origin)
 	dir := filepath.Dir(e.cfg.Manifest)
 	os.MkdirAll(filepath.Join(dir, "local"), 0o755)
 	os.WriteFile(filepath.Join(dir, "local", "small.png"), testenv.PNG(7, 30, 20), 0o644)
@@ -96,17 +101,16 @@ func TestSourcesWixCannotFetch(t *testing.T) {
 	e.client.HTTPClient = &http.Client{Transport: cut}
 	e.cfg.ChunkSize = 4 << 20
 	// The probe's timeout tells the source that never answers from the
-	// ones that answer 404 or HTML: long enough for a loopback answer on a
-	// busy machine, as the test runs beside others.
-	e.cfg.Prober = &source.Prober{Timeout: 3 * time.Second}
+	// ones that answer 404 or HTML.
+	e.cfg.Prober.Timeout = 3 * time.Second
 
 	e.writeManifest("source_url,display_name\n" +
-		origin.URL + "/protected/shoe.png,shoe.png\n" +
+		e.origin + "/protected/shoe.png,shoe.png\n" +
 		"local/small.png,\n" +
 		"local/huge.png,huge.png\n" +
-		origin.URL + "/slow.png,slow.png\n" +
-		origin.URL + "/missing.png,missing.png\n" +
-		origin.URL + "/error-page.png,page.png\n" +
+		e.origin + "/slow.png,slow.png\n" +
+		e.origin + "/missing.png,missing.png\n" +
+		e.origin + "/error-page.png,page.png\n" +
 		"local/not-there.png,\n")
 	rows := e.migrate(context.Background())
 
@@ -136,7 +140,7 @@ func TestSourcesWixCannotFetch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := http.Get(e.sim.URL + "/media/" + f.ID)
+	resp, err := e.client.HTTPClient.Get(e.sim.URL + "/media/" + f.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
