@@ -90,7 +90,17 @@ func ImageSize(n int) (w, h int) { return 10 + n%7, 20 }
 // and 404 for anything else.
 func Origin(t testing.TB, files map[string][]byte) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewUnstartedServer(OriginHandler(files))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// OriginHandler answers as Origin's server does, for a test that runs with
+// no network (wixsim.Transport, in virtual time).
+func OriginHandler(files map[string][]byte) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		if b, ok := files[r.URL.Path]; ok {
 			rw.Write(b)
 			return
@@ -109,11 +119,7 @@ func Origin(t testing.TB, files map[string][]byte) *httptest.Server {
 		default:
 			http.NotFound(rw, r)
 		}
-	}))
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return srv
+	})
 }
 
 // scanImage reads N from /img/N.png.
