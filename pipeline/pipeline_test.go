@@ -229,10 +229,16 @@ func testLogger(t testing.TB) *slog.Logger {
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
+// TestLostAnswersNeitherDuplicateNorFail runs in virtual time (synctest):
+// the retries' backoff and the processing delays cost no real time.
 func TestLostAnswersNeitherDuplicateNorFail(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, wixsim.Options{CommitErrorRate: 0.2, ErrorRate: 0.05, Seed: 7, // 0.1 left a run without a commit error now and then (0.9^34)
-		ProcessingDelay: wixsim.Range{Min: time.Millisecond, Max: 10 * time.Millisecond}})
+	synctest.Test(t, testLostAnswersNeitherDuplicateNorFail)
+}
+
+func testLostAnswersNeitherDuplicateNorFail(t *testing.T) {
+	e := newInProcessEnv(t, wixsim.Options{CommitErrorRate: 0.2, ErrorRate: 0.05, Seed: 7, // 0.1 left a run without a commit error now and then (0.9^34)
+		ProcessingDelay: wixsim.Range{Min: time.Millisecond, Max: 10 * time.Millisecond}}, nil)
 	e.cfg.BatchSize = 20
 	e.cfg.ReconcileDelay = -1
 	var b strings.Builder
