@@ -152,7 +152,11 @@ func (e *env) simFiles(folder string) map[string]wix.File {
 
 func TestMigrateEndToEnd(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, wixsim.Options{ProcessingDelay: wixsim.Range{Min: time.Millisecond, Max: 20 * time.Millisecond}, Seed: 1})
+	synctest.Test(t, testMigrateEndToEnd)
+}
+
+func testMigrateEndToEnd(t *testing.T) {
+	e := newInProcessEnv(t, wixsim.Options{ProcessingDelay: wixsim.Range{Min: time.Millisecond, Max: 20 * time.Millisecond}, Seed: 1}, nil)
 	var b strings.Builder
 	b.WriteString("source_url,display_name,sku,Notes\n")
 	for i := 0; i < 250; i++ {
