@@ -318,7 +318,11 @@ func testThrottlingIsNeverARowFailure(t *testing.T) {
 
 func TestStuckFilesEndPendingAndAreRepolledNotReimported(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, wixsim.Options{StuckRate: 0.2, Seed: 11, ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}})
+	synctest.Test(t, testStuckFilesEndPendingAndAreRepolledNotReimported)
+}
+
+func testStuckFilesEndPendingAndAreRepolledNotReimported(t *testing.T) {
+	e := newInProcessEnv(t, wixsim.Options{StuckRate: 0.2, Seed: 11, ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}}, nil)
 	e.cfg.PendingTimeout = 300 * time.Millisecond
 	var b strings.Builder
 	b.WriteString("source_url\n")
