@@ -367,7 +367,11 @@ func testStuckFilesEndPendingAndAreRepolledNotReimported(t *testing.T) {
 // the next run checks them with status calls only and ends them READY.
 func TestNoWaitImportsOnlyAndTheNextRunChecks(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}})
+	synctest.Test(t, testNoWaitImportsOnlyAndTheNextRunChecks)
+}
+
+func testNoWaitImportsOnlyAndTheNextRunChecks(t *testing.T) {
+	e := newInProcessEnv(t, wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}}, nil)
 	var b strings.Builder
 	b.WriteString("source_url\n")
 	for i := 0; i < 250; i++ {
