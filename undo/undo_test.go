@@ -38,8 +38,11 @@ type site struct {
 // and migrates it.
 func migrated(t testing.TB, n int) *site {
 	t.Helper()
-	sim := testenv.NewSim(t, wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}})
-	origin := testenv.Origin(t, nil)
+	// In-process (wixsim.Transport): no sockets for thousands of calls.
+	const origin = "http://origin.test"
+	sim := testenv.NewSim(t, wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond},
+		FetchTransport: wixsim.Transport(testenv.OriginHandler(nil))})
+	sim.Client.HTTPClient.Transport = wixsim.Transport(sim.Sim)
 	dir := t.TempDir()
 	s := &site{sim: sim, manifest: filepath.Join(dir, "media.csv"), report: filepath.Join(dir, "media.report.csv")}
 	var b strings.Builder
@@ -55,7 +58,7 @@ func migrated(t testing.TB, n int) *site {
 		}
 		fmt.Fprintf(&b, "%s,%s,SKU-%d\n", src, folder, i)
 	}
-	testenv.WriteManifest(t, s.manifest, origin.URL, b.String())
+	testenv.WriteManifest(t, s.manifest, origin, b.String())
 	var want error // every row READY
 	if n > 7 {
 		want = migrate.ErrIncomplete // some FAILED
