@@ -195,8 +195,10 @@ func TestPollerBacksOff(t *testing.T) {
 // in few calls. 5,000 files imported 100 at a time over 2.5s (1,200
 // calls/min), each READY 200ms-2s after its import.
 func TestTailFindsTheLastFilesPromptly(t *testing.T) {
+	t.Parallel()
 	for _, poll := range []string{PollList, PollGetFiles} {
 		t.Run(poll, func(t *testing.T) {
+			t.Parallel()
 			synctest.Test(t, func(t *testing.T) {
 				const n = 5000
 				m := newFakeMedia(0)
@@ -239,6 +241,7 @@ func TestTailFindsTheLastFilesPromptly(t *testing.T) {
 // after two rounds. 3,000 files in 30 folders, READY 0.2-20s after their
 // import, so that listings are the cheaper way for most rounds.
 func TestLaggingListingsHoldNoFileBack(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		const lag = 3 * time.Second
 		m := newFakeMedia(lag)
