@@ -64,6 +64,7 @@ func (errReader) Read([]byte) (int, error) { return 0, io.ErrUnexpectedEOF }
 // costs the probe's 3 seconds of fake clock, not of the test's.
 func TestSourcesWixCannotFetch(t *testing.T) {
 	t.Parallel()
+	testenv.SkipUnlessFull(t, "fallback uploads through the pipeline, a 12 MB one resumable, with every reason and size")
 	synctest.Test(t, testSourcesWixCannotFetch)
 }
 

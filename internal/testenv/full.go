@@ -15,7 +15,12 @@ const FullEnv = "WIXMIGRATE_TEST_FULL"
 // skip message says what the short run leaves out.
 func SkipUnlessFull(t testing.TB, why string) {
 	t.Helper()
-	if os.Getenv(FullEnv) != "1" {
+	if !Full() {
 		t.Skipf("slow end-to-end test (%s): runs with %s=1, as .ci/run does", why, FullEnv)
 	}
 }
+
+// Full tells whether FullEnv asks for the full run: a test whose behaviour
+// shows at any size runs small in the short run and at the size its issue
+// names in the full one.
+func Full() bool { return os.Getenv(FullEnv) == "1" }
