@@ -42,7 +42,7 @@ func versionText(info *debug.BuildInfo, ok bool) string {
 	} else if version == "(devel)" {
 		// go run, a git worktree (its .git is a file) and -buildvcs=false
 		// record no commit; a build inside a clone does.
-		b.WriteString("commit not recorded (build inside a git clone to record it)\n")
+		b.WriteString("commit not recorded (go run and -buildvcs=false record none; go build or go install in a git clone does)\n")
 	}
 	goos, goarch := settings["GOOS"], settings["GOARCH"]
 	if goos == "" || goarch == "" {

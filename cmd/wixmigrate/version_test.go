@@ -35,7 +35,7 @@ func TestVersionText(t *testing.T) {
 			"commit 3723c7d2dc07ac10d162e0b308a637a1dc8c042d (2026-12-05T10:13:10Z), with uncommitted changes\n" +
 			"built with go1.26.8 for linux/arm64\n"},
 		{"go install module@version", release, true, "wixmigrate v1.4.0\nbuilt with go1.26.8 for darwin/amd64\n"},
-		{"go run", goRun, true, "wixmigrate (devel)\ncommit not recorded (build inside a git clone to record it)\n" +
+		{"go run", goRun, true, "wixmigrate (devel)\ncommit not recorded (go run and -buildvcs=false record none; go build or go install in a git clone does)\n" +
 			"built with go1.26.8 for " + runtime.GOOS + "/" + runtime.GOARCH + "\n"},
 		{"no build information", nil, false, "wixmigrate (unknown)\nbuilt with " + runtime.Version() +
 			" for " + runtime.GOOS + "/" + runtime.GOARCH + "\n"},
