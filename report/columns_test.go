@@ -106,7 +106,10 @@ func TestColumnsAreReserved(t *testing.T) {
 
 // BenchmarkDecodeFields measures decoding one report part with gocsv.
 func BenchmarkDecodeFields(b *testing.B) {
-	row := &manifest.Row{Report: []string{"imported", "f1", "https://static.wixstatic.com/media/f1", "IMAGE", "1234", "640", "480", "", "1", "2025-01-02T03:04:05Z", "import"}}
+	updated := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+	row := &manifest.Row{Report: Fields{Status: "READY", FileID: "f1", WixURL: "https://static.wixstatic.com/media/f1",
+		WixURI: "wix:image://v1/f1/f1#originWidth=640&originHeight=480", MediaType: "IMAGE", SizeBytes: 1234,
+		Width: 640, Height: 480, Attempts: 1, UpdatedAt: &updated, Method: "import"}.Record()}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := DecodeFields(row); err != nil {
