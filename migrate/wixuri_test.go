@@ -20,6 +20,17 @@ import (
 	"github.com/wixmigrate/wixmigrate/wixsim"
 )
 
+// migrateEveryMediaType migrates one file of every media type from a local
+// origin on a fresh simulator.
+func migrateEveryMediaType(t *testing.T) (*testenv.Sim, string, *migrate.Migration) {
+	t.Helper()
+	sim := testenv.NewSim(t, wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}})
+	origin := testenv.Origin(t, testenv.SampleMedia(t, testenv.EveryMediaTypeFiles...))
+	manifestPath := filepath.Join(t.TempDir(), "media.csv")
+	testenv.WriteManifest(t, manifestPath, origin.URL, testenv.EveryMediaType)
+	return sim, manifestPath, migrateOnce(t, sim, manifestPath)
+}
+
 func migrateOnce(t *testing.T, sim *testenv.Sim, manifestPath string) *migrate.Migration {
 	t.Helper()
 	m, err := migrate.Open(migrate.Config{Manifest: manifestPath, Client: sim.Client,
@@ -40,11 +51,7 @@ func migrateOnce(t *testing.T, sim *testenv.Sim, manifestPath string) *migrate.M
 // nothing again.
 func TestWixURIs(t *testing.T) {
 	t.Parallel()
-	sim := testenv.NewSim(t, wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}})
-	origin := testenv.Origin(t, testenv.SampleMedia(t, testenv.EveryMediaTypeFiles...))
-	manifestPath := filepath.Join(t.TempDir(), "media.csv")
-	testenv.WriteManifest(t, manifestPath, origin.URL, testenv.EveryMediaType)
-	m := migrateOnce(t, sim, manifestPath)
+	sim, manifestPath, m := migrateEveryMediaType(t)
 
 	recs := testenv.ReadCSV(t, m.ReportPath())
 	col := map[string]int{}
@@ -149,11 +156,7 @@ func writeCSV(t *testing.T, path string, recs [][]string) {
 // not keep the others from theirs.
 func TestWixURIOfAFileGone(t *testing.T) {
 	t.Parallel()
-	sim := testenv.NewSim(t, wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}})
-	origin := testenv.Origin(t, testenv.SampleMedia(t, testenv.EveryMediaTypeFiles...))
-	manifestPath := filepath.Join(t.TempDir(), "media.csv")
-	testenv.WriteManifest(t, manifestPath, origin.URL, testenv.EveryMediaType)
-	m := migrateOnce(t, sim, manifestPath)
+	sim, manifestPath, m := migrateEveryMediaType(t)
 	recs := testenv.ReadCSV(t, m.ReportPath())
 	uriAt, idAt := slices.Index(recs[0], "wix_uri"), slices.Index(recs[0], "file_id")
 	gone := recs[2] // the PNG imported without a name: its URI needs a status call
