@@ -102,6 +102,7 @@ func (s *Simulator) Close() {
 		s.fetcher.close()
 		s.timers.close()
 		s.listings.close()
+		s.blobs.release()
 		os.RemoveAll(s.dir)
 	})
 }
