@@ -34,7 +34,7 @@ func migrateEveryMediaType(t *testing.T) (*testenv.Sim, string, *migrate.Migrati
 func migrateOnce(t *testing.T, sim *testenv.Sim, manifestPath string) *migrate.Migration {
 	t.Helper()
 	m, err := migrate.Open(migrate.Config{Manifest: manifestPath, Client: sim.Client,
-		Settings: pipeline.Settings{PollInterval: 5 * time.Millisecond}})
+		Settings: pipeline.Settings{PollInterval: 5 * time.Millisecond, Rate: pipeline.NoRateLimit}})
 	if err != nil {
 		t.Fatal(err)
 	}

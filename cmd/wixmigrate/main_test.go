@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+
+	"github.com/wixmigrate/wixmigrate/internal/testmain"
 )
 
 // asCommand is the name under which this test binary is the wixmigrate
@@ -23,11 +25,11 @@ func TestMain(m *testing.M) {
 	if os.Getenv(rewordEnv) == "1" {
 		rewordReasons()
 	}
-	code := m.Run()
-	if commandDir != "" {
-		os.RemoveAll(commandDir)
-	}
-	os.Exit(code)
+	testmain.Run(m, func() {
+		if commandDir != "" {
+			os.RemoveAll(commandDir)
+		}
+	})
 }
 
 // parallelTests is how many parallel tests run at once unless -parallel

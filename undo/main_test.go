@@ -1,0 +1,9 @@
+package undo
+
+import (
+	"testing"
+
+	"github.com/wixmigrate/wixmigrate/internal/testmain"
+)
+
+func TestMain(m *testing.M) { testmain.Run(m) }

@@ -1,0 +1,9 @@
+package view
+
+import (
+	"testing"
+
+	"github.com/wixmigrate/wixmigrate/internal/testmain"
+)
+
+func TestMain(m *testing.M) { testmain.Run(m) }

@@ -1,0 +1,9 @@
+package wix
+
+import (
+	"testing"
+
+	"github.com/wixmigrate/wixmigrate/internal/testmain"
+)
+
+func TestMain(m *testing.M) { testmain.Run(m) }
