@@ -8,14 +8,14 @@ import (
 	"github.com/wixmigrate/wixmigrate/wixsim"
 )
 
-// A manifest with a folder per product (5 files each: 100 folders; the
+// A manifest with a folder per product (5 files each: 50 folders; the
 // issue measured 0.215 calls/row so) is not checked folder by folder:
 // every row ends READY and, with either --poll, the status checks stay a
 // small fraction of the folder count. (The calls/row target is
 // BenchmarkFolders' to measure.) In virtual time, at Wix's rate.
 func TestManyFoldersAreNotPolledOneByOne(t *testing.T) {
 	t.Parallel()
-	const rows, folders = 500, 100
+	const rows, folders = 250, 50
 	for _, poll := range []string{PollList, PollGetFiles} {
 		t.Run(poll, func(t *testing.T) {
 			t.Parallel()
@@ -41,10 +41,10 @@ func TestListLagHoldsNoFileBack(t *testing.T) {
 	t.Parallel()
 	lag := wixsim.Range{Min: 3 * time.Second, Max: 8 * time.Second}
 	processing := wixsim.Range{Min: 200 * time.Millisecond, Max: time.Minute}
-	for _, folders := range []int{0, 50} {
+	for _, folders := range []int{0, 25} {
 		t.Run(fmt.Sprintf("folders=%d", folders), func(t *testing.T) {
 			t.Parallel()
-			m := virtualRun(t, 500, folders, Settings{Poll: PollList}, wixsim.Options{ListLag: lag, ProcessingDelay: processing})
+			m := virtualRun(t, 250, folders, Settings{Poll: PollList}, wixsim.Options{ListLag: lag, ProcessingDelay: processing})
 			if m.calls["ListFiles"]+m.calls["SearchFiles"] == 0 {
 				t.Errorf("no listing used (%v): the test is about listings", m.calls)
 			}

@@ -32,7 +32,7 @@ func TestStrictSimulator(t *testing.T) {
 			t.Parallel()
 			opts := strictSim
 			opts.ProcessingDelay = c.processing
-			m := virtualRun(t, 500, 0, Settings{}, opts)
+			m := virtualRun(t, 250, 0, Settings{}, opts)
 			if pct := 100 * float64(m.throttled) / float64(m.simTotal); pct > 1 {
 				t.Errorf("%d of %d calls throttled (%.1f%%), want at most 1%%", m.throttled, m.simTotal, pct)
 			}
