@@ -68,37 +68,3 @@ func TestRewriteExitCodes(t *testing.T) {
 		t.Errorf("an input was changed: %s", b)
 	}
 }
-
-// The demo rewrites the sample content export after migrating: every
-// media URL of the old site that migrated points at Wix, the one that
-// failed is listed and written for the next migrate, pages are left alone.
-func TestDemoRewritesSampleContent(t *testing.T) {
-	t.Parallel()
-	out := t.TempDir()
-	var stdout, stderr bytes.Buffer
-	if code := run([]string{"demo", "--samples", "../../samples", "--out", out, "--quiet"}, &stdout, &stderr); code != exitOK {
-		t.Fatalf("demo: exit %d\n%s\n%s", code, stdout.String(), stderr.String())
-	}
-	for _, want := range []string{"size variant", "unmapped", "discontinued-mug.jpg  (FAILED"} {
-		if !strings.Contains(stdout.String(), want) {
-			t.Errorf("demo output lacks %q:\n%s", want, stdout.String())
-		}
-	}
-	for _, name := range []string{"blog/spring-sale.html", "shop/products.csv", "shop/posts.json"} {
-		b, err := os.ReadFile(filepath.Join(out, "content-rewritten", filepath.FromSlash(name)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		text := strings.ReplaceAll(string(b), "/media/discontinued-mug.jpg", "")
-		if strings.Contains(text, "127.0.0.1") || strings.Contains(text, `"/media/`) || strings.Contains(text, "'/media/") {
-			t.Errorf("%s still points at the old site:\n%s", name, text)
-		}
-		if !strings.Contains(text, "https://static.wixstatic.com/media/") && !strings.Contains(text, `https:\/\/static.wixstatic.com`) {
-			t.Errorf("%s points at no Wix URL:\n%s", name, text)
-		}
-	}
-	unmapped := readCSV(t, filepath.Join(out, "unmapped.csv"))
-	if len(unmapped) != 2 || !strings.HasSuffix(unmapped[1][0], "/media/discontinued-mug.jpg") || unmapped[1][3] != "FAILED" {
-		t.Errorf("unmapped.csv: %v", unmapped)
-	}
-}
