@@ -14,7 +14,6 @@ import (
 // past image-kit's limits, and targets past its safe area.
 func TestScaledToFillURLs(t *testing.T) {
 	t.Parallel()
-	node, dir := setupSDK(t)
 
 	type fillCase struct {
 		URI    string `json:"uri"`
@@ -51,9 +50,9 @@ func TestScaledToFillURLs(t *testing.T) {
 	}
 
 	var want []string
-	runScript(t, node, dir, "fill.mjs", cases, &want)
+	askSDK(t, "scaledToFillURLs", cases, &want)
 	if len(want) != len(cases) {
-		t.Fatalf("node fill.mjs answered %d URLs for %d cases", len(want), len(cases))
+		t.Fatalf("the SDK answered %d URLs for %d cases", len(want), len(cases))
 	}
 	failed := 0
 	for i, c := range cases {

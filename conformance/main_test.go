@@ -6,4 +6,4 @@ import (
 	"github.com/wixmigrate/wixmigrate/internal/testmain"
 )
 
-func TestMain(m *testing.M) { testmain.Run(m) }
+func TestMain(m *testing.M) { testmain.Run(m, stopScript) }

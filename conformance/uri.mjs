@@ -1,43 +1,42 @@
-// Prints the wix: media URI the official SDK gives each file, as a JSON
-// array (null where it gives none). Standard input is a JSON object:
-// {files: [REST file descriptors]} answers the SDK's Get File Descriptors
-// call with those descriptors (no network); {ids: [file IDs]} sends the
-// call to the simulator at SIM_URL (API_KEY, SITE_ID). Either way the
-// URIs are what files.getFileDescriptors returns after @wix/sdk-runtime's
+// The wix: media URI the official SDK gives each file (null where it gives
+// none). req is {files: [REST file descriptors]}, which answers the SDK's
+// Get File Descriptors call with those descriptors (no network), or {ids:
+// [file IDs], sim: {url, apiKey, siteId}}, which sends the call to the
+// simulator at sim.url. Either way the URIs are what
+// files.getFileDescriptors returns after @wix/sdk-runtime's
 // transformations: media.image.image, media.vector.image, media.video,
-// media.document, the first of media.audio.assets. Run by uri_test.go.
+// media.document, the first of media.audio.assets. Answered by sdk.mjs for
+// uri_test.go.
 import { createClient, ApiKeyStrategy } from '@wix/sdk';
 import * as files from '@wix/auto_sdk_media_files';
 
 const WIX = 'https://www.wixapis.com';
-let input = '';
-for await (const chunk of process.stdin) input += chunk;
-const req = JSON.parse(input);
 
-async function fetchFor(url, init = {}) {
-  const u = typeof url === 'string' ? url : url instanceof URL ? url.href : url.url;
-  if (!u.startsWith(WIX + '/site-media/v1/files/get-files')) throw new Error(`unexpected call ${u}`);
-  if (req.files) {
-    return new Response(JSON.stringify({ files: answer }), { status: 200, headers: { 'content-type': 'application/json' } });
+export async function wixURIs(req) {
+  let answer; // the descriptors the stubbed call answers with
+  const fetchFor = async (url, init = {}) => {
+    const u = typeof url === 'string' ? url : url instanceof URL ? url.href : url.url;
+    if (!u.startsWith(WIX + '/site-media/v1/files/get-files')) throw new Error(`unexpected call ${u}`);
+    if (req.files) {
+      return new Response(JSON.stringify({ files: answer }), { status: 200, headers: { 'content-type': 'application/json' } });
+    }
+    return fetch(req.sim.url + u.slice(WIX.length), init);
+  };
+  const wix = createClient({
+    auth: ApiKeyStrategy({ apiKey: req.sim?.apiKey ?? 'key', siteId: req.sim?.siteId ?? 'site' }),
+    modules: { files },
+    fetch: fetchFor,
+  });
+
+  const ids = req.files ? req.files.map((f) => f.id) : req.ids;
+  const out = [];
+  for (let i = 0; i < ids.length; i += 100) {
+    answer = req.files?.slice(i, i + 100);
+    const { files: got } = await wix.files.getFileDescriptors(ids.slice(i, i + 100));
+    for (const f of got) {
+      const m = f.media ?? {};
+      out.push(m.image?.image ?? m.vector?.image ?? m.video ?? m.document ?? m.audio?.assets?.[0] ?? null);
+    }
   }
-  return fetch(process.env.SIM_URL + u.slice(WIX.length), init);
+  return out;
 }
-
-const wix = createClient({
-  auth: ApiKeyStrategy({ apiKey: process.env.API_KEY ?? 'key', siteId: process.env.SITE_ID ?? 'site' }),
-  modules: { files },
-  fetch: fetchFor,
-});
-
-const ids = req.files ? req.files.map((f) => f.id) : req.ids;
-const out = [];
-let answer; // the descriptors the stubbed call answers with
-for (let i = 0; i < ids.length; i += 100) {
-  answer = req.files?.slice(i, i + 100);
-  const { files: got } = await wix.files.getFileDescriptors(ids.slice(i, i + 100));
-  for (const f of got) {
-    const m = f.media ?? {};
-    out.push(m.image?.image ?? m.vector?.image ?? m.video ?? m.document ?? m.audio?.assets?.[0] ?? null);
-  }
-}
-process.stdout.write(JSON.stringify(out));

@@ -1,12 +1,9 @@
 package conformance
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"math/rand/v2"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,12 +16,12 @@ import (
 	"github.com/wixmigrate/wixmigrate/wixsim"
 )
 
-// sdkURIs runs uri.mjs on req and returns the URI the SDK gives each file
-// ("" where it gives none).
-func sdkURIs(t *testing.T, node, dir string, req any, env ...string) []string {
+// sdkURIs asks the SDK (uri.mjs) for the URI it gives each file ("" where
+// it gives none).
+func sdkURIs(t *testing.T, req any) []string {
 	t.Helper()
 	var uris []*string
-	runScript(t, node, dir, "uri.mjs", req, &uris, env...)
+	askSDK(t, "wixURIs", req, &uris)
 	got := make([]string, len(uris))
 	for i, u := range uris {
 		if u != nil {
@@ -32,31 +29,6 @@ func sdkURIs(t *testing.T, node, dir string, req any, env ...string) []string {
 		}
 	}
 	return got
-}
-
-// runScript runs a Node script of dir with in as JSON on its standard
-// input, and decodes the JSON it prints into out.
-func runScript(t *testing.T, node, dir, script string, in, out any, env ...string) {
-	t.Helper()
-	input, err := json.Marshal(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, script)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
-	cmd.Stdin = bytes.NewReader(input)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	output, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node %s: %v\n%s", script, err, stderr.String())
-	}
-	if err := json.Unmarshal(output, out); err != nil {
-		t.Fatalf("node %s answered %.300s: %v", script, output, err)
-	}
 }
 
 // uriName makes a file name out of pieces that need encoding: spaces, '#',
@@ -81,7 +53,6 @@ func uriName(r *rand.Rand) string {
 // duration.
 func TestWixURIsMatchTheSDK(t *testing.T) {
 	t.Parallel()
-	node, dir := setupSDK(t)
 	r := rand.New(rand.NewPCG(16, 16))
 	image := func() *wix.Image {
 		im := &wix.Image{ID: "2acbb8_66ffafe2e5d04335b968dc73dae5585c~mv2.jpg", URL: wix.MediaURLPrefix + "x.jpg", Filename: uriName(r)}
@@ -132,7 +103,7 @@ func TestWixURIsMatchTheSDK(t *testing.T) {
 		}
 		files = append(files, f)
 	}
-	want := sdkURIs(t, node, dir, map[string]any{"files": files})
+	want := sdkURIs(t, map[string]any{"files": files})
 	if len(want) != len(files) {
 		t.Fatalf("the SDK named %d files of %d", len(want), len(files))
 	}
@@ -157,7 +128,6 @@ func TestWixURIsMatchTheSDK(t *testing.T) {
 // gives when it reads the same file from the simulator.
 func TestReportWixURIsMatchTheSDK(t *testing.T) {
 	t.Parallel()
-	node, dir := setupSDK(t)
 	sim := testenv.NewSim(t, wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}})
 	origin := testenv.Origin(t, testenv.SampleMedia(t, testenv.EveryMediaTypeFiles...))
 	manifestPath := filepath.Join(t.TempDir(), "media.csv")
@@ -187,8 +157,8 @@ func TestReportWixURIsMatchTheSDK(t *testing.T) {
 	if len(types) != 5 {
 		t.Errorf("media types %v, want images, vectors, videos, audio and documents", types)
 	}
-	want := sdkURIs(t, node, dir, map[string]any{"ids": ids},
-		"SIM_URL="+sim.URL, "API_KEY="+testenv.APIKey, "SITE_ID="+testenv.SiteID)
+	want := sdkURIs(t, map[string]any{"ids": ids,
+		"sim": map[string]string{"url": sim.URL, "apiKey": testenv.APIKey, "siteId": testenv.SiteID}})
 	for i := range ids {
 		if uris[i] != want[i] || uris[i] == "" {
 			t.Errorf("%s: wix_uri %q, SDK %q", recs[i+1][0], uris[i], want[i])
