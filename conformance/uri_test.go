@@ -133,7 +133,7 @@ func TestReportWixURIsMatchTheSDK(t *testing.T) {
 	manifestPath := filepath.Join(t.TempDir(), "media.csv")
 	testenv.WriteManifest(t, manifestPath, origin.URL, testenv.EveryMediaType)
 	m, err := migrate.Open(migrate.Config{Manifest: manifestPath, Client: sim.Client,
-		Settings: pipeline.Settings{PollInterval: 5 * time.Millisecond}})
+		Settings: pipeline.Settings{Rate: pipeline.NoRateLimit, PollInterval: 5 * time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}
