@@ -46,6 +46,7 @@ func checker(t *testing.T, b context.Context) func(what, expr, want string) {
 // a javascript: URL and a hostile name: each is placed, nothing is linked
 // that is not http(s) or file, and the script throws nothing.
 func TestPageOfOddRowsInBrowser(t *testing.T) {
+	t.Parallel()
 	r, err := Load(shopReport(t), Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -112,12 +113,12 @@ func loadingReport(t *testing.T) string {
 // there with the counts of every row, the filters wait and no pager goes
 // past the rows at hand; once the rest is in, all of it works.
 func TestPageWhileLoading(t *testing.T) {
-	defer func(n int) { chunkRows = n }(chunkRows)
-	chunkRows = 7
+	t.Parallel()
 	r, err := Load(loadingReport(t), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	r.chunkRows = 7
 	if r.ByStatus["READY"] != 60 || r.ByStatus["FAILED"] != 25 || r.ByStatus["PENDING"] != 3 {
 		t.Fatalf("the report's counts: %v", r.ByStatus)
 	}

@@ -74,6 +74,9 @@ type Report struct {
 	folderAt []int    // where file_path and parent_folder_id are, -1 when absent
 	rows     []row    // the rows on the page
 	opts     Options
+	// chunkRows is how many rows make a chunk of the page's data
+	// (defaultChunkRows when 0); tests make chunks small.
+	chunkRows int
 }
 
 // row is one report row as the page needs it.

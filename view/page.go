@@ -184,13 +184,12 @@ type rowsJSON struct {
 }
 
 // Page sizes: a group shows groupPage rows at a time, the gallery
-// cardPage cards; chunkRows rows make a chunk.
+// cardPage cards; defaultChunkRows rows make a chunk.
 const (
-	groupPage = 20
-	cardPage  = 48
+	groupPage        = 20
+	cardPage         = 48
+	defaultChunkRows = 5000
 )
-
-var chunkRows = 5000
 
 // groupKey is the group of a row that is not READY, as page.js groups
 // them: by status, then by cause, else by reason (unreadable rows make
@@ -352,6 +351,7 @@ func (r *Report) encode() (pageJSON, []rowsJSON) {
 		}
 	}
 	d.S = slices.Clone(t.list)
+	chunkRows := cmp.Or(r.chunkRows, defaultChunkRows)
 	var chunks []rowsJSON
 	for i, rw := range r.rows {
 		if lead[i] {

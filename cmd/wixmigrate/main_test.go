@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/wixmigrate/wixmigrate/internal/testenv/browser"
 	"github.com/wixmigrate/wixmigrate/internal/testmain"
 )
 
@@ -25,7 +26,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv(rewordEnv) == "1" {
 		rewordReasons()
 	}
-	testmain.Run(m, func() {
+	testmain.Run(m, browser.Close, func() {
 		if commandDir != "" {
 			os.RemoveAll(commandDir)
 		}
