@@ -505,6 +505,28 @@ func TestClassification(t *testing.T) {
 			hc := *f.Client()
 			hc.Timeout = 100 * time.Millisecond
 			c.HTTPClient = &hc
+			check := func(name string, isImport bool, err error) {
+				if err == nil {
+					t.Errorf("%s: no error", name)
+					return
+				}
+				got := []bool{IsThrottled(err), IsTransient(err), IsAuth(err), IsPermanent(err), IsNotFound(err)}
+				want := []bool{tc.throttled, tc.transient, tc.auth, tc.permanent, tc.notFound}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("%s: throttled/transient/auth/permanent/notFound = %v, want %v (%v)", name, got, want, err)
+				}
+				// Only a lost answer to a call that creates files is an unknown outcome.
+				unknown := isImport && tc.transient
+				if errors.Is(err, ErrUnknownOutcome) != unknown {
+					t.Errorf("%s: errors.Is(ErrUnknownOutcome) = %v, want %v (%v)", name, !unknown, unknown, err)
+				}
+				if strings.Contains(err.Error(), "outcome unknown") != unknown {
+					t.Errorf("%s: text %q disagrees with the unknown outcome", name, err)
+				}
+			}
+			// The calls run at once: the timeout case waits out its
+			// timeout once, not once per call.
+			var wg sync.WaitGroup
 			for _, call := range []struct {
 				name     string
 				isImport bool
@@ -519,24 +541,9 @@ func TestClassification(t *testing.T) {
 					return err
 				}},
 			} {
-				err := call.run()
-				if err == nil {
-					t.Fatalf("%s: no error", call.name)
-				}
-				got := []bool{IsThrottled(err), IsTransient(err), IsAuth(err), IsPermanent(err), IsNotFound(err)}
-				want := []bool{tc.throttled, tc.transient, tc.auth, tc.permanent, tc.notFound}
-				if !reflect.DeepEqual(got, want) {
-					t.Errorf("%s: throttled/transient/auth/permanent/notFound = %v, want %v (%v)", call.name, got, want, err)
-				}
-				// Only a lost answer to a call that creates files is an unknown outcome.
-				unknown := call.isImport && tc.transient
-				if errors.Is(err, ErrUnknownOutcome) != unknown {
-					t.Errorf("%s: errors.Is(ErrUnknownOutcome) = %v, want %v (%v)", call.name, !unknown, unknown, err)
-				}
-				if strings.Contains(err.Error(), "outcome unknown") != unknown {
-					t.Errorf("%s: text %q disagrees with the unknown outcome", call.name, err)
-				}
+				wg.Go(func() { check(call.name, call.isImport, call.run()) })
 			}
+			wg.Wait()
 		})
 	}
 }

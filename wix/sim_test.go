@@ -383,9 +383,11 @@ func TestSimResumableUploadSurvivesDroppedPatch(t *testing.T) {
 	t.Parallel()
 	srv, c := newSim(t, wixsim.Options{})
 	ctx := context.Background()
-	img := testenv.PNG(1, 1000, 700) // about 2.8 MB
-	const chunk = 256 << 10
-	const cut = 100 << 10
+	// Three chunks before the cut, the cut one, and the rest after it:
+	// sizes the check needs, no more (bytes are what this test spends).
+	const chunk = 64 << 10
+	const cut = 25 << 10
+	img := testenv.PNG(1, 320, 240) // about 4.7 chunks
 	pb := &patchBreaker{base: http.DefaultTransport.(*http.Transport).Clone(), breakAt: 4, after: cut, settle: settled(t, srv)}
 	c.HTTPClient = &http.Client{Transport: pb, Timeout: 30 * time.Second}
 
@@ -414,7 +416,7 @@ func TestSimResumableUploadSurvivesDroppedPatch(t *testing.T) {
 	}
 	got := waitDone(t, c, f.ID)
 	if got.OperationStatus != wix.StatusReady || got.SizeInBytes != strconv.Itoa(len(img)) || got.Hash != md5hex(img) ||
-		got.Media.Image.Image.Width != 1000 || got.Media.Image.Image.Height != 700 || got.ParentFolderID == wix.RootFolderMedia {
+		got.Media.Image.Image.Width != 320 || got.Media.Image.Image.Height != 240 || got.ParentFolderID == wix.RootFolderMedia {
 		t.Fatalf("uploaded file %+v", got)
 	}
 
