@@ -89,6 +89,9 @@ func (f *fetcher) pop() (job, bool) {
 	if f.closed {
 		return job{}, false
 	}
+	// Active from the moment it leaves the queue: Stats never sees a job
+	// in neither.
+	f.active.Add(1)
 	j := f.queue[f.head]
 	f.queue[f.head] = job{}
 	f.head++
@@ -118,13 +121,13 @@ func (f *fetcher) work() {
 		if !ok {
 			return
 		}
-		f.active.Add(1)
 		out := f.fetch(j)
-		f.active.Add(-1)
 		if f.ctx.Err() != nil {
+			f.active.Add(-1)
 			return
 		}
-		f.sim.timers.after(j.delay, j.rec, out)
+		f.sim.timers.after(j.delay, j.rec, out) // processing before no longer fetching
+		f.active.Add(-1)
 	}
 }
 
@@ -179,9 +182,12 @@ type timerHeap struct {
 	apply func(*fileRec, outcome)
 	mu    sync.Mutex
 	items timerItems
-	wake  chan struct{}
-	stop  chan struct{}
-	done  chan struct{}
+	// applying counts items taken off the heap whose outcome is not yet
+	// applied: pending until it is.
+	applying int
+	wake     chan struct{}
+	stop     chan struct{}
+	done     chan struct{}
 }
 
 type timerItem struct {
@@ -226,7 +232,7 @@ func (t *timerHeap) after(d time.Duration, rec *fileRec, out outcome) {
 func (t *timerHeap) pending() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return len(t.items)
+	return len(t.items) + t.applying
 }
 
 func (t *timerHeap) close() {
@@ -252,9 +258,13 @@ func (t *timerHeap) run() {
 		} else if len(t.items) > 0 {
 			wait = t.items[0].at.Sub(now)
 		}
+		t.applying = len(due)
 		t.mu.Unlock()
 		for _, it := range due {
 			t.apply(it.rec, it.out)
+			t.mu.Lock()
+			t.applying--
+			t.mu.Unlock()
 		}
 		clear(due)
 		timer.Reset(wait)

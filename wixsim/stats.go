@@ -66,13 +66,17 @@ func (s *Simulator) Stats() Stats {
 		out.Requests[ep] = c
 	}
 	s.stats.mu.Unlock()
+	// A file moves from the queue to fetching to processing to its
+	// status, and is counted in each stage until it is in the next; read
+	// in that order, a snapshot whose stages are empty has every file that
+	// left them counted in Files.
+	out.FetchQueue = s.fetcher.queued()
+	out.Fetching = int(s.fetcher.active.Load())
+	out.Processing = s.timers.pending()
 	out.Files = FileCounts{Pending: s.pending.Load(), Ready: s.ready.Load(), Failed: s.failed.Load()}
 	s.sitesMu.Lock()
 	out.Sites = len(s.sites)
 	s.sitesMu.Unlock()
-	out.FetchQueue = s.fetcher.queued()
-	out.Fetching = int(s.fetcher.active.Load())
-	out.Processing = s.timers.pending()
 	return out
 }
 
