@@ -1,6 +1,7 @@
 package wixsim
 
 import (
+	"context"
 	"crypto/md5"
 	"encoding/hex"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/wixmigrate/wixmigrate/wix"
@@ -229,17 +231,18 @@ func TestImportReady(t *testing.T) {
 	}
 }
 
+// TestImportFailed imports sources Wix cannot take; a source that never
+// answers is TestImportTimeout's.
 func TestImportFailed(t *testing.T) {
-	// Not parallel: its short client timeout must not meet a busy machine.
+	t.Parallel()
 	src := origin(t, map[string][]byte{"a.png": pngBytes(t, 2, 2), "big.png": pngBytes(t, 300, 300), "broken.png": []byte("\x89PNG\r\n\x1a\nbroken")})
-	srv := newServer(t, Options{FetchTimeout: 200 * time.Millisecond, MaxFetchBytes: 1000})
+	srv := newServer(t, Options{MaxFetchBytes: 1000})
 	cases := map[string]wix.ImportFileRequest{
 		"404":                {URL: src.URL + "/img/missing.png"},
 		"403 to sim":         {URL: src.URL + "/hotlink"},
 		"html":               {URL: src.URL + "/html"},
 		"text":               {URL: src.URL + "/text"},
 		"declared video":     {URL: src.URL + "/img/a.png", MediaType: wix.MediaVideo},
-		"timeout":            {URL: src.URL + "/slow"},
 		"too large":          {URL: src.URL + "/img/big.png"},
 		"connection refused": {URL: "http://127.0.0.1:1/a.png"},
 		"broken image":       {URL: src.URL + "/img/broken.png"},
@@ -253,4 +256,37 @@ func TestImportFailed(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestImportTimeout imports a source that never answers: the import stays
+// PENDING until FetchTimeout is over, then fails, without media. In
+// virtual time, so the timeout is exact whatever the machine's load.
+func TestImportTimeout(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		const timeout = 200 * time.Millisecond
+		c, _ := inProcessClient(t, Options{FetchTimeout: timeout}, nil)
+		ctx := context.Background()
+		f, err := c.ImportFile(ctx, &wix.ImportFileRequest{URL: "http://origin.test/slow"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		status := func() *wix.File {
+			t.Helper()
+			synctest.Wait()
+			got, err := c.GetFile(ctx, f.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got
+		}
+		time.Sleep(timeout - time.Millisecond)
+		if got := status(); got.OperationStatus != wix.StatusPending {
+			t.Fatalf("before the fetch timeout: %s, want PENDING", got.OperationStatus)
+		}
+		time.Sleep(time.Millisecond)
+		if got := status(); got.OperationStatus != wix.StatusFailed || got.Media != nil {
+			t.Fatalf("after the fetch timeout: %s %+v, want FAILED without media", got.OperationStatus, got.Media)
+		}
+	})
 }

@@ -222,13 +222,18 @@ func mustJSON(t *testing.T, b []byte, v any) {
 }
 
 // inProcessClient is a simulator with opts and a client of it for site
-// "s1" that reach each other, and the origin serving files under /img/, by
-// in-process transports: for tests in virtual time (testing/synctest). The
-// simulator is closed when the test ends.
+// "s1" that reach each other, and the origin serving files under /img/
+// (and /slow, which never answers), by in-process transports: for tests in
+// virtual time (testing/synctest). The simulator is closed when the test
+// ends.
 func inProcessClient(t *testing.T, opts Options, files map[string][]byte) (*wix.Client, *Simulator) {
 	t.Helper()
 	opts.APIKey = testKey
 	opts.FetchTransport = Transport(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow" { // never answers
+			<-r.Context().Done()
+			return
+		}
 		b, ok := files[strings.TrimPrefix(r.URL.Path, "/img/")]
 		if !ok {
 			http.NotFound(w, r)
