@@ -48,8 +48,8 @@ func (s *Simulator) initTus(dir string) error {
 		Logger:          expslog.New(expslog.NewTextHandler(io.Discard, nil)),
 		// tusd's context for a request ends only after tusd has returned
 		// (see serveTus), so stores need no grace period; a short one lets
-		// tusd's per-request goroutine end soon.
-		GracefulRequestCompletionTimeout: 100 * time.Millisecond,
+		// tusd's per-request goroutine end soon (0 would mean tusd's 10 s).
+		GracefulRequestCompletionTimeout: time.Millisecond,
 		PreUploadCreateCallback:          s.tusCreate,
 	})
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -146,20 +147,19 @@ func TestTusCreationNeedsTokenInMetadata(t *testing.T) {
 
 // cutPatch sends a PATCH that promises the rest of data from offset but
 // sends only n bytes before the connection is closed.
-func cutPatch(t *testing.T, loc string, data []byte, offset, n int) {
-	t.Helper()
+func cutPatch(loc string, data []byte, offset, n int) error {
 	u, err := url.Parse(loc)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	conn, err := net.Dial("tcp", u.Host)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	fmt.Fprintf(conn, "PATCH %s HTTP/1.1\r\nHost: %s\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: %d\r\nContent-Type: application/offset+octet-stream\r\nContent-Length: %d\r\n\r\n",
 		u.Path, u.Host, offset, len(data)-offset)
 	conn.Write(data[offset : offset+n])
-	conn.Close()
+	return conn.Close()
 }
 
 // TestTusCutPatchThenImmediateResume cuts a PATCH and at once resumes with
@@ -167,6 +167,7 @@ func cutPatch(t *testing.T, loc string, data []byte, offset, n int) {
 // request: the interleaving that tripped a data race inside tusd v2.9.1
 // (a lock-release request from the HEAD cancelled the PATCH's context
 // while the PATCH was still setting up its body reader). Run with -race.
+// The uploads run at once, which only adds interleavings.
 func TestTusCutPatchThenImmediateResume(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t, Options{})
@@ -175,59 +176,84 @@ func TestTusCutPatchThenImmediateResume(t *testing.T) {
 	if testing.Short() {
 		iterations = 4
 	}
+	gens := make([]wix.GenerateResumableUploadURLResponse, iterations)
+	locs := make([]string, iterations)
 	for i := range iterations {
-		gen := genResumable(t, srv, "s1", wix.GenerateResumableUploadURLRequest{MimeType: "image/jpeg", FileName: fmt.Sprintf("cut%d.jpg", i)})
-		loc := tusCreate(t, gen, len(data), "image/jpeg")
-		offset := 0
-		cuts := 0
-		for attempt := 0; offset < len(data); attempt++ {
-			if attempt > 200 {
-				t.Fatalf("iteration %d: upload stuck at offset %d", i, offset)
+		gens[i] = genResumable(t, srv, "s1", wix.GenerateResumableUploadURLRequest{MimeType: "image/jpeg", FileName: fmt.Sprintf("cut%d.jpg", i)})
+		locs[i] = tusCreate(t, gens[i], len(data), "image/jpeg")
+	}
+	var wg sync.WaitGroup
+	for i, loc := range locs {
+		wg.Go(func() {
+			if err := cutAndResume(loc, data, 1000+i*37); err != nil {
+				t.Errorf("iteration %d: %v", i, err)
 			}
-			if cuts < 3 && len(data)-offset > 2000 {
-				// Cut a PATCH, then resume at once.
-				cutPatch(t, loc, data, offset, 1000+i*37)
-				cuts++
-			} else {
-				st, off, b, err := tusAnswer("PATCH", loc, map[string]string{
-					"Upload-Offset": strconv.Itoa(offset), "Content-Type": "application/offset+octet-stream"}, data[offset:])
-				if err != nil {
-					t.Fatal(err)
-				}
-				switch {
-				case st == 204:
-					offset, _ = strconv.Atoi(off)
-					continue
-				case st == 409, st == 423, st >= 500, st == 400 && strings.HasPrefix(b, "ERR_UPLOAD_INTERRUPTED"):
-					// Contention with the cut request: ask for the offset.
-				default:
-					t.Fatalf("iteration %d: PATCH at %d: %d %s", i, offset, st, b)
-				}
-			}
-			st, off, b, err := tusAnswer("HEAD", loc, nil, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if st != 200 {
-				t.Fatalf("iteration %d: HEAD: %d %s", i, st, b)
-			}
-			n, err := strconv.Atoi(off)
-			if err != nil || n < offset || n > len(data) {
-				t.Fatalf("iteration %d: HEAD offset %q after %d", i, off, offset)
-			}
-			offset = n
-		}
+		})
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	sum := md5.Sum(data)
+	for i, gen := range gens {
 		resp, b := put(t, gen.UploadURL+"/"+gen.UploadToken, "", nil)
 		if resp.StatusCode != 200 {
 			t.Fatalf("iteration %d: finalize: %d %s", i, resp.StatusCode, b)
 		}
 		var up wix.UploadResponse
 		mustJSON(t, b, &up)
-		sum := md5.Sum(data)
 		if up.File == nil || up.File.Hash != hex.EncodeToString(sum[:]) || up.File.SizeInBytes != strconv.Itoa(len(data)) {
 			t.Fatalf("iteration %d: file %s, want hash %x", i, b, sum)
 		}
 	}
+}
+
+// cutAndResume uploads data to the tus upload at loc, cutting three
+// PATCHes after cut bytes each and resuming at once from the offset HEAD
+// answers.
+func cutAndResume(loc string, data []byte, cut int) error {
+	offset := 0
+	cuts := 0
+	for attempt := 0; offset < len(data); attempt++ {
+		if attempt > 200 {
+			return fmt.Errorf("upload stuck at offset %d", offset)
+		}
+		if cuts < 3 && len(data)-offset > 2000 {
+			// Cut a PATCH, then resume at once.
+			if err := cutPatch(loc, data, offset, cut); err != nil {
+				return err
+			}
+			cuts++
+		} else {
+			st, off, b, err := tusAnswer("PATCH", loc, map[string]string{
+				"Upload-Offset": strconv.Itoa(offset), "Content-Type": "application/offset+octet-stream"}, data[offset:])
+			if err != nil {
+				return err
+			}
+			switch {
+			case st == 204:
+				offset, _ = strconv.Atoi(off)
+				continue
+			case st == 409, st == 423, st >= 500, st == 400 && strings.HasPrefix(b, "ERR_UPLOAD_INTERRUPTED"):
+				// Contention with the cut request: ask for the offset.
+			default:
+				return fmt.Errorf("PATCH at %d: %d %s", offset, st, b)
+			}
+		}
+		st, off, b, err := tusAnswer("HEAD", loc, nil, nil)
+		if err != nil {
+			return err
+		}
+		if st != 200 {
+			return fmt.Errorf("HEAD: %d %s", st, b)
+		}
+		n, err := strconv.Atoi(off)
+		if err != nil || n < offset || n > len(data) {
+			return fmt.Errorf("HEAD offset %q after %d", off, offset)
+		}
+		offset = n
+	}
+	return nil
 }
 
 // TestTusRequestsLeaveNoGoroutines checks that tus requests do not leave
@@ -236,30 +262,51 @@ func TestTusRequestsLeaveNoGoroutines(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t, Options{})
 	data := pngBytes(t, 16, 16)
-	run := func() {
+	create := func() string {
 		gen := genResumable(t, srv, "s1", wix.GenerateResumableUploadURLRequest{MimeType: "image/png", FileName: "g.png"})
-		loc := tusCreate(t, gen, len(data), "image/png")
+		return tusCreate(t, gen, len(data), "image/png")
+	}
+	// send makes an upload's HEADs and its PATCH; it may run on a
+	// goroutine of its own, so it reports with Errorf.
+	send := func(loc string) {
 		for range 5 {
 			if st, _, b, err := tusAnswer("HEAD", loc, nil, nil); err != nil || st != 200 {
-				t.Fatalf("HEAD: %d %s %v", st, b, err)
+				t.Errorf("HEAD: %d %s %v", st, b, err)
+				return
 			}
 		}
 		if st, _, b, err := tusAnswer("PATCH", loc, map[string]string{"Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"}, data); err != nil || st != 204 {
-			t.Fatalf("PATCH: %d %s %v", st, b, err)
+			t.Errorf("PATCH: %d %s %v", st, b, err)
 		}
 	}
-	run() // warm up connections
+	send(create()) // warm up
+	// Idle keep-alive connections hold goroutines of their own: none are
+	// counted, before or after.
+	http.DefaultClient.CloseIdleConnections()
 	before := runtime.NumGoroutine()
+	// 20 uploads, their HEADs and PATCHes at once: the test waits on 20
+	// requests at a time, not on 140 in a row.
+	var locs []string
 	for range 20 {
-		run()
+		locs = append(locs, create())
 	}
+	var wg sync.WaitGroup
+	for _, loc := range locs {
+		wg.Go(func() { send(loc) })
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	http.DefaultClient.CloseIdleConnections()
 	// tusd keeps one goroutine per request for GracefulRequestCompletionTimeout
-	// after the request's context ends; wait for them (bounded).
+	// after the request's context ends, and a closed connection's
+	// goroutines end soon after it; wait for them (bounded).
 	deadline := time.Now().Add(30 * time.Second)
 	for runtime.NumGoroutine() > before+10 {
 		if time.Now().After(deadline) {
 			t.Fatalf("%d goroutines before, %d after 140 tus requests", before, runtime.NumGoroutine())
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(2 * time.Millisecond)
 	}
 }
