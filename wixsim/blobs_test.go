@@ -14,6 +14,7 @@ import (
 // Whatever its size, and wherever it is kept, stored content reads back
 // byte for byte under its MD5; content over the limit is refused.
 func TestBlobsReadBackWhatWasStored(t *testing.T) {
+	t.Parallel()
 	b := &blobs{dir: t.TempDir()}
 	cases := []struct {
 		name  string
@@ -55,6 +56,7 @@ func TestBlobsReadBackWhatWasStored(t *testing.T) {
 // rest spills to files, and both read back. Storing content twice keeps one
 // copy.
 func TestBlobsSpillPastTheMemoryBudget(t *testing.T) {
+	t.Parallel()
 	const size, budget = 1000, 10 * 1000
 	b := &blobs{dir: t.TempDir(), budget: budget}
 	n := budget/size + 3

@@ -30,6 +30,7 @@ func TestFillPath(t *testing.T) {
 
 // The fill is the source's centre, scaled: a wide image loses its sides.
 func TestScaleToFill(t *testing.T) {
+	t.Parallel()
 	src := image.NewRGBA(image.Rect(0, 0, 300, 100))
 	for x := range 300 {
 		c := color.RGBA{255, 0, 0, 255} // red sides

@@ -245,6 +245,7 @@ func searchAll(t *testing.T, srv *Server, site string, req wix.SearchFilesReques
 // Search Files with no text lists the whole site, every folder, newest
 // updated first, and its cursor pages through all of it.
 func TestSearchSpansFoldersByUpdatedDate(t *testing.T) {
+	t.Parallel()
 	src := origin(t, map[string][]byte{"a.png": pngBytes(t, 3, 3)})
 	srv := newServer(t, Options{})
 	want := map[string]bool{}

@@ -54,6 +54,7 @@ const (
 )
 
 func TestTrashBin(t *testing.T) {
+	t.Parallel()
 	src := origin(t, map[string][]byte{"a.png": pngBytes(t, 2, 2)})
 	srv := newServer(t, Options{})
 	root := waitDone(t, srv, "s1", importFile(t, srv, "s1", wix.ImportFileRequest{URL: src.URL + "/img/a.png", DisplayName: "root.png"}).ID)
@@ -170,6 +171,7 @@ func TestTrashBin(t *testing.T) {
 // TestTrashedWhileProcessing: a file trashed while PENDING finishes in the
 // trash, and one deleted for good never comes back.
 func TestTrashedWhileProcessing(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	src := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		<-release
@@ -194,6 +196,7 @@ func TestTrashedWhileProcessing(t *testing.T) {
 }
 
 func TestImportSendsURLHeadersAndParams(t *testing.T) {
+	t.Parallel()
 	png := pngBytes(t, 2, 2)
 	guarded := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Referer() != "https://old.example/" || r.Header.Get("X-Token") != "t0k" || r.URL.Query().Get("sig") != "s1g" {
@@ -217,6 +220,7 @@ func TestImportSendsURLHeadersAndParams(t *testing.T) {
 }
 
 func TestUnknownSite(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, Options{Sites: []string{"s1"}})
 	if got := list(t, srv, "s1", nil); len(got.Files) != 0 {
 		t.Fatalf("known site: %+v", got)
