@@ -243,11 +243,11 @@ func TestLostAnswersNeitherDuplicateNorFail(t *testing.T) {
 func testLostAnswersNeitherDuplicateNorFail(t *testing.T) {
 	e := newInProcessEnv(t, wixsim.Options{CommitErrorRate: 0.2, ErrorRate: 0.05, Seed: 7, // 0.1 left a run without a commit error now and then (0.9^34)
 		ProcessingDelay: wixsim.Range{Min: time.Millisecond, Max: 10 * time.Millisecond}}, nil)
-	e.cfg.BatchSize = 20
+	e.cfg.BatchSize = 10
 	e.cfg.ReconcileDelay = -1
 	var b strings.Builder
 	b.WriteString("source_url,display_name\n")
-	for i := 0; i < 600; i++ {
+	for i := 0; i < 300; i++ {
 		fmt.Fprintf(&b, "{{origin}}/img/%d.png,photo %d.png\n", i, i)
 	}
 	e.writeManifest(b.String())
@@ -267,8 +267,8 @@ func testLostAnswersNeitherDuplicateNorFail(t *testing.T) {
 			t.Errorf("%s imported %d times", src, n)
 		}
 	}
-	if len(bySource) != 600 {
-		t.Errorf("%d distinct sources in the Media Manager, want 600", len(bySource))
+	if len(bySource) != 300 {
+		t.Errorf("%d distinct sources in the Media Manager, want 300", len(bySource))
 	}
 	stats := e.sim.Sim.Stats()
 	lost := stats.Requests["bulkImport"]["500"] + stats.Requests["bulkImport"]["503"] + stats.Requests["bulkImport"]["dropped"]

@@ -194,7 +194,7 @@ func TestMigrateDryRun(t *testing.T) {
 
 func TestMigrateInterruptThenResume(t *testing.T) {
 	t.Parallel()
-	s := newSetup(t, wixsim.Options{ProcessingDelay: wixsim.Range{Min: time.Millisecond, Max: 10 * time.Millisecond}}, 400, "")
+	s := newSetup(t, wixsim.Options{ProcessingDelay: wixsim.Range{Min: time.Millisecond, Max: 10 * time.Millisecond}}, 200, "")
 	ctx, cancel := context.WithCancel(context.Background())
 	// Interrupt as soon as the first import call has been answered.
 	go func() {
@@ -203,19 +203,19 @@ func TestMigrateInterruptThenResume(t *testing.T) {
 		}
 		cancel()
 	}()
-	code, _, errOut := s.migrate(t, ctx, "--batch-size", "50", "--concurrency", "1", "--rate", "600")
+	code, _, errOut := s.migrate(t, ctx, "--batch-size", "25", "--concurrency", "1", "--rate", "600")
 	if code != exitInterrupted {
 		t.Fatalf("exit %d, want 130: %s", code, errOut)
 	}
 	recs := readCSV(t, filepath.Join(s.dir, "media.report.csv"))
-	if len(recs) != 401 {
-		t.Fatalf("interrupted report has %d rows, want 401", len(recs)-1)
+	if len(recs) != 201 {
+		t.Fatalf("interrupted report has %d rows, want 201", len(recs)-1)
 	}
 	code, out, errOut := s.migrate(t, context.Background())
 	if code != exitOK {
 		t.Fatalf("resume: exit %d\n%s\n%s", code, out, errOut)
 	}
-	if files := s.sim.Sim.Stats().Files; files.Ready != 400 {
-		t.Errorf("simulator holds %d READY files, want exactly 400 (none imported twice)", files.Ready)
+	if files := s.sim.Sim.Stats().Files; files.Ready != 200 {
+		t.Errorf("simulator holds %d READY files, want exactly 200 (none imported twice)", files.Ready)
 	}
 }
