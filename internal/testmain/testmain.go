@@ -1,6 +1,5 @@
-// Package testmain is the TestMain of every package's tests: it runs them,
-// collecting garbage less often, and exits without the race detector's
-// pause.
+// Package testmain is the TestMain of every package's tests: it runs them
+// and exits without the race detector's pause.
 //
 // Under -race a Go program that exits with status 0 first sleeps for
 // GORACE's atexit_sleep_ms (1 s by default), so that goroutines still
@@ -13,7 +12,6 @@ package testmain
 
 import (
 	"os"
-	"runtime/debug"
 	"strings"
 	"syscall"
 	"testing"
@@ -26,12 +24,6 @@ import (
 func Run(m *testing.M, after ...func()) {
 	if raceEnabled {
 		noExitPause()
-	}
-	if os.Getenv("GOGC") == "" {
-		// Under -race a collection is costly (the detector frees the
-		// shadow of every span swept); tests peak at a few hundred MB,
-		// so they collect a quarter as often.
-		debug.SetGCPercent(400)
 	}
 	code := m.Run()
 	for _, f := range after {
