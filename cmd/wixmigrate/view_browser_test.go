@@ -20,6 +20,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/wixmigrate/wixmigrate/internal/testenv"
 	"github.com/wixmigrate/wixmigrate/internal/testenv/browser"
 	"github.com/wixmigrate/wixmigrate/report"
 )
@@ -32,6 +33,9 @@ const hostileName = `"><script>alert(1)</script><img src=x onerror=alert(2)>`
 // simulator in-process, keeps its simulator and origin up (--serve), and
 // checks the page it wrote in a real headless Chromium.
 func TestViewPageInBrowser(t *testing.T) {
+	// 6-8 s of CPU, most of it Chromium's: the slowest test of the
+	// package. view's own browser tests check the page in the short run.
+	testenv.SkipUnlessFull(t, "the demo's page in a browser: thumbnails the simulator scales, filters from the keyboard, screenshots")
 	t.Parallel()
 	samples := copySamples(t, `{{origin}}/media/red-shirt.jpg,"`+strings.ReplaceAll(hostileName, `"`, `""`)+`",/hostile,,EVIL-1,`)
 	out := t.TempDir()
