@@ -51,21 +51,34 @@ func (m *fakeMedia) add(id, folder string, arrival, processing time.Duration) {
 
 // view renders f as of now, as a listing (lagging) or by ID shows it.
 func (m *fakeMedia) view(f *fakeFile, listing bool) wix.File {
-	now := time.Now()
-	seen := now
-	if listing {
-		seen = now.Add(-m.lag)
-	}
 	created := f.createdAt
 	out := wix.File{ID: f.id, ParentFolderID: f.folder, OperationStatus: wix.StatusPending, CreatedDate: &created, UpdatedDate: &created}
-	if !seen.Before(f.readyAt) {
+	if m.showsReady(f, listing) {
 		ready := f.readyAt
 		out.OperationStatus, out.UpdatedDate = wix.StatusReady, &ready
 		if f.foundAt.IsZero() {
-			f.foundAt = now
+			f.foundAt = time.Now()
 		}
 	}
 	return out
+}
+
+// showsReady reports whether a listing (lagging) or a read by ID shows f
+// READY now.
+func (m *fakeMedia) showsReady(f *fakeFile, listing bool) bool {
+	seen := time.Now()
+	if listing {
+		seen = seen.Add(-m.lag)
+	}
+	return !seen.Before(f.readyAt)
+}
+
+// listed is f's updatedDate as a listing shows it now.
+func (m *fakeMedia) listed(f *fakeFile) time.Time {
+	if m.showsReady(f, true) {
+		return f.readyAt
+	}
+	return f.createdAt
 }
 
 func (m *fakeMedia) GetFiles(_ context.Context, ids []string) ([]wix.File, error) {
@@ -95,17 +108,19 @@ func (m *fakeMedia) page(kind, folder, cursor string) ([]wix.File, *wix.PagingMe
 	defer m.mu.Unlock()
 	m.calls[kind]++
 	m.at = append(m.at, time.Since(m.created))
-	var all []wix.File
+	// Sorted by the listing's dates, then rendered: only the files of the
+	// page are shown to the poller (and may be found READY).
+	var all []*fakeFile
 	for _, f := range m.files {
 		if (folder == "" || f.folder == folder) && !now(f.createdAt) {
-			all = append(all, m.view(f, true))
+			all = append(all, f)
 		}
 	}
-	slices.SortFunc(all, func(a, b wix.File) int {
-		if c := b.UpdatedDate.Compare(*a.UpdatedDate); c != 0 {
+	slices.SortFunc(all, func(a, b *fakeFile) int {
+		if c := m.listed(b).Compare(m.listed(a)); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.ID, b.ID)
+		return cmp.Compare(a.id, b.id)
 	})
 	from, _ := strconv.Atoi(cursor)
 	to := min(from+wix.MaxPageLimit, len(all))
@@ -113,7 +128,11 @@ func (m *fakeMedia) page(kind, folder, cursor string) ([]wix.File, *wix.PagingMe
 	if to < len(all) {
 		next.Cursors.Next = strconv.Itoa(to)
 	}
-	return all[from:to], next
+	files := make([]wix.File, 0, to-from)
+	for _, f := range all[from:to] {
+		files = append(files, m.view(f, true))
+	}
+	return files, next
 }
 
 func (m *fakeMedia) ListFiles(_ context.Context, req *wix.ListFilesRequest) (*wix.ListFilesResponse, error) {
