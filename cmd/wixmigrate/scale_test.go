@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wixmigrate/wixmigrate/internal/testenv"
 	"github.com/wixmigrate/wixmigrate/wixsim"
 )
 
@@ -60,16 +61,18 @@ func BenchmarkScale(b *testing.B) {
 		if err != nil {
 			b.Fatalf("migrate: %v\n%s\n%s", err, stdout.String(), stderr.String())
 		}
-		ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-		cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+		user, sys := cmd.ProcessState.UserTime(), cmd.ProcessState.SystemTime()
+		cpu := user + sys
 		ready := countReady(b, rpath)
 		if ready != rows {
 			b.Fatalf("%d of %d rows READY\n%s", ready, rows, stdout.String())
 		}
+		rss, rssKnown := testenv.PeakRSS(cmd.ProcessState)
 		b.Logf("%d rows: wall %s, CPU %s (user %s, sys %s), peak RSS %d MB\n%s", rows, wall.Round(time.Millisecond),
-			cpu.Round(time.Millisecond), time.Duration(ru.Utime.Nano()).Round(time.Millisecond),
-			time.Duration(ru.Stime.Nano()).Round(time.Millisecond), ru.Maxrss>>10, strings.TrimSpace(stdout.String()))
-		b.ReportMetric(float64(ru.Maxrss)/1024, "peak-RSS-MB") // Linux: Maxrss is in KiB
+			cpu.Round(time.Millisecond), user.Round(time.Millisecond), sys.Round(time.Millisecond), rss>>20, strings.TrimSpace(stdout.String()))
+		if rssKnown {
+			b.ReportMetric(float64(rss)/(1<<20), "peak-RSS-MB")
+		}
 		b.ReportMetric(float64(cpu.Milliseconds())/float64(rows)*1000, "CPU-ms/1k-rows")
 		b.ReportMetric(wall.Seconds(), "wall-s")
 		b.ReportMetric(float64(rows)/wall.Seconds(), "rows/s")

@@ -3,6 +3,8 @@
 package testenv
 
 import (
+	"os"
+	"runtime"
 	"syscall"
 	"time"
 )
@@ -16,4 +18,17 @@ func ProcessCPU() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// PeakRSS is the largest resident set size, in bytes, of an ended child
+// process; ok is false where the system does not say.
+func PeakRSS(ps *os.ProcessState) (bytes int64, ok bool) {
+	ru, ok := ps.SysUsage().(*syscall.Rusage)
+	if !ok {
+		return 0, false
+	}
+	if runtime.GOOS == "darwin" || runtime.GOOS == "ios" {
+		return ru.Maxrss, true // in bytes there
+	}
+	return ru.Maxrss << 10, true // in KiB on Linux and the BSDs
 }
