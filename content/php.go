@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // PHPArray is an unserialized PHP array with its order kept: WordPress lists
@@ -189,11 +190,14 @@ func (p *phpParser) value(depth int) (any, error) {
 		}
 		return f, nil
 	case 's':
-		s, err := p.str(';')
+		b, err := p.str(';')
 		if err != nil {
 			return nil, err
 		}
-		return s, p.expect(';')
+		if boxed, ok := phpWords[string(b)]; ok {
+			return boxed, p.expect(';')
+		}
+		return string(b), p.expect(';')
 	case 'a':
 		return p.array(depth)
 	case 'O':
@@ -211,13 +215,14 @@ func (p *phpParser) value(depth int) (any, error) {
 
 // str reads len:"bytes" up to its closing quote; end is the byte that
 // follows the quote (';' after a string value, ':' after a class name).
-func (p *phpParser) str(end byte) (string, error) {
+// The bytes are data's, not a copy.
+func (p *phpParser) str(end byte) ([]byte, error) {
 	n, err := p.integer(':')
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := p.expect('"'); err != nil {
-		return "", err
+		return nil, err
 	}
 	start := p.pos
 	closes := func(i int) bool {
@@ -225,19 +230,35 @@ func (p *phpParser) str(end byte) (string, error) {
 	}
 	if n >= 0 && n <= int64(len(p.data)-start-1) && closes(start+int(n)) {
 		p.pos = start + int(n) + 1
-		return string(p.data[start : start+int(n)]), nil
+		return p.data[start : start+int(n)], nil
 	}
 	// A stale length: take the string to the first closing quote.
 	for i := start; i < len(p.data); i++ {
 		if closes(i) {
 			p.pos = i + 1
 			p.repaired++
-			return string(p.data[start:i]), nil
+			return p.data[start:i], nil
 		}
 	}
 	p.pos = start
-	return "", p.fail("string of %d bytes runs past the end", n)
+	return nil, p.fail("string of %d bytes runs past the end", n)
 }
+
+// phpWords are the strings WordPress's attachment metadata repeats in
+// every value (its keys, size names, MIME types), boxed once: a value of
+// thousands of attachments would otherwise allocate each of them twice,
+// its bytes and its interface value, in every one.
+var phpWords = func() map[string]any {
+	m := map[string]any{}
+	for _, w := range strings.Fields(`width height file filesize sizes mime-type image_meta original_image
+		thumbnail medium medium_large large full post-thumbnail 1536x1536 2048x2048
+		aperture credit camera caption created_timestamp copyright focal_length iso shutter_speed
+		title orientation keywords 0 1
+		image/jpeg image/png image/gif image/webp image/avif image/svg+xml application/pdf`) {
+		m[w] = w
+	}
+	return m
+}()
 
 func (p *phpParser) array(depth int) (*PHPArray, error) {
 	n, err := p.integer(':')
@@ -252,7 +273,9 @@ func (p *phpParser) array(depth int) (*PHPArray, error) {
 	if err := p.expect('{'); err != nil {
 		return nil, err
 	}
-	arr := &PHPArray{Keys: make([]any, 0, n), Values: make([]any, 0, n)}
+	// Keys and values share one allocation.
+	entries := make([]any, 2*n)
+	arr := &PHPArray{Keys: entries[:0:n], Values: entries[n : n : 2*n]}
 	for range n {
 		keyAt := p.pos
 		key, err := p.value(depth + 1)

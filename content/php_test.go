@@ -66,6 +66,56 @@ func TestUnserializePHPValues(t *testing.T) {
 	}
 }
 
+// The words metadata repeats (keys, size names, MIME types) are shared,
+// not copied: they read the same as any other string, wherever they are.
+func TestUnserializePHPSharedWords(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want any
+	}{
+		{`s:5:"width";`, "width"},
+		{`s:10:"image/jpeg";`, "image/jpeg"},
+		// A word's prefix, or the word with more after it, is its own string.
+		{`s:4:"widt";`, "widt"},
+		{`s:6:"widths";`, "widths"},
+		// A stale length that ends inside a word is repaired to the word.
+		{`s:3:"width";`, "width"},
+		{`s:9:"sizes";`, "sizes"},
+		// Nested arrays, each with its own keys and values.
+		{`a:2:{s:5:"sizes";a:1:{s:6:"medium";a:2:{s:4:"file";s:5:"m.jpg";s:9:"mime-type";s:9:"image/png";}}s:5:"width";i:1600;}`,
+			&PHPArray{Keys: []any{"sizes", "width"}, Values: []any{
+				&PHPArray{Keys: []any{"medium"}, Values: []any{
+					&PHPArray{Keys: []any{"file", "mime-type"}, Values: []any{"m.jpg", "image/png"}}}},
+				int64(1600)}}},
+		{`a:0:{}`, &PHPArray{Keys: []any{}, Values: []any{}}},
+		// A class name that is a word is still only a class name.
+		{`O:4:"file":1:{s:4:"file";s:1:"x";}`, &PHPArray{Keys: []any{"file"}, Values: []any{"x"}}},
+	} {
+		got, _, err := UnserializePHP([]byte(tc.in))
+		if err != nil {
+			t.Errorf("%s: %v", tc.in, err)
+			continue
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s = %#v, want %#v", tc.in, got, tc.want)
+		}
+	}
+}
+
+// Keys and values share one allocation: appending to one must not write
+// over the other.
+func TestUnserializePHPArrayAppendIsSafe(t *testing.T) {
+	v, _, err := UnserializePHP([]byte(`a:2:{s:1:"a";i:1;s:1:"b";i:2;}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	arr := v.(*PHPArray)
+	arr.Keys = append(arr.Keys, "c")
+	if !reflect.DeepEqual(arr.Values, []any{int64(1), int64(2)}) {
+		t.Errorf("values after appending a key = %v", arr.Values)
+	}
+}
+
 func TestUnserializePHPIntegerKeysMatchStrings(t *testing.T) {
 	v, _, err := UnserializePHP([]byte(`a:1:{i:5;s:4:"five";}`))
 	if err != nil {
@@ -98,23 +148,31 @@ func TestUnserializePHPStaleLengthIsRepaired(t *testing.T) {
 }
 
 func TestUnserializePHPMalformed(t *testing.T) {
-	for _, in := range []string{
-		``,
-		`x:1;`,
-		`i:12`,
-		`i:twelve;`,
-		`s:5:"abc`,
-		`a:2:{i:0;i:1;}`,
-		`a:99999999999:{}`,
-		`a:1:{a:0:{}i:1;}`, // an array as a key
-		`a:1:{i:0;i:1;`,    // truncated
-		`b:;`,
-		`d:x;`,
+	for _, tc := range []struct{ in, want string }{
+		{``, "byte 0: unexpected end, want a value"},
+		{`x:1;`, "byte 0: unknown type 'x'"},
+		{`i:12`, "byte 2: unexpected end, want ';'"},
+		{`i:twelve;`, `byte 2: "twelve" is not an integer`},
+		{`s:5:"abc`, "byte 5: string of 5 bytes runs past the end"},
+		{`a:2:{i:0;i:1;}`, "byte 13: unexpected end, want a value"},
+		{`a:99999999999:{}`, "byte 14: array of 99999999999 entries does not fit in the data"},
+		{`a:1:{a:0:{}i:1;}`, "byte 5: array key is *content.PHPArray, want a string or an integer"}, // an array as a key
+		{`a:1:{i:0;i:1;`, "byte 13: unexpected end, want '}'"},                                      // truncated
+		{`b:;`, `byte 2: "" is not an integer`},
+		{`d:x;`, `byte 4: "x" is not a number`},
+		// Words metadata repeats fail where any string fails.
+		{`a:1:{s:5:"width"i:1;}`, "byte 10: string of 5 bytes runs past the end"},
+		{`a:2:{s:4:"file";s:3:"x";}`, "byte 24: unexpected end, want a value"},
+		{`a:2:{s:5:"width";i:1;s:5:"sizes";a:1:{s:6:"medium";a:1:{s:4:"file";s:3:"x";}}`, "byte 77: unexpected end, want '}'"},
 	} {
-		_, _, err := UnserializePHP([]byte(in))
+		_, _, err := UnserializePHP([]byte(tc.in))
 		var syntax *PHPSyntaxError
 		if !errors.As(err, &syntax) {
-			t.Errorf("%q: err = %v, want a *PHPSyntaxError", in, err)
+			t.Errorf("%q: err = %v, want a *PHPSyntaxError", tc.in, err)
+			continue
+		}
+		if want := "PHP-serialized data, " + tc.want; err.Error() != want {
+			t.Errorf("%q: err = %q, want %q", tc.in, err, want)
 		}
 	}
 }

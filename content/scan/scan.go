@@ -474,15 +474,19 @@ func (s *scanner) take(p string, r content.Ref) (*scanEntry, *int) {
 // attachment takes a WXR attachment: an original, media whatever its
 // extension.
 func (s *scanner) attachment(p string, a wxrAttachment) {
-	key := content.Key(a.url)
-	e, ok := s.entries[key]
+	// Its URL is most often a spelling already taken, found in the same
+	// file: the entry is known without a key.
+	e, ok := s.spellings[a.url]
 	if !ok {
-		// content.Find has reported the attachment's URL from the same file and
-		// counted it if it was left out; here it is only left out again.
-		if !s.keepHost(a.url) || !s.keepKind(a.url, content.ContextAttachment) || s.invalid(a.url) != nil {
-			return
+		key := content.Key(a.url)
+		if e, ok = s.entries[key]; !ok {
+			// content.Find has reported the attachment's URL from the same file and
+			// counted it if it was left out; here it is only left out again.
+			if !s.keepHost(a.url) || !s.keepKind(a.url, content.ContextAttachment) || s.invalid(a.url) != nil {
+				return
+			}
+			e = s.add(key, a.url, p, a.line)
 		}
-		e = s.add(key, a.url, p, a.line)
 	}
 	if e.attachment == nil {
 		e.attachment = a.original
@@ -628,7 +632,12 @@ type group struct {
 func (s *scanner) finish() *Result {
 	s.spellings, s.left = nil, nil
 	s.applySQLMetadata()
-	known := s.knownVariants()
+	ordered := make([]*scanEntry, 0, len(s.entries))
+	for _, e := range s.entries {
+		ordered = append(ordered, e)
+	}
+	slices.SortFunc(ordered, func(a, b *scanEntry) int { return a.seq - b.seq })
+	known := s.knownVariants(ordered)
 	var resolve func(e *scanEntry, depth int) *scanEntry
 	resolve = func(e *scanEntry, depth int) *scanEntry {
 		if e.root != nil {
@@ -649,12 +658,6 @@ func (s *scanner) finish() *Result {
 		}
 		return e.root
 	}
-
-	ordered := make([]*scanEntry, 0, len(s.entries))
-	for _, e := range s.entries {
-		ordered = append(ordered, e)
-	}
-	slices.SortFunc(ordered, func(a, b *scanEntry) int { return a.seq - b.seq })
 
 	var groups []*group
 	for _, e := range ordered {
@@ -725,10 +728,18 @@ func (g *group) addVariant(u string) {
 // knownVariants maps the key of each size variant a WXR lists (see
 // knownCopies) to its original's entry. An attachment is an original even when another lists
 // its name as a size; and only images have sizes that are the same
-// picture (a PDF's "sizes" are preview images of its first page).
-func (s *scanner) knownVariants() map[string]*scanEntry {
-	known := map[string]*scanEntry{}
-	for _, e := range s.entries {
+// picture (a PDF's "sizes" are preview images of its first page). A size
+// two attachments list is the first one's. ordered is the entries in order
+// of first occurrence.
+func (s *scanner) knownVariants(ordered []*scanEntry) map[string]*scanEntry {
+	n := 0
+	for _, e := range ordered {
+		if e.attachment != nil {
+			n += len(e.attachment.copies)
+		}
+	}
+	known := make(map[string]*scanEntry, n)
+	for _, e := range ordered {
 		if e.attachment == nil {
 			continue
 		}
@@ -737,7 +748,7 @@ func (s *scanner) knownVariants() map[string]*scanEntry {
 			if o, ok := s.entries[k]; ok && o.attachment != nil {
 				continue
 			}
-			if prev, ok := known[k]; !ok || e.seq < prev.seq {
+			if _, ok := known[k]; !ok {
 				known[k] = e
 			}
 		}

@@ -334,6 +334,9 @@ func sizesOf(attachmentURL string, sizes *content.PHPArray) []Size {
 			continue // "full" is the file itself; sizes may share a file
 		}
 		seen[v.URL] = true
+		if out == nil {
+			out = make([]Size, 0, len(sizes.Keys))
+		}
 		out = append(out, v)
 	}
 	return out
