@@ -14,7 +14,10 @@ import (
 // u is an absolute or protocol-relative URL with escapes of its format
 // already decoded (Ref.URL); Key of anything else is u itself.
 func Key(u string) string {
-	k, ok := AppendKey(nil, u)
+	// A key is never longer than its URL: most fit on the stack, and the
+	// string is the one allocation.
+	var buf [160]byte
+	k, ok := AppendKey(buf[:0], u)
 	if !ok {
 		return u
 	}
@@ -73,7 +76,8 @@ func AppendKey(dst []byte, u string) (_ []byte, ok bool) {
 // Host is the lower-case host name of an absolute or protocol-relative URL,
 // without port or credentials; "" when u has none.
 func Host(u string) string {
-	k, ok := AppendKey(nil, u)
+	var buf [160]byte
+	k, ok := AppendKey(buf[:0], u)
 	if !ok {
 		return ""
 	}

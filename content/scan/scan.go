@@ -530,6 +530,7 @@ type wxrAttachment struct {
 type original struct {
 	title  string
 	copies []string // see knownCopies; nil when its sizes are not copies of it
+	keys   []string // the copies' keys, set by finish (knownVariants)
 }
 
 func originalOf(a *Attachment) *original {
@@ -668,8 +669,8 @@ func (s *scanner) finish() *Result {
 			root.group = g
 			groups = append(groups, g)
 			if a := root.attachment; a != nil {
-				for _, v := range a.copies {
-					g.addVariant(v)
+				for i, v := range a.copies {
+					g.addVariant(v, a.keys[i])
 				}
 			}
 		}
@@ -679,7 +680,7 @@ func (s *scanner) finish() *Result {
 		}
 		if root != e {
 			s.sum.Folded++
-			g.addVariant(e.url)
+			g.addVariant(e.url, content.Key(e.url))
 		}
 	}
 	slices.SortFunc(groups, func(a, b *group) int { return a.seq - b.seq })
@@ -716,8 +717,8 @@ func (s *scanner) finish() *Result {
 	return res
 }
 
-func (g *group) addVariant(u string) {
-	k := content.Key(u)
+// addVariant lists u, whose key is k, unless the group has it.
+func (g *group) addVariant(u, k string) {
 	if k == g.root.key || slices.Contains(g.keys, k) {
 		return
 	}
@@ -730,7 +731,7 @@ func (g *group) addVariant(u string) {
 // its name as a size; and only images have sizes that are the same
 // picture (a PDF's "sizes" are preview images of its first page). A size
 // two attachments list is the first one's. ordered is the entries in order
-// of first occurrence.
+// of first occurrence. It sets each original's keys, which the rows use.
 func (s *scanner) knownVariants(ordered []*scanEntry) map[string]*scanEntry {
 	n := 0
 	for _, e := range ordered {
@@ -740,11 +741,14 @@ func (s *scanner) knownVariants(ordered []*scanEntry) map[string]*scanEntry {
 	}
 	known := make(map[string]*scanEntry, n)
 	for _, e := range ordered {
-		if e.attachment == nil {
+		a := e.attachment
+		if a == nil {
 			continue
 		}
-		for _, v := range e.attachment.copies {
+		a.keys = make([]string, len(a.copies))
+		for i, v := range a.copies {
 			k := content.Key(v)
+			a.keys[i] = k
 			if o, ok := s.entries[k]; ok && o.attachment != nil {
 				continue
 			}

@@ -134,11 +134,12 @@ func (w *WXRReader) Finish() error {
 
 // wpLocal is name's local part when it is in WordPress's namespace.
 func (w *WXRReader) wpLocal(name string) (string, bool) {
-	prefix, local, ok := strings.Cut(name, ":")
-	if !ok || !w.wpPrefixes[prefix] {
+	i := strings.IndexByte(name, ':')
+	// "wp" is the prefix WordPress writes: compared before the map hashes.
+	if i < 0 || name[:i] != "wp" && !w.wpPrefixes[name[:i]] {
 		return "", false
 	}
-	return local, true
+	return name[i+1:], true
 }
 
 // StartElement implements content.ElementHandler.
