@@ -141,12 +141,31 @@ func (p *phpParser) integer(stop byte) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	if n, ok := smallInt(b); ok {
+		return n, nil
+	}
 	n, convErr := strconv.ParseInt(string(b), 10, 64)
 	if convErr != nil {
 		p.pos = start
 		return 0, p.fail("%q is not an integer", b)
 	}
 	return n, nil
+}
+
+// smallInt reads the integers serialized data is made of (lengths, counts,
+// pixel sizes) without strconv's generality: up to 18 digits, which cannot
+// overflow. ok is false for anything else, which strconv then reads.
+func smallInt(b []byte) (n int64, ok bool) {
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
 }
 
 func (p *phpParser) value(depth int) (any, error) {
@@ -194,8 +213,10 @@ func (p *phpParser) value(depth int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if boxed, ok := phpWords[string(b)]; ok {
-			return boxed, p.expect(';')
+		if len(b) <= maxPHPWord {
+			if boxed, ok := phpWords[string(b)]; ok {
+				return boxed, p.expect(';')
+			}
 		}
 		return string(b), p.expect(';')
 	case 'a':
@@ -258,6 +279,16 @@ var phpWords = func() map[string]any {
 		m[w] = w
 	}
 	return m
+}()
+
+// maxPHPWord is the longest of phpWords: a longer string (a file's path)
+// is not looked up.
+var maxPHPWord = func() int {
+	n := 0
+	for w := range phpWords {
+		n = max(n, len(w))
+	}
+	return n
 }()
 
 func (p *phpParser) array(depth int) (*PHPArray, error) {

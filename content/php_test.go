@@ -46,6 +46,13 @@ func TestUnserializePHPValues(t *testing.T) {
 		{`b:1;`, true},
 		{`b:0;`, false},
 		{`i:-42;`, int64(-42)},
+		{`i:+42;`, int64(42)},
+		{`i:007;`, int64(7)},
+		{`i:999999999999999999;`, int64(999999999999999999)},   // 18 digits
+		{`i:9223372036854775807;`, int64(9223372036854775807)}, // 19: the largest
+		{`s:03:"abc";`, "abc"},
+		{`s:-1:"";`, ""}, // a length that cannot be is repaired like a stale one
+		{`a:01:{i:0;i:1;}`, &PHPArray{Keys: []any{int64(0)}, Values: []any{int64(1)}}},
 		{`d:0.5;`, 0.5},
 		{`s:0:"";`, ""},
 		// Lengths are bytes, not characters: é is two.
@@ -159,6 +166,8 @@ func TestUnserializePHPMalformed(t *testing.T) {
 		{`a:1:{a:0:{}i:1;}`, "byte 5: array key is *content.PHPArray, want a string or an integer"}, // an array as a key
 		{`a:1:{i:0;i:1;`, "byte 13: unexpected end, want '}'"},                                      // truncated
 		{`b:;`, `byte 2: "" is not an integer`},
+		{`i:9223372036854775808;`, `byte 2: "9223372036854775808" is not an integer`}, // overflows
+		{`i:1 ;`, `byte 2: "1 " is not an integer`},
 		{`d:x;`, `byte 4: "x" is not a number`},
 		// Words metadata repeats fail where any string fails.
 		{`a:1:{s:5:"width"i:1;}`, "byte 10: string of 5 bytes runs past the end"},

@@ -273,7 +273,7 @@ func (it *wxrItem) attachment() (a Attachment, ok bool, warn string) {
 	u := string(url)
 	a = Attachment{URL: u, Title: strings.TrimSpace(it.title.String()), Line: it.urlLine,
 		Alt: it.alt, Caption: strings.TrimSpace(it.excerpt.String())}
-	a.ID, _ = strconv.ParseInt(strings.TrimSpace(it.id.String()), 10, 64)
+	a.ID, _ = strconv.ParseInt(string(bytes.TrimSpace(it.id.Bytes())), 10, 64)
 	if a.Line == 0 {
 		a.Line = it.line
 	}
