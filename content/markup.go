@@ -34,6 +34,11 @@ type markupScanner struct {
 	names   nameCache
 	attrs   []attr // a start tag's attributes, reused
 	element string // the last start tag's name: the place of the text after it
+	// urlContext is element's context when it is an XML element whose
+	// text is one URL (urlElements): looked up once per start tag, not for
+	// each text run and CDATA section inside.
+	urlContext   Context
+	isURLElement bool
 	// XML elements still open, to tell a file cut short (HTML leaves
 	// elements open by design, so only XML is checked).
 	open []string
@@ -42,6 +47,7 @@ type markupScanner struct {
 	// text is given to it as UTF-8.
 	elements ElementHandler
 	latin1   bool
+	attrList []Attr // the attributes given to elements, reused
 }
 
 // markupScanners are pooled: a nested value (HTML in a JSON string) needs
@@ -51,7 +57,8 @@ var markupScanners = sync.Pool{New: func() any { return new(markupScanner) }}
 // scanMarkup scans HTML, XML or Markdown with inline HTML.
 func scanMarkup(s *stream, mode markupMode) {
 	m := markupScanners.Get().(*markupScanner)
-	m.s, m.mode, m.element, m.open, m.elements, m.latin1 = s, mode, "", m.open[:0], nil, false
+	m.s, m.mode, m.open, m.elements, m.latin1 = s, mode, m.open[:0], nil, false
+	m.setElement("")
 	if mode == markupXML && !s.nested {
 		m.elements, _ = s.e.structure.(ElementHandler)
 	}
@@ -83,7 +90,7 @@ func (m *markupScanner) scan() {
 		}
 		switch {
 		case closing:
-			m.element = ""
+			m.setElement("")
 			if m.mode == markupXML {
 				closed := m.names.lower(bytes.TrimSpace(bytes.TrimRight(s.rest()[2:n], ">")))
 				if m.elements != nil {
@@ -97,7 +104,7 @@ func (m *markupScanner) scan() {
 				}
 			}
 		case name != "":
-			m.element = name
+			m.setElement(name)
 			if m.mode == markupXML && !bytes.HasSuffix(s.rest()[:n], []byte("/>")) && len(m.open) < 1024 {
 				m.open = append(m.open, name)
 			}
@@ -106,6 +113,15 @@ func (m *markupScanner) scan() {
 	}
 	if m.mode == markupXML && !s.nested && len(m.open) > 0 && s.e.err == nil {
 		s.warn(len(s.buf), "the file ends with <"+m.open[len(m.open)-1]+"> not closed (truncated?)")
+	}
+}
+
+// setElement makes name the place of the text that follows.
+func (m *markupScanner) setElement(name string) {
+	m.element = name
+	m.urlContext, m.isURLElement = "", false
+	if m.mode == markupXML && name != "" {
+		m.urlContext, m.isURLElement = urlElements[name]
 	}
 }
 
@@ -120,8 +136,8 @@ func (m *markupScanner) markupText(start, end int) {
 			text, _ := entityLayer{}.decode(s.buf[start:end])
 			m.charData(text)
 		}
-		if ctx, ok := urlElements[m.element]; ok {
-			s.value(start, end, entityLayer{}, roleURL, place{ctx: ctx, where: m.element})
+		if m.isURLElement {
+			s.value(start, end, entityLayer{}, roleURL, place{ctx: m.urlContext, where: m.element})
 			return
 		}
 		s.value(start, end, entityLayer{}, roleText, place{ctx: ContextText, where: m.element})
@@ -176,8 +192,8 @@ func (m *markupScanner) markupTag() (n int, name string, closing bool) {
 			m.charData(s.rest()[9:end])
 		}
 		r, p := roleText, place{ctx: ContextText, where: m.element}
-		if ctx, ok := urlElements[m.element]; ok && m.mode == markupXML {
-			r, p = roleURL, place{ctx: ctx, where: m.element}
+		if m.isURLElement {
+			r, p = roleURL, place{ctx: m.urlContext, where: m.element}
 		}
 		s.value(s.pos+9, s.pos+end, rawLayer{}, r, p)
 		return end + 3, "", false

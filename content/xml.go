@@ -55,7 +55,8 @@ var urlElements = map[string]Context{
 type ElementHandler interface {
 	// StartElement is called at a start tag; a self-closing tag is
 	// followed by its EndElement at once. attrs are the tag's attributes,
-	// values decoded; line is the tag's line.
+	// values decoded, valid during the call only (the slice is reused);
+	// line is the tag's line.
 	StartElement(name string, attrs []Attr, line int)
 	EndElement(name string, line int)
 	// CharData is an element's text, character references decoded, or a
@@ -72,17 +73,15 @@ type Attr struct {
 func (m *markupScanner) startElement(name string, attrs []attr, selfClosing bool) {
 	s := m.s
 	line := s.lineOf(s.rootPos(s.pos))
-	var list []Attr
-	if len(attrs) > 0 {
-		list = make([]Attr, 0, len(attrs))
-		for _, a := range attrs {
-			v, _ := entityLayer{}.decode(s.rest()[a.start:a.end])
-			if m.latin1 {
-				v = latin1ToUTF8(v)
-			}
-			list = append(list, Attr{Name: a.name, Value: string(v)})
+	list := m.attrList[:0]
+	for _, a := range attrs {
+		v, _ := entityLayer{}.decode(s.rest()[a.start:a.end])
+		if m.latin1 {
+			v = latin1ToUTF8(v)
 		}
+		list = append(list, Attr{Name: a.name, Value: string(v)})
 	}
+	m.attrList = list
 	m.elements.StartElement(name, list, line)
 	if selfClosing {
 		m.elements.EndElement(name, line)

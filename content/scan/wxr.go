@@ -134,12 +134,21 @@ func (w *WXRReader) Finish() error {
 
 // wpLocal is name's local part when it is in WordPress's namespace.
 func (w *WXRReader) wpLocal(name string) (string, bool) {
+	// "wp" is the prefix WordPress writes: tested before the map hashes.
+	if local, ok := strings.CutPrefix(name, "wp:"); ok {
+		return local, true
+	}
 	i := strings.IndexByte(name, ':')
-	// "wp" is the prefix WordPress writes: compared before the map hashes.
-	if i < 0 || name[:i] != "wp" && !w.wpPrefixes[name[:i]] {
+	if i < 0 || !w.wpPrefixes[name[:i]] {
 		return "", false
 	}
 	return name[i+1:], true
+}
+
+// isWP reports whether name is local in WordPress's namespace.
+func (w *WXRReader) isWP(name, local string) bool {
+	l, ok := w.wpLocal(name)
+	return ok && l == local
 }
 
 // StartElement implements content.ElementHandler.
@@ -220,7 +229,7 @@ func (w *WXRReader) EndElement(name string, line int) {
 	}
 	w.field = nil
 	it := w.item
-	if local, ok := w.wpLocal(name); ok && local == "postmeta" && it != nil && len(w.open)-w.itemDepth == 1 {
+	if it != nil && len(w.open)-w.itemDepth == 1 && w.isWP(name, "postmeta") {
 		switch key := bytes.TrimSpace(it.metaKey.Bytes()); {
 		case string(key) == metadataKey:
 			it.metadata = append(it.metadata[:0], it.metaValue.Bytes()...)
