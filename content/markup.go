@@ -94,7 +94,7 @@ func (m *markupScanner) scan() {
 			if m.mode == markupXML {
 				closed := m.names.lower(bytes.TrimSpace(bytes.TrimRight(s.rest()[2:n], ">")))
 				if m.elements != nil {
-					m.elements.EndElement(closed, s.lineOf(s.rootPos(s.pos)))
+					m.elements.EndElement(closed, Position{s, s.pos})
 				}
 				for i := len(m.open) - 1; i >= 0; i-- {
 					if m.open[i] == closed {

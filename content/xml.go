@@ -56,13 +56,24 @@ type ElementHandler interface {
 	// StartElement is called at a start tag; a self-closing tag is
 	// followed by its EndElement at once. attrs are the tag's attributes,
 	// values decoded, valid during the call only (the slice is reused);
-	// line is the tag's line.
-	StartElement(name string, attrs []Attr, line int)
-	EndElement(name string, line int)
+	// at is the tag's place.
+	StartElement(name string, attrs []Attr, at Position)
+	EndElement(name string, at Position)
 	// CharData is an element's text, character references decoded, or a
 	// CDATA section's. One element's text may come in several calls.
 	CharData(text []byte)
 }
+
+// Position is where an element's tag is, for an ElementHandler. Its line
+// is counted when asked, as few elements need one, and only during the
+// call that gave it.
+type Position struct {
+	s *stream
+	i int // buf offset of the tag's '<'
+}
+
+// Line is the tag's 1-based line.
+func (p Position) Line() int { return p.s.lineOf(p.s.rootPos(p.i)) }
 
 // Attr is an XML attribute, for an ElementHandler.
 type Attr struct {
@@ -72,7 +83,6 @@ type Attr struct {
 // startElement tells the handler of a start tag.
 func (m *markupScanner) startElement(name string, attrs []attr, selfClosing bool) {
 	s := m.s
-	line := s.lineOf(s.rootPos(s.pos))
 	list := m.attrList[:0]
 	for _, a := range attrs {
 		v, _ := entityLayer{}.decode(s.rest()[a.start:a.end])
@@ -82,9 +92,10 @@ func (m *markupScanner) startElement(name string, attrs []attr, selfClosing bool
 		list = append(list, Attr{Name: a.name, Value: string(v)})
 	}
 	m.attrList = list
-	m.elements.StartElement(name, list, line)
+	at := Position{s, s.pos}
+	m.elements.StartElement(name, list, at)
 	if selfClosing {
-		m.elements.EndElement(name, line)
+		m.elements.EndElement(name, at)
 	}
 }
 

@@ -9,15 +9,17 @@ import (
 // elementsSeen records what an ElementHandler is told.
 type elementsSeen struct{ events []string }
 
-func (e *elementsSeen) StartElement(name string, attrs []Attr, line int) {
+func (e *elementsSeen) StartElement(name string, attrs []Attr, at Position) {
 	ev := "<" + name
 	for _, a := range attrs {
 		ev += " " + a.Name + "=" + a.Value
 	}
-	e.events = append(e.events, ev+"@"+itoa(line))
+	e.events = append(e.events, ev+"@"+itoa(at.Line()))
 }
 
-func (e *elementsSeen) EndElement(name string, line int) { e.events = append(e.events, "/"+name) }
+func (e *elementsSeen) EndElement(name string, at Position) {
+	e.events = append(e.events, "/"+name+"@"+itoa(at.Line()))
+}
 
 func (e *elementsSeen) CharData(text []byte) {
 	if t := strings.TrimSpace(string(text)); t != "" {
@@ -45,9 +47,9 @@ func TestElementHandler(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		want := []string{"<rss xmlns:wp=http://wordpress.org/export/1.2/@2", "<item a=x & y@3", "<title@3", "text:Café & bar", "/title",
-			"<wp:attachment_url@4", "text:https://old.example.com/café.jpg", "/wp:attachment_url",
-			"<content:encoded@5", "text:<p><img src=\"https://old.example.com/b.png\"></p>", "/content:encoded", "<br@5", "/br", "/item", "/rss"}
+		want := []string{"<rss xmlns:wp=http://wordpress.org/export/1.2/@2", "<item a=x & y@3", "<title@3", "text:Café & bar", "/title@3",
+			"<wp:attachment_url@4", "text:https://old.example.com/café.jpg", "/wp:attachment_url@4",
+			"<content:encoded@5", "text:<p><img src=\"https://old.example.com/b.png\"></p>", "/content:encoded@5", "<br@5", "/br@5", "/item@5", "/rss@5"}
 		if !reflect.DeepEqual(seen.events, want) {
 			t.Errorf("events:\n%q\nwant\n%q", seen.events, want)
 		}

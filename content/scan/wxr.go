@@ -152,7 +152,7 @@ func (w *WXRReader) isWP(name, local string) bool {
 }
 
 // StartElement implements content.ElementHandler.
-func (w *WXRReader) StartElement(name string, attrs []content.Attr, line int) {
+func (w *WXRReader) StartElement(name string, attrs []content.Attr, at content.Position) {
 	if w.err != nil {
 		return
 	}
@@ -165,7 +165,7 @@ func (w *WXRReader) StartElement(name string, attrs []content.Attr, line int) {
 	w.open = append(w.open, name)
 	if w.item == nil {
 		if name == "item" {
-			w.spare.reset(line)
+			w.spare.reset(at.Line())
 			w.item = &w.spare
 			w.itemDepth = len(w.open)
 			w.Stats.Items++
@@ -190,7 +190,7 @@ func (w *WXRReader) StartElement(name string, attrs []content.Attr, line int) {
 	case depth == 1 && local == "post_type":
 		w.field = &it.postType
 	case depth == 1 && local == "attachment_url":
-		it.urlLine = line
+		it.urlLine = at.Line()
 		w.field = &it.url
 	case depth == 1 && local == "postmeta":
 		it.metaKey.Reset()
@@ -215,7 +215,7 @@ func (w *WXRReader) CharData(text []byte) {
 }
 
 // EndElement implements content.ElementHandler.
-func (w *WXRReader) EndElement(name string, line int) {
+func (w *WXRReader) EndElement(name string, at content.Position) {
 	if w.err != nil {
 		return
 	}
@@ -224,7 +224,7 @@ func (w *WXRReader) EndElement(name string, line int) {
 		if len(w.open) > 0 {
 			want = "</" + w.open[len(w.open)-1] + ">"
 		}
-		w.err = &WXRSyntaxError{Line: line, Msg: fmt.Sprintf("</%s> where %s is expected", name, want)}
+		w.err = &WXRSyntaxError{Line: at.Line(), Msg: fmt.Sprintf("</%s> where %s is expected", name, want)}
 		return
 	}
 	w.field = nil
