@@ -98,15 +98,17 @@ type WXRReader struct {
 	Stats WXRStats
 
 	fn func(Attachment) error
-	// The prefixes bound to WordPress's namespace, and the open elements.
-	wpPrefixes map[string]bool
-	open       []string
-	item       *wxrItem // the current <item>, nil outside one
-	spare      wxrItem  // reused for each item: its buffers keep their memory
-	itemDepth  int      // len(open) inside the current <item>
-	field      *bytes.Buffer
-	fieldCap   bool  // field has been cut at maxWXRField
-	err        error // the first problem: nothing is taken after it
+	// The prefixes bound to WordPress's namespace other than "wp", which
+	// always is (most exports bind no other: the map stays empty, and
+	// looking a name up in it hashes nothing), and the open elements.
+	otherPrefixes map[string]bool
+	open          []string
+	item          *wxrItem // the current <item>, nil outside one
+	spare         wxrItem  // reused for each item: its buffers keep their memory
+	itemDepth     int      // len(open) inside the current <item>
+	field         *bytes.Buffer
+	fieldCap      bool  // field has been cut at maxWXRField
+	err           error // the first problem: nothing is taken after it
 }
 
 // WXRSyntaxError is where a WordPress export stops making sense.
@@ -120,7 +122,7 @@ func (e *WXRSyntaxError) Error() string { return fmt.Sprintf("line %d: %s", e.Li
 // NewWXRReader returns a reader calling fn for each attachment; an error
 // from fn stops it and is returned by Finish.
 func NewWXRReader(fn func(Attachment) error) *WXRReader {
-	return &WXRReader{fn: fn, wpPrefixes: map[string]bool{"wp": true}}
+	return &WXRReader{fn: fn}
 }
 
 // Finish says whether the export was read whole: the first error of fn, a
@@ -134,12 +136,11 @@ func (w *WXRReader) Finish() error {
 
 // wpLocal is name's local part when it is in WordPress's namespace.
 func (w *WXRReader) wpLocal(name string) (string, bool) {
-	// "wp" is the prefix WordPress writes: tested before the map hashes.
 	if local, ok := strings.CutPrefix(name, "wp:"); ok {
 		return local, true
 	}
 	i := strings.IndexByte(name, ':')
-	if i < 0 || !w.wpPrefixes[name[:i]] {
+	if i < 0 || !w.otherPrefixes[name[:i]] {
 		return "", false
 	}
 	return name[i+1:], true
@@ -158,8 +159,11 @@ func (w *WXRReader) StartElement(name string, attrs []content.Attr, at content.P
 	}
 	for _, a := range attrs {
 		if prefix, ok := strings.CutPrefix(a.Name, "xmlns:"); ok && strings.HasPrefix(a.Value, wxrNamespacePrefix) &&
-			!strings.Contains(a.Value[len(wxrNamespacePrefix):], "/excerpt") {
-			w.wpPrefixes[prefix] = true
+			!strings.Contains(a.Value[len(wxrNamespacePrefix):], "/excerpt") && prefix != "wp" {
+			if w.otherPrefixes == nil {
+				w.otherPrefixes = map[string]bool{}
+			}
+			w.otherPrefixes[prefix] = true
 		}
 	}
 	w.open = append(w.open, name)
@@ -354,16 +358,15 @@ func sizesOf(attachmentURL string, sizes *content.PHPArray) []Size {
 
 // folderOf is u up to its path's last '/', query and fragment dropped.
 func folderOf(u string) string {
-	if i := strings.IndexAny(u, "?#"); i >= 0 {
-		u = u[:i]
-	}
+	u, _, _ = strings.Cut(u, "?")
+	u, _, _ = strings.Cut(u, "#")
 	return u[:strings.LastIndexByte(u, '/')+1]
 }
 
 // isBareName reports whether name is a file name without a folder, as
 // WordPress writes a size's file.
 func isBareName(name string) bool {
-	return name != "" && name != "." && name != ".." && !strings.ContainsAny(name, "/\\")
+	return name != "" && name != "." && name != ".." && strings.IndexByte(name, '/') < 0 && strings.IndexByte(name, '\\') < 0
 }
 
 // IsWXR reports whether head, a file's first bytes, is a WordPress export:

@@ -176,6 +176,32 @@ func TestReadWXRAttachmentsLatin1(t *testing.T) {
 	}
 }
 
+// The export's elements are read by their namespace, whatever its prefix:
+// "wp" always (WordPress writes it), another when the file binds it; the
+// excerpt namespace under the same URL's path is not WordPress's elements.
+func TestReadWXRAttachmentsOtherPrefix(t *testing.T) {
+	wxr := `<rss xmlns:x="http://wordpress.org/export/1.2/excerpt/" xmlns:export="http://wordpress.org/export/1.2/"><channel>` +
+		`<item><title>A</title><export:post_type>attachment</export:post_type><export:attachment_url>https://x.example/a.jpg</export:attachment_url>` +
+		`<export:postmeta><export:meta_key>_wp_attachment_metadata</export:meta_key><export:meta_value>a:1:{s:5:"sizes";a:1:{s:6:"medium";a:1:{s:4:"file";s:11:"a-300x1.jpg";}}}</export:meta_value></export:postmeta></item>` +
+		`<item><title>B</title><wp:post_type>attachment</wp:post_type><wp:attachment_url>https://x.example/b.jpg</wp:attachment_url></item>` +
+		`<item><title>C</title><x:post_type>attachment</x:post_type><x:attachment_url>https://x.example/c.jpg</x:attachment_url></item>` +
+		`</channel></rss>`
+	got, _, err := readAttachments(t, wxr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var urls []string
+	for _, a := range got {
+		urls = append(urls, a.URL)
+	}
+	if !reflect.DeepEqual(urls, []string{"https://x.example/a.jpg", "https://x.example/b.jpg"}) {
+		t.Fatalf("attachments %q", urls)
+	}
+	if len(got[0].Sizes) != 1 || got[0].Sizes[0].URL != "https://x.example/a-300x1.jpg" {
+		t.Errorf("sizes under the other prefix: %+v", got[0].Sizes)
+	}
+}
+
 func TestReadWXRAttachmentsStopsOnCallbackError(t *testing.T) {
 	stop := errors.New("enough")
 	n := 0
