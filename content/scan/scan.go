@@ -206,6 +206,7 @@ type scanEntry struct {
 	line        int32
 	occurrences int
 	attachment  *original  // set when a WXR names this URL an attachment
+	sizeOf      *scanEntry // the attachment that lists this URL as its size; set by finish
 	wp          *wpInfo    // what WordPress says of the attachments at this URL
 	root        *scanEntry // the original it folds into (itself for a row); set by finish
 	group       *group     // the row, for an original; set by finish
@@ -638,7 +639,7 @@ func (s *scanner) finish() *Result {
 		ordered = append(ordered, e)
 	}
 	slices.SortFunc(ordered, func(a, b *scanEntry) int { return a.seq - b.seq })
-	known := s.knownVariants(ordered)
+	s.knownVariants(ordered)
 	var resolve func(e *scanEntry, depth int) *scanEntry
 	resolve = func(e *scanEntry, depth int) *scanEntry {
 		if e.root != nil {
@@ -646,8 +647,8 @@ func (s *scanner) finish() *Result {
 		}
 		e.root = e
 		if e.attachment == nil && depth < 8 {
-			if o, ok := known[e.key]; ok {
-				e.root = o
+			if e.sizeOf != nil {
+				e.root = e.sizeOf
 			} else if v, ok := content.ParseVariant(e.url); ok {
 				for _, candidate := range v.Originals {
 					if o, ok := s.entries[content.Key(candidate)]; ok && o != e {
@@ -726,20 +727,14 @@ func (g *group) addVariant(u, k string) {
 	g.variants = append(g.variants, u)
 }
 
-// knownVariants maps the key of each size variant a WXR lists (see
-// knownCopies) to its original's entry. An attachment is an original even when another lists
-// its name as a size; and only images have sizes that are the same
-// picture (a PDF's "sizes" are preview images of its first page). A size
-// two attachments list is the first one's. ordered is the entries in order
-// of first occurrence. It sets each original's keys, which the rows use.
-func (s *scanner) knownVariants(ordered []*scanEntry) map[string]*scanEntry {
-	n := 0
-	for _, e := range ordered {
-		if e.attachment != nil {
-			n += len(e.attachment.copies)
-		}
-	}
-	known := make(map[string]*scanEntry, n)
+// knownVariants sets sizeOf on the entry of each size variant a WXR lists
+// (see knownCopies) to its original's entry. An attachment is an original
+// even when another lists its name as a size; and only images have sizes
+// that are the same picture (a PDF's "sizes" are preview images of its
+// first page). A size two attachments list is the first one's. ordered is
+// the entries in order of first occurrence. It sets each original's keys,
+// which the rows use.
+func (s *scanner) knownVariants(ordered []*scanEntry) {
 	for _, e := range ordered {
 		a := e.attachment
 		if a == nil {
@@ -749,15 +744,11 @@ func (s *scanner) knownVariants(ordered []*scanEntry) map[string]*scanEntry {
 		for i, v := range a.copies {
 			k := content.Key(v)
 			a.keys[i] = k
-			if o, ok := s.entries[k]; ok && o.attachment != nil {
-				continue
-			}
-			if _, ok := known[k]; !ok {
-				known[k] = e
+			if o, ok := s.entries[k]; ok && o.attachment == nil && o.sizeOf == nil {
+				o.sizeOf = e
 			}
 		}
 	}
-	return known
 }
 
 // knownCopies are the URLs of an attachment's size variants and, for an
