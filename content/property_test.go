@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+
+	"github.com/wixmigrate/wixmigrate/internal/testenv"
 )
 
 // fragments are pieces of every format, cut where they may be cut in real
@@ -62,7 +64,13 @@ func TestRewriteProperties(t *testing.T) {
 	}
 	formats := Formats()
 	replaced := map[Format]int{}
-	for i := range 1500 { // every format 150 times; a seeded run, so the same documents each time
+	// A seeded run: the same documents each time. Every format 50 times in
+	// the short run, 300 times in the full one.
+	docs := 50 * len(formats)
+	if testenv.Full() {
+		docs = 300 * len(formats)
+	}
+	for i := range docs {
 		long := i%100 == 0
 		in := randomDoc(r, long)
 		f := formats[i%len(formats)]
@@ -110,7 +118,7 @@ func TestRewriteProperties(t *testing.T) {
 	}
 	for _, f := range formats {
 		if replaced[f] == 0 {
-			t.Errorf("%v: no URL replaced in its %d documents: the properties were checked on no rewrite", f, 1500/len(formats))
+			t.Errorf("%v: no URL replaced in its %d documents: the properties were checked on no rewrite", f, docs/len(formats))
 		}
 	}
 	t.Logf("URLs replaced by format: %v", replaced)

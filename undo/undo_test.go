@@ -257,23 +257,23 @@ func firstDiff(a, b []byte) string {
 // TestUndoByStatus: --status FAILED moves only the FAILED rows' files.
 func TestUndoByStatus(t *testing.T) {
 	t.Parallel()
-	s := migrated(t, 200)
+	s := migrated(t, 100)
 	failed := map[string]bool{}
 	for _, r := range reportRows(t, s.report) {
 		if r["status"] == "FAILED" {
 			failed[r["file_id"]] = true
 		}
 	}
-	if len(failed) != 4 {
-		t.Fatalf("%d FAILED files, want 4", len(failed))
+	if len(failed) != 2 {
+		t.Fatalf("%d FAILED files, want 2", len(failed))
 	}
 	res, err := s.run(t, undo.Config{Action: undo.Trash, Statuses: []report.Status{report.Failed}})
-	if err != nil || res.Done != 4 || res.Fates[undo.FateNotSelected] != 196 {
+	if err != nil || res.Done != 2 || res.Fates[undo.FateNotSelected] != 98 {
 		t.Fatalf("undo --status FAILED: %+v, %v", res, err)
 	}
 	trash := s.files(t, wix.RootTrash)
-	if len(trash) != 4 {
-		t.Errorf("%d files in the trash, want the 4 FAILED ones", len(trash))
+	if len(trash) != 2 {
+		t.Errorf("%d files in the trash, want the 2 FAILED ones", len(trash))
 	}
 	for id := range trash {
 		if !failed[id] {
