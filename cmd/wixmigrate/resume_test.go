@@ -108,6 +108,7 @@ func TestTornJournalAfterCrashAdoptsSentImports(t *testing.T) {
 
 func TestTruncatedReportLosesNothingAndDuplicatesNothing(t *testing.T) {
 	t.Parallel()
+	const rows = 60
 	for _, tc := range []struct {
 		name string
 		cut  func(data []byte) []byte
@@ -115,12 +116,12 @@ func TestTruncatedReportLosesNothingAndDuplicatesNothing(t *testing.T) {
 		{"mid-row", func(data []byte) []byte { return data[:len(data)*6/10] }},
 		{"at a line boundary", func(data []byte) []byte {
 			lines := bytes.SplitAfter(data, []byte("\n"))
-			return bytes.Join(lines[:61], nil) // the header and 60 whole rows
+			return bytes.Join(lines[:1+rows/2], nil) // the header and half the rows
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			s := newSetup(t, wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}}, 120, "")
+			s := newSetup(t, wixsim.Options{ProcessingDelay: wixsim.Range{Max: 5 * time.Millisecond}}, rows, "")
 			if code, out, errOut := s.migrate(t, context.Background()); code != exitOK {
 				t.Fatalf("first run: exit %d\n%s\n%s", code, out, errOut)
 			}
@@ -144,15 +145,15 @@ func TestTruncatedReportLosesNothingAndDuplicatesNothing(t *testing.T) {
 				t.Fatalf("re-run: exit %d\n%s", code, errOut)
 			}
 			recs = readCSV(t, reportPath)
-			if len(recs) != 121 {
-				t.Fatalf("report has %d rows after the re-run, want 120", len(recs)-1)
+			if len(recs) != 1+rows {
+				t.Fatalf("report has %d rows after the re-run, want %d", len(recs)-1, rows)
 			}
 			for _, r := range recs[1:] {
 				if r[2] != "READY" {
 					t.Fatalf("row %v not READY", r)
 				}
 			}
-			assertOncePerSource(t, s, 120)
+			assertOncePerSource(t, s, rows)
 		})
 	}
 }
