@@ -213,7 +213,7 @@ func TestMigrateProgressTotalFromTheFirstLine(t *testing.T) {
 	t.Parallel()
 	// 20 of the rows Wix cannot fetch: they get their second chance (and
 	// fail it) after the imports.
-	const rows = 320
+	const rows = 160
 	var protected strings.Builder
 	for i := range 20 {
 		fmt.Fprintf(&protected, "{{origin}}/protected/%d.png,P-%d\n", i, i)
