@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"image/color"
 	"image/png"
 	"io/fs"
 	"net/url"
@@ -48,8 +49,11 @@ func newLoopSite(t *testing.T) *loopSite {
 	n := 0
 	for name, size := range loopMedia {
 		n++
-		img := image.NewGray(image.Rect(0, 0, size[0], size[1]))
-		img.Pix[0] = uint8(n) // distinct bytes per file
+		// Two colours: a 1-bit PNG, quick to encode at these sizes.
+		img := image.NewPaletted(image.Rect(0, 0, size[0], size[1]), color.Palette{color.Black, color.White})
+		for bit := range 8 {
+			img.Pix[bit] = uint8(n >> bit & 1) // distinct bytes per file
+		}
 		var buf bytes.Buffer
 		if err := png.Encode(&buf, img); err != nil {
 			t.Fatal(err)
