@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wixmigrate/wixmigrate/internal/testenv"
 	"github.com/wixmigrate/wixmigrate/wixsim"
 )
 
@@ -36,8 +37,10 @@ func TestManyFoldersAreNotPolledOneByOne(t *testing.T) {
 // the cheaper way and the poller uses them; no file stays READY unfound
 // for more than a few rounds (a listing that lags vouches for it twice at
 // most before it is read by ID), though many others are pending for up to
-// a minute. In virtual time, at Wix's rate.
+// a minute. In virtual time, at Wix's rate. TestLaggingListingsHoldNoFileBack
+// checks the same of the poller alone, against a fake, in the short run.
 func TestListLagHoldsNoFileBack(t *testing.T) {
+	testenv.SkipUnlessFull(t, "lagging listings on the simulator, flat and in 25 folders")
 	t.Parallel()
 	lag := wixsim.Range{Min: 3 * time.Second, Max: 8 * time.Second}
 	processing := wixsim.Range{Min: 200 * time.Millisecond, Max: time.Minute}
