@@ -133,6 +133,7 @@ func writeFile(t *testing.T, p, text string) {
 // migrate it, rewrite the same exports with the report; no media URL of
 // the old site is left in them.
 func TestScanMigrateRewriteLeavesNoOldMediaURL(t *testing.T) {
+	t.Parallel()
 	site := newLoopSite(t)
 	sim := wixsim.NewServer(wixsim.Options{APIKey: "test-key"})
 	t.Cleanup(sim.Close)
@@ -148,11 +149,10 @@ func TestScanMigrateRewriteLeavesNoOldMediaURL(t *testing.T) {
 		t.Errorf("scan wrote %d rows, want one per file the site serves (%d):\n%s", got, len(loopMedia), manifestText)
 	}
 
-	t.Setenv("WIX_API_KEY", "test-key")
-	t.Setenv("WIX_SITE_ID", "site-a")
+	env := map[string]string{"WIX_API_KEY": "test-key", "WIX_SITE_ID": "site-a"}
 	var mout, merr bytes.Buffer
-	code = runMigrate(context.Background(), []string{"--manifest", manifestPath, "--api-base", sim.URL,
-		"--rate", "0", "--poll-interval", "5ms", "--quiet"}, &mout, &merr)
+	code = migrateWithEnv(context.Background(), []string{"--manifest", manifestPath, "--api-base", sim.URL,
+		"--rate", "0", "--poll-interval", "5ms", "--quiet"}, &mout, &merr, func(k string) string { return env[k] })
 	if code != exitOK {
 		t.Fatalf("migrate: exit %d\n%s\n%s", code, mout.String(), merr.String())
 	}
